@@ -1,0 +1,3 @@
+"""Video Production Manager: plan a live show's video system, together."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""Input checks shared by the calc modules. Each raises CalcError naming the argument."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from .errors import CalcError
+
+
+def number(field: str, value: object) -> float:
+    """Return ``value`` as a finite float, or raise CalcError (rejects bool, NaN, inf, text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CalcError(field, f"must be a number, got {value!r}")
+    result = float(value)
+    if math.isnan(result) or math.isinf(result):
+        raise CalcError(field, "must be a finite number")
+    return result
+
+
+def positive(field: str, value: object) -> float:
+    """A finite number greater than zero."""
+    result = number(field, value)
+    if result <= 0:
+        raise CalcError(field, f"must be greater than 0, got {value!r}")
+    return result
+
+
+def non_negative(field: str, value: object) -> float:
+    """A finite number of zero or more."""
+    result = number(field, value)
+    if result < 0:
+        raise CalcError(field, f"must be 0 or more, got {value!r}")
+    return result
+
+
+def fraction(field: str, value: object, *, allow_zero: bool = True) -> float:
+    """A number in [0, 1] (or (0, 1] when ``allow_zero`` is False)."""
+    result = number(field, value)
+    low_ok = result >= 0 if allow_zero else result > 0
+    if not low_ok or result > 1:
+        bound = "[0, 1]" if allow_zero else "(0, 1]"
+        raise CalcError(field, f"must be a fraction in {bound}, got {value!r}")
+    return result
+
+
+def whole(field: str, value: object, *, minimum: int = 0) -> int:
+    """An integer (or integral float) of at least ``minimum``."""
+    result = number(field, value)
+    if result != int(result):
+        raise CalcError(field, f"must be a whole number, got {value!r}")
+    if result < minimum:
+        raise CalcError(field, f"must be at least {minimum}, got {value!r}")
+    return int(result)
+
+
+def choice(field: str, value: object, options: Iterable[str]) -> str:
+    """Match ``value`` case-insensitively against ``options``; return the canonical option."""
+    options = tuple(options)
+    if isinstance(value, str):
+        key = value.strip().lower()
+        for option in options:
+            if option.lower() == key:
+                return option
+    raise CalcError(field, f"must be one of {', '.join(options)}; got {value!r}")

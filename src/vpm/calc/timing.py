@@ -1,0 +1,273 @@
+"""Video timings (EDID detailed-timing cards): CTA-861 broadcast formats and VESA CVT.
+
+Sources
+-------
+* **CTA-861** (CTA-861-G/H, Table 1 "Video Format Timings"): fixed timings for broadcast
+  rasters: 480i/576i, 480p/576p, 720p, 1080i, 1080p (to 120 Hz), 2160p (to 120 Hz) and
+  4096 x 2160p (to 60 Hz). The 1000/1001 rates (23.98, 29.97, 59.94, 119.88) use the same
+  totals with the pixel clock divided by 1.001.
+* **VESA CVT 1.2** (Coordinated Video Timings, 2013): standard ("CRT") blanking, reduced
+  blanking v1 (RBv1) and v2 (RBv2).
+* **VESA CVT 2.0** (2022): reduced blanking v3 (RBv3): 8 px front porch, 32 px sync,
+  80 px (+ up to 120 px in steps of 8) horizontal blank, 0.001 MHz clock step rounded up.
+
+Constants used for CVT: cell granularity 8 px (1 px for RBv2); standard blanking:
+min vsync + back porch 550 us, min vertical front porch 3 lines, min vertical back porch
+7 lines, C' = 30, M' = 300, hsync 8 % of the line, clock step 0.25 MHz; reduced blanking:
+min vertical blank 460 us; RBv1 160 px blank (48 front porch, 32 sync, 80 back porch),
+3-line front porch; RBv2/RBv3 8-line vsync and 6-line back porch, front porch >= 1 line.
+Vertical sync width for standard/RBv1 follows the aspect ratio: 4:3 -> 4, 16:9 -> 5,
+16:10 -> 6, 5:4 or 15:9 -> 7, anything else -> 10 lines.
+Polarity: CTA HD formats +H +V, CTA SD formats -H -V; CVT standard -H +V; CVT reduced
+blanking +H -V.
+
+Units: pixels and lines are counts, clocks in MHz, refresh in Hz, line rate in kHz. For
+interlaced formats ``v_total`` is the frame total and the vertical porches and sync are per
+field (as CTA-861 lists them); ``refresh_hz`` is the field rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from . import _checks
+from .errors import CalcError
+from .formats import exact_rate_hz, fractional_family, normalise_blanking
+
+
+@dataclass(frozen=True)
+class TimingCard:
+    """One detailed timing, laid out like the spreadsheet's EDID cards."""
+
+    h_active: int
+    h_front_porch: int
+    h_sync: int
+    h_back_porch: int
+    h_total: int
+    h_polarity: str
+    v_active: int
+    v_front_porch: int
+    v_sync: int
+    v_back_porch: int
+    v_total: int
+    v_polarity: str
+    interlaced: bool
+    pixel_clock_mhz: float
+    refresh_hz: float
+    h_freq_khz: float
+    method: str
+
+
+# (h, v, interlaced, integer rate family) -> (h_fp, h_sync, h_bp, v_fp, v_sync, v_bp, v_total,
+# polarity, VIC). CTA-861-H Table 1; 1000/1001 variants share the entry of their integer family.
+_CTA: dict[tuple[int, int, bool, int], tuple[int, int, int, int, int, int, int, str, int]] = {
+    (720, 480, True, 60): (19, 62, 57, 4, 3, 15, 525, "NEG", 6),
+    (720, 576, True, 50): (12, 63, 69, 2, 3, 19, 625, "NEG", 21),
+    (720, 480, False, 60): (16, 62, 60, 9, 6, 30, 525, "NEG", 2),
+    (720, 576, False, 50): (12, 64, 68, 5, 5, 39, 625, "NEG", 17),
+    (1280, 720, False, 60): (110, 40, 220, 5, 5, 20, 750, "POS", 4),
+    (1280, 720, False, 50): (440, 40, 220, 5, 5, 20, 750, "POS", 19),
+    (1920, 1080, True, 60): (88, 44, 148, 2, 5, 15, 1125, "POS", 5),
+    (1920, 1080, True, 50): (528, 44, 148, 2, 5, 15, 1125, "POS", 20),
+    (1920, 1080, False, 24): (638, 44, 148, 4, 5, 36, 1125, "POS", 32),
+    (1920, 1080, False, 25): (528, 44, 148, 4, 5, 36, 1125, "POS", 33),
+    (1920, 1080, False, 30): (88, 44, 148, 4, 5, 36, 1125, "POS", 34),
+    (1920, 1080, False, 50): (528, 44, 148, 4, 5, 36, 1125, "POS", 31),
+    (1920, 1080, False, 60): (88, 44, 148, 4, 5, 36, 1125, "POS", 16),
+    (1920, 1080, False, 100): (528, 44, 148, 4, 5, 36, 1125, "POS", 64),
+    (1920, 1080, False, 120): (88, 44, 148, 4, 5, 36, 1125, "POS", 63),
+    (3840, 2160, False, 24): (1276, 88, 296, 8, 10, 72, 2250, "POS", 93),
+    (3840, 2160, False, 25): (1056, 88, 296, 8, 10, 72, 2250, "POS", 94),
+    (3840, 2160, False, 30): (176, 88, 296, 8, 10, 72, 2250, "POS", 95),
+    (3840, 2160, False, 50): (1056, 88, 296, 8, 10, 72, 2250, "POS", 96),
+    (3840, 2160, False, 60): (176, 88, 296, 8, 10, 72, 2250, "POS", 97),
+    (3840, 2160, False, 100): (1056, 88, 296, 8, 10, 72, 2250, "POS", 117),
+    (3840, 2160, False, 120): (176, 88, 296, 8, 10, 72, 2250, "POS", 118),
+    (4096, 2160, False, 24): (1020, 88, 296, 8, 10, 72, 2250, "POS", 98),
+    (4096, 2160, False, 25): (968, 88, 128, 8, 10, 72, 2250, "POS", 99),
+    (4096, 2160, False, 30): (88, 88, 128, 8, 10, 72, 2250, "POS", 100),
+    (4096, 2160, False, 50): (968, 88, 128, 8, 10, 72, 2250, "POS", 101),
+    (4096, 2160, False, 60): (88, 88, 128, 8, 10, 72, 2250, "POS", 102),
+}
+
+BLANKING_CHOICES = ("auto", "cta", "cvt", "RBv1", "RBv2", "RBv3")
+
+
+def _family(rate: float) -> tuple[int | None, bool]:
+    """(integer rate family or None, is 1000/1001) for a rate in Hz."""
+    family = fractional_family(rate)
+    if family:
+        return family, True
+    rounded = round(rate)
+    return (rounded, False) if abs(rate - rounded) < 1e-9 else (None, False)
+
+
+def cta_formats() -> tuple[tuple[int, int, bool, int], ...]:
+    """Keys (h, v, interlaced, integer rate) of the CTA-861 table held here (rates in Hz)."""
+    return tuple(_CTA)
+
+
+def find_cta_timing(h: int, v: int, rate: float, interlaced: bool = False) -> TimingCard | None:
+    """The CTA-861 timing for a broadcast format, or None when the table has no such format.
+
+    ``rate`` in Hz (field rate when interlaced); 1000/1001 rates divide the clock by 1.001
+    (e.g. 1080p59.94: 2200 x 1125, 148.5 / 1.001 = 148.352 MHz).
+    """
+    width = _checks.whole("h", h, minimum=1)
+    height = _checks.whole("v", v, minimum=1)
+    hz = _checks.positive("rate", rate)
+    family, fractional = _family(hz)
+    if family is None:
+        return None
+    entry = _CTA.get((width, height, bool(interlaced), family))
+    if entry is None or (fractional and family not in (24, 30, 60, 120)):
+        return None
+    h_fp, h_sync, h_bp, v_fp, v_sync, v_bp, v_total, polarity, vic = entry
+    h_total = width + h_fp + h_sync + h_bp
+    field_rate = exact_rate_hz(hz)
+    frame_rate = field_rate / 2 if interlaced else field_rate
+    clock_hz = h_total * v_total * frame_rate
+    return TimingCard(
+        h_active=width, h_front_porch=h_fp, h_sync=h_sync, h_back_porch=h_bp, h_total=h_total,
+        h_polarity=polarity, v_active=height, v_front_porch=v_fp, v_sync=v_sync, v_back_porch=v_bp,
+        v_total=v_total, v_polarity=polarity, interlaced=bool(interlaced),
+        pixel_clock_mhz=clock_hz / 1e6, refresh_hz=field_rate, h_freq_khz=clock_hz / h_total / 1e3,
+        method=f"CTA-861 VIC {vic}" + (" /1.001" if fractional else ""),
+    )
+
+
+def _cvt_vsync_lines(h: int, v: int) -> int:
+    """CVT vertical sync width (lines) from the aspect ratio (CVT 1.2 table 3-2)."""
+    if h * 3 == v * 4:
+        return 4
+    if h * 9 == v * 16:
+        return 5
+    if h * 10 == v * 16:
+        return 6
+    if h * 4 == v * 5 or h * 9 == v * 15:
+        return 7
+    return 10
+
+
+def _floor_step(value: float, step: float) -> float:
+    return math.floor(value / step + 1e-9) * step
+
+
+def cvt_timing(h: int, v: int, rate: float, blanking: str = "", rbv3_extra_hblank: int = 0) -> TimingCard:
+    """VESA CVT timing for any progressive resolution and refresh.
+
+    ``blanking``: "" / "cvt" (standard blanking, CVT 1.2 §3.4), "RBv1", "RBv2" (CVT 1.2 §3.5)
+    or "RBv3" (CVT 2.0). ``rate`` in Hz is the requested refresh; for RBv2 at a 1000/1001
+    rate the "video optimised" rule is used (blanking sized for the integer rate, clock
+    x 1000/1001). ``rbv3_extra_hblank`` adds 0-120 px (multiple of 8) to the RBv3 blank.
+    Standard, RBv1 and RBv3 need a width that is a multiple of the 8-pixel cell.
+    """
+    width = _checks.whole("h", h, minimum=8)
+    height = _checks.whole("v", v, minimum=8)
+    hz = _checks.positive("rate", rate)
+    mode = "" if blanking in ("cvt", "standard") else normalise_blanking(blanking)
+    extra = _checks.whole("rbv3_extra_hblank", rbv3_extra_hblank, minimum=0)
+    if extra > 120 or extra % 8:
+        raise CalcError("rbv3_extra_hblank", "must be a multiple of 8 between 0 and 120")
+    if mode != "RBv2" and width % 8:
+        raise CalcError("h", f"CVT {mode or 'standard'} timing needs a width that is a multiple of 8 "
+                        f"(nearest: {width - width % 8} or {width - width % 8 + 8}); RBv2 allows any width")
+    if mode == "":
+        return _cvt_standard(width, height, hz)
+    return _cvt_reduced(width, height, hz, mode, extra)
+
+
+def _cvt_standard(width: int, height: int, hz: float) -> TimingCard:
+    v_sync = _cvt_vsync_lines(width, height)
+    h_period_us = (1e6 / hz - 550.0) / (height + 3)
+    if h_period_us <= 0:
+        raise CalcError("rate", "refresh too high for CVT standard blanking at this height")
+    v_sync_bp = max(math.floor(550.0 / h_period_us) + 1, v_sync + 7)
+    v_total = height + v_sync_bp + 3
+    duty = max(30.0 - 300.0 * h_period_us / 1000.0, 20.0)
+    h_blank = math.floor(width * duty / (100.0 - duty) / 16) * 16
+    h_total = width + h_blank
+    h_sync = math.floor(h_total * 0.08 / 8) * 8
+    clock_mhz = _floor_step(h_total / h_period_us, 0.25)
+    h_bp = h_blank // 2
+    return _card(width, h_blank - h_sync - h_bp, h_sync, h_bp, "NEG", height, 3, v_sync,
+                 v_sync_bp - v_sync, v_total, "POS", clock_mhz, "CVT")
+
+
+def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> TimingCard:
+    video_optimised = mode == "RBv2" and fractional_family(hz) is not None
+    field_hz = float(fractional_family(hz)) if video_optimised else hz
+    h_blank = {"RBv1": 160, "RBv2": 80, "RBv3": 80 + extra}[mode]
+    v_sync = _cvt_vsync_lines(width, height) if mode == "RBv1" else 8
+    v_fp_min, v_bp_min = (3, 7) if mode == "RBv1" else (1, 6)
+    h_period_us = (1e6 / field_hz - 460.0) / height
+    if h_period_us <= 0:
+        raise CalcError("rate", "refresh too high for reduced blanking at this height")
+    vbi_lines = max(math.floor(460.0 / h_period_us) + 1, v_fp_min + v_sync + v_bp_min)
+    v_total = height + vbi_lines
+    h_total = width + h_blank
+    multiplier = 1000 / 1001 if video_optimised else 1.0
+    clock_mhz = field_hz * v_total * h_total * multiplier / 1e6
+    if mode == "RBv1":
+        clock_mhz = _floor_step(clock_mhz, 0.25)
+        v_fp, v_bp = 3, vbi_lines - 3 - v_sync
+        h_fp, h_sync = 48, 32
+    else:
+        clock_mhz = (math.ceil(clock_mhz / 0.001 - 1e-6) if mode == "RBv3"
+                     else math.floor(clock_mhz / 0.001 + 1e-6)) * 0.001
+        v_fp, v_bp = vbi_lines - v_sync - 6, 6
+        h_fp, h_sync = 8, 32
+    return _card(width, h_fp, h_sync, h_blank - h_fp - h_sync, "POS", height, v_fp, v_sync, v_bp,
+                 v_total, "NEG", clock_mhz, f"CVT-{mode}")
+
+
+def _card(h, h_fp, h_sync, h_bp, h_pol, v, v_fp, v_sync, v_bp, v_total, v_pol, clock_mhz, method):
+    h_total = h + h_fp + h_sync + h_bp
+    clock_mhz = round(clock_mhz, 6)
+    return TimingCard(
+        h_active=h, h_front_porch=h_fp, h_sync=h_sync, h_back_porch=h_bp, h_total=h_total,
+        h_polarity=h_pol, v_active=v, v_front_porch=v_fp, v_sync=v_sync, v_back_porch=v_bp,
+        v_total=v_total, v_polarity=v_pol, interlaced=False, pixel_clock_mhz=clock_mhz,
+        refresh_hz=clock_mhz * 1e6 / (h_total * v_total), h_freq_khz=clock_mhz * 1e3 / h_total,
+        method=method,
+    )
+
+
+def timing_card(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto") -> TimingCard:
+    """The timing card for a format: H/V total, porches, sync, polarity, refresh and pixel clock.
+
+    ``blanking``: "auto" (also "", "-": CTA-861 when the format is a broadcast format, otherwise
+    CVT standard blanking), "cta" (CTA-861 only), "cvt" (CVT standard blanking), "RBv1", "RBv2",
+    "RBv3" (VESA CVT 1.2 / 2.0). Sizes in pixels/lines, ``rate`` in Hz (field rate if interlaced).
+    Interlaced formats exist only in the CTA table.
+    """
+    key = (blanking or "auto").strip() if isinstance(blanking, str) else blanking
+    if key in ("-", "auto", ""):
+        key = "auto"
+    elif isinstance(key, str) and key.lower() in ("cta", "cvt", "standard"):
+        key = "cvt" if key.lower() == "standard" else key.lower()
+    else:
+        key = normalise_blanking(key)
+    if key in ("auto", "cta"):
+        card = find_cta_timing(h, v, rate, interlaced)
+        if card is not None:
+            return card
+        if key == "cta":
+            raise CalcError("blanking", "this format is not in the CTA-861 table; use cvt, RBv1, RBv2 or RBv3")
+        key = "cvt"
+    if interlaced:
+        raise CalcError("interlaced", "CVT timings here are progressive only; interlaced formats come "
+                        "from the CTA-861 table (480i, 576i, 1080i)")
+    return cvt_timing(h, v, rate, key)
+
+
+def pixel_clock_mhz(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto") -> float:
+    """Exact pixel clock in MHz from the real timing (see :func:`timing_card`)."""
+    return timing_card(h, v, rate, interlaced, blanking).pixel_clock_mhz
+
+
+def refresh_ratio(actual_hz: float, requested_hz: float) -> Fraction:
+    """Helper for tests and reports: actual/requested refresh as a Fraction (both in Hz)."""
+    return Fraction(_checks.positive("actual_hz", actual_hz)) / Fraction(_checks.positive("requested_hz", requested_hz))

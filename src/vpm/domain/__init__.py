@@ -1,0 +1,1 @@
+"""Typed models of the show and one EntitySpec per entity (see ``registry``)."""

@@ -1,0 +1,148 @@
+"""The global equipment library: specs, their direct ports, their cards and the cards' ports.
+
+Category numbers (LED tile pixels/size/weight/power, processor pixels per port, projector
+lumens/resolution, lens throw ratio) are typed columns, not free JSON.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vpm.db.base import Base
+from vpm.domain.enums import IoArchitecture
+from vpm.domain.mixins import Record, UUIDPrimaryKey
+
+#: Typed numbers a spec may carry (one column per quantity whatever the category: a tile's or a
+#: projector's pixel grid is native_width/height_px, its maximum draw power_w). Seeding, the API and
+#: the pages read this one table; it matches ``vpm.seed.data.SPEC_NUMBER_FIELDS`` plus two numbers
+#: crews enter by hand (typical power, longest data chain).
+SPEC_NUMBER_COLUMNS: dict[str, type] = {
+    "height_mm": float, "width_mm": float, "depth_mm": float, "weight_kg": float, "power_w": float,
+    "native_width_px": int, "native_height_px": int,
+    "pixel_pitch_mm": float, "max_hang": int, "max_stack": int, "power_connector": str,
+    "power_typical_w": float, "max_chain_length": int,
+    "amps_110v": float, "amps_220v": float,
+    "max_width_px": int, "max_height_px": int, "max_pixels": int, "port_count": int,
+    "pixels_per_port": int, "frame_rates": str, "input_list": str,
+    "lumens": int, "technology": str, "lens_mount": str, "laser_source": bool,
+    "native_resolution_mode": str, "lens_compatibility": str, "amps_120v": float, "amps_208v": float,
+    "throw_ratio_min": float, "throw_ratio_max": float,
+}
+
+
+class EquipmentSpec(Base, Record):
+    __tablename__ = "equipment_specs"
+
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    manufacturer: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(160))
+    io_architecture: Mapped[str] = mapped_column(String(12), default=IoArchitecture.DIRECT.value)
+    card_slots: Mapped[int | None] = mapped_column(Integer)
+    format_by_io: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_secondary_device: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_formats: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    compatible_with: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: Where the row came from: "library" (equipment-library.json), "reference" (the spreadsheet's
+    #: libraries) or "user" (made in the app). Seeding only ever touches its own rows.
+    origin: Mapped[str] = mapped_column(String(12), default="user")
+    #: Fingerprint of the seed record last applied, so a re-seed skips what has not changed.
+    seed_hash: Mapped[str | None] = mapped_column(String(64))
+
+    # typed category numbers (see SPEC_NUMBER_COLUMNS)
+    height_mm: Mapped[float | None] = mapped_column(Float)
+    width_mm: Mapped[float | None] = mapped_column(Float)
+    depth_mm: Mapped[float | None] = mapped_column(Float)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    power_w: Mapped[float | None] = mapped_column(Float)
+    native_width_px: Mapped[int | None] = mapped_column(Integer)
+    native_height_px: Mapped[int | None] = mapped_column(Integer)
+    pixel_pitch_mm: Mapped[float | None] = mapped_column(Float)
+    max_hang: Mapped[int | None] = mapped_column(Integer)
+    max_stack: Mapped[int | None] = mapped_column(Integer)
+    power_connector: Mapped[str | None] = mapped_column(String(80))
+    power_typical_w: Mapped[float | None] = mapped_column(Float)
+    max_chain_length: Mapped[int | None] = mapped_column(Integer)
+    amps_110v: Mapped[float | None] = mapped_column(Float)
+    amps_220v: Mapped[float | None] = mapped_column(Float)
+    max_width_px: Mapped[int | None] = mapped_column(Integer)
+    max_height_px: Mapped[int | None] = mapped_column(Integer)
+    max_pixels: Mapped[int | None] = mapped_column(Integer)
+    port_count: Mapped[int | None] = mapped_column(Integer)
+    pixels_per_port: Mapped[int | None] = mapped_column(Integer)
+    frame_rates: Mapped[str | None] = mapped_column(String(200))
+    input_list: Mapped[str | None] = mapped_column(String(500))
+    lumens: Mapped[int | None] = mapped_column(Integer)
+    technology: Mapped[str | None] = mapped_column(String(120))
+    lens_mount: Mapped[str | None] = mapped_column(String(120))
+    laser_source: Mapped[bool | None] = mapped_column(Boolean)
+    native_resolution_mode: Mapped[str | None] = mapped_column(String(80))
+    lens_compatibility: Mapped[str | None] = mapped_column(Text)
+    amps_120v: Mapped[float | None] = mapped_column(Float)
+    amps_208v: Mapped[float | None] = mapped_column(Float)
+    throw_ratio_min: Mapped[float | None] = mapped_column(Float)
+    throw_ratio_max: Mapped[float | None] = mapped_column(Float)
+
+    io_ports: Mapped[list[EquipmentIoPort]] = relationship(
+        back_populates="spec", order_by="(EquipmentIoPort.direction, EquipmentIoPort.port_index)",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+    cards: Mapped[list[EquipmentCard]] = relationship(
+        back_populates="spec", order_by="EquipmentCard.slot_number",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+
+class EquipmentIoPort(Base, UUIDPrimaryKey):
+    """A fixed ("direct") port of a spec."""
+
+    __tablename__ = "equipment_io_ports"
+
+    spec_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_specs.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    direction: Mapped[str] = mapped_column(String(3))
+    connector: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(80))
+    format: Mapped[str | None] = mapped_column(String(60))
+    port_index: Mapped[int] = mapped_column(Integer)
+
+    spec: Mapped[EquipmentSpec] = relationship(back_populates="io_ports")
+    __table_args__ = (UniqueConstraint("spec_id", "direction", "key"),)
+
+
+class EquipmentCard(Base, UUIDPrimaryKey):
+    """An expansion card in a slot of a card-based spec."""
+
+    __tablename__ = "equipment_cards"
+
+    spec_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_specs.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    slot_number: Mapped[int] = mapped_column(Integer)
+
+    spec: Mapped[EquipmentSpec] = relationship(back_populates="cards")
+    io: Mapped[list[EquipmentCardIo]] = relationship(
+        back_populates="card", order_by="(EquipmentCardIo.direction, EquipmentCardIo.port_index)",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+    __table_args__ = (UniqueConstraint("spec_id", "slot_number"),)
+
+
+class EquipmentCardIo(Base, UUIDPrimaryKey):
+    """A port on a card."""
+
+    __tablename__ = "equipment_card_io"
+
+    card_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_cards.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    direction: Mapped[str] = mapped_column(String(3))
+    connector: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(80))
+    format: Mapped[str | None] = mapped_column(String(60))
+    port_index: Mapped[int] = mapped_column(Integer)
+
+    card: Mapped[EquipmentCard] = relationship(back_populates="io")
+    __table_args__ = (UniqueConstraint("card_id", "direction", "key"),)

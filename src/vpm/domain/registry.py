@@ -1,0 +1,223 @@
+"""One registry of entity specs. Schemas, routes, pages, event names and contract tests derive from it.
+
+An entity is a typed SQLAlchemy model plus one :class:`EntitySpec`. Only real domain behaviour
+(stamping ports, validating a connection, deriving a due date) is written by hand, as hooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import importlib
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, Uuid, inspect
+from sqlalchemy.orm import Session
+
+from vpm.domain.mixins import SYSTEM_FIELDS
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """What a client may know about one column of an entity."""
+
+    name: str
+    type: str  # "string" | "text" | "integer" | "number" | "boolean" | "datetime" | "uuid" | "json"
+    python_type: type
+    nullable: bool
+    required: bool
+    writable: bool
+    default: Any = None
+    max_length: int | None = None
+    choices: tuple[str, ...] | None = None
+    secret: bool = False
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "type": self.type, "nullable": self.nullable, "required": self.required,
+            "writable": self.writable, "max_length": self.max_length,
+            "choices": list(self.choices) if self.choices else None, "secret": self.secret,
+        }
+
+
+def _column_type(col: Any) -> tuple[str, type, int | None]:
+    t = col.type
+    if isinstance(t, Boolean):
+        return "boolean", bool, None
+    if isinstance(t, Integer):
+        return "integer", int, None
+    if isinstance(t, Float):
+        return "number", float, None
+    if isinstance(t, Uuid):
+        return "uuid", uuid.UUID, None
+    if isinstance(t, JSON):
+        return "json", object, None
+    if isinstance(t, DateTime) or getattr(t, "impl", None) is not None and isinstance(t.impl, DateTime):
+        return "datetime", dt.datetime, None
+    if isinstance(t, Date):
+        return "date", dt.date, None
+    if isinstance(t, Text):
+        return "text", str, None
+    if isinstance(t, String):
+        return "string", str, t.length
+    raise TypeError(f"no API type for column {col} of type {t!r}")
+
+
+class Hooks:
+    """Domain behaviour of an entity. Override only what the entity needs.
+
+    ``ctx`` is a :class:`vpm.services.context.WriteContext` (session, actor, production).
+    """
+
+    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+        """Raise ``ValidationFailed`` for bad input. ``data`` is the full new state of the writable
+        fields; ``obj`` is the row (not yet inserted when ``is_new``)."""
+
+    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        """Fill derived columns before the insert."""
+
+    def after_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        """Create dependent rows (ports from a spec, checklist from a template ...)."""
+
+    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+        """Adjust ``changes`` (field -> new value) before they are applied."""
+
+    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        """React to applied changes (e.g. restamp ports after a new equipment spec)."""
+
+    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+        """Soft-delete or detach dependants."""
+
+    def extra_read(self, session: Session, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
+        """Derived fields added to the read shape (ports, due date, link standard ...)."""
+        return {}
+
+    def load_options(self, detail: bool) -> list[Any]:
+        """SQLAlchemy loader options for reading many rows at once."""
+        return []
+
+
+@dataclass(frozen=True, eq=False)
+class EntitySpec:
+    slug: str
+    model: type
+    label: str
+    plural: str
+    group: str
+    scope: str  # "production" | "global"
+    event_type: str
+    kind: str | None = None
+    label_prefix: str | None = None
+    list_columns: tuple[str, ...] = ()
+    search_fields: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    read_only: tuple[str, ...] = ()
+    immutable: tuple[str, ...] = ()
+    secret_fields: tuple[str, ...] = ()
+    choices: Mapping[str, type[enum.Enum] | tuple[str, ...]] = field(default_factory=dict)
+    create_options: Mapping[str, tuple[type, Any]] = field(default_factory=dict)
+    patch_options: Mapping[str, tuple[type, Any]] = field(default_factory=dict)
+    lookup_field: str | None = None
+    default_sort: tuple[str, ...] = ("created_at",)
+    delete_mode: str = "soft"  # "soft" | "hard" | "deactivate"
+    #: "module:Class" of the entity's :class:`Hooks`, imported on first use so the domain layer
+    #: never imports the services that implement them.
+    hooks_ref: str = ""
+    id_type: type = uuid.UUID
+
+    @cached_property
+    def hooks(self) -> Hooks:
+        if not self.hooks_ref:
+            return Hooks()
+        module_name, _, class_name = self.hooks_ref.partition(":")
+        module = importlib.import_module(module_name)
+        return getattr(module, class_name)()
+
+    @property
+    def per_production(self) -> bool:
+        return self.scope == "production"
+
+    @cached_property
+    def fields(self) -> tuple[FieldInfo, ...]:
+        mapper = inspect(self.model)
+        out = []
+        for attr in mapper.column_attrs:
+            col = attr.columns[0]
+            name = attr.key
+            if name.startswith("_"):
+                continue
+            type_name, py, max_len = _column_type(col)
+            writable = name not in SYSTEM_FIELDS and name not in self.read_only
+            if self.id_type is not uuid.UUID and name == "id":
+                writable = False
+            default = None
+            if col.default is not None and getattr(col.default, "is_scalar", False):
+                default = col.default.arg
+            choices = self.choices.get(name)
+            if choices is not None and isinstance(choices, type) and issubclass(choices, enum.Enum):
+                choices = tuple(m.value for m in choices)
+            out.append(FieldInfo(
+                name=name, type=type_name, python_type=py, nullable=bool(col.nullable),
+                required=name in self.required, writable=writable, default=default, max_length=max_len,
+                choices=tuple(choices) if choices else None, secret=name in self.secret_fields,
+            ))
+        return tuple(out)
+
+    @cached_property
+    def field_map(self) -> dict[str, FieldInfo]:
+        return {f.name: f for f in self.fields}
+
+    @cached_property
+    def writable_fields(self) -> tuple[FieldInfo, ...]:
+        return tuple(f for f in self.fields if f.writable)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug, "label": self.label, "plural": self.plural, "group": self.group,
+            "scope": self.scope, "kind": self.kind, "event_type": self.event_type,
+            "list_columns": list(self.list_columns), "search_fields": list(self.search_fields),
+            "fields": [f.describe() for f in self.fields],
+        }
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._by_slug: dict[str, EntitySpec] = {}
+
+    def add(self, spec: EntitySpec) -> EntitySpec:
+        if spec.slug in self._by_slug:
+            raise ValueError(f"entity slug registered twice: {spec.slug}")
+        self._by_slug[spec.slug] = spec
+        return spec
+
+    def __iter__(self) -> Any:
+        return iter(self._by_slug.values())
+
+    def __getitem__(self, slug: str) -> EntitySpec:
+        return self._by_slug[slug]
+
+    def get(self, slug: str) -> EntitySpec | None:
+        return self._by_slug.get(slug)
+
+    def by_event_type(self, event_type: str) -> EntitySpec | None:
+        return next((s for s in self if s.event_type == event_type), None)
+
+    def for_model(self, model: type) -> EntitySpec | None:
+        return next((s for s in self if s.model is model), None)
+
+    @property
+    def per_production(self) -> list[EntitySpec]:
+        return [s for s in self if s.per_production]
+
+    @property
+    def devices(self) -> list[EntitySpec]:
+        return [s for s in self if s.kind is not None]
+
+
+REGISTRY = Registry()
+
+Validator = Callable[[Any], Any]

@@ -1,0 +1,108 @@
+"""Pydantic models derived from the registry: create, patch and read shapes of every entity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from functools import cache
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from vpm.domain.registry import EntitySpec, FieldInfo
+
+
+class StrictInput(BaseModel):
+    """Unknown fields are refused (422), never passed on to the database."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+def _value_type(f: FieldInfo) -> Any:
+    if f.choices:
+        return Literal[f.choices]  # type: ignore[valid-type]
+    if f.type == "json":
+        return Any
+    return f.python_type
+
+
+def _field_kwargs(f: FieldInfo) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if f.max_length:
+        kwargs["max_length"] = f.max_length
+    if f.secret:
+        kwargs["json_schema_extra"] = {"writeOnly": True}
+    return kwargs
+
+
+def _name(spec: EntitySpec, suffix: str) -> str:
+    return "".join(p.capitalize() for p in spec.slug.split("-")) + suffix
+
+
+@cache
+def create_schema(spec: EntitySpec) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for f in spec.writable_fields:
+        t = _value_type(f)
+        kw = _field_kwargs(f)
+        if f.required:
+            if f.type in ("string", "text") and not f.choices:
+                kw["min_length"] = 1
+            fields[f.name] = (t, Field(..., **kw))
+        elif f.nullable:
+            fields[f.name] = (Optional[t], Field(None, **kw))  # noqa: UP045
+        else:
+            fields[f.name] = (t, Field(f.default, **kw))
+    for name, (t, default) in spec.create_options.items():
+        fields[name] = (t, Field(default))
+    return create_model(_name(spec, "Create"), __base__=StrictInput, **fields)
+
+
+@cache
+def patch_schema(spec: EntitySpec) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "version": (Optional[int], Field(None, description="The version this edit started from (required).")),  # noqa: UP045
+    }
+    for f in spec.writable_fields:
+        if f.name in spec.immutable:
+            continue
+        t = _value_type(f)
+        kw = _field_kwargs(f)
+        if f.required and f.type in ("string", "text") and not f.choices:
+            kw["min_length"] = 1
+        fields[f.name] = ((Optional[t] if f.nullable else t), Field(None, **kw))  # noqa: UP045
+    for name, (t, default) in spec.patch_options.items():
+        fields[name] = (t, Field(default))
+    return create_model(_name(spec, "Patch"), __base__=StrictInput, **fields)
+
+
+@cache
+def read_schema(spec: EntitySpec) -> type[BaseModel]:
+    """For documentation (OpenAPI); responses are built by ``services.serialize``."""
+    fields: dict[str, Any] = {}
+    for f in spec.fields:
+        t = _value_type(f)
+        fields[f.name] = (Optional[t], None)  # noqa: UP045
+    return create_model(_name(spec, "Read"), __config__=ConfigDict(extra="allow"), **fields)
+
+
+@cache
+def list_schema(spec: EntitySpec) -> type[BaseModel]:
+    return create_model(_name(spec, "List"), items=(list[read_schema(spec)], ...), total=(int, ...))  # type: ignore[misc]
+
+
+def jsonable(value: Any) -> Any:
+    """A column value as JSON: UUIDs and times as strings."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)

@@ -1,0 +1,52 @@
+"""Whole-database snapshots taken before any schema change.
+
+SQLite: the online backup API (a consistent copy while others read). PostgreSQL: ``pg_dump``
+in custom format when it is installed; otherwise the portable dump of ``vpm.ops.dump``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def snapshot(engine: Engine, url: str, backup_dir: Path, reason: str) -> Path:
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    if engine.dialect.name == "sqlite":
+        source = make_url(url).database
+        target = backup_dir / f"vpm-{reason}-{_stamp()}.sqlite3"
+        if not source or source == ":memory:" or not Path(source).exists():
+            target.write_bytes(b"")
+            return target
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        return target
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump:
+        target = backup_dir / f"vpm-{reason}-{_stamp()}.pgdump"
+        u = make_url(url)
+        libpq = u.set(drivername="postgresql").render_as_string(hide_password=False)
+        result = subprocess.run([pg_dump, "--format=custom", "--file", str(target), libpq],
+                                capture_output=True, text=True, timeout=3600)
+        if result.returncode == 0:
+            return target
+    from vpm.ops.dump import dump_database
+
+    target = backup_dir / f"vpm-{reason}-{_stamp()}"
+    dump_database(engine, target)
+    return target

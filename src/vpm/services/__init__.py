@@ -1,0 +1,1 @@
+"""Services: the only writers. One transaction per call, version checks, change log, events after commit."""

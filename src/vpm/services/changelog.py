@@ -1,0 +1,65 @@
+"""Appending to the change log, in the same transaction as the change itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from vpm.domain.events import Event
+from vpm.domain.registry import EntitySpec
+from vpm.domain.schemas import jsonable
+from vpm.services.context import WriteContext
+from vpm.services.serialize import serialize
+
+
+def _production_of(spec: EntitySpec, obj: Any) -> Any:
+    if spec.slug == "productions":
+        return obj.id
+    return getattr(obj, "production_id", None)
+
+
+def _serialise_changes(spec: EntitySpec, changes: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, change in changes.items():
+        out[name] = {"changed": True} if name in spec.secret_fields else jsonable(change)
+    return out
+
+
+def _order_lock(ctx: WriteContext, production_id: Any) -> None:
+    """PostgreSQL hands out ids before commit; holding a per-production lock until commit makes
+    event ids of one production grow in commit order, so ``Last-Event-ID`` resume misses nothing."""
+    if ctx.session.get_bind().dialect.name != "postgresql":
+        return
+    key = f"events:{production_id}"
+    if ctx.cache.get("event_lock") == key:
+        return
+    ctx.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+    ctx.cache["event_lock"] = key
+
+
+def record_event(ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes: dict[str, Any],
+                 deleted: bool = False) -> Event:
+    session = ctx.session
+    session.flush()
+    production_id = _production_of(spec, obj)
+    _order_lock(ctx, production_id)
+    data = {"id": jsonable(obj.id)} if deleted else serialize(spec, obj, session)
+    event = Event(
+        production_id=production_id, entity_type=spec.event_type, entity_id=str(obj.id), op=str(op),
+        actor=ctx.actor.name, changes=_serialise_changes(spec, changes), data=data,
+        version=getattr(obj, "version", 1) or 1,
+    )
+    session.add(event)
+    session.flush()
+    ctx.events.append(event_dict(event))
+    return event
+
+
+def event_dict(e: Event) -> dict[str, Any]:
+    """An event as the API and the realtime stream show it."""
+    return {
+        "id": e.id, "production_id": jsonable(e.production_id), "entity_type": e.entity_type,
+        "entity_id": e.entity_id, "op": e.op, "actor": e.actor, "changes": e.changes,
+        "data": e.data, "version": e.version, "created_at": jsonable(e.created_at),
+    }

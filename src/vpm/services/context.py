@@ -1,0 +1,54 @@
+"""The context of one write: the session, who is acting, and the events to publish after commit."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vpm.db.engine import Database
+from vpm.services import bus
+
+
+@dataclass
+class Actor:
+    """Who makes a change: a user, a token or a command."""
+
+    name: str = "local"
+    user_id: str | None = None
+    role: str | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SYSTEM = Actor("system")
+
+
+@dataclass
+class WriteContext:
+    session: Session
+    actor: Actor
+    events: list[dict[str, Any]] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def production(self, production_id: uuid.UUID) -> Any:
+        from vpm.domain.production import Production
+
+        key = f"production:{production_id}"
+        if key not in self.cache:
+            self.cache[key] = self.session.get(Production, production_id)
+        return self.cache[key]
+
+
+@contextlib.contextmanager
+def writing(db: Database, actor: Actor) -> Iterator[WriteContext]:
+    """One transaction; events are published only once it has committed."""
+    with db.write() as session:
+        ctx = WriteContext(session=session, actor=actor)
+        yield ctx
+    bus.publish(ctx.events)

@@ -1,0 +1,351 @@
+"""The generic write path for every registered entity: create, read, list, patch (field merge),
+delete, restore, history. Entity-specific behaviour lives in each spec's hooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from vpm.db.base import utcnow
+from vpm.db.engine import Database
+from vpm.domain.enums import EventOp
+from vpm.domain.events import Event
+from vpm.domain.production import Production
+from vpm.domain.registry import EntitySpec
+from vpm.domain.schemas import jsonable
+from vpm.services.changelog import event_dict, record_event
+from vpm.services.context import Actor, WriteContext, writing
+from vpm.services.errors import AlreadyExists, Conflict, NotFound, PreconditionRequired, ValidationFailed
+from vpm.services.serialize import serialize
+
+MAX_LIMIT = 1000
+WRITE_RETRIES = 3
+
+
+@dataclass
+class ListParams:
+    q: str | None = None
+    sort: str | None = None
+    limit: int = 100
+    offset: int = 0
+    include_deleted: bool = False
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- loading
+
+def parse_id(spec: EntitySpec, raw: Any) -> Any:
+    if isinstance(raw, spec.id_type):
+        return raw
+    try:
+        return spec.id_type(raw)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def load(session: Session, spec: EntitySpec, entity_id: Any, include_deleted: bool = False) -> Any:
+    """The live row, or NotFound. A row of a deleted production is not found either."""
+    obj = None
+    key = parse_id(spec, entity_id)
+    if key is not None:
+        obj = session.get(spec.model, key)
+    if obj is None and spec.lookup_field:
+        col = getattr(spec.model, spec.lookup_field)
+        obj = session.scalars(select(spec.model).where(col == str(entity_id))).first()
+    if obj is None or (spec.kind and getattr(obj, "kind", None) != spec.kind):
+        raise NotFound(f"{spec.label} {entity_id} not found")
+    if not include_deleted and getattr(obj, "deleted_at", None) is not None:
+        raise NotFound(f"{spec.label} {entity_id} was deleted")
+    if spec.per_production and spec.slug != "productions":
+        prod = session.get(Production, obj.production_id)
+        if prod is None or prod.deleted_at is not None:
+            raise NotFound(f"the production of {spec.label} {entity_id} was deleted")
+    return obj
+
+
+def live_production(session: Session, production_id: Any) -> Production:
+    pid = production_id if isinstance(production_id, uuid.UUID) else _uuid_or_none(production_id)
+    prod = session.get(Production, pid) if pid else None
+    if prod is None or prod.deleted_at is not None:
+        raise NotFound(f"production {production_id} not found")
+    return prod
+
+
+def _uuid_or_none(raw: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- reading
+
+def get(db: Database, spec: EntitySpec, entity_id: Any, include_deleted: bool = False) -> dict[str, Any]:
+    with db.read() as session:
+        obj = load(session, spec, entity_id, include_deleted=include_deleted)
+        return serialize(spec, obj, session, detail=True)
+
+
+def _coerce_filter(spec: EntitySpec, name: str, raw: str) -> Any:
+    f = spec.field_map[name]
+    try:
+        if f.type == "boolean":
+            if raw.lower() in ("true", "1", "yes"):
+                return True
+            if raw.lower() in ("false", "0", "no"):
+                return False
+            raise ValueError(raw)
+        if f.type == "integer":
+            return int(raw)
+        if f.type == "number":
+            return float(raw)
+        if f.type == "uuid":
+            return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationFailed(name, f"cannot filter a {f.type} field by {raw!r}") from None
+    if f.choices and raw not in f.choices:
+        raise ValidationFailed(name, f"must be one of {', '.join(f.choices)}")
+    return raw
+
+
+def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUID | None) -> Select[Any]:
+    model = spec.model
+    stmt = select(model)
+    if spec.per_production and production_id is not None:
+        stmt = stmt.where(model.production_id == production_id)
+    if hasattr(model, "deleted_at") and not params.include_deleted:
+        stmt = stmt.where(model.deleted_at.is_(None))
+    for name, raw in params.filters.items():
+        if name not in spec.field_map or spec.field_map[name].type == "json" or spec.field_map[name].secret:
+            raise ValidationFailed(name, "is not a field you can filter by")
+        stmt = stmt.where(getattr(model, name) == _coerce_filter(spec, name, raw))
+    if params.q:
+        needle = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cols = [getattr(model, n) for n in spec.search_fields]
+        if cols:
+            stmt = stmt.where(or_(*(cast(c, String).ilike(needle, escape="\\") for c in cols)))
+    return stmt
+
+
+def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any = None) -> dict[str, Any]:
+    if not 0 < params.limit <= MAX_LIMIT:
+        raise ValidationFailed("limit", f"must be between 1 and {MAX_LIMIT}")
+    if params.offset < 0:
+        raise ValidationFailed("offset", "must not be negative")
+    with db.read() as session:
+        pid = None
+        if spec.per_production:
+            pid = live_production(session, production_id).id
+        stmt = list_statement(spec, params, pid)
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        order = []
+        sort_keys = [params.sort] if params.sort else list(spec.default_sort)
+        for key in sort_keys:
+            desc = key.startswith("-")
+            name = key.lstrip("-")
+            if name not in spec.field_map or spec.field_map[name].type == "json":
+                raise ValidationFailed("sort", f"cannot sort by {name!r}")
+            col = getattr(spec.model, name)
+            order.append(col.desc() if desc else col.asc())
+        order.append(spec.model.id.asc())
+        stmt = stmt.order_by(*order).limit(params.limit).offset(params.offset)
+        stmt = stmt.options(*spec.hooks.load_options(False))
+        cache: dict[str, Any] = {}
+        items = [serialize(spec, o, session, detail=False, cache=cache) for o in session.scalars(stmt)]
+        return {"items": items, "total": total}
+
+
+def history(db: Database, spec: EntitySpec, entity_id: Any) -> list[dict[str, Any]]:
+    with db.read() as session:
+        obj = load(session, spec, entity_id, include_deleted=True)
+        rows = session.scalars(
+            select(Event).where(Event.entity_type == spec.event_type, Event.entity_id == str(obj.id)).order_by(Event.id)
+        )
+        return [event_dict(e) for e in rows]
+
+
+# ---------------------------------------------------------------- writing
+
+def _same(a: Any, b: Any) -> bool:
+    return jsonable(a) == jsonable(b)
+
+
+def _state(spec: EntitySpec, obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in spec.writable_fields}
+
+
+def _flush(ctx: WriteContext, spec: EntitySpec) -> None:
+    try:
+        ctx.session.flush()
+    except IntegrityError as exc:
+        raise AlreadyExists(f"{spec.label}: this would duplicate or break a unique rule ({exc.orig})") from None
+
+
+def create_in(ctx: WriteContext, spec: EntitySpec, values: dict[str, Any], options: dict[str, Any],
+              production_id: Any = None) -> Any:
+    """Create one row inside an open write context (no commit)."""
+    obj = spec.model()
+    if spec.per_production:
+        obj.production_id = live_production(ctx.session, production_id).id
+    for name, value in values.items():
+        setattr(obj, name, value)
+    spec.hooks.before_create(ctx, spec, obj, options)
+    spec.hooks.validate(ctx, spec, _state(spec, obj), obj, True)
+    obj.version = 1
+    obj.field_versions = {}
+    if hasattr(obj, "created_by"):
+        obj.created_by = obj.updated_by = ctx.actor.name
+    ctx.session.add(obj)
+    _flush(ctx, spec)
+    spec.hooks.after_create(ctx, spec, obj, options)
+    changes = {k: {"from": None, "to": v} for k, v in values.items() if v not in (None, "", [], {})}
+    record_event(ctx, spec, obj, EventOp.CREATE, changes)
+    return obj
+
+
+def create(db: Database, spec: EntitySpec, values: dict[str, Any], actor: Actor,
+           production_id: Any = None) -> dict[str, Any]:
+    values = dict(values)
+    options = {k: values.pop(k) for k in list(values) if k in spec.create_options}
+    with writing(db, actor) as ctx:
+        obj = create_in(ctx, spec, values, options, production_id)
+        result = serialize(spec, obj, ctx.session)
+    return result
+
+
+def update_in(ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, Any], base_version: int,
+              options: dict[str, Any]) -> Any:
+    """Merge one edit into a row: fields nobody else changed since ``base_version`` are applied;
+    a field someone else changed is a conflict and nothing is written."""
+    if base_version > obj.version or base_version < 1:
+        raise ValidationFailed("version", f"{base_version} is not a version of this record (it is at {obj.version})")
+    field_versions = dict(obj.field_versions or {})
+    changes: dict[str, Any] = {}
+    conflicts = []
+    for name, new in values.items():
+        current = getattr(obj, name)
+        if _same(current, new):
+            continue
+        their_version = int(field_versions.get(name, 1))
+        if their_version > base_version:
+            secret = name in spec.secret_fields
+            conflicts.append({
+                "field": name,
+                "yours": None if secret else jsonable(new),
+                "theirs": None if secret else jsonable(current),
+                "their_version": their_version,
+            })
+        else:
+            changes[name] = new
+    if conflicts:
+        raise Conflict(
+            f"{spec.label} was changed by someone else since version {base_version}: "
+            + ", ".join(c["field"] for c in conflicts),
+            conflicts=conflicts, version=obj.version,
+            current=serialize(spec, obj, ctx.session),
+        )
+    spec.hooks.on_update(ctx, spec, obj, changes, options)
+    if not changes:
+        return obj
+    state = _state(spec, obj) | changes
+    spec.hooks.validate(ctx, spec, state, obj, False)
+    new_version = obj.version + 1
+    diffs: dict[str, tuple[Any, Any]] = {}
+    for name, new in changes.items():
+        diffs[name] = (getattr(obj, name), new)
+        setattr(obj, name, new)
+        field_versions[name] = new_version
+    obj.version = new_version
+    obj.field_versions = field_versions
+    if hasattr(obj, "updated_by"):
+        obj.updated_by = ctx.actor.name
+    _flush(ctx, spec)
+    spec.hooks.after_update(ctx, spec, obj, diffs)
+    record_event(ctx, spec, obj, EventOp.UPDATE, {k: {"from": a, "to": b} for k, (a, b) in diffs.items()})
+    return obj
+
+
+def update(db: Database, spec: EntitySpec, entity_id: Any, values: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    values = dict(values)
+    base_version = values.pop("version", None)
+    if base_version is None:
+        raise PreconditionRequired(
+            "version is required: send the version your edit started from, with only the fields you changed"
+        )
+    options = {k: values.pop(k) for k in list(values) if k in spec.patch_options}
+    for _attempt in range(WRITE_RETRIES):
+        try:
+            with writing(db, actor) as ctx:
+                obj = load(ctx.session, spec, entity_id)
+                update_in(ctx, spec, obj, values, int(base_version), options)
+                result = serialize(spec, obj, ctx.session)
+            return result
+        except StaleDataError:
+            continue  # someone committed between our read and our write: merge again against theirs
+    raise Conflict(f"{spec.label} {entity_id} kept changing while saving; fetch it and try again")
+
+
+def delete_in(ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
+    spec.hooks.before_delete(ctx, spec, obj)
+    if spec.delete_mode == "hard":
+        record_event(ctx, spec, obj, EventOp.DELETE, {}, deleted=True)
+        ctx.session.delete(obj)
+        _flush(ctx, spec)
+        return
+    if spec.delete_mode == "deactivate":
+        obj.is_active = False
+    else:
+        obj.deleted_at = utcnow()
+    obj.version += 1
+    _flush(ctx, spec)
+    record_event(ctx, spec, obj, EventOp.DELETE, {}, deleted=True)
+
+
+def delete(db: Database, spec: EntitySpec, entity_id: Any, actor: Actor, version: int | None = None) -> None:
+    for _attempt in range(WRITE_RETRIES):
+        try:
+            with writing(db, actor) as ctx:
+                obj = load(ctx.session, spec, entity_id)
+                if version is not None and version != obj.version:
+                    raise Conflict(
+                        f"{spec.label} changed since version {version} (now {obj.version}); review before deleting",
+                        version=obj.version, current=serialize(spec, obj, ctx.session),
+                    )
+                delete_in(ctx, spec, obj)
+            return
+        except StaleDataError:
+            continue
+    raise Conflict(f"{spec.label} {entity_id} kept changing while deleting; try again")
+
+
+def restore(db: Database, spec: EntitySpec, entity_id: Any, actor: Actor) -> dict[str, Any]:
+    """Bring back a deleted (or deactivated) row; its label must still be free."""
+    if spec.delete_mode == "hard":
+        raise ValidationFailed("id", f"a deleted {spec.label.lower()} cannot be restored")
+    with writing(db, actor) as ctx:
+        obj = load(ctx.session, spec, entity_id, include_deleted=True)
+        soft = spec.delete_mode == "soft"
+        if (obj.deleted_at is not None) if soft else (not obj.is_active):
+            if soft:
+                obj.deleted_at = None
+            else:
+                obj.is_active = True
+            spec.hooks.validate(ctx, spec, _state(spec, obj), obj, False)
+            obj.version += 1
+            if hasattr(obj, "updated_by"):
+                obj.updated_by = ctx.actor.name
+            _flush(ctx, spec)
+            record_event(ctx, spec, obj, EventOp.RESTORE, {})
+        result = serialize(spec, obj, ctx.session)
+    return result
+
+
+def now() -> dt.datetime:
+    return utcnow()

@@ -1,0 +1,1 @@
+"""Entity hooks: the hand-written domain behaviour the generic write path calls."""

@@ -1,0 +1,54 @@
+"""Checklist items: due date = load-in − lead days; completion stamped by the server; notes appended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from vpm.db.base import utcnow
+from vpm.domain.registry import EntitySpec, Hooks
+from vpm.services.errors import ValidationFailed
+from vpm.services.hooks.common import production_of
+
+
+def _note(ctx: Any, text: str, kind: str) -> dict[str, Any]:
+    return {"text": text, "at": utcnow().isoformat(), "by": ctx.actor.name, "type": kind}
+
+
+def due_date(load_in: dt.datetime | None, days_before: int | None) -> dt.date | None:
+    """The day an item is due: the production's load-in date minus the item's lead days."""
+    if load_in is None or days_before is None:
+        return None
+    return load_in.date() - dt.timedelta(days=days_before)
+
+
+class ChecklistHooks(Hooks):
+    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        obj.notes = list(obj.notes or [])
+        if options.get("add_note"):
+            obj.notes.append(_note(ctx, options["add_note"], "info"))
+        obj.completed_at = utcnow() if obj.completed else None
+
+    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+        if not (data.get("title") or "").strip():
+            raise ValidationFailed("title", "must not be empty")
+        days = data.get("days_before_show")
+        if days is not None and not -3650 <= days <= 3650:
+            raise ValidationFailed("days_before_show", "must be within ten years of load-in")
+
+    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+        if "completed" in changes:
+            changes["completed_at"] = utcnow() if changes["completed"] else None
+        note = options.get("add_note")
+        if note:
+            kind = "completion" if changes.get("completed") else "info"
+            changes["notes"] = list(changes.get("notes", obj.notes) or []) + [_note(ctx, note, kind)]
+
+    def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
+        prod = production_of(session, obj.production_id, cache)
+        due = due_date(prod.load_in if prod else None, obj.days_before_show)
+        today = cache.setdefault("today", dt.date.today())
+        return {
+            "due_date": due.isoformat() if due else None,
+            "overdue": bool(due and not obj.completed and due < today),
+        }

@@ -1,0 +1,79 @@
+"""Ports and connections: an output feeds inputs; an input has one feed; both ends in the same show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from vpm.domain.devices import Device
+from vpm.domain.ports import Connection, Port
+from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.support import Format
+from vpm.services import ports as port_service
+from vpm.services.errors import ValidationFailed
+from vpm.services.hooks.common import check_device_ref
+
+
+def _check_format(ctx: Any, field: str, value: Any) -> None:
+    if value is not None and ctx.session.get(Format, value) is None:
+        raise ValidationFailed(field, f"{value!r} is not a known format; create it first")
+
+
+class PortHooks(Hooks):
+    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        taken = ctx.session.scalar(
+            select(func.max(Port.index)).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
+                                               Port.deleted_at.is_(None))
+        )
+        clash = ctx.session.scalar(
+            select(Port.id).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
+                                  Port.index == obj.index, Port.deleted_at.is_(None)).limit(1)
+        )
+        if clash is not None or not obj.index:
+            obj.index = (taken or 0) + 1
+        if not obj.label:
+            obj.label = f"{'Input' if obj.direction == 'in' else 'Output'} {obj.index}"
+
+    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+        check_device_ref(ctx, "device_id", data.get("device_id"), obj.production_id)
+        _check_format(ctx, "format_id", data.get("format_id"))
+        _check_format(ctx, "expected_format_id", data.get("expected_format_id"))
+        if not is_new and data.get("direction") != obj.direction:
+            cabled = port_service._cabled_port_ids(ctx, [obj.id])
+            if cabled:
+                raise ValidationFailed("direction", "cannot change while a cable is connected")
+
+    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+        port_service.disconnect_ports(ctx, [obj.id])
+
+
+def _port(ctx: Any, field: str, port_id: Any, production_id: Any) -> Port:
+    port = ctx.session.get(Port, port_id) if port_id is not None else None
+    if port is None or port.deleted_at is not None or port.production_id != production_id:
+        raise ValidationFailed(field, "is not a port of this production")
+    device = ctx.session.get(Device, port.device_id)
+    if device is None or device.deleted_at is not None:
+        raise ValidationFailed(field, "belongs to a deleted device")
+    return port
+
+
+class ConnectionHooks(Hooks):
+    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+        src = _port(ctx, "from_port_id", data.get("from_port_id"), obj.production_id)
+        dst = _port(ctx, "to_port_id", data.get("to_port_id"), obj.production_id)
+        if src.direction != "out":
+            raise ValidationFailed("from_port_id", "is an input; a cable starts at an output")
+        if dst.direction != "in":
+            raise ValidationFailed("to_port_id", "is an output; a cable ends at an input (two outputs cannot be connected)")
+        where = [Connection.to_port_id == dst.id, Connection.deleted_at.is_(None)]
+        if not is_new:
+            where.append(Connection.id != obj.id)
+        feed = ctx.session.scalar(select(Connection.from_port_id).where(*where).limit(1))
+        if feed is not None:
+            other = ctx.session.get(Port, feed)
+            device = ctx.session.get(Device, other.device_id) if other else None
+            who = f"{device.label} {other.label}" if device and other else "another output"
+            raise ValidationFailed("to_port_id", f"already has a feed ({who}); an input takes one feed")
+        if (data.get("length_ft") or 0) < 0:
+            raise ValidationFailed("length_ft", "must not be negative")

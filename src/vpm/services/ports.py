@@ -1,0 +1,146 @@
+"""Ports: stamped from a library spec when a device is created (NetBox's template → instance idea),
+restamped when its spec changes, disconnected when the device goes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from vpm.db.base import utcnow
+from vpm.domain.enums import EventOp
+from vpm.domain.library import EquipmentCard, EquipmentSpec
+from vpm.domain.ports import Connection, Port
+from vpm.domain.registry import REGISTRY
+from vpm.domain.schemas import jsonable
+from vpm.domain.support import Format
+from vpm.services.changelog import record_event
+
+PORT_FIELDS = ("id", "device_id", "direction", "index", "card_slot", "connector", "label", "format_id",
+               "expected_format_id", "notes", "spec_port_id", "spec_card_port_id", "version")
+
+
+def port_dict(p: Port) -> dict[str, Any]:
+    return {name: jsonable(getattr(p, name)) for name in PORT_FIELDS}
+
+
+def resolve_format(ctx: Any, raw: str | None) -> str | None:
+    """The format-table id for a library format string ("1080i59.94", "4K 60"), if we have it."""
+    if not raw:
+        return None
+    from vpm.calc.formats import format_id, parse_format
+
+    known = ctx.cache.get("format_ids")
+    if known is None:
+        known = ctx.cache["format_ids"] = set(ctx.session.scalars(select(Format.id)))
+    parsed = parse_format(raw)
+    if parsed is None or parsed.rate is None:
+        return None
+    key = format_id(parsed.h, parsed.v, parsed.rate, parsed.interlaced, parsed.blanking)
+    return key if key in known else None
+
+
+def _load_spec(ctx: Any, spec_id: uuid.UUID) -> EquipmentSpec | None:
+    return ctx.session.scalars(
+        select(EquipmentSpec).where(EquipmentSpec.id == spec_id)
+        .options(selectinload(EquipmentSpec.io_ports), selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io))
+    ).first()
+
+
+def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
+    """Copy every direct and card port of the spec onto the device, numbered per direction."""
+    spec = _load_spec(ctx, spec_id)
+    if spec is None:
+        return []
+    existing = ctx.session.execute(
+        select(Port.direction, Port.index).where(Port.device_id == device.id, Port.deleted_at.is_(None))
+    ).all()
+    counters = {"in": 0, "out": 0}
+    for direction, index in existing:
+        counters[direction] = max(counters.get(direction, 0), index)
+    made = []
+
+    def add(direction: str, connector: str, label: str, fmt: str | None, card_slot: int | None,
+            spec_port_id: Any = None, spec_card_port_id: Any = None) -> None:
+        counters[direction] += 1
+        fmt_id = resolve_format(ctx, fmt)
+        made.append(Port(
+            production_id=device.production_id, device_id=device.id, direction=direction, connector=connector,
+            label=label, index=counters[direction], card_slot=card_slot,
+            format_id=fmt_id if direction == "out" else None,
+            expected_format_id=fmt_id if direction == "in" else None,
+            spec_port_id=spec_port_id, spec_card_port_id=spec_card_port_id, version=1, field_versions={},
+            created_by=ctx.actor.name, updated_by=ctx.actor.name,
+        ))
+
+    for p in sorted(spec.io_ports, key=lambda p: (p.direction != "in", p.port_index)):
+        add(p.direction, p.connector, p.label, p.format, None, spec_port_id=p.id)
+    for card in spec.cards:
+        for p in sorted(card.io, key=lambda p: (p.direction != "in", p.port_index)):
+            add(p.direction, p.connector, f"Slot {card.slot_number} {p.label}", p.format, card.slot_number,
+                spec_card_port_id=p.id)
+    ctx.session.add_all(made)
+    ctx.session.flush()
+    ctx.session.expire(device, ["ports"])
+    return made
+
+
+def restamp_ports(ctx: Any, device: Any, old_spec_id: Any, new_spec_id: Any) -> None:
+    """A device got another spec: the old spec's ports that carry no cable go, the new spec's come.
+    Ports with a cable on them stay (and keep their cable) so no patch is silently lost."""
+    if old_spec_id is not None:
+        stamped = ctx.session.scalars(
+            select(Port).where(
+                Port.device_id == device.id, Port.deleted_at.is_(None),
+                or_(Port.spec_port_id.isnot(None), Port.spec_card_port_id.isnot(None)),
+            )
+        ).all()
+        cabled = _cabled_port_ids(ctx, [p.id for p in stamped])
+        now = utcnow()
+        for p in stamped:
+            if p.id not in cabled:
+                p.deleted_at = now
+                p.version += 1
+        ctx.session.flush()
+    if new_spec_id is not None:
+        stamp_ports(ctx, device, new_spec_id)
+    ctx.session.expire(device, ["ports"])
+
+
+def _cabled_port_ids(ctx: Any, port_ids: list[Any]) -> set[Any]:
+    if not port_ids:
+        return set()
+    rows = ctx.session.execute(
+        select(Connection.from_port_id, Connection.to_port_id).where(
+            Connection.deleted_at.is_(None),
+            or_(Connection.from_port_id.in_(port_ids), Connection.to_port_id.in_(port_ids)),
+        )
+    )
+    ids = set(port_ids)
+    return {pid for row in rows for pid in row if pid in ids}
+
+
+def disconnect_ports(ctx: Any, port_ids: list[Any]) -> None:
+    """Soft-delete every live cable on these ports, each with its own change-log event."""
+    if not port_ids:
+        return
+    spec = REGISTRY["connections"]
+    cables = ctx.session.scalars(
+        select(Connection).where(
+            Connection.deleted_at.is_(None),
+            or_(Connection.from_port_id.in_(port_ids), Connection.to_port_id.in_(port_ids)),
+        )
+    ).all()
+    now = utcnow()
+    for c in cables:
+        c.deleted_at = now
+        c.version += 1
+        c.updated_by = ctx.actor.name
+        record_event(ctx, spec, c, EventOp.DELETE, {}, deleted=True)
+
+
+def disconnect_device(ctx: Any, device: Any) -> None:
+    port_ids = list(ctx.session.scalars(select(Port.id).where(Port.device_id == device.id)))
+    disconnect_ports(ctx, port_ids)

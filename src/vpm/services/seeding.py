@@ -1,0 +1,202 @@
+"""Seeding: the equipment library, formats, pick-lists and a demo show.
+
+Idempotent (a second run changes nothing and says so), batched (each batch is its own
+transaction, so an interrupted run keeps what it finished and a re-run continues), streaming
+(records are read one at a time), and it never deletes a spec: specs are only ever added or
+updated, so no device loses the spec it was stamped from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from vpm.db.engine import Database
+from vpm.domain.library import EquipmentCard, EquipmentCardIo, EquipmentIoPort, EquipmentSpec
+from vpm.domain.registry import REGISTRY
+from vpm.domain.support import Format
+from vpm.services.picklists import PICKLISTS
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class SeedReport:
+    name: str
+    total: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"{self.name}: {self.total} already up to date, nothing changed"
+        return (f"{self.name}: {self.inserted} added, {self.updated} updated, "
+                f"{self.unchanged} unchanged (of {self.total})")
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+# ------------------------------------------------------------------ equipment library
+
+def _fingerprint(record: Any) -> str:
+    return hashlib.sha256(json.dumps(asdict(record), sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _spec_columns(record: Any, origin: str) -> dict[str, Any]:
+    cols = {
+        "slug": record.slug, "category": record.category, "manufacturer": record.manufacturer,
+        "model": record.model, "io_architecture": record.io_architecture, "card_slots": record.card_slots,
+        "format_by_io": record.format_by_io, "is_secondary_device": record.is_secondary_device,
+        "device_formats": list(record.device_formats), "compatible_with": list(record.compatible_with),
+        "origin": origin,
+    }
+    known = EquipmentSpec.__table__.c
+    for name, value in record.numbers.items():
+        if name in known:
+            cols[name] = value
+    return cols
+
+
+def _sync_ports(existing: list[Any], records: Iterable[Any], make: Callable[..., Any]) -> list[Any]:
+    """Update ports in place by (direction, key); add new ones; drop ones gone from the file
+    (device ports stamped from them keep living: their link is simply cleared)."""
+    by_key = {(p.direction, p.key): p for p in existing}
+    keep = []
+    for r in records:
+        port = by_key.pop((r.direction, r.key), None)
+        if port is None:
+            port = make(key=r.key, direction=r.direction)
+        port.connector, port.label, port.format, port.port_index = r.connector, r.label, r.format, r.index
+        keep.append(port)
+    return keep
+
+
+def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: str) -> EquipmentSpec:
+    cols = _spec_columns(record, origin)
+    if spec is None:
+        spec = EquipmentSpec(version=1, field_versions={}, created_by="seed", updated_by="seed")
+        session.add(spec)
+    else:
+        spec.version += 1
+        spec.updated_by = "seed"
+    for name, value in cols.items():
+        setattr(spec, name, value)
+    spec.seed_hash = _fingerprint(record)
+    spec.io_ports = _sync_ports(list(spec.io_ports), record.ports, lambda **kw: EquipmentIoPort(**kw))
+    cards = {c.slot_number: c for c in spec.cards}
+    new_cards = []
+    for rc in record.cards:
+        card = cards.pop(rc.slot_number, None) or EquipmentCard(slot_number=rc.slot_number, key=rc.key)
+        card.key = rc.key
+        card.io = _sync_ports(list(card.io), rc.ports, lambda **kw: EquipmentCardIo(**kw))
+        new_cards.append(card)
+    spec.cards = new_cards
+    return spec
+
+
+def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, batch_size: int = 100,
+               force: bool = False, progress: Progress | None = None) -> SeedReport:
+    report = SeedReport(name)
+    for chunk in batched(records, batch_size):
+        with db.write() as session:
+            slugs = [r.slug for r in chunk]
+            current = {
+                s.slug: s for s in session.scalars(
+                    select(EquipmentSpec).where(EquipmentSpec.slug.in_(slugs)).options(
+                        selectinload(EquipmentSpec.io_ports),
+                        selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io),
+                    )
+                )
+            }
+            for record in chunk:
+                report.total += 1
+                spec = current.get(record.slug)
+                if spec is not None and spec.origin not in (origin,):
+                    report.unchanged += 1
+                    report.notes.append(f"{record.slug}: kept the version edited in the app")
+                    continue
+                if spec is not None and not force and spec.seed_hash == _fingerprint(record):
+                    report.unchanged += 1
+                    continue
+                _apply_spec(session, spec, record, origin)
+                if spec is None:
+                    report.inserted += 1
+                else:
+                    report.updated += 1
+        if progress:
+            progress(len(chunk))
+    return report
+
+
+def seed_library(db: Database, batch_size: int = 100, force: bool = False,
+                 progress: Progress | None = None) -> list[SeedReport]:
+    from vpm.seed.data import load_equipment_library, load_reference_libraries
+
+    return [
+        seed_specs(db, load_equipment_library(), "library", "equipment library", batch_size, force, progress),
+        seed_specs(db, load_reference_libraries(), "reference", "reference libraries", batch_size, force, progress),
+    ]
+
+
+# ------------------------------------------------------------------ formats and pick-lists
+
+def seed_formats(db: Database, force: bool = False) -> SeedReport:
+    """Insert the system presets that are missing. Presets are never overwritten (users may not edit
+    them, so a difference can only come from an older preset list)."""
+    from vpm.seed.data import SYSTEM_FORMATS
+
+    report = SeedReport("formats")
+    with db.write() as session:
+        have = {f.id: f for f in session.scalars(select(Format))}
+        for rec in SYSTEM_FORMATS:
+            report.total += 1
+            row = have.get(rec.key)
+            if row is not None and not force:
+                report.unchanged += 1
+                continue
+            row = row or Format(id=rec.key, version=1, field_versions={})
+            row.h_res, row.v_res, row.frame_rate = rec.h_res, rec.v_res, rec.frame_rate
+            row.interlaced, row.blanking, row.is_system = rec.interlaced, rec.blanking, True
+            session.add(row)
+            if rec.key in have:
+                report.updated += 1
+            else:
+                report.inserted += 1
+    return report
+
+
+def seed_picklists(db: Database) -> SeedReport:
+    """Add default entries that are missing. Entries a user deactivated stay deactivated."""
+    from vpm.services.picklists import _defaults
+
+    report = SeedReport("pick-lists")
+    defaults = _defaults()
+    with db.write() as session:
+        for slug in PICKLISTS:
+            model = REGISTRY[slug].model
+            have = set(session.scalars(select(model.name)))
+            for order, name in enumerate(defaults[slug], start=1):
+                report.total += 1
+                if name in have:
+                    report.unchanged += 1
+                    continue
+                session.add(model(name=name, sort_order=order, is_active=True, version=1, field_versions={}))
+                report.inserted += 1
+    return report

@@ -1,0 +1,1 @@
+"""The web layer: JSON API, HTML pages and the realtime stream, served by one process."""

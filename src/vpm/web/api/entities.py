@@ -1,0 +1,95 @@
+"""REST routes derived from the registry: the same eight routes for every entity, never copied."""
+
+# No ``from __future__ import annotations``: FastAPI reads the body models from real annotations.
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+
+from vpm.db.engine import Database
+from vpm.domain.registry import REGISTRY, EntitySpec
+from vpm.domain.schemas import create_schema, list_schema, patch_schema, read_schema
+from vpm.services import entities as svc
+from vpm.services.context import Actor
+from vpm.web.deps import get_actor, get_db
+
+RESERVED_QUERY = {"q", "sort", "limit", "offset", "include_deleted"}
+
+
+def _params(request: Request, q: str | None, sort: str | None, limit: int, offset: int,
+            include_deleted: bool) -> svc.ListParams:
+    filters = {k: v for k, v in request.query_params.items() if k not in RESERVED_QUERY}
+    return svc.ListParams(q=q, sort=sort, limit=limit, offset=offset, include_deleted=include_deleted,
+                          filters=filters)
+
+
+def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
+    Create = create_schema(spec)
+    Patch = patch_schema(spec)
+    Read = read_schema(spec)
+    tag = spec.plural
+    item_path = f"/api/{spec.slug}/{{entity_id}}"
+
+    if spec.per_production:
+        coll_path = f"/api/productions/{{production_id}}/{spec.slug}"
+
+        @router.get(coll_path, tags=[tag], summary=f"List {spec.plural.lower()} of a show",
+                    responses={200: {"model": list_schema(spec)}})
+        def list_items(production_id: str, request: Request, q: str | None = None, sort: str | None = None,
+                       limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
+                       include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
+            return svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted), production_id)
+
+        @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
+                     responses={201: {"model": Read}})
+        def create_item(production_id: str, body: Annotated[Create, Body()],  # type: ignore[valid-type]
+                        db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+            return svc.create(db, spec, body.model_dump(), actor, production_id)  # type: ignore[attr-defined]
+    else:
+        coll_path = f"/api/{spec.slug}"
+
+        @router.get(coll_path, tags=[tag], summary=f"List {spec.plural.lower()}",
+                    responses={200: {"model": list_schema(spec)}})
+        def list_global(request: Request, q: str | None = None, sort: str | None = None,
+                        limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
+                        include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
+            return svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted))
+
+        @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
+                     responses={201: {"model": Read}})
+        def create_global(body: Annotated[Create, Body()],  # type: ignore[valid-type]
+                          db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+            return svc.create(db, spec, body.model_dump(), actor)  # type: ignore[attr-defined]
+
+    @router.get(item_path, tags=[tag], summary=f"Read a {spec.label.lower()}", responses={200: {"model": Read}})
+    def get_item(entity_id: str, include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
+        return svc.get(db, spec, entity_id, include_deleted=include_deleted)
+
+    @router.patch(item_path, tags=[tag], summary=f"Change fields of a {spec.label.lower()} (field merge)",
+                  responses={200: {"model": Read}, 409: {"description": "a field you change was changed by someone else"},
+                             428: {"description": "version missing"}})
+    def patch_item(entity_id: str, body: Annotated[Patch, Body()],  # type: ignore[valid-type]
+                   db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+        return svc.update(db, spec, entity_id, body.model_dump(exclude_unset=True), actor)  # type: ignore[attr-defined]
+
+    @router.delete(item_path, tags=[tag], status_code=204, summary=f"Delete a {spec.label.lower()}")
+    def delete_item(entity_id: str, version: int | None = None, db: Database = Depends(get_db),
+                    actor: Actor = Depends(get_actor)) -> Response:
+        svc.delete(db, spec, entity_id, actor, version=version)
+        return Response(status_code=204)
+
+    @router.post(f"{item_path}/restore", tags=[tag], summary=f"Restore a deleted {spec.label.lower()}",
+                 responses={200: {"model": Read}})
+    def restore_item(entity_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+        return svc.restore(db, spec, entity_id, actor)
+
+    @router.get(f"{item_path}/history", tags=[tag], summary=f"Change history of a {spec.label.lower()}")
+    def item_history(entity_id: str, db: Database = Depends(get_db)) -> Any:
+        return {"items": svc.history(db, spec, entity_id)}
+
+
+def build_router() -> APIRouter:
+    router = APIRouter()
+    for spec in REGISTRY:
+        _add_routes(router, spec)
+    return router

@@ -1,0 +1,64 @@
+"""Every error answers with JSON naming the field and the reason; nothing answers 500 with a trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vpm.calc.errors import CalcError
+from vpm.services.errors import ServiceError
+
+log = logging.getLogger("vpm.web")
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _reason(err: dict[str, Any]) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "is not a field of this entity"
+    if err.get("type") == "missing":
+        return "is required"
+    if err.get("type") == "json_invalid":
+        return "the body is not valid JSON"
+    return str(err.get("msg", "is invalid"))
+
+
+def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    items = [{"field": _field(tuple(e.get("loc", ()))), "reason": _reason(e)} for e in errors]
+    summary = "; ".join(f"{i['field']}: {i['reason']}" for i in items[:5])
+    return {"detail": f"invalid input: {summary}", "code": "validation_failed", "errors": items}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(validation_body(list(exc.errors())), status_code=422)
+
+    @app.exception_handler(ServiceError)
+    async def _service(request: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(CalcError)
+    async def _calc(request: Request, exc: CalcError) -> JSONResponse:
+        body = {"detail": f"{exc.field}: {exc.reason}", "code": "validation_failed",
+                "errors": [{"field": exc.field, "reason": exc.reason}]}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; the change was not saved", "code": "internal"},
+                            status_code=500)
