@@ -1,0 +1,5 @@
+"""Routes of this area (filled in by its own module)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
