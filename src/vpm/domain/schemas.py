@@ -7,7 +7,9 @@ import uuid
 from functools import cache
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from vpm.domain.registry import EntitySpec, FieldInfo
 
@@ -15,14 +17,40 @@ from vpm.domain.registry import EntitySpec, FieldInfo
 class StrictInput(BaseModel):
     """Unknown fields are refused (422), never passed on to the database."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, allow_inf_nan=False)
+
+
+INT32 = 2**31 - 1
+
+
+def _no_nul(value: Any) -> Any:
+    """Text with a NUL byte cannot be stored by PostgreSQL; refuse it as bad input, anywhere in JSON too."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_nul(k)
+            _no_nul(v)
+    elif isinstance(value, list):
+        for v in value:
+            _no_nul(v)
+    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise ValueError("must be a finite number")
+    return value
+
+
+SafeStr = Annotated[str, AfterValidator(_no_nul)]
+SafeJson = Annotated[Any, AfterValidator(_no_nul)]
 
 
 def _value_type(f: FieldInfo) -> Any:
     if f.choices:
         return Literal[f.choices]  # type: ignore[valid-type]
     if f.type == "json":
-        return Any
+        return SafeJson
+    if f.python_type is str:
+        return SafeStr
     return f.python_type
 
 
@@ -30,6 +58,8 @@ def _field_kwargs(f: FieldInfo) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     if f.max_length:
         kwargs["max_length"] = f.max_length
+    if f.type == "integer":
+        kwargs["ge"], kwargs["le"] = -INT32, INT32
     if f.secret:
         kwargs["json_schema_extra"] = {"writeOnly": True}
     return kwargs

@@ -255,7 +255,8 @@ def update_in(ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, A
     if not changes:
         return obj
     state = _state(spec, obj) | changes
-    spec.hooks.validate(ctx, spec, state, obj, False)
+    with ctx.session.no_autoflush:
+        spec.hooks.validate(ctx, spec, state, obj, False)
     new_version = obj.version + 1
     diffs: dict[str, tuple[Any, Any]] = {}
     for name, new in changes.items():
@@ -333,11 +334,12 @@ def restore(db: Database, spec: EntitySpec, entity_id: Any, actor: Actor) -> dic
         obj = load(ctx.session, spec, entity_id, include_deleted=True)
         soft = spec.delete_mode == "soft"
         if (obj.deleted_at is not None) if soft else (not obj.is_active):
+            with ctx.session.no_autoflush:
+                spec.hooks.validate(ctx, spec, _state(spec, obj), obj, False)
             if soft:
                 obj.deleted_at = None
             else:
                 obj.is_active = True
-            spec.hooks.validate(ctx, spec, _state(spec, obj), obj, False)
             obj.version += 1
             if hasattr(obj, "updated_by"):
                 obj.updated_by = ctx.actor.name

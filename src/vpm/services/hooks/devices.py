@@ -17,6 +17,8 @@ from vpm.services.hooks.common import check_device_ref, check_spec_ref, next_num
 #: Fields that point at other devices or specs, and what they must point at.
 DEVICE_REFS = {"ccu_id": "ccu", "surface_id": "projection_surface"}
 SPEC_REFS = {"equipment_spec_id": None, "processor_spec_id": "LED_PROCESSOR", "lens_spec_id": "LENS"}
+#: Numbers that may be negative (positions and angles); every other count or size may not.
+SIGNED = ("pos_", "rot", "sort_order")
 
 
 class DeviceHooks(Hooks):
@@ -42,6 +44,10 @@ class DeviceHooks(Hooks):
         clash = ctx.session.scalar(select(Device.id).where(*where).limit(1))
         if clash is not None:
             raise ValidationFailed("label", f"{label!r} is already used by another {spec.label.lower()} in this show")
+        for name, value in data.items():
+            f = spec.field_map[name]
+            if f.type in ("integer", "number") and value is not None and value < 0 and not name.startswith(SIGNED):
+                raise ValidationFailed(name, "must not be negative")
         for field, kind in DEVICE_REFS.items():
             if field in data:
                 check_device_ref(ctx, field, data[field], production_id, kind)

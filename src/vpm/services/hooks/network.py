@@ -73,9 +73,10 @@ class IpAddressHooks(Hooks):
                  IpAddress.deleted_at.is_(None)]
         if not is_new:
             where.append(IpAddress.id != obj.id)
-        other = ctx.session.scalar(select(IpAddress.device_name).where(*where).limit(1))
+        other = ctx.session.scalars(select(IpAddress).where(*where).limit(1)).first()
         if other is not None:
-            raise ValidationFailed("ip", f"{data['ip']} is already assigned in this show ({other or 'no device'})")
+            raise ValidationFailed("ip", f"{data['ip']} is already assigned in this show "
+                                         f"({other.device_name or 'no device named'})")
         check_device_ref(ctx, "device_id", data.get("device_id"), obj.production_id)
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
