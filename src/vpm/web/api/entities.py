@@ -5,6 +5,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from vpm.db.engine import Database
 from vpm.domain.registry import REGISTRY, EntitySpec
@@ -14,6 +15,14 @@ from vpm.services.context import Actor
 from vpm.web.deps import get_actor, get_db
 
 RESERVED_QUERY = {"q", "sort", "limit", "offset", "include_deleted"}
+
+
+class Json(JSONResponse):
+    """Read shapes are already JSON-safe: skip FastAPI's generic (slow) encoder."""
+
+
+def _ok(content: Any, status: int = 200) -> Json:
+    return Json(content, status_code=status)
 
 
 def _params(request: Request, q: str | None, sort: str | None, limit: int, offset: int,
@@ -38,13 +47,13 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
         def list_items(production_id: str, request: Request, q: str | None = None, sort: str | None = None,
                        limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
                        include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-            return svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted), production_id)
+            return _ok(svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted), production_id))
 
         @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
                      responses={201: {"model": Read}})
         def create_item(production_id: str, body: Annotated[Create, Body()],  # type: ignore[valid-type]
                         db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
-            return svc.create(db, spec, body.model_dump(), actor, production_id)  # type: ignore[attr-defined]
+            return _ok(svc.create(db, spec, body.model_dump(), actor, production_id), 201)  # type: ignore[attr-defined]
     else:
         coll_path = f"/api/{spec.slug}"
 
@@ -53,24 +62,24 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
         def list_global(request: Request, q: str | None = None, sort: str | None = None,
                         limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
                         include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-            return svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted))
+            return _ok(svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted)))
 
         @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
                      responses={201: {"model": Read}})
         def create_global(body: Annotated[Create, Body()],  # type: ignore[valid-type]
                           db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
-            return svc.create(db, spec, body.model_dump(), actor)  # type: ignore[attr-defined]
+            return _ok(svc.create(db, spec, body.model_dump(), actor), 201)  # type: ignore[attr-defined]
 
     @router.get(item_path, tags=[tag], summary=f"Read a {spec.label.lower()}", responses={200: {"model": Read}})
     def get_item(entity_id: str, include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-        return svc.get(db, spec, entity_id, include_deleted=include_deleted)
+        return _ok(svc.get(db, spec, entity_id, include_deleted=include_deleted))
 
     @router.patch(item_path, tags=[tag], summary=f"Change fields of a {spec.label.lower()} (field merge)",
                   responses={200: {"model": Read}, 409: {"description": "a field you change was changed by someone else"},
                              428: {"description": "version missing"}})
     def patch_item(entity_id: str, body: Annotated[Patch, Body()],  # type: ignore[valid-type]
                    db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
-        return svc.update(db, spec, entity_id, body.model_dump(exclude_unset=True), actor)  # type: ignore[attr-defined]
+        return _ok(svc.update(db, spec, entity_id, body.model_dump(exclude_unset=True), actor))  # type: ignore[attr-defined]
 
     @router.delete(item_path, tags=[tag], status_code=204, summary=f"Delete a {spec.label.lower()}")
     def delete_item(entity_id: str, version: int | None = None, db: Database = Depends(get_db),
@@ -81,11 +90,11 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
     @router.post(f"{item_path}/restore", tags=[tag], summary=f"Restore a deleted {spec.label.lower()}",
                  responses={200: {"model": Read}})
     def restore_item(entity_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
-        return svc.restore(db, spec, entity_id, actor)
+        return _ok(svc.restore(db, spec, entity_id, actor))
 
     @router.get(f"{item_path}/history", tags=[tag], summary=f"Change history of a {spec.label.lower()}")
     def item_history(entity_id: str, db: Database = Depends(get_db)) -> Any:
-        return {"items": svc.history(db, spec, entity_id)}
+        return _ok({"items": svc.history(db, spec, entity_id)})
 
 
 def build_router() -> APIRouter:
