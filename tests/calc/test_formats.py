@@ -62,7 +62,8 @@ def test_parse_format(text, expected):
     assert parse_format(text) == ParsedFormat(*expected)
 
 
-@pytest.mark.parametrize("text", ["HD", "SD", "3G", "12G", "LED", "Custom", "ProRes", "HDR", "", "hello", "23.98"])
+@pytest.mark.parametrize("text", ["HD", "SD", "3G", "12G", "LED", "Custom", "ProRes", "HDR", "", "hello",
+                                  "23.98"])
 def test_parse_format_rejects_non_rasters(text):
     assert parse_format(text) is None
 

@@ -93,7 +93,7 @@ def test_connector_capacities_are_documented():
     assert CONNECTORS["HDMI 1.4"][1] == 340.0
     assert CONNECTORS["HDMI 2.0"][1] == 600.0
     assert CONNECTORS["HDMI 2.1"][1] == pytest.approx(42.667, abs=1e-3)
-    assert CONNECTORS["DP 1.1"][1] == 8.64 and CONNECTORS["DP 1.2"][1] == 17.28 and CONNECTORS["DP 1.4"][1] == 25.92
+    assert (CONNECTORS["DP 1.1"][1], CONNECTORS["DP 1.2"][1], CONNECTORS["DP 1.4"][1]) == (8.64, 17.28, 25.92)
 
 
 @pytest.mark.parametrize("kwargs,field", [

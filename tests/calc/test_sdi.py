@@ -76,7 +76,8 @@ def test_st2110_1080p59_94_422_10bit():
 def test_st2110_other_samplings():
     assert st2110_bandwidth(3840, 2160, 50, sampling="4:4:4", bit_depth=12).active_gbps == pytest.approx(
         3840 * 2160 * 36 * 50 / 1e9)
-    assert st2110_bandwidth(1920, 1080, 50, interlaced=True).active_gbps == pytest.approx(1920 * 1080 * 20 * 25 / 1e9)
+    interlaced = st2110_bandwidth(1920, 1080, 50, interlaced=True)
+    assert interlaced.active_gbps == pytest.approx(1920 * 1080 * 20 * 25 / 1e9)
     assert st2110_bandwidth(1920, 1080, 60, sampling="RGB", bit_depth=8).active_gbps == pytest.approx(
         1920 * 1080 * 24 * 60 / 1e9)
 

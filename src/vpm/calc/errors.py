@@ -14,9 +14,11 @@ class CalcError(ValueError):
     """
 
     def __init__(self, field: str, reason: str) -> None:
+        """Store the argument name and the reason; the message reads "field: reason"."""
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
 
-    def __reduce__(self):  # keeps the exception picklable with both attributes
+    def __reduce__(self):
+        """Keep the exception picklable with both attributes (e.g. across worker processes)."""
         return (type(self), (self.field, self.reason))

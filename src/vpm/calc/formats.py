@@ -129,13 +129,14 @@ _NAMED = {
 _RATE = r"(\d{1,3}(?:\.\d{1,3})?)"
 _BLANK = r"(?:\[?\s*((?:rb\s*)?v\s*[123]|rb[123])\s*\]?)?"
 _CANONICAL = re.compile(
-    rf"(\d{{2,5}})\s*[x×]\s*(\d{{2,5}})\s*(?:@\s*)?(?:([pi])\s*)?(?:{_RATE})?\s*(?:hz)?\s*([pi])?\s*{_BLANK}",
+    rf"(\d{{1,5}})\s*[x×]\s*(\d{{1,5}})\s*(?:@\s*)?(?:([pi])\s*)?(?:{_RATE})?\s*(?:hz)?\s*([pi])?\s*{_BLANK}",
 )
 _LINES = re.compile(rf"(\d{{3,4}})\s*(psf|[pi])\s*(?:{_RATE})?\s*(?:hz)?")
 _NAME = re.compile(rf"([a-z0-9+ ]+?)\s*(?:([pi])\s*)?(?:@\s*)?(?:{_RATE})?\s*(?:hz)?\s*([pi])?")
 
 
 def _rate_from(text: str | None) -> float | None:
+    """Stored rate (Hz) for a matched rate label, or None when the text had no rate."""
     return stored_rate(text) if text else None
 
 
@@ -207,6 +208,7 @@ class FormatPreset:
 
 
 def _preset(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "") -> FormatPreset:
+    """Build one system preset (reference inventory §4.2); rate in Hz as the seed stores it."""
     return FormatPreset(
         format_id(h, v, rate, interlaced, blanking), h, v, rate, interlaced, blanking, derived_standard(h, v)
     )

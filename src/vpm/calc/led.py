@@ -83,7 +83,8 @@ def led_wall(*, tile_px_w: int, tile_px_h: int, tile_w_mm: float, tile_h_mm: flo
     fraction = _checks.fraction("run_rate", run_rate)
     typical = watts * fraction if tile_power_typical_w is None else _checks.non_negative(
         "tile_power_typical_w", tile_power_typical_w)
-    half_kg = kg / 2 if half_tile_weight_kg is None else _checks.positive("half_tile_weight_kg", half_tile_weight_kg)
+    half_kg = kg / 2 if half_tile_weight_kg is None else _checks.positive(
+        "half_tile_weight_kg", half_tile_weight_kg)
     half_w = watts / 2 if half_tile_power_max_w is None else _checks.positive(
         "half_tile_power_max_w", half_tile_power_max_w)
     half_typical = half_w * (typical / watts)
@@ -124,6 +125,38 @@ def amps_per_phase(watts: float, volts: float, phases: int = 1) -> float:
     return power / voltage if count == 1 else power / (math.sqrt(3) * voltage)
 
 
+@dataclass(frozen=True)
+class PowerSummary:
+    """Current for one load at the usual show voltages, max and typical, in A per phase."""
+
+    max_w: float
+    typical_w: float
+    max_amps_110v: float
+    max_amps_120v: float
+    max_amps_208v_3ph: float
+    max_amps_220v_3ph: float
+    typical_amps_110v: float
+    typical_amps_120v: float
+    typical_amps_208v_3ph: float
+    typical_amps_220v_3ph: float
+
+
+def power_summary(max_w: float, typical_w: float) -> PowerSummary:
+    """Amps per phase for a load (W) at 110/120 V single-phase (I = P / V) and 208/220 V balanced
+    three-phase (I = P / (sqrt(3) x V_LL)), for the max and the typical draw."""
+    peak = _checks.non_negative("max_w", max_w)
+    typical = _checks.non_negative("typical_w", typical_w)
+    if typical > peak:
+        raise CalcError("typical_w", "must not exceed max_w")
+
+    def row(watts: float) -> tuple[float, float, float, float]:
+        """(110 V, 120 V, 208 V 3-phase, 220 V 3-phase) amps for ``watts``."""
+        return (amps_per_phase(watts, 110), amps_per_phase(watts, 120), amps_per_phase(watts, 208, 3),
+                amps_per_phase(watts, 220, 3))
+
+    return PowerSummary(peak, typical, *row(peak), *row(typical))
+
+
 def spreadsheet_units_per_leg(units: int) -> tuple[int, int, int]:
     """How the spreadsheet spreads ``units`` line-to-line loads over legs A, B, C.
 
@@ -133,7 +166,8 @@ def spreadsheet_units_per_leg(units: int) -> tuple[int, int, int]:
     """
     n = _checks.whole("units", units, minimum=0)
 
-    def rnd(x: float) -> int:  # spreadsheet ROUND: halves away from zero (never hit for n/3 here)
+    def rnd(x: float) -> int:
+        """Spreadsheet ROUND(x; 0): halves away from zero (never hit for n/3 here)."""
         return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
 
     return (rnd((n + 1) / 3) + rnd((n - 1) / 3), rnd(n / 3) + rnd((n + 1) / 3), rnd(n / 3) + rnd((n - 1) / 3))
@@ -167,6 +201,7 @@ def spreadsheet_phase_draw(units: int, amps_per_unit: float, mode: str = "208v",
     key = mode.strip().lower()
 
     def rnd(x: float) -> int:
+        """Spreadsheet ROUND(x; 0) for non-negative amps."""
         return int(math.floor(x + 0.5 + 1e-9))
 
     if key == "120v":
@@ -268,7 +303,8 @@ def led_processing(*, tile_px_w: int, tile_px_h: int, tile_count: int, pixels_w:
     port_count = _checks.whole("processor_ports", processor_ports, minimum=1)
     by_ports = math.ceil(ports / port_count)
     count = max(by_pixels, by_ports)
-    return ProcessingPlan(per_port, ports, by_pixels, by_ports, count, total_pixels / (count * processor_max_pixels))
+    load = total_pixels / (count * processor_max_pixels)
+    return ProcessingPlan(per_port, ports, by_pixels, by_ports, count, load)
 
 
 @dataclass(frozen=True)

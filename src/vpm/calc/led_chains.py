@@ -76,6 +76,7 @@ def serpentine_order(columns: int, rows: int, order: str = "rows", start: str = 
 
 
 def _voids(voids: Iterable[Iterable[int]], cols: int, rows: int) -> set[tuple[int, int]]:
+    """Validate (column, row) void pairs against the grid; CalcError on ``voids`` otherwise."""
     found: set[tuple[int, int]] = set()
     for item in voids:
         try:
@@ -100,7 +101,8 @@ def plan_chains(*, columns: int, rows: int, tile_px_w: int, tile_px_h: int, pixe
     """
     cols = _checks.whole("columns", columns, minimum=1)
     rws = _checks.whole("rows", rows, minimum=1)
-    tile_pixels = _checks.whole("tile_px_w", tile_px_w, minimum=1) * _checks.whole("tile_px_h", tile_px_h, minimum=1)
+    tile_pixels = (_checks.whole("tile_px_w", tile_px_w, minimum=1)
+                   * _checks.whole("tile_px_h", tile_px_h, minimum=1))
     per_port = _checks.positive("pixels_per_port", pixels_per_port)
     capacity = math.floor(per_port / tile_pixels)
     if capacity < 1:

@@ -123,10 +123,13 @@ class LinkReport:
 
 
 def _bits_per_pixel(chroma: str, depth: int) -> float:
+    """Bits per pixel on DP/FRL: 3, 2 or 1.5 components x ``depth`` bits (4:4:4/RGB, 4:2:2, 4:2:0)."""
     return {"4:4:4": 3.0, "RGB": 3.0, "4:2:2": 2.0, "4:2:0": 1.5}[chroma] * depth
 
 
 def _tmds_clock(clock_mhz: float, chroma: str, depth: int) -> float:
+    """HDMI TMDS character rate (MHz) for a pixel clock: deep colour x depth/8, 4:2:2 x 1,
+    4:2:0 x 0.5 x depth/8 (HDMI 2.0b)."""
     if chroma == "4:2:2":
         return clock_mhz
     if chroma == "4:2:0":

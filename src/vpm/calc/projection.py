@@ -35,6 +35,7 @@ SPREADSHEET_GAIN = {"front": 1.02, "rear": 1.18}
 
 
 def _round(value: float) -> int:
+    """Spreadsheet ROUND(x; 0) for non-negative pixel counts (halves up)."""
     return int(math.floor(value + 0.5 + 1e-9))
 
 
@@ -54,13 +55,17 @@ def screen_raster(*, screen_width: float, screen_height: float, pj_h_px: int, pj
     "No constraint" and "V-constrain": V = pj V, H = round(pj V x ratio) (ratio rounded to 3
     places as in B11); "16:9 V-constrain": V = pj V, H = round(pj V x 16/9); "16:9
     H-constrain": H = pj H, V = round(pj H x 9/16); "H-constrain": H = pj H, V = round(pj H /
-    ratio) (the sheet divides by the title cell B1 here, a bug; see the report).
+    ratio) (the sheet divides by the title cell B1 here, a bug; see the report). The sheet's
+    own spellings ("16:9 (V-constrain)", "No Constraint") are accepted too.
     """
     width = _checks.positive("screen_width", screen_width)
     height = _checks.positive("screen_height", screen_height)
     pj_h = _checks.whole("pj_h_px", pj_h_px, minimum=1)
     pj_v = _checks.whole("pj_v_px", pj_v_px, minimum=1)
-    mode = _checks.choice("constraint", constraint, ASPECT_CONSTRAINTS)
+    loose = constraint
+    if isinstance(constraint, str):
+        loose = re.sub(r"\s+", " ", re.sub(r"[()]", "", constraint)).strip()
+    mode = _checks.choice("constraint", loose, ASPECT_CONSTRAINTS)
     ratio = round(width / height, 3)
     if mode in ("No constraint", "V-constrain"):
         total_h, total_v = _round(pj_v * ratio), pj_v
@@ -113,7 +118,8 @@ def canvas_width_for_overlap(pj_h_px: int, count: int, overlap_fraction: float) 
 def lumen_usage(*, total_h_px: int, total_v_px: int, pj_h_px: int, pj_v_px: int, count: int) -> float:
     """Share of the projectors' pixels (and so light) inside the image, a fraction
     (PROJECTION SCREENS!N8: (total H x total V) / (pj H x pj V x count))."""
-    image = _checks.whole("total_h_px", total_h_px, minimum=1) * _checks.whole("total_v_px", total_v_px, minimum=1)
+    image = (_checks.whole("total_h_px", total_h_px, minimum=1)
+             * _checks.whole("total_v_px", total_v_px, minimum=1))
     native = _checks.whole("pj_h_px", pj_h_px, minimum=1) * _checks.whole("pj_v_px", pj_v_px, minimum=1)
     return image / (native * _checks.whole("count", count, minimum=1))
 
@@ -179,7 +185,8 @@ def image_width_for_throw(throw_distance: float, throw_ratio: float) -> float:
 def projector_image_width(screen_width: float, total_h_px: int, pj_h_px: int) -> float:
     """Width one projector covers: pj H / total H x screen width (PROJECTION SCREENS!D17)."""
     width = _checks.positive("screen_width", screen_width)
-    return _checks.whole("pj_h_px", pj_h_px, minimum=1) / _checks.whole("total_h_px", total_h_px, minimum=1) * width
+    pj_h = _checks.whole("pj_h_px", pj_h_px, minimum=1)
+    return pj_h / _checks.whole("total_h_px", total_h_px, minimum=1) * width
 
 
 @dataclass(frozen=True)
@@ -270,7 +277,8 @@ def projector_stacks(*, lumens_per_projector: float, projectors_per_stack: int =
     kg = _checks.non_negative("weight_kg", weight_kg)
     watts = _checks.non_negative("power_w", power_w)
     return StackTotals(per_stack * count, lumens * per_stack, lumens * per_stack * count, kg * per_stack,
-                       kg * per_stack * count, kg * per_stack / KG_PER_POUND, kg * per_stack * count / KG_PER_POUND,
+                       kg * per_stack * count, kg * per_stack / KG_PER_POUND,
+                       kg * per_stack * count / KG_PER_POUND,
                        watts * per_stack, watts * per_stack * count)
 
 
@@ -305,6 +313,8 @@ def projection_screen(*, screen_width_m: float, screen_height_m: float, pj_h_px:
     """Everything the PROJECTION SCREENS block shows, for one screen with one stack per blend
     position. Total lumens = lumens x projectors per stack x blend count. ``throw_distance_m``
     0 leaves the throw ratio empty (None). Metres, pixels, lumens, lux."""
+    screen_width_m = _checks.positive("screen_width_m", screen_width_m)
+    screen_height_m = _checks.positive("screen_height_m", screen_height_m)
     raster = screen_raster(screen_width=screen_width_m, screen_height=screen_height_m, pj_h_px=pj_h_px,
                            pj_v_px=pj_v_px, constraint=constraint)
     if raster.total_v_px > pj_v_px:
@@ -313,10 +323,12 @@ def projection_screen(*, screen_width_m: float, screen_height_m: float, pj_h_px:
     layout = blend(total_h_px=raster.total_h_px, pj_h_px=pj_h_px)
     usage = lumen_usage(total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h_px,
                         pj_v_px=pj_v_px, count=layout.count)
-    stacks = projector_stacks(lumens_per_projector=lumens_per_projector, projectors_per_stack=projectors_per_stack,
+    stacks = projector_stacks(lumens_per_projector=lumens_per_projector,
+                              projectors_per_stack=projectors_per_stack,
                               stacks=layout.count)
     area = screen_width_m * screen_height_m
-    nits = screen_nits(lumens=stacks.total_lumens, area_m2=area, gain=gain, usage=usage, transmission=transmission)
+    nits = screen_nits(lumens=stacks.total_lumens, area_m2=area, gain=gain, usage=usage,
+                       transmission=transmission)
     distance = _checks.non_negative("throw_distance_m", throw_distance_m)
     pj_width = projector_image_width(screen_width_m, raster.total_h_px, pj_h_px)
     return ProjectionScreen(

@@ -41,6 +41,7 @@ _EXPORTED: dict[str, Callable[..., Any]] = {
     # LED
     "led_wall": led.led_wall,
     "amps_per_phase": led.amps_per_phase,
+    "power_summary": led.power_summary,
     "spreadsheet_phase_draw": led.spreadsheet_phase_draw,
     "circuits_needed": led.circuits_needed,
     "tiles_per_circuit": led.tiles_per_circuit,

@@ -176,7 +176,10 @@ def pixels_to_inches(pixels: float, ppi: float = 72.0) -> float:
 
 
 def inches_to_pixels(inches: float, ppi: float = 72.0) -> float:
-    """Inches to pixels at ``ppi`` (Scaling Calculator: in x 72). Common ppi: 72 web, 96 Windows, 300 print."""
+    """Inches to pixels at ``ppi`` (Scaling Calculator: in x 72).
+
+    Common ppi: 72 web, 96 Windows, 300 print.
+    """
     return _checks.non_negative("inches", inches) * _checks.positive("ppi", ppi)
 
 

@@ -85,6 +85,7 @@ class SdiRequirement:
 
 
 def _sampling(field: str, value: str, allowed: tuple[str, ...]) -> str:
+    """Canonical sampling name (4:2:2, 4:4:4, RGB, 4:2:0) or CalcError on ``field``."""
     return _checks.choice(field, value, allowed)
 
 
@@ -104,7 +105,8 @@ def sdi_requirement(
         raise CalcError("bit_depth", "SDI carries 10- or 12-bit samples")
     card = find_cta_timing(h, v, rate, interlaced)
     if card is None:
-        raise CalcError("h", f"{format_id(h, v, rate, interlaced)} is not an SDI raster (SMPTE ST 125/296/274/"
+        raise CalcError("h", f"{format_id(h, v, rate, interlaced)} is not an SDI raster "
+                        "(SMPTE ST 125/296/274/"
                         "2036-1); convert it to a broadcast format first")
     bits = _COMPONENTS[mode] * depth
     payload = card.pixel_clock_mhz * 1e6 * bits / 1e9
@@ -224,4 +226,5 @@ def sum_flows(flows_gbps: tuple[float, ...] | list[float], link_capacity_gbps: f
     rates = [_checks.non_negative("flows_gbps", f) for f in flows_gbps]
     total = math.fsum(rates)
     usable = capacity * limit
-    return FlowPlan(len(rates), total, capacity, usable, total / capacity, usable - total, total <= usable + 1e-12)
+    return FlowPlan(len(rates), total, capacity, usable, total / capacity, usable - total,
+                    total <= usable + 1e-12)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 from . import _checks
 from .errors import CalcError
@@ -152,6 +151,7 @@ def _cvt_vsync_lines(h: int, v: int) -> int:
 
 
 def _floor_step(value: float, step: float) -> float:
+    """Round ``value`` (MHz) down to a multiple of ``step`` (CVT clock step), tolerant of float noise."""
     return math.floor(value / step + 1e-9) * step
 
 
@@ -180,6 +180,7 @@ def cvt_timing(h: int, v: int, rate: float, blanking: str = "", rbv3_extra_hblan
 
 
 def _cvt_standard(width: int, height: int, hz: float) -> TimingCard:
+    """VESA CVT 1.2 §3.4 standard (CRT) blanking for a checked width/height (px) and rate (Hz)."""
     v_sync = _cvt_vsync_lines(width, height)
     h_period_us = (1e6 / hz - 550.0) / (height + 3)
     if h_period_us <= 0:
@@ -197,6 +198,7 @@ def _cvt_standard(width: int, height: int, hz: float) -> TimingCard:
 
 
 def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> TimingCard:
+    """VESA CVT 1.2 §3.5 reduced blanking v1/v2 and CVT 2.0 RBv3 (``extra`` px added to the RBv3 blank)."""
     video_optimised = mode == "RBv2" and fractional_family(hz) is not None
     field_hz = float(fractional_family(hz)) if video_optimised else hz
     h_blank = {"RBv1": 160, "RBv2": 80, "RBv3": 80 + extra}[mode]
@@ -224,6 +226,7 @@ def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> T
 
 
 def _card(h, h_fp, h_sync, h_bp, h_pol, v, v_fp, v_sync, v_bp, v_total, v_pol, clock_mhz, method):
+    """Assemble a progressive TimingCard (pixels, lines, MHz) and derive refresh (Hz) and line rate (kHz)."""
     h_total = h + h_fp + h_sync + h_bp
     clock_mhz = round(clock_mhz, 6)
     return TimingCard(
@@ -255,7 +258,8 @@ def timing_card(h: int, v: int, rate: float, interlaced: bool = False, blanking:
         if card is not None:
             return card
         if key == "cta":
-            raise CalcError("blanking", "this format is not in the CTA-861 table; use cvt, RBv1, RBv2 or RBv3")
+            raise CalcError("blanking", "this format is not in the CTA-861 table; "
+                            "use cvt, RBv1, RBv2 or RBv3")
         key = "cvt"
     if interlaced:
         raise CalcError("interlaced", "CVT timings here are progressive only; interlaced formats come "
@@ -267,7 +271,3 @@ def pixel_clock_mhz(h: int, v: int, rate: float, interlaced: bool = False, blank
     """Exact pixel clock in MHz from the real timing (see :func:`timing_card`)."""
     return timing_card(h, v, rate, interlaced, blanking).pixel_clock_mhz
 
-
-def refresh_ratio(actual_hz: float, requested_hz: float) -> Fraction:
-    """Helper for tests and reports: actual/requested refresh as a Fraction (both in Hz)."""
-    return Fraction(_checks.positive("actual_hz", actual_hz)) / Fraction(_checks.positive("requested_hz", requested_hz))
