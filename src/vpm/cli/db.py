@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import importlib.util
 import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
 
 from vpm.cli.common import database, friendly_errors, masked_url
 from vpm.config import get_settings
 from vpm.db import migrate
+from vpm.ops import memory
+from vpm.ops.memory import ignore_memory_option
 
 
 def _oplog():  # type: ignore[no-untyped-def]
@@ -31,7 +37,7 @@ def _destructive(revisions: list[str]) -> list[str]:
     return out
 
 
-def run_upgrade(force: bool = False, target: str = "head") -> None:
+def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool = False) -> None:
     from vpm.ops.locks import LockBusy, schema_lock
     from vpm.ops.snapshot import snapshot
 
@@ -45,6 +51,7 @@ def run_upgrade(force: bool = False, target: str = "head") -> None:
                 log.info(f"database {masked_url(settings.database_url)} is at the latest revision "
                          f"({migrate.current_revision(db.engine)}); nothing to do")
                 return
+            memory.require("upgrade", ignore_memory)
             destructive = _destructive(todo)
             with log.step("backup before upgrade"):
                 path = snapshot(db.engine, settings.database_url, settings.backup_dir, "pre-upgrade")
@@ -77,10 +84,90 @@ def db() -> None:
 
 @db.command()
 @click.option("--force", is_flag=True, help="Also apply migrations marked destructive (still backed up first).")
+@ignore_memory_option
 @friendly_errors
-def upgrade(force: bool) -> None:
+def upgrade(force: bool, ignore_memory: bool) -> None:
     """Apply pending migrations in order, after a backup, holding a lock."""
-    run_upgrade(force=force)
+    run_upgrade(force=force, ignore_memory=ignore_memory)
+
+
+@contextlib.contextmanager
+def _rows_progress(label: str, total: int) -> Iterator[Callable[[str, int], None]]:
+    """A rich progress bar on stderr counting rows; yields the callback the dump code calls."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+
+        def advance(table: str, rows: int) -> None:
+            bar.update(task, advance=rows, description=f"{label} {table}")
+
+        yield advance
+
+
+@db.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=True, file_okay=True, path_type=Path))
+@ignore_memory_option
+@friendly_errors
+def backup(path: Path | None, ignore_memory: bool) -> None:
+    """Write a portable backup (JSON Lines per table + manifest) to PATH.
+
+    PATH is a new folder, or a file ending in .tar; default: a new folder under VPM_HOME/backups.
+    The backup restores into SQLite or PostgreSQL, whichever it came from.
+    """
+    from vpm.ops.dump import DumpError, count_rows, dump_database
+
+    settings = get_settings()
+    memory.require("backup", ignore_memory)
+    dbase = database()
+    target = path or settings.backup_dir / f"vpm-backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    log = _oplog()
+    try:
+        with log.step(f"backup of {masked_url(settings.database_url)} to {target}"):
+            with _rows_progress("backup", sum(count_rows(dbase.engine).values())) as advance:
+                result = dump_database(dbase.engine, target, progress=advance)
+    except DumpError as exc:
+        raise click.ClickException(str(exc)) from None
+    log.info(f"backup written to {result.path}: {result.rows} rows in {len(result.manifest['tables'])} tables "
+             f"at revision {result.manifest['schema_revision']}")
+
+
+@db.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Replace the data of a database that is not empty (a snapshot of it is taken first).")
+@ignore_memory_option
+@friendly_errors
+def restore(path: Path, force: bool, ignore_memory: bool) -> None:
+    """Load the backup at PATH (from `vpm db backup`) into the database.
+
+    Every checksum is verified before anything is written; the database must be at the backup's
+    schema revision (run `vpm db upgrade` on an empty one first) and empty unless --force.
+    Also the bulk import path: a backup from SQLite loads into PostgreSQL and back.
+    """
+    from vpm.ops.dump import DumpError, DumpSource, restore_database
+    from vpm.ops.locks import LockBusy, schema_lock
+
+    settings = get_settings()
+    memory.require("restore", ignore_memory)
+    dbase = database()
+    log = _oplog()
+    try:
+        with DumpSource(path) as source:
+            total = source.rows
+        with schema_lock(dbase.engine, settings.home):
+            with log.step(f"restore of {path} into {masked_url(settings.database_url)}"):
+                with _rows_progress("restore", total) as advance:
+                    result = restore_database(dbase.engine, path, force=force, backup_dir=settings.backup_dir,
+                                              progress=advance)
+    except (DumpError, LockBusy) as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.snapshot:
+        log.info(f"the data it replaced was saved to {result.snapshot}")
+    log.info(f"restored {result.rows} rows from {path} (revision {result.manifest['schema_revision']}, "
+             f"taken from {result.manifest['dialect']} at {result.manifest['created_at']})")
 
 
 @db.command()

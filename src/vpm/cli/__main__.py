@@ -1,0 +1,5 @@
+"""``python -m vpm.cli``: the same command as ``vpm``."""
+
+from vpm.cli import main
+
+main()
