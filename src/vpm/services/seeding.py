@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -22,6 +24,7 @@ from vpm.db.engine import Database
 from vpm.domain.library import EquipmentCard, EquipmentCardIo, EquipmentIoPort, EquipmentSpec
 from vpm.domain.registry import REGISTRY
 from vpm.domain.support import Format
+from vpm.services.errors import ServiceError
 from vpm.services.picklists import PICKLISTS
 
 Progress = Callable[[int], None]
@@ -114,6 +117,7 @@ def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: s
 def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, batch_size: int = 100,
                force: bool = False, progress: Progress | None = None) -> SeedReport:
     report = SeedReport(name)
+    delay = _batch_delay()
     for chunk in batched(records, batch_size):
         with db.write() as session:
             slugs = [r.slug for r in chunk]
@@ -142,7 +146,21 @@ def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, bat
                     report.updated += 1
         if progress:
             progress(len(chunk))
+        if delay:
+            time.sleep(delay)
     return report
+
+
+def _batch_delay() -> float:
+    """Tests only: ``VPM_SEED_BATCH_DELAY_S`` pauses after each committed batch, so a test can kill a
+    seed half-way and prove the re-run resumes. Unset (the default) it costs nothing."""
+    raw = os.environ.get("VPM_SEED_BATCH_DELAY_S")
+    if not raw:
+        return 0.0
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise ServiceError(f"VPM_SEED_BATCH_DELAY_S={raw!r} is not a number of seconds; fix or unset it") from None
 
 
 def seed_library(db: Database, batch_size: int = 100, force: bool = False,
