@@ -8,6 +8,7 @@ import click
 
 from vpm import __version__
 from vpm.cli.db import db
+from vpm.cli.doctor import doctor
 from vpm.cli.seed import seed
 from vpm.cli.serve import serve, setup
 
@@ -28,6 +29,7 @@ cli.add_command(serve)
 cli.add_command(setup)
 cli.add_command(db)
 cli.add_command(seed)
+cli.add_command(doctor)
 
 
 def main() -> None:
