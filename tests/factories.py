@@ -43,6 +43,10 @@ def payload(spec: EntitySpec, client: Any, production_id: str | None) -> dict[st
         b = device_with_ports(client, production_id)  # type: ignore[arg-type]
         return {"from_port_id": free_ports(a, "out")[0]["id"], "to_port_id": free_ports(b, "in")[0]["id"],
                 "cable_type": "12G-SDI", "length_ft": 25}
+    if spec.slug == "router-crosspoints":
+        router = device_with_ports(client, production_id, "routers")  # type: ignore[arg-type]
+        return {"router_id": router["id"], "output_port_id": free_ports(router, "out")[0]["id"],
+                "input_port_id": free_ports(router, "in")[0]["id"]}
     if spec.slug == "checklist-items":
         return {"title": f"Task {n}", "category": "SWITCH", "days_before_show": 10}
     if spec.slug == "ip-addresses":

@@ -9,7 +9,7 @@ from vpm.domain.enums import (
     ProductionStatus, SurfaceType,
 )
 from vpm.domain.library import EquipmentSpec
-from vpm.domain.ports import Connection, Port
+from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.production import Production
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.support import ConnectorType, Format, FrameRate, ResolutionPreset, SourceType
@@ -86,6 +86,13 @@ REGISTRY.add(EntitySpec(
     scope="production", event_type="connection", required=("from_port_id", "to_port_id"),
     list_columns=("label", "from_port_id", "to_port_id", "cable_type", "length_ft"),
     search_fields=("label", "cable_type", "notes"), hooks_ref=f"{H}.wiring:ConnectionHooks",
+))
+REGISTRY.add(EntitySpec(
+    slug="router-crosspoints", model=RouterCrosspoint, label="Router crosspoint", plural="Router crosspoints",
+    group="Signal flow", scope="production", event_type="router_crosspoint",
+    required=("router_id", "output_port_id", "input_port_id"), immutable=("router_id", "output_port_id"),
+    list_columns=("router_id", "output_port_id", "input_port_id", "notes"), search_fields=("notes",),
+    default_sort=("router_id", "created_at"), hooks_ref="vpm.services.signal.crosspoints:CrosspointHooks",
 ))
 
 # ------------------------------------------------------------------ show administration

@@ -60,3 +60,24 @@ class Connection(Base, Record, PerProduction):
             postgresql_where=text("deleted_at IS NULL"),
         ),
     )
+
+
+class RouterCrosspoint(Base, Record, PerProduction):
+    """Which input of a router feeds one of its outputs, for this show. An output has one live source."""
+
+    __tablename__ = "router_crosspoints"
+
+    router_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    output_port_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ports.id", ondelete="CASCADE"))
+    input_port_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ports.id", ondelete="CASCADE"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(
+            "uq_router_crosspoints_output_live",
+            "output_port_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from vpm.db.base import utcnow
 from vpm.domain.enums import EventOp
 from vpm.domain.library import EquipmentCard, EquipmentSpec
-from vpm.domain.ports import Connection, Port
+from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.registry import REGISTRY
 from vpm.domain.schemas import jsonable
 from vpm.domain.support import Format
@@ -123,22 +123,23 @@ def _cabled_port_ids(ctx: Any, port_ids: list[Any]) -> set[Any]:
 
 
 def disconnect_ports(ctx: Any, port_ids: list[Any]) -> None:
-    """Soft-delete every live cable on these ports, each with its own change-log event."""
+    """Soft-delete every live cable and router crosspoint on these ports, each with its own event."""
     if not port_ids:
         return
-    spec = REGISTRY["connections"]
-    cables = ctx.session.scalars(
-        select(Connection).where(
-            Connection.deleted_at.is_(None),
-            or_(Connection.from_port_id.in_(port_ids), Connection.to_port_id.in_(port_ids)),
-        )
-    ).all()
-    now = utcnow()
-    for c in cables:
-        c.deleted_at = now
-        c.version += 1
-        c.updated_by = ctx.actor.name
-        record_event(ctx, spec, c, EventOp.DELETE, {}, deleted=True)
+    for spec, model, ends in (
+        (REGISTRY["connections"], Connection, (Connection.from_port_id, Connection.to_port_id)),
+        (REGISTRY["router-crosspoints"], RouterCrosspoint,
+         (RouterCrosspoint.output_port_id, RouterCrosspoint.input_port_id)),
+    ):
+        rows = ctx.session.scalars(
+            select(model).where(model.deleted_at.is_(None), or_(*(end.in_(port_ids) for end in ends)))
+        ).all()
+        now = utcnow()
+        for c in rows:
+            c.deleted_at = now
+            c.version += 1
+            c.updated_by = ctx.actor.name
+            record_event(ctx, spec, c, EventOp.DELETE, {}, deleted=True)
 
 
 def disconnect_device(ctx: Any, device: Any) -> None:
