@@ -48,17 +48,18 @@ _device("sources", d.Source, "Source", "Sources", "Sources", "SRC",
 _device("media-servers", d.MediaServer, "Media server", "Media servers", "Sources", "MS",
         ("platform", "pair_number", "is_backup"))
 _device("cameras", d.Camera, "Camera", "Cameras", "Sources", "CAM",
-        ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"))
+        ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"), hooks_ref=f"{H}.displays:CameraHooks")
 _device("ccus", d.Ccu, "CCU", "CCUs", "Sources", "CCU", ("format_mode",))
 _device("sends", d.Send, "Send", "Sends", "Sends", "DST",
         ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking},
         hooks_ref=f"{H}.devices:VideoDeviceHooks")
 _device("led-screens", d.LedScreen, "LED screen", "LED screens", "Sends", "LED",
-        ("tile_cols", "tile_rows", "processor_spec_id"))
+        ("tile_cols", "tile_rows", "processor_spec_id"), hooks_ref=f"{H}.displays:LedScreenHooks")
 _device("projection-screens", d.ProjectionScreen, "Projector", "Projectors", "Sends", "PJ",
-        ("placement",) + _VIDEO + ("stack_count",))
+        ("placement",) + _VIDEO + ("stack_count",), hooks_ref=f"{H}.displays:ProjectorHooks")
 _device("projection-surfaces", d.ProjectionSurface, "Projection surface", "Projection surfaces", "Sends",
-        "SCREEN", ("width_m", "height_m", "surface_type", "gain_factor"), choices={"surface_type": SurfaceType})
+        "SCREEN", ("width_m", "height_m", "surface_type", "gain_factor"), choices={"surface_type": SurfaceType},
+        hooks_ref=f"{H}.displays:ProjectionSurfaceHooks")
 _device("records", d.RecordDevice, "Record", "Records", "Sends", "REC", ("codec",))
 _device("streams", d.Stream, "Stream", "Streams", "Sends", "STR", ("platform", "url", "stream_key"),
         secret_fields=("stream_key",))
