@@ -63,7 +63,7 @@ class Derived:
         return {"derived": self.values, "derived_missing": self.missing, "derived_error": self.error}
 
 
-def _number(value: Any) -> float | None:
+def entered(value: Any) -> float | None:
     """A usable positive number from a column, else None (None, 0, negatives and NaN are "not entered")."""
     if value is None or isinstance(value, bool):
         return None
@@ -179,26 +179,28 @@ def check_grid(grid: Any, field: str = "tile_grid") -> dict[str, Any]:
     return {"cols": cols, "rows": rows, "cells": normal, "chain": check_pattern(grid.get("chain"), field)}
 
 
-def check_pattern(pattern: Any, field: str = "tile_grid") -> dict[str, Any]:
-    """A chain pattern ({order, start, serpentine, break_at_line_end}) with defaults filled in."""
+def check_pattern(pattern: Any, field: str = "tile_grid", name_keys: bool = False) -> dict[str, Any]:
+    """A chain pattern ({order, start, serpentine, break_at_line_end}) with defaults filled in.
+    Errors name ``field``, or the key itself when ``name_keys`` (query parameters)."""
     if pattern is None:
         return dict(DEFAULT_PATTERN)
     if not isinstance(pattern, dict):
-        raise CalcError(field, "chain must be an object with order, start, serpentine")
-    unknown = set(pattern) - set(DEFAULT_PATTERN)
+        raise CalcError(field, "the chain pattern must be an object with order, start, serpentine")
+    unknown = sorted(set(pattern) - set(DEFAULT_PATTERN))
     if unknown:
-        raise CalcError(field, f"chain has unknown keys: {', '.join(sorted(unknown))}")
+        raise CalcError(unknown[0] if name_keys else field, f"unknown chain pattern keys: {', '.join(unknown)}")
     out = dict(DEFAULT_PATTERN)
     for key in ("order", "start"):
         if key in pattern:
             options = led_chains.ORDERS if key == "order" else led_chains.STARTS
             if not isinstance(pattern[key], str) or pattern[key].strip().lower() not in options:
-                raise CalcError(field, f"chain {key} must be one of {', '.join(options)}, got {pattern[key]!r}")
+                raise CalcError(key if name_keys else field,
+                                f"chain {key} must be one of {', '.join(options)}, got {pattern[key]!r}")
             out[key] = pattern[key].strip().lower()
     for key in ("serpentine", "break_at_line_end"):
         if key in pattern:
             if not isinstance(pattern[key], bool):
-                raise CalcError(field, f"chain {key} must be true or false")
+                raise CalcError(key if name_keys else field, f"chain {key} must be true or false")
             out[key] = pattern[key]
     return out
 
@@ -269,7 +271,7 @@ def wall_grid(screen: Any) -> tuple[dict[str, Any] | None, list[str]]:
 def _missing_spec_numbers(spec: Any, ref_field: str, prefix: str, names: Sequence[str]) -> list[str]:
     if spec is None:
         return [ref_field]
-    return [f"{prefix}.{name}" for name in names if _number(getattr(spec, name)) is None]
+    return [f"{prefix}.{name}" for name in names if entered(getattr(spec, name)) is None]
 
 
 def led_numbers(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | None = None) -> Derived:
@@ -295,7 +297,7 @@ def _tile_args(tile: Any) -> dict[str, Any]:
         "tile_px_w": int(tile.native_width_px), "tile_px_h": int(tile.native_height_px),
         "tile_w_mm": float(tile.width_mm), "tile_h_mm": float(tile.height_mm),
         "tile_weight_kg": float(tile.weight_kg), "tile_power_max_w": float(tile.power_w),
-        "tile_power_typical_w": _number(tile.power_typical_w),
+        "tile_power_typical_w": entered(tile.power_typical_w),
     }
 
 
@@ -303,7 +305,7 @@ def _effective_pixels_per_port(tile: Any, processor: Any) -> float:
     """Pixels one port carries; the tile's longest data chain, when the library gives one, caps it
     at that many tiles."""
     per_port = float(processor.pixels_per_port)
-    cap = _number(tile.max_chain_length)
+    cap = entered(tile.max_chain_length)
     if cap:
         per_port = min(per_port, int(cap) * int(tile.native_width_px) * int(tile.native_height_px))
     return per_port
@@ -313,7 +315,7 @@ def width_limit(processor: Any) -> int:
     """Widest canvas one processor takes for the processor count: the spreadsheet's 8192 px
     (LED SCREEN INFO!B17), or the spec's own max width when that is larger. A smaller library
     width is the processor's input raster (4096 x 2160), which crews fold, so it only warns."""
-    own = _number(processor.max_width_px)
+    own = entered(processor.max_width_px)
     return max(led.PROCESSOR_MAX_WIDTH_PX, int(own) if own else 0)
 
 
@@ -381,7 +383,7 @@ def _led_warnings(tile: Any, processor: Any, wall: led.LedWall, rigging: led.Rig
     if abs(pitch_w - pitch_h) > 0.1 * max(pitch_w, pitch_h):
         notes.append(f"the tile spec's pixel pitch is {pitch_w:.2f} mm across but {pitch_h:.2f} mm down: "
                      "its width and height in mm may be swapped in the library")
-    own_width = _number(processor.max_width_px)
+    own_width = entered(processor.max_width_px)
     if own_width and wall.pixels_w > own_width:
         notes.append(f"the canvas is {wall.pixels_w} px wide, wider than the processor's {int(own_width)} px "
                      "input: feed it folded, or split it across inputs")
@@ -419,7 +421,7 @@ def led_plan(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | None
             columns=counts.cols, rows=counts.rows, tile_px_w=int(tile.native_width_px),
             tile_px_h=int(tile.native_height_px), pixels_per_port=float(processor.pixels_per_port),
             order=chosen["order"], start=chosen["start"], serpentine=chosen["serpentine"],
-            max_chain_length=int(_number(tile.max_chain_length) or 0), voids=counts.voids_top,
+            max_chain_length=int(entered(tile.max_chain_length) or 0), voids=counts.voids_top,
             ports_per_processor=int(processor.port_count), break_at_line_end=chosen["break_at_line_end"])
     except CalcError as err:
         out["derived_error"] = _error(err, LED_FIELDS)
@@ -448,7 +450,7 @@ def lens_range(lens: Any) -> projection.ThrowRange | None:
     ("TLD+ 1.22-1.53 Standard" has none; "1.22-1.53:1" does)."""
     if lens is None:
         return None
-    low, high = _number(lens.throw_ratio_min), _number(lens.throw_ratio_max)
+    low, high = entered(lens.throw_ratio_min), entered(lens.throw_ratio_max)
     if low or high:
         low, high = low or high, high or low
         return projection.ThrowRange(min(low, high), max(low, high))  # type: ignore[type-var]
@@ -460,9 +462,9 @@ def lens_range(lens: Any) -> projection.ThrowRange | None:
 
 def native_raster(pj: Any, spec: Any) -> tuple[int, int] | None:
     """A projector's native pixels: its spec's, else the raster typed on the projector row."""
-    if spec is not None and _number(spec.native_width_px) and _number(spec.native_height_px):
+    if spec is not None and entered(spec.native_width_px) and entered(spec.native_height_px):
         return int(spec.native_width_px), int(spec.native_height_px)
-    if _number(pj.h_res) and _number(pj.v_res):
+    if entered(pj.h_res) and entered(pj.v_res):
         return int(pj.h_res), int(pj.v_res)
     return None
 
@@ -471,7 +473,7 @@ def projector_numbers(pj: Any, spec: Any, lens: Any) -> Derived:
     """Light (lumens x stacked units), weight and power of one projector position, its native
     raster and its lens's throw-ratio range."""
     missing = []
-    lumens = None if spec is None else _number(spec.lumens)
+    lumens = None if spec is None else entered(spec.lumens)
     if spec is None:
         missing.append("equipment_spec_id")
     elif lumens is None:
@@ -486,16 +488,16 @@ def projector_numbers(pj: Any, spec: Any, lens: Any) -> Derived:
     try:
         stacks = projection.projector_stacks(
             lumens_per_projector=lumens, projectors_per_stack=pj.stack_count or 1,
-            weight_kg=_number(spec.weight_kg) or 0.0, power_w=_number(spec.power_w) or 0.0)
+            weight_kg=entered(spec.weight_kg) or 0.0, power_w=entered(spec.power_w) or 0.0)
     except CalcError as err:
         return Derived(None, missing, _error(err, PROJECTOR_FIELDS))
     raster = native_raster(pj, spec)
     return Derived({
         "projector_spec": _spec_ref(spec), "lens_spec": _spec_ref(lens),
         "lumens_per_unit": lumens, "units": stacks.units, "total_lumens": stacks.total_lumens,
-        "total_weight_kg": stacks.total_weight_kg if _number(spec.weight_kg) else None,
-        "total_weight_lb": stacks.total_weight_lb if _number(spec.weight_kg) else None,
-        "total_power_w": stacks.total_power_w if _number(spec.power_w) else None,
+        "total_weight_kg": stacks.total_weight_kg if entered(spec.weight_kg) else None,
+        "total_weight_lb": stacks.total_weight_lb if entered(spec.weight_kg) else None,
+        "total_power_w": stacks.total_power_w if entered(spec.power_w) else None,
         "native_h_px": raster[0] if raster else None, "native_v_px": raster[1] if raster else None,
         "throw_ratio_min": throw.min if throw else None, "throw_ratio_max": throw.max if throw else None,
     }, missing)
@@ -533,7 +535,7 @@ def aspect_name(ratio: float) -> str | None:
 def surface_numbers(surface: Any, aimed: Sequence[Aimed]) -> Derived:
     """Area, aspect and, from the projectors aimed at it, raster, blend, lumen usage, nits, fL and
     contrast (PROJECTION SCREENS sheet; one position per projector row, ``stack_count`` units each)."""
-    width, height = _number(surface.width_m), _number(surface.height_m)
+    width, height = entered(surface.width_m), entered(surface.height_m)
     missing = [name for name, value in (("width_m", width), ("height_m", height)) if value is None]
     if missing:
         return Derived(None, missing)
@@ -628,9 +630,11 @@ def blend_positions(total_h_px: int, pj_h_px: int, positions: int, width_m: floa
     n = max(positions, 1)
     overlap = (pj_h_px * n - total_h_px) / (n - 1) if n > 1 else 0.0
     scale = width_m / total_h_px
+    # one projector wider than the image is centred on it (its spare pixels fall off both edges)
+    offset = (total_h_px - pj_h_px) / 2 if n == 1 else 0.0
     out = []
     for index in range(n):
-        start = index * (pj_h_px - overlap)
+        start = offset + index * (pj_h_px - overlap)
         end = start + pj_h_px
         out.append({"index": index + 1, "start_px": start, "end_px": end, "start_m": start * scale,
                     "end_m": end * scale, "overlap_px": overlap})
@@ -684,7 +688,7 @@ def _assignment_throw(surface: Any) -> float | None:
     for item in surface.projector_assignments or []:
         if isinstance(item, dict):
             for key in ("throw_dist_m", "throwDistM", "throw_distance_m"):
-                value = _number(item.get(key))
+                value = entered(item.get(key))
                 if value is not None:
                     return value
     return None
@@ -743,7 +747,7 @@ def lens_from_name(text: str | None) -> tuple[float, float] | None:
 
 def camera_numbers(cam: Any) -> Derived:
     """Frame size at the camera's shooting distance and focal length (2/3-inch 16:9 sensor)."""
-    focal, distance_ft = _number(cam.focal_length_mm), _number(cam.shooting_distance_ft)
+    focal, distance_ft = entered(cam.focal_length_mm), entered(cam.shooting_distance_ft)
     missing = [name for name, value in (("focal_length_mm", focal), ("shooting_distance_ft", distance_ft))
                if value is None]
     if missing:
@@ -793,8 +797,8 @@ class Run:
 def cable_report(runs: Sequence[Run], stock_lengths_ft: Sequence[int] = cables.STOCK_LENGTHS_FT) -> dict[str, Any]:
     """Totals per cable type (LED CABLE LENGTHS sheet) and each run split into stock lengths.
     Runs without a length are counted apart, never as 0 ft."""
-    measured = [r for r in runs if _number(r.length_ft) is not None]
-    unmeasured = [r for r in runs if _number(r.length_ft) is None]
+    measured = [r for r in runs if entered(r.length_ft) is not None]
+    unmeasured = [r for r in runs if entered(r.length_ft) is None]
     kind = (lambda r: (r.cable_type or "").strip() or "unspecified")
     totals = cables.cable_totals([(kind(r), float(r.length_ft)) for r in measured])  # type: ignore[arg-type]
     pieces: dict[str, dict[int, int]] = {}
