@@ -22,6 +22,17 @@ def default_database_url() -> str:
 class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or default_database_url())
     home: Path = field(default_factory=lambda: Path(os.environ.get("VPM_HOME", "var")).resolve())
+    #: "open": no login (single user on a laptop, served on 127.0.0.1 only);
+    #: "accounts": every request is a signed-in user, a token or a share link.
+    auth_mode: str = field(default_factory=lambda: os.environ.get("VPM_AUTH", "open"))
+    #: Origins allowed to call the API from another site (CORS); none by default.
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
+        o.strip() for o in os.environ.get("VPM_CORS_ORIGINS", "").split(",") if o.strip()))
+    max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("VPM_MAX_BODY_BYTES", 10 * 1024 * 1024)))
+    #: Mark cookies Secure (set when served behind HTTPS).
+    secure_cookies: bool = field(default_factory=lambda: os.environ.get("VPM_SECURE_COOKIES", "") == "1")
+    #: Login attempts allowed per client address per minute.
+    login_rate_per_minute: int = field(default_factory=lambda: int(os.environ.get("VPM_LOGIN_RATE", 10)))
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,6 +11,7 @@ from vpm.cli.db import db
 from vpm.cli.doctor import doctor
 from vpm.cli.seed import seed
 from vpm.cli.serve import serve, setup
+from vpm.cli.users import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +30,7 @@ cli.add_command(serve)
 cli.add_command(setup)
 cli.add_command(db)
 cli.add_command(seed)
+cli.add_command(users)
 cli.add_command(doctor)
 
 

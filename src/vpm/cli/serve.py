@@ -29,19 +29,53 @@ def setup(skip_demo: bool) -> None:
               help="Server processes (use PostgreSQL for more than one).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option("--require-login", is_flag=True, help="Ask for accounts even on 127.0.0.1.")
+@click.option("--insecure-open", is_flag=True,
+              help="Serve beyond this machine WITHOUT accounts: anyone on the network may change everything.")
 @friendly_errors
-def serve(host: str, port: int, workers: int, log_level: str) -> None:
-    """Serve the API, the pages and the live updates on one port."""
+def serve(host: str, port: int, workers: int, log_level: str, require_login: bool, insecure_open: bool) -> None:
+    """Serve the API, the pages and the live updates on one port.
+
+    On 127.0.0.1 (the default) it runs in single-user mode without login. On any other address
+    it requires accounts (see `vpm users add`), unless --insecure-open is given.
+    """
     import uvicorn
 
     from vpm.cli.db import ensure_current
+    from vpm.cli.users import ensure_admin
 
     settings = get_settings()
     if workers > 1 and settings.is_sqlite:
         raise click.ClickException("several workers need PostgreSQL: set DATABASE_URL, or use --workers 1")
+    loopback = _is_loopback(host)
+    if require_login and insecure_open:
+        raise click.UsageError("--require-login and --insecure-open contradict each other")
     ensure_current()
+    if insecure_open:
+        mode = "open"
+        click.echo(f"WARNING: serving on {host} without accounts (--insecure-open): anyone who can reach this "
+                   "port can read and change every show.", err=True)
+    elif loopback and not require_login and os.environ.get("VPM_AUTH") != "accounts":
+        mode = "open"
+        click.echo("single-user mode: no login, reachable from this machine only (127.0.0.1)")
+    else:
+        mode = "accounts"
+        ensure_admin()
+        click.echo("accounts mode: sign in at /login; scripts use personal tokens")
+    os.environ["VPM_AUTH"] = mode
     click.echo(f"vpm serving http://{'localhost' if host == '127.0.0.1' else host}:{port} "
                f"on {masked_url(settings.database_url)}")
     os.environ.setdefault("DATABASE_URL", settings.database_url)
     uvicorn.run("vpm.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, proxy_headers=False)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,6 +1,7 @@
 """Import every model so the metadata is complete (Alembic and ``vpm db check`` read it)."""
 
 from vpm.db.base import Base
+from vpm.domain.accounts import ApiToken, Membership, ShareLink, User, WebSession
 from vpm.domain.checklist import ChecklistItem, IpAddress
 from vpm.domain.devices import DEVICE_MODELS, Device
 from vpm.domain.events import Event
@@ -12,7 +13,8 @@ from vpm.domain.support import ConnectorType, Format, FrameRate, ResolutionPrese
 metadata = Base.metadata
 
 __all__ = [
-    "DEVICE_MODELS", "Base", "ChecklistItem", "Connection", "ConnectorType", "Device", "EquipmentCard",
-    "EquipmentCardIo", "EquipmentIoPort", "EquipmentSpec", "Event", "Format", "FrameRate", "IpAddress",
-    "Port", "Production", "ResolutionPreset", "Setting", "SourceType", "metadata",
+    "DEVICE_MODELS", "ApiToken", "Base", "ChecklistItem", "Connection", "ConnectorType", "Device",
+    "EquipmentCard", "EquipmentCardIo", "EquipmentIoPort", "EquipmentSpec", "Event", "Format", "FrameRate",
+    "IpAddress", "Membership", "Port", "Production", "ResolutionPreset", "Setting", "ShareLink", "SourceType",
+    "User", "WebSession", "metadata",
 ]

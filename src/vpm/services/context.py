@@ -16,11 +16,20 @@ from vpm.services import bus
 
 @dataclass
 class Actor:
-    """Who makes a change: a user, a token or a command."""
+    """Who makes a change: a user (by session or token), a share link, the local single user, or a command.
+
+    ``via`` is "open" (single-user laptop mode), "session", "token", "share", "anonymous" or "system".
+    ``roles`` maps production ids to "owner" | "editor" | "viewer".
+    """
 
     name: str = "local"
     user_id: str | None = None
     role: str | None = None
+    via: str = "system"
+    is_admin: bool = False
+    library_rights: bool = False
+    roles: dict[str, str] = field(default_factory=dict)
+    share_production: str | None = None
 
     def __str__(self) -> str:
         return self.name

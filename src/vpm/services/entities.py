@@ -37,6 +37,8 @@ class ListParams:
     offset: int = 0
     include_deleted: bool = False
     filters: dict[str, str] = field(default_factory=dict)
+    #: When set, only rows with these ids are listed (e.g. the shows a user may see).
+    only_ids: set[Any] | None = None
 
 
 # ---------------------------------------------------------------- loading
@@ -122,6 +124,8 @@ def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUI
         stmt = stmt.where(model.production_id == production_id)
     if hasattr(model, "deleted_at") and not params.include_deleted:
         stmt = stmt.where(model.deleted_at.is_(None))
+    if params.only_ids is not None:
+        stmt = stmt.where(model.id.in_([parse_id(spec, i) for i in params.only_ids if parse_id(spec, i) is not None]))
     for name, raw in params.filters.items():
         if name not in spec.field_map or spec.field_map[name].type == "json" or spec.field_map[name].secret:
             raise ValidationFailed(name, "is not a field you can filter by")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 import vpm.domain.entities  # noqa: F401  (fills the registry)
 from vpm import __version__
 from vpm.config import Settings, get_settings
 from vpm.db.engine import Database
-from vpm.web import admin, errors, pages
-from vpm.web.api import calc, misc, signal, stream
+from vpm.web import admin, errors, pages, security
+from vpm.web.api import auth, calc, misc, signal, stream
 from vpm.web.api import entities as entity_routes
 
 log = logging.getLogger("vpm.web")
@@ -23,12 +24,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Video Production Manager",
         version=__version__,
         description="Plan a live show's whole video system together: devices, ports, cables, checklist, IP plan.",
+        dependencies=[Depends(security.guard)],
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
     errors.install(app)
+    app.add_middleware(security.BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Last-Event-ID"])
+    app.add_middleware(security.SecurityHeaders)
     # Fixed paths first (e.g. /api/productions/stream), then the routes derived from the registry.
     app.include_router(misc.router)
+    app.include_router(auth.router)
     app.include_router(stream.router)
     app.include_router(signal.router)
     app.include_router(calc.router)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vpm.calc.errors import CalcError
@@ -43,8 +44,12 @@ def install(app: FastAPI) -> None:
         return JSONResponse(validation_body(list(exc.errors())), status_code=422)
 
     @app.exception_handler(ServiceError)
-    async def _service(request: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+    async def _service(request: Request, exc: ServiceError) -> Response:
+        if exc.status == 401 and not request.url.path.startswith("/api/") and \
+                "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(CalcError)
     async def _calc(request: Request, exc: CalcError) -> JSONResponse:

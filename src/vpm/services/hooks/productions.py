@@ -17,6 +17,13 @@ class ProductionHooks(Hooks):
             raise ValidationFailed("load_out", "is before load-in")
 
     def after_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        if ctx.actor.user_id:  # whoever creates a show owns it
+            import uuid
+
+            from vpm.domain.accounts import Membership
+
+            ctx.session.add(Membership(production_id=obj.id, user_id=uuid.UUID(ctx.actor.user_id), role="owner"))
+            ctx.actor.roles[str(obj.id)] = "owner"
         if options.get("checklist_template", True):
             from vpm.services.entities import create_in
             from vpm.services.templates import checklist_template

@@ -61,8 +61,12 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
                     responses={200: {"model": list_schema(spec)}})
         def list_global(request: Request, q: str | None = None, sort: str | None = None,
                         limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
-                        include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-            return _ok(svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted)))
+                        include_deleted: bool = False, db: Database = Depends(get_db),
+                        actor: Actor = Depends(get_actor)) -> Any:
+            params = _params(request, q, sort, limit, offset, include_deleted)
+            if spec.slug == "productions" and not actor.is_admin and actor.via != "system":
+                params.only_ids = set(actor.roles) | ({actor.share_production} if actor.share_production else set())
+            return _ok(svc.list_(db, spec, params))
 
         @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
                      responses={201: {"model": Read}})

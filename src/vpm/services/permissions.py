@@ -1,0 +1,72 @@
+"""Who may do what — decided in exactly one place, ``can(actor, action, target)``.
+
+The web layer maps every request to an action and a target and asks here; routes never
+re-implement a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vpm.services.context import Actor
+
+#: Actions: read, create, update, delete, restore, reveal (a secret), manage (members, share links), admin.
+WRITE_ACTIONS = frozenset({"create", "update", "delete", "restore", "reveal"})
+EDITORS = frozenset({"owner", "editor"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is acted on.
+
+    ``area``: "show" (one production or a row inside it), "shows" (the list of shows: list/create),
+    "library" (equipment specs, formats, pick-lists), "settings", "account" (one's own tokens),
+    "public", "signed-in" (anything a signed-in person may read, e.g. the maths) or "admin".
+    ``show_itself``: the production row (deleting or restoring a whole show is an admin action).
+    """
+
+    area: str
+    production_id: str | None = None
+    show_itself: bool = False
+
+
+def role_on(actor: Actor, production_id: str | None) -> str | None:
+    if production_id is None:
+        return None
+    if actor.share_production == production_id:
+        return "viewer"
+    return actor.roles.get(production_id)
+
+
+def can(actor: Actor, action: str, target: Target) -> bool:
+    if target.area == "public":
+        return True
+    if actor.via == "anonymous":
+        return False
+    if actor.is_admin or actor.via == "system":
+        return True
+    signed_in = actor.via in ("session", "token", "open")
+    if target.area == "admin":
+        return False
+    if target.area == "signed-in":
+        return action == "read" or signed_in
+    if target.area == "account":
+        return signed_in
+    if target.area == "settings":
+        return action == "read"
+    if target.area == "library":
+        return action == "read" or (signed_in and actor.library_rights)
+    if target.area == "shows":
+        return action == "read" or (action == "create" and signed_in)
+    if target.area == "show":
+        role = role_on(actor, target.production_id)
+        if role is None:
+            return False
+        if action == "read":
+            return True
+        if target.show_itself and action in ("delete", "restore"):
+            return False  # deleting or restoring a whole show is for admins
+        if action == "manage":
+            return role == "owner"
+        return action in WRITE_ACTIONS and role in EDITORS
+    return False

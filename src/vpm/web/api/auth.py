@@ -1,0 +1,194 @@
+"""Sign in and out, personal tokens, members of a show, share links, and revealing a secret."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from vpm.db.engine import Database
+from vpm.domain.registry import REGISTRY
+from vpm.services import accounts
+from vpm.services import entities as svc
+from vpm.services.accounts import Locked, Unauthorized
+from vpm.services.context import Actor
+from vpm.services.errors import Forbidden, NotFound, ValidationFailed
+from vpm.services.permissions import Target, can
+from vpm.web.deps import get_actor, get_db
+from vpm.web.security import (
+    CSRF_COOKIE, SESSION_COOKIE, SHARE_COOKIE, RateLimiter, new_csrf_token, session_cookie_kwargs,
+)
+
+router = APIRouter(tags=["Accounts"])
+
+
+def _limiter(request: Request) -> RateLimiter:
+    app = request.app
+    if not hasattr(app.state, "login_limiter"):
+        app.state.login_limiter = RateLimiter(app.state.settings.login_rate_per_minute)
+    return app.state.login_limiter
+
+
+def _login(request: Request, db: Database, username: str, password: str) -> tuple[accounts.UserView, str]:
+    if request.app.state.settings.auth_mode != "accounts":
+        raise ValidationFailed("username", "this server runs in single-user mode; there is nothing to sign in to")
+    client = request.client.host if request.client else "?"
+    ok, wait = _limiter(request).allow(client)
+    if not ok:
+        raise Locked(f"too many login attempts from {client}; try again in {wait} s", retry_after=wait)
+    user = accounts.authenticate(db, username, password)
+    return user, accounts.new_session(db, user.id)
+
+
+def _set_cookies(response: Response, request: Request, raw_session: str) -> None:
+    secure = request.app.state.settings.secure_cookies
+    response.set_cookie(SESSION_COOKIE, raw_session, max_age=accounts.SESSION_DAYS * 86400,
+                        **session_cookie_kwargs(secure))
+    response.set_cookie(CSRF_COOKIE, new_csrf_token(), max_age=accounts.SESSION_DAYS * 86400,
+                        httponly=False, samesite="lax", secure=secure, path="/")
+
+
+@router.post("/api/auth/login", summary="Sign in; sets a session cookie (HttpOnly) and a CSRF cookie")
+def login(request: Request, username: str = Body(...), password: str = Body(...),
+          db: Database = Depends(get_db)) -> Any:
+    user, raw = _login(request, db, username, password)
+    response = JSONResponse({"user": user.as_dict()})
+    _set_cookies(response, request, raw)
+    return response
+
+
+@router.post("/login", include_in_schema=False)
+async def login_form(request: Request, db: Database = Depends(get_db)) -> Any:
+    form = await request.form()
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or form.get("csrf_token") != cookie:
+        from vpm.web.login_page import render_login
+
+        return render_login(request, error="The form expired; please sign in again.", status=403)
+    nxt = str(form.get("next") or "/")
+    if not nxt.startswith("/") or nxt.startswith("//"):
+        nxt = "/"
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        user, raw = await run_in_threadpool(_login, request, db, str(form.get("username", "")),
+                                            str(form.get("password", "")))
+    except (Unauthorized, Locked, ValidationFailed) as exc:
+        from vpm.web.login_page import render_login
+
+        return render_login(request, error=exc.message, status=401 if isinstance(exc, Unauthorized) else 429)
+    response = RedirectResponse(nxt, status_code=303)
+    _set_cookies(response, request, raw)
+    return response
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request) -> Any:
+    from vpm.web.login_page import render_login
+
+    return render_login(request)
+
+
+@router.post("/api/auth/logout", summary="Sign out this browser")
+def logout(request: Request, db: Database = Depends(get_db)) -> Any:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        accounts.end_session(db, raw)
+    response = JSONResponse({"signed_out": True})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SHARE_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/auth/me", summary="Who am I, and my role per show")
+def me(actor: Actor = Depends(get_actor), request: Request = None) -> Any:  # type: ignore[assignment]
+    return {"name": actor.name, "via": actor.via, "is_admin": actor.is_admin, "library_rights": actor.library_rights,
+            "roles": actor.roles, "share_production": actor.share_production,
+            "auth_mode": request.app.state.settings.auth_mode if request else None}
+
+
+def _need_user(actor: Actor) -> str:
+    if not actor.user_id:
+        raise Forbidden("personal tokens belong to a signed-in user account")
+    return actor.user_id
+
+
+@router.get("/api/auth/tokens", summary="My personal API tokens (never the secret itself)")
+def tokens(actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+    return {"items": accounts.list_tokens(db, _need_user(actor))}
+
+
+@router.post("/api/auth/tokens", status_code=201, summary="Make a token; the secret is shown only in this answer")
+def make_token(name: str = Body(...), expires_days: int | None = Body(None), actor: Actor = Depends(get_actor),
+               db: Database = Depends(get_db)) -> Any:
+    if actor.via == "token":
+        raise Forbidden("a token cannot make more tokens; sign in with a password")
+    return accounts.new_token(db, _need_user(actor), name, expires_days)
+
+
+@router.delete("/api/auth/tokens/{token_id}", status_code=204, summary="Revoke a token")
+def revoke(token_id: str, actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Response:
+    accounts.revoke_token(db, _need_user(actor), token_id, actor.is_admin)
+    return Response(status_code=204)
+
+
+def _manage(actor: Actor, production_id: str) -> None:
+    if not can(actor, "manage", Target("show", production_id)):
+        raise Forbidden("only the show's owner or an admin may manage who has access")
+
+
+@router.get("/api/productions/{production_id}/members", summary="Who has which role on this show")
+def list_members(production_id: str, db: Database = Depends(get_db)) -> Any:
+    return {"items": accounts.members(db, production_id)}
+
+
+@router.put("/api/productions/{production_id}/members/{username}", summary="Give a user a role on this show")
+def put_member(production_id: str, username: str, role: str = Body(..., embed=True),
+               actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+    _manage(actor, production_id)
+    accounts.set_role(db, production_id, username, role)
+    return {"items": accounts.members(db, production_id)}
+
+
+@router.delete("/api/productions/{production_id}/members/{username}", status_code=204)
+def delete_member(production_id: str, username: str, actor: Actor = Depends(get_actor),
+                  db: Database = Depends(get_db)) -> Response:
+    _manage(actor, production_id)
+    accounts.set_role(db, production_id, username, None)
+    return Response(status_code=204)
+
+
+@router.get("/api/productions/{production_id}/share-links", summary="Read-only share links of this show")
+def list_links(production_id: str, actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+    _manage(actor, production_id)
+    return {"items": accounts.share_links(db, production_id)}
+
+
+@router.post("/api/productions/{production_id}/share-links", status_code=201,
+             summary="Make a read-only link; its token is shown only in this answer")
+def make_link(production_id: str, request: Request, label: str = Body("", embed=True),
+              actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+    _manage(actor, production_id)
+    link = accounts.new_share_link(db, production_id, actor.name, label)
+    link["url"] = f"{str(request.base_url).rstrip('/')}/productions/{production_id}?share={link['token']}"
+    return link
+
+
+@router.delete("/api/productions/{production_id}/share-links/{link_id}", status_code=204)
+def delete_link(production_id: str, link_id: str, actor: Actor = Depends(get_actor),
+                db: Database = Depends(get_db)) -> Response:
+    _manage(actor, production_id)
+    accounts.revoke_share_link(db, production_id, link_id)
+    return Response(status_code=204)
+
+
+@router.get("/api/{slug}/{entity_id}/secret/{field}", tags=["Secrets"],
+            summary="Reveal one secret field (editors only; never listed)")
+def reveal(slug: str, entity_id: str, field: str, db: Database = Depends(get_db)) -> Any:
+    spec = REGISTRY.get(slug)
+    if spec is None or field not in spec.secret_fields:
+        raise NotFound(f"{slug} has no secret field {field!r}")
+    with db.read() as session:
+        obj = svc.load(session, spec, entity_id)
+        return {"field": field, "value": getattr(obj, field)}
