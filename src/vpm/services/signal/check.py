@@ -1,0 +1,316 @@
+"""The signal check: every cable and pass-through of a show against the rules a crew checks by hand.
+
+Each finding is ``{severity, rule, message, devices, ports, connections, fix}``; severity is
+``error`` (it will not work), ``warning`` (it may not work, or works only by accident) or
+``info`` (worth knowing on the day).
+
+=====================  ========  ==================================================================
+rule                   severity  fires when
+=====================  ========  ==================================================================
+connector-family       error     a cable joins two connector families no passive adapter joins
+                                 (SDI to HDMI, HDMI to DisplayPort, fibre to SDI ...)
+connector-family       warning   the families differ but a passive adapter exists (DisplayPort or
+                                 USB-C out to HDMI in, USB-C to DisplayPort) and none is recorded
+connector-family       info      the families differ and the cable type records the adapter or
+                                 converter ("SDI > HDMI", "DP to HDMI adapter")
+converter-bridge       info      a converter, CCU, router or snake line passes a fed signal from one
+                                 connector family to another
+link-capacity          error     the format leaving an output is more than its output connector,
+                                 the input connector or the cable type carries (calc.links), or a
+                                 non-SMPTE raster meets an SDI link
+format-change          warning   a device that cannot convert (snake, router, DA, loop-through) has
+                                 an output typed with a format other than the one arriving; or a
+                                 camera switcher input arrives in a format other than the desk's
+edid-mismatch          warning   an input's expected format (its EDID, or a send's or projector's
+                                 own format) differs from the format arriving
+unconnected-input      info      signal inputs of a vision or camera switcher with no feed
+output-unused          info      switcher outputs with no cable; a source that feeds nothing; a
+                                 pass-through output that carries signal but has no cable
+input-fed-twice        error     an input with more than one live cable (imported data only: the
+                                 database refuses it)
+output-split           warning   one output (not NDI/IP) drives more than one cable
+signal-loop            warning   routers, snakes or converters route a signal back into itself
+=====================  ========  ==================================================================
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from vpm.services.signal.formats import arriving_format, expected_format, fit, output_format
+from vpm.services.signal.graph import Cable, DeviceNode, FormatInfo, PortNode, ShowGraph, classify_connector
+
+SEVERITIES = ("error", "warning", "info")
+#: (output family, input family) pairs a passive adapter or cable joins.
+ADAPTABLE = frozenset({("DP", "HDMI"), ("USB", "HDMI"), ("USB", "DP")})
+ORIGIN_KINDS = frozenset({"source", "camera", "media_server"})
+_BRIDGE_WORDS = re.compile(r"adapt|conver|dongle|decimator|transceiver|\bext", re.IGNORECASE)
+_BRIDGE_SPLIT = re.compile(r"\s*(?:>|→|->|\bto\b)\s*", re.IGNORECASE)
+
+
+def _finding(severity: str, rule: str, message: str, fix: str, devices: Iterable[DeviceNode] = (),
+             ports: Iterable[PortNode] = (), connections: Iterable[Cable] = ()) -> dict[str, Any]:
+    devs: dict[uuid.UUID, DeviceNode] = {}
+    for dev in devices:
+        devs.setdefault(dev.id, dev)
+    port_list = list(dict.fromkeys(ports))
+    for p in port_list:
+        devs.setdefault(p.device.id, p.device)
+    return {"severity": severity, "rule": rule, "message": message,
+            "devices": [dv.ref() for dv in devs.values()], "ports": [p.ref() for p in port_list],
+            "connections": [str(c.id) for c in connections], "fix": fix}
+
+
+def _codes(ports: list[PortNode], limit: int = 12) -> str:
+    codes = [f"{'IN' if p.is_input else 'OUT'} {p.index}" for p in ports[:limit]]
+    more = len(ports) - limit
+    return ", ".join(codes) + (f" and {more} more" if more > 0 else "")
+
+
+def _a(word: str) -> str:
+    """"an HDMI", "an SDI", "a DP": the article as the family name is spoken."""
+    return ("an " if word[:1] in "AEHIOSX" else "a ") + word
+
+
+def _fmt(graph: ShowGraph, fid: str | None) -> FormatInfo | None:
+    return graph.formats.get(fid) if fid else None
+
+
+def _difference(a: FormatInfo | None, b: FormatInfo | None) -> str:
+    if a is None or b is None:
+        return "format"
+    if (a.h, a.v) == (b.h, b.v) and a.interlaced == b.interlaced and a.rate != b.rate:
+        return "frame rate"
+    if abs(a.rate - b.rate) > 1e-6:
+        return "raster and frame rate"
+    return "raster"
+
+
+def _bridged_by_cable(cable: Cable) -> bool:
+    """Does the cable type record an adapter or converter between the two families?"""
+    text = (cable.cable_type or "").strip()
+    if not text:
+        return False
+    if _BRIDGE_WORDS.search(text):
+        return True
+    parts = [p for p in _BRIDGE_SPLIT.split(text) if p]
+    if len(parts) >= 2:
+        first, last = classify_connector(parts[0])[1], classify_connector(parts[-1])[1]
+        return first == cable.src.family and last == cable.dst.family
+    return False
+
+
+class _Check:
+    def __init__(self, graph: ShowGraph) -> None:
+        self.g = graph
+        self.findings: list[dict[str, Any]] = []
+
+    def add(self, *args: Any, **kw: Any) -> None:
+        self.findings.append(_finding(*args, **kw))
+
+    # ------------------------------------------------------------------ per cable
+
+    def cables(self) -> None:
+        g = self.g
+        for cable in g.cables:
+            src, dst = cable.src, cable.dst
+            self.family(cable, src, dst)
+            fid = output_format(g, src)
+            info = _fmt(g, fid)
+            if info is not None:
+                self.capacity(cable, info)
+
+    def family(self, cable: Cable, src: PortNode, dst: PortNode) -> None:
+        if not (src.signal and dst.signal) or not src.connector or not dst.connector or src.family == dst.family:
+            return
+        what = f"{src.code} ({src.connector}) → {dst.code} ({dst.connector})"
+        if _bridged_by_cable(cable):
+            self.add("info", "connector-family", f"{what} is bridged by the cable's '{cable.cable_type}'.",
+                     "Make sure the adapter or converter is on the pull sheet and powered if it needs power.",
+                     ports=(src, dst), connections=(cable,))
+        elif (src.family, dst.family) in ADAPTABLE:
+            self.add("warning", "connector-family", f"{what} needs an adapter.",
+                     f"Add a {src.connector} to {dst.connector} adapter and record it in the cable type "
+                     f"(e.g. '{src.connector} > {dst.connector} adapter').",
+                     ports=(src, dst), connections=(cable,))
+        else:
+            self.add("error", "connector-family", f"{what}: {_a(src.family)} output cannot drive "
+                     f"{_a(dst.family)} input through a cable.",
+                     f"Put a {src.family} to {dst.family} converter between them (add it as a converter device "
+                     f"and patch through it), or use a {dst.family} output.",
+                     ports=(src, dst), connections=(cable,))
+
+    def capacity(self, cable: Cable, info: FormatInfo) -> None:
+        failures = []
+        for where, connector in (("output", cable.src.connector), ("input", cable.dst.connector),
+                                 ("cable", cable.cable_type)):
+            result = fit(info, connector)
+            if result is not None and not result.fits:
+                failures.append((where, connector, result))
+        if not failures:
+            return
+        parts = []
+        alternatives: list[str] = []
+        for where, connector, result in failures:
+            if result.note == "not an SDI raster":
+                parts.append(f"the {where} is {connector}, and {info.id} is not an SDI raster")
+            else:
+                parts.append(f"the {where} is {connector}: {result.required:.2f} {result.unit} needed, "
+                             f"{result.capacity:.2f} {result.unit} available")
+            alternatives.extend(a for a in result.alternatives if a not in alternatives)
+        fix = (f"Use a link that carries {info.id} ({', '.join(alternatives)})" if alternatives else
+               f"Scale {info.id} to a format this link carries with a scaler before it")
+        fix += ", or lower the format at the source."
+        self.add("error", "link-capacity",
+                 f"{cable.src.code} → {cable.dst.code} carries {info.id}, but " + "; ".join(parts) + ".",
+                 fix, ports=(cable.src, cable.dst), connections=(cable,))
+
+    # ------------------------------------------------------------------ per input
+
+    def inputs(self) -> None:
+        g = self.g
+        for port in g.ports.values():
+            if not port.is_input:
+                continue
+            cables = g.feeds.get(port.id)
+            if cables and len(cables) > 1:
+                self.add("error", "input-fed-twice",
+                         f"{port.code} has {len(cables)} feeds: "
+                         + ", ".join(c.src.code for c in cables) + ". An input takes one feed.",
+                         "Keep the feed you mean and delete the other cables (or put a switcher or router "
+                         "in front of the input).", ports=[port] + [c.src for c in cables], connections=cables)
+            if not cables:
+                continue
+            arriving = arriving_format(g, port)
+            wanted = expected_format(port)
+            if arriving and wanted and arriving != wanted:
+                diff = _difference(_fmt(g, arriving), _fmt(g, wanted))
+                self.add("warning", "edid-mismatch",
+                         f"{port.code} expects {wanted} but receives {arriving} from {cables[0].src.code} "
+                         f"({diff} differs).",
+                         f"Set {cables[0].src.device.label}'s output to {wanted}, change {port.code}'s EDID "
+                         f"to {arriving}, or put a scaler in between.",
+                         ports=(port, cables[0].src), connections=cables[:1])
+
+    # ------------------------------------------------------------------ per device
+
+    def devices(self) -> None:
+        g = self.g
+        for dev in g.devices.values():
+            if dev.is_mixer:
+                self.mixer(dev)
+            elif dev.pass_mode:
+                self.pass_through(dev)
+            elif dev.kind in ORIGIN_KINDS:
+                outs = [p for p in dev.outputs if p.signal]
+                if outs and not any(p.id in g.sends for p in outs):
+                    self.add("info", "output-unused", f"{dev.display} feeds nothing.",
+                             f"Patch one of its outputs ({_codes(outs)}) or remove it from the show.",
+                             devices=(dev,), ports=outs)
+            for port in dev.outputs:
+                cables = g.sends.get(port.id)
+                if cables and len(cables) > 1 and port.family != "ETHERNET":
+                    self.add("warning", "output-split",
+                             f"{port.code} drives {len(cables)} cables: "
+                             + ", ".join(c.dst.code for c in cables) + ". One output drives one cable.",
+                             f"Put a distribution amplifier after {port.code}, or use another output.",
+                             ports=[port] + [c.dst for c in cables], connections=cables)
+
+    def mixer(self, dev: DeviceNode) -> None:
+        g = self.g
+        ins = [p for p in dev.inputs if p.signal]
+        outs = [p for p in dev.outputs if p.signal]
+        free_in = [p for p in ins if p.id not in g.feeds]
+        if free_in:
+            self.add("info", "unconnected-input",
+                     f"{dev.label}: {len(free_in)} of {len(ins)} inputs have no feed ({_codes(free_in)}).",
+                     "Nothing to do if they are spares; otherwise patch them from the feed picker.",
+                     devices=(dev,), ports=free_in)
+        free_out = [p for p in outs if p.id not in g.sends]
+        if free_out:
+            self.add("info", "output-unused",
+                     f"{dev.label}: {len(free_out)} of {len(outs)} outputs feed nothing ({_codes(free_out)}).",
+                     "Nothing to do if they are spares; otherwise patch them to their destinations.",
+                     devices=(dev,), ports=free_out)
+        if dev.kind == "cam_switcher":
+            desk = next((p.format_id for p in outs if p.format_id), None)
+            if desk is None:
+                return
+            for port in ins:
+                arriving = arriving_format(g, port)
+                if port.expected_format_id or arriving is None or arriving == desk:
+                    continue
+                cable = g.feed(port)
+                diff = _difference(_fmt(g, arriving), _fmt(g, desk))
+                self.add("warning", "format-change",
+                         f"{port.code} receives {arriving} but {dev.label} runs at {desk} ({diff} differs).",
+                         f"Set {cable.src.device.label if cable else 'the source'} to {desk}, or put a frame "
+                         "sync or converter in front of the input.",
+                         ports=(port,) + ((cable.src,) if cable else ()), connections=(cable,) if cable else ())
+
+    def pass_through(self, dev: DeviceNode) -> None:
+        g = self.g
+        bridges: dict[tuple[str, str], dict[PortNode, list[PortNode]]] = {}
+        carrying: list[PortNode] = []
+        for out in dev.outputs:
+            inp = dev.route.get(out.id)
+            if inp is None or inp.id not in g.feeds:
+                continue
+            if out.id not in g.sends and out.signal:
+                carrying.append(out)
+            if inp.signal and out.signal and inp.connector and out.connector and inp.family != out.family:
+                bridges.setdefault((inp.connector, out.connector), {}).setdefault(inp, []).append(out)
+            if not dev.converts and out.format_id and out.id not in g.loops:
+                arriving = arriving_format(g, inp)
+                if arriving and arriving != out.format_id:
+                    self.add("warning", "format-change",
+                             f"{out.code} is set to {out.format_id} but {dev.label} passes {arriving} through "
+                             f"from {inp.code}; a {dev.kind.replace('_', ' ')} does not convert.",
+                             f"Clear the format on {out.code}, or put a scaler or converter after it.",
+                             ports=(inp, out))
+        for (a, b), routes in bridges.items():
+            where = "; ".join(f"IN {inp.index} → {_codes(outs)}" for inp, outs in routes.items())
+            ports = [p for inp, outs in routes.items() for p in (inp, *outs)]
+            self.add("info", "converter-bridge", f"{dev.label} converts {a} to {b} ({where}).",
+                     "Nothing to do; the conversion is shown on the diagram and the patch sheet.",
+                     devices=(dev,), ports=ports)
+        if carrying:
+            self.add("info", "output-unused",
+                     f"{dev.label}: {len(carrying)} outputs carry a signal but have no cable ({_codes(carrying)}).",
+                     "Cable them to where the signal is wanted, or clear their routes.",
+                     devices=(dev,), ports=carrying)
+
+    def loops(self) -> None:
+        g = self.g
+        if not g.loops:
+            return
+        ports = [g.ports[pid] for pid in g.loops if pid in g.ports]
+        ports.sort(key=lambda p: (p.device.label, p.index))
+        self.add("warning", "signal-loop",
+                 "A signal path loops back on itself through " + ", ".join(p.code for p in ports[:12]) + ".",
+                 "Change a crosspoint or a cable on the loop so every path starts at a source.", ports=ports)
+
+
+def check(graph: ShowGraph, port_ids: set[Any] | None = None, connection_id: Any = None) -> dict[str, Any]:
+    """Run every rule over the show; optionally keep only the findings about some ports or one cable."""
+    run = _Check(graph)
+    run.cables()
+    run.inputs()
+    run.devices()
+    run.loops()
+    findings = run.findings
+    if port_ids is not None or connection_id is not None:
+        want_ports = {str(p) for p in (port_ids or ())}
+        want_cable = str(connection_id) if connection_id is not None else None
+        findings = [f for f in findings
+                    if (want_cable and want_cable in f["connections"])
+                    or want_ports.intersection(p["id"] for p in f["ports"])]
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda f: (order[f["severity"]], f["rule"], f["devices"][0]["label"] if f["devices"] else ""))
+    summary = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        summary[f["severity"]] += 1
+    return {"summary": summary, "findings": findings}
