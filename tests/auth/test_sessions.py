@@ -113,3 +113,33 @@ def test_no_secret_in_logs(people, caplog):  # type: ignore[no-untyped-def]
     assert "sk_live_SECRET" not in text and "owner-password-1" not in text
     for tok in people["tokens"].values():
         assert tok not in text
+
+
+def test_data_browser_is_for_admins(people):  # type: ignore[no-untyped-def]
+    clients = people["clients"]
+    assert clients["anonymous"].get("/admin/").status_code == 401
+    assert clients["owner"].get("/admin/").status_code == 403
+    assert clients["admin"].get("/admin/", follow_redirects=True).status_code == 200
+
+
+def test_share_link_lands_without_the_token_in_the_address(people):  # type: ignore[no-untyped-def]
+    from vpm.services import accounts
+
+    pid = people["production_id"]
+    link = accounts.new_share_link(people["db"], pid, "owner")
+    c = TestClient(people["app"], raise_server_exceptions=False)
+    r = c.get(f"/productions/{pid}?share={link['token']}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/productions/{pid}"
+    assert c.get(f"/api/productions/{pid}").status_code == 200  # the cookie now carries it
+    assert c.patch(f"/api/productions/{pid}", json={"version": 1, "venue": "x"}).status_code == 403
+
+
+def test_access_log_redacts_tokens():  # type: ignore[no-untyped-def]
+    import logging
+
+    from vpm.web.security import RedactSecrets
+
+    rec = logging.LogRecord("uvicorn.access", logging.INFO, "x", 1, '%s - "%s %s HTTP/%s" %d',
+                            ("127.0.0.1:1", "GET", "/productions/1?share=shr_abc&x=1", "1.1", 200), None)
+    RedactSecrets().filter(rec)
+    assert "shr_abc" not in rec.getMessage() and "share=[redacted]" in rec.getMessage()

@@ -34,7 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Last-Event-ID"])
+    app.add_middleware(security.AdminGate)
+    app.add_middleware(security.ShareLanding)
     app.add_middleware(security.SecurityHeaders)
+    security.install_log_redaction()
     # Fixed paths first (e.g. /api/productions/stream), then the routes derived from the registry.
     app.include_router(misc.router)
     app.include_router(auth.router)

@@ -303,3 +303,77 @@ def uuid_or_none(raw: str) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except ValueError:
         return None
+
+
+class AdminGate:
+    """The data browser is mounted as its own app, outside the routes' guard: admins only."""
+
+    def __init__(self, app: ASGIApp, prefix: str = "/admin") -> None:
+        self.app, self.prefix = app, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (scope.get("path") == self.prefix or
+                                        scope.get("path", "").startswith(self.prefix + "/")):
+            request = Request(scope)
+            try:
+                actor = await run_in_threadpool(resolve_actor, request)
+            except ServiceError:
+                actor = Actor(name="anonymous", via="anonymous")
+            if not actor.is_admin:
+                status = 401 if actor.via == "anonymous" else 403
+                body = b'{"detail":"the data browser is for administrators","code":"forbidden"}'
+                await send({"type": "http.response.start", "status": status,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+class ShareLanding:
+    """Opening a share link (``?share=...``) stores the token in an HttpOnly cookie and redirects to
+    the clean address, so the token does not stay in the address bar, history or access logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "GET" and not scope.get("path", "").startswith("/api/"):
+            from urllib.parse import parse_qsl, urlencode
+
+            pairs = parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
+            token = next((v for k, v in pairs if k == "share"), None)
+            if token:
+                rest = urlencode([(k, v) for k, v in pairs if k != "share"])
+                location = scope["path"] + (f"?{rest}" if rest else "")
+                cookie = f"{SHARE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
+                await send({"type": "http.response.start", "status": 303,
+                            "headers": [(b"location", location.encode()), (b"set-cookie", cookie.encode()),
+                                        (b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
+
+
+_SECRET_QUERY = __import__("re").compile(r"((?:share|token|access_token|password)=)[^&\s\"]+", 2)
+
+
+class RedactSecrets(__import__("logging").Filter):
+    """Access-log lines never carry a share token, token or password from a query string."""
+
+    def filter(self, record: Any) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                                for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = _SECRET_QUERY.sub(r"\1[redacted]", record.msg)
+        return True
+
+
+def install_log_redaction() -> None:
+    import logging
+
+    for name in ("uvicorn.access", "uvicorn.error", "vpm"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
