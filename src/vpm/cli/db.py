@@ -37,7 +37,14 @@ def _destructive(revisions: list[str]) -> list[str]:
     return out
 
 
-def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool = False) -> None:
+#: How long a `vpm db` command waits for another one holding the schema lock.
+LOCK_WAIT_S = 60.0
+wait_option = click.option("--wait", "wait_s", type=click.FloatRange(0, 3600), default=LOCK_WAIT_S,
+                           show_default=True, help="Seconds to wait for another `vpm db` command to finish.")
+
+
+def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool = False,
+                wait_s: float = LOCK_WAIT_S) -> None:
     from vpm.ops.locks import LockBusy, schema_lock
     from vpm.ops.snapshot import snapshot
 
@@ -45,7 +52,7 @@ def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool =
     db = database()
     log = _oplog()
     try:
-        with schema_lock(db.engine, settings.home):
+        with schema_lock(db.engine, settings.home, wait_s):
             todo = migrate.pending(settings.database_url, db.engine) if target == "head" else [target]
             if not todo:
                 log.info(f"database {masked_url(settings.database_url)} is at the latest revision "
@@ -84,11 +91,12 @@ def db() -> None:
 
 @db.command()
 @click.option("--force", is_flag=True, help="Also apply migrations marked destructive (still backed up first).")
+@wait_option
 @ignore_memory_option
 @friendly_errors
-def upgrade(force: bool, ignore_memory: bool) -> None:
+def upgrade(force: bool, wait_s: float, ignore_memory: bool) -> None:
     """Apply pending migrations in order, after a backup, holding a lock."""
-    run_upgrade(force=force, ignore_memory=ignore_memory)
+    run_upgrade(force=force, ignore_memory=ignore_memory, wait_s=wait_s)
 
 
 @contextlib.contextmanager
@@ -138,9 +146,10 @@ def backup(path: Path | None, ignore_memory: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True,
               help="Replace the data of a database that is not empty (a snapshot of it is taken first).")
+@wait_option
 @ignore_memory_option
 @friendly_errors
-def restore(path: Path, force: bool, ignore_memory: bool) -> None:
+def restore(path: Path, force: bool, wait_s: float, ignore_memory: bool) -> None:
     """Load the backup at PATH (from `vpm db backup`) into the database.
 
     Every checksum is verified before anything is written; the database must be at the backup's
@@ -157,7 +166,7 @@ def restore(path: Path, force: bool, ignore_memory: bool) -> None:
     try:
         with DumpSource(path) as source:
             total = source.rows
-        with schema_lock(dbase.engine, settings.home):
+        with schema_lock(dbase.engine, settings.home, wait_s):
             with log.step(f"restore of {path} into {masked_url(settings.database_url)}"):
                 with _rows_progress("restore", total) as advance:
                     result = restore_database(dbase.engine, path, force=force, backup_dir=settings.backup_dir,
@@ -172,21 +181,25 @@ def restore(path: Path, force: bool, ignore_memory: bool) -> None:
 
 @db.command()
 @click.argument("revision")
+@wait_option
 @friendly_errors
-def downgrade(revision: str) -> None:
+def downgrade(revision: str, wait_s: float) -> None:
     """Go back to REVISION (e.g. -1 or 0001), after a backup."""
-    from vpm.ops.locks import schema_lock
+    from vpm.ops.locks import LockBusy, schema_lock
     from vpm.ops.snapshot import snapshot
 
     settings = get_settings()
     dbase = database()
     log = _oplog()
-    with schema_lock(dbase.engine, settings.home):
-        with log.step("backup before downgrade"):
-            path = snapshot(dbase.engine, settings.database_url, settings.backup_dir, "pre-downgrade")
-        log.info(f"backup written to {path}")
-        with log.step(f"downgrade to {revision}"):
-            migrate.downgrade(settings.database_url, revision)
+    try:
+        with schema_lock(dbase.engine, settings.home, wait_s):
+            with log.step("backup before downgrade"):
+                path = snapshot(dbase.engine, settings.database_url, settings.backup_dir, "pre-downgrade")
+            log.info(f"backup written to {path}")
+            with log.step(f"downgrade to {revision}"):
+                migrate.downgrade(settings.database_url, revision)
+    except LockBusy as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @db.command()

@@ -174,16 +174,60 @@ def _decoder(column: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _row_encoder(columns: list[Any]) -> Callable[[Any], str]:
-    encoders = [(i, enc) for i, c in enumerate(columns) if (enc := _encoder(c)) is not None]
+def _reader(column: Any, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
+    """Value as the driver returns it -> portable JSON-safe value (None: as is).
+
+    The reference path is SQLAlchemy's own result processor followed by ``_encoder``; on SQLite the
+    two conversions that dominate a backup (UUID, datetime) take a string shortcut, used only when
+    it gives exactly the reference result on probe values."""
+    proc = column.type.dialect_impl(dialect).result_processor(dialect, coltype)
+    enc = _encoder(column)
+    if proc and enc:
+        slow: Callable[[Any], Any] | None = (
+            lambda p, e: lambda v: None if (x := p(v)) is None else e(x))(proc, enc)
+    else:
+        slow = proc or enc
+    if slow is None or dialect.name != "sqlite":
+        return slow
+    t = _base_type(column.type)
+    if isinstance(t, Uuid):
+        def fast_uuid(v: Any) -> Any:
+            if isinstance(v, str) and len(v) == 32:
+                return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+            return slow(v)
+
+        probe = "0123abcd456789ef0123456789abcdef"
+        return fast_uuid if fast_uuid(probe) == slow(probe) else slow
+    if isinstance(t, DateTime):
+        sample = slow("2026-03-01 08:09:10.123456")
+        suffix = sample[26:] if isinstance(sample, str) else None
+        if suffix not in ("", "+00:00"):
+            return slow
+
+        def fast_datetime(v: Any) -> Any:
+            if isinstance(v, str) and len(v) == 26 and v[10] == " ":
+                if v.endswith(".000000"):
+                    return v[:10] + "T" + v[11:19] + suffix
+                return v[:10] + "T" + v[11:] + suffix
+            return slow(v)
+
+        probes = ["2026-03-01 08:09:10.123456", "2026-03-01 08:09:10.000000", "1999-12-31 23:59:59.000001"]
+        return fast_datetime if all(fast_datetime(p) == slow(p) for p in probes) else slow
+    return slow
+
+
+def _row_encoder(columns: list[Any], dialect: Any, description: Any) -> Callable[[Any], str]:
+    """One dump line from one row of driver values."""
+    readers = [(i, fn) for i, c in enumerate(columns)
+               if (fn := _reader(c, dialect, description[i][1] if description else None)) is not None]
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
     def encode(row: Any) -> str:
         values = list(row)
-        for i, enc in encoders:
+        for i, fn in readers:
             v = values[i]
             if v is not None:
-                values[i] = enc(v)
+                values[i] = fn(v)
         return dumps(values)
 
     return encode
@@ -214,12 +258,14 @@ def _snapshot_connection(engine: Engine) -> Iterator[Any]:
 
 def _dump_table(conn: Any, table: Table, folder: Path, progress: Progress | None) -> dict[str, Any]:
     columns = list(table.columns)
-    encode = _row_encoder(columns)
     name = f"{table.name}.jsonl"
     digest = hashlib.sha256()
     rows = 0
+    # Driver values, converted once by ``_row_encoder`` (not twice: SQLAlchemy's types, then portable).
     stmt = select(table).order_by(*(table.primary_key.columns or columns))
-    result = conn.execution_options(yield_per=BATCH_ROWS, stream_results=True).execute(stmt)
+    sql = str(stmt.compile(dialect=conn.dialect))
+    result = conn.execution_options(yield_per=BATCH_ROWS, stream_results=True).exec_driver_sql(sql)
+    encode = _row_encoder(columns, conn.dialect, result.cursor.description)
     with open(folder / name, "wb") as fh:
         for batch in result.partitions(BATCH_ROWS):
             chunk = ("\n".join(encode(r) for r in batch) + "\n").encode("utf-8")
@@ -392,7 +438,7 @@ def _writer_converters(columns: list[Any], dialect: Any) -> list[tuple[int, Call
             decode = _decoder(col)
             bind = col.type.dialect_impl(dialect).bind_processor(dialect)
             if decode and bind:
-                fn = (lambda d, b: lambda v: b(d(v)))(decode, bind)
+                fn = _sqlite_shortcut(t, (lambda d, b: lambda v: b(d(v)))(decode, bind))
             else:
                 fn = decode or bind
         if fn is None and not keep_null_json:
@@ -403,6 +449,33 @@ def _writer_converters(columns: list[Any], dialect: Any) -> list[tuple[int, Call
         else:
             out.append((i, (lambda f: lambda v: f(v) if v is not None else None)(fn)))
     return out
+
+
+def _sqlite_shortcut(t: Any, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """String shortcuts for the two conversions that dominate a restore into SQLite: canonical
+    UUID -> 32 hex digits, and UTC ISO datetime -> SQLite's stored text. Each is used only if it
+    gives exactly what SQLAlchemy's own processors give on probe values; anything not in the
+    canonical shape still goes through SQLAlchemy."""
+    if isinstance(t, Uuid):
+        probe = str(uuid.UUID("0123abcd-4567-89ef-0123-456789abcdef"))
+
+        def fast_uuid(v: Any) -> Any:
+            return v.replace("-", "") if len(v) == 36 else slow(v)
+
+        return fast_uuid if fast_uuid(probe) == slow(probe) else slow
+    if isinstance(t, DateTime):
+        probes = ["2026-03-01T08:09:10.123456+00:00", "2026-03-01T08:09:10+00:00"]
+
+        def fast_datetime(v: Any) -> Any:
+            if v[10:11] == "T" and v.endswith("+00:00"):
+                if len(v) == 32:
+                    return v[:10] + " " + v[11:26]
+                if len(v) == 25:
+                    return v[:10] + " " + v[11:19] + ".000000"
+            return slow(v)
+
+        return fast_datetime if all(fast_datetime(p) == slow(p) for p in probes) else slow
+    return slow
 
 
 def _has_rows(conn: Any, tables: list[Table]) -> list[str]:
