@@ -1,5 +1,294 @@
-"""Routes of this area (filled in by its own module)."""
+"""Signal flow: bulk patch, feed picker, snake lines, router crosspoints, trace, signal check,
+and the paperwork pages (patch sheets, cable schedule and labels, show-build list, diagram).
 
-from fastapi import APIRouter
+The pages are standalone (their own small layout, autoescaped Jinja2) and print without the
+navigation bar; every table page has a CSV twin.
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the body models from real annotations.
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import Field
+
+from vpm.db.engine import Database
+from vpm.domain.schemas import StrictInput
+from vpm.services.context import Actor
+from vpm.services.errors import NotFound, ValidationFailed
+from vpm.services.signal import layout as diagram_layout
+from vpm.services.signal import paperwork, patching
+from vpm.services.signal.check import SEVERITIES, check
+from vpm.services.signal.graph import DeviceNode, ShowGraph, port_graph, show_graph
+from vpm.services.signal.trace import trace
+from vpm.web.deps import get_actor, get_db
 
 router = APIRouter()
+TAG = "Signal flow"
+PAGES = "Paperwork"
+
+_WEB = Path(__file__).resolve().parents[1]
+templates = Environment(
+    loader=FileSystemLoader([str(_WEB / "templates" / "paperwork"), str(_WEB / "static" / "paperwork")]),
+    autoescape=select_autoescape(["html", "svg"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+# ------------------------------------------------------------------------------- bodies
+
+class BulkPatchBody(StrictInput):
+    from_device_id: uuid.UUID
+    from_start_index: int = Field(ge=1, le=100_000)
+    to_device_id: uuid.UUID
+    to_start_index: int = Field(ge=1, le=100_000)
+    count: int = Field(ge=1, le=patching.MAX_BULK)
+    cable_type: str | None = Field(None, max_length=40)
+    length_ft: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
+    label_prefix: str | None = Field(None, max_length=100)
+
+
+class SnakeLinesBody(StrictInput):
+    count: int = Field(ge=1, le=patching.MAX_LINES)
+    connector: str | None = Field(None, max_length=40)
+
+
+class CrosspointItem(StrictInput):
+    output: int | None = Field(None, ge=1, le=100_000, description="output index (or give output_port_id)")
+    output_port_id: uuid.UUID | None = None
+    input: int | None = Field(None, ge=1, le=100_000, description="input index; omit or null to clear the output")
+    input_port_id: uuid.UUID | None = None
+    notes: str | None = Field(None, max_length=2000)
+
+
+class CrosspointsBody(StrictInput):
+    crosspoints: list[CrosspointItem] = Field(max_length=10_000)
+    replace: bool = Field(False, description="clear every output not listed")
+
+
+# ------------------------------------------------------------------------------- patching
+
+@router.post("/api/productions/{production_id}/connections/bulk", tags=[TAG], status_code=201,
+             summary="Cable N consecutive outputs of one device to N consecutive inputs of another (all or nothing)")
+def bulk_connect(production_id: str, body: BulkPatchBody, db: Database = Depends(get_db),
+                 actor: Actor = Depends(get_actor)) -> Any:
+    return patching.bulk_patch(db, production_id, patching.BulkPatch(**body.model_dump()), actor)
+
+
+@router.get("/api/productions/{production_id}/free-outputs", tags=[TAG],
+            summary="Outputs with no cable, for an input's feed picker (an output drives one cable)")
+def free_outputs(production_id: str, q: str | None = Query(None, max_length=200),
+                 for_input: str | None = Query(None, description="an input port id: mark compatible connectors"),
+                 limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+                 db: Database = Depends(get_db)) -> Any:
+    return patching.free_outputs(db, production_id, q=q, limit=limit, offset=offset, for_input=for_input)
+
+
+@router.post("/api/cable-snakes/{snake_id}/lines", tags=[TAG], status_code=201,
+             summary="Add lines to a snake: line n is input n at one end and output n at the other")
+def snake_lines(snake_id: str, body: SnakeLinesBody, db: Database = Depends(get_db),
+                actor: Actor = Depends(get_actor)) -> Any:
+    return patching.add_snake_lines(db, snake_id, body.count, body.connector, actor)
+
+
+@router.get("/api/routers/{router_id}/crosspoints", tags=[TAG], summary="The router's crosspoint table")
+def get_crosspoints(router_id: str, db: Database = Depends(get_db)) -> Any:
+    return patching.crosspoint_table(db, router_id)
+
+
+@router.put("/api/routers/{router_id}/crosspoints", tags=[TAG],
+            summary="Set many crosspoints at once (all or nothing); an item without input clears that output")
+def put_crosspoints(router_id: str, body: CrosspointsBody, db: Database = Depends(get_db),
+                    actor: Actor = Depends(get_actor)) -> Any:
+    items = [patching.CrosspointSet(**i.model_dump()) for i in body.crosspoints]
+    return patching.set_crosspoints(db, router_id, items, body.replace, actor)
+
+
+# ------------------------------------------------------------------------------- trace and check
+
+@router.get("/api/ports/{port_id}/trace", tags=[TAG],
+            summary="Trace a port upstream to its source and downstream to every destination, hop by hop")
+def trace_port(port_id: str, direction: Literal["both", "up", "down"] = "both",
+               db: Database = Depends(get_db)) -> Any:
+    graph, port = port_graph(db, port_id)
+    return trace(graph, port, direction)
+
+
+@router.get("/api/productions/{production_id}/signal-check", tags=[TAG],
+            summary="Check every cable and pass-through of the show: findings with severity, rule and fix")
+def signal_check(production_id: str, severity: Literal["error", "warning", "info"] | None = None,
+                 device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    port_ids = None
+    if device_id is not None:
+        dev = _device(graph, device_id, "device_id")
+        port_ids = {p.id for p in dev.inputs + dev.outputs}
+    result = check(graph, port_ids=port_ids)
+    if severity is not None:
+        keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
+        result["findings"] = [f for f in result["findings"] if f["severity"] in keep]
+    return result
+
+
+@router.get("/api/connections/{connection_id}/signal-check", tags=[TAG],
+            summary="The signal check's findings about one cable")
+def connection_check(connection_id: str, db: Database = Depends(get_db)) -> Any:
+    from vpm.domain.registry import REGISTRY
+    from vpm.services.entities import load
+
+    with db.read() as session:
+        conn = load(session, REGISTRY["connections"], connection_id)
+        production_id, ends = conn.production_id, {conn.from_port_id, conn.to_port_id}
+        cable_id = conn.id
+    graph = show_graph(db, production_id)
+    return check(graph, port_ids=ends, connection_id=cable_id)
+
+
+# ------------------------------------------------------------------------------- pages
+
+def _device(graph: ShowGraph, device_id: str, field: str = "device_id") -> DeviceNode:
+    try:
+        key = uuid.UUID(str(device_id))
+    except ValueError:
+        raise ValidationFailed(field, "is not a device id") from None
+    dev = graph.devices.get(key)
+    if dev is None:
+        raise NotFound(f"device {device_id} is not a live device of this show")
+    return dev
+
+
+def _render(name: str, graph: ShowGraph, production_id: str, **context: Any) -> HTMLResponse:
+    base = f"/productions/{graph.production_id}"
+    html = templates.get_template(name).render(
+        show_name=graph.show_name, base=base, printed=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        kind_labels=paperwork.KIND_LABELS, csv_url=context.pop("csv_url", None), **context)
+    return HTMLResponse(html)
+
+
+def _csv(text: str, filename: str) -> Response:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)[:120]
+    return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+@router.get("/productions/{production_id}/paperwork", tags=[PAGES], response_class=HTMLResponse,
+            summary="Paperwork index: every device's patch sheet, cables, show build, diagram")
+def paperwork_index(production_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    groups: dict[str, list[DeviceNode]] = {}
+    for dev in sorted(graph.devices.values(), key=paperwork.device_order):
+        if dev.inputs or dev.outputs:
+            groups.setdefault(dev.kind, []).append(dev)
+    listed = [{"title": paperwork.KIND_LABELS.get(k, k) + "s", "devices": v} for k, v in groups.items()]
+    return _render("index.html", graph, production_id, title="Paperwork", groups=listed)
+
+
+@router.get("/productions/{production_id}/paperwork/patch", tags=[PAGES], response_class=HTMLResponse,
+            summary="Every device's patch sheet, one printed page each")
+def patch_sheets(production_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    devices = sorted((d for d in graph.devices.values() if d.inputs or d.outputs), key=paperwork.device_order)
+    sheets = [paperwork.patch_sheet(graph, dev) for dev in devices]
+    return _render("patch.html", graph, production_id, title="Patch sheets", sheets=sheets)
+
+
+@router.get("/productions/{production_id}/paperwork/patch/{device_id}.csv", tags=[PAGES],
+            summary="One device's patch sheet as CSV")
+def patch_sheet_csv(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id)
+    return _csv(paperwork.patch_sheet_csv(paperwork.patch_sheet(graph, dev)), f"patch-{dev.label}.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/patch/{device_id}", tags=[PAGES],
+            response_class=HTMLResponse, summary="One device's patch sheet (inputs with feeds, outputs with sends)")
+def patch_sheet(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id)
+    return _render("patch.html", graph, production_id, title=f"{dev.label} patch sheet",
+                   sheets=[paperwork.patch_sheet(graph, dev)],
+                   csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.id}.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/cables.csv", tags=[PAGES], summary="Cable schedule as CSV")
+def cables_csv(production_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    return _csv(paperwork.cable_schedule_csv(paperwork.cable_schedule(graph)), "cable-schedule.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/cables", tags=[PAGES], response_class=HTMLResponse,
+            summary="Cable schedule: label, from, to, type, length, snake line; counts by type and length")
+def cables_page(production_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    return _render("cables.html", graph, production_id, title="Cable schedule",
+                   schedule=paperwork.cable_schedule(graph),
+                   csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/cable-labels", tags=[PAGES], response_class=HTMLResponse,
+            summary="Printable cable labels, one for each end of every cable")
+def cable_labels(production_id: str, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    return _render("labels.html", graph, production_id, title="Cable labels",
+                   schedule=paperwork.cable_schedule(graph),
+                   csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/showbuild.csv", tags=[PAGES],
+            summary="Show-build verification checklist as CSV")
+def showbuild_csv(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id) if device_id else None
+    return _csv(paperwork.showbuild_csv(paperwork.showbuild(graph, dev)), "showbuild.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/showbuild", tags=[PAGES], response_class=HTMLResponse,
+            summary="Show-build verification checklist: every patched input per switcher, router, snake")
+def showbuild_page(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id) if device_id else None
+    suffix = f"?device_id={dev.id}" if dev else ""
+    return _render("showbuild.html", graph, production_id, title="Show build",
+                   sections=paperwork.showbuild(graph, dev),
+                   csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}")
+
+
+def _diagram(graph: ShowGraph, device_id: str | None, depth: int, ports: str) -> tuple[Any, DeviceNode | None]:
+    centre = _device(graph, device_id) if device_id else None
+    ids = diagram_layout.neighbourhood(graph, centre, depth) if centre is not None else None
+    return diagram_layout.layout(graph, ids, all_ports=ports == "all"), centre
+
+
+@router.get("/productions/{production_id}/diagram.svg", tags=[PAGES],
+            summary="The signal-flow diagram as an SVG file")
+def diagram_svg(production_id: str, device_id: str | None = None, depth: int = Query(1, ge=1, le=6),
+                ports: Literal["patched", "all"] = "patched", db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    d, _centre = _diagram(graph, device_id, depth, ports)
+    svg = templates.get_template("_diagram_svg.html").render(
+        d=d, show_name=graph.show_name, base=f"/productions/{graph.production_id}",
+        kind_labels=paperwork.KIND_LABELS, embed_style=True)
+    return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, media_type="image/svg+xml")
+
+
+@router.get("/productions/{production_id}/diagram", tags=[PAGES], response_class=HTMLResponse,
+            summary="Signal-flow diagram of the show, or of one device's neighbourhood (device_id, depth)")
+def diagram_page(request: Request, production_id: str, device_id: str | None = None,
+                 depth: int = Query(1, ge=1, le=6), ports: Literal["patched", "all"] = "patched",
+                 db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    d, centre = _diagram(graph, device_id, depth, ports)
+    params = {k: v for k, v in request.query_params.items() if k != "ports"}
+    from urllib.parse import urlencode
+
+    return _render("diagram.html", graph, production_id, title="Signal flow", d=d, centre=centre,
+                   summary=diagram_layout.describe(d), all_ports=ports == "all", embed_style=False,
+                   query_with_ports=urlencode(params | {"ports": "all"}), query_without_ports=urlencode(params),
+                   svg_url=f"/productions/{graph.production_id}/diagram.svg?" + urlencode(request.query_params))

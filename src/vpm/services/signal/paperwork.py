@@ -1,0 +1,233 @@
+"""Paperwork rows from the show's graph: patch sheets, the cable schedule, show-build lists.
+
+The same rows feed the printable pages and the CSV downloads, so the two never disagree.
+Column names follow the legacy spreadsheet's device sheets (E2, CARBONITE, ROUTER 01, snakes):
+inputs ``ID, CONNECTOR, FEED, NOTES, LAYERS``; outputs ``ID, CONNECTOR, SEND, NOTES``.
+The FEED of an input is the original source (through snakes, routers and converters) as the
+spreadsheet writes it, "GFX A [SRC 3]"; VIA is the device the cable actually comes from when that
+is not the source. LAYERS is printed empty for vision switchers: layer assignments are written on
+the sheet at the desk and vpm does not store them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import Any
+
+from vpm.services.signal.formats import arriving_format, output_format
+from vpm.services.signal.graph import Cable, DeviceNode, PortNode, ShowGraph
+from vpm.services.signal.trace import walk_down, walk_up
+
+#: The order devices appear in on the paperwork index and the show-build list.
+KIND_ORDER = ("vision_switcher", "cam_switcher", "router", "cable_snake", "converter", "ccu", "camera",
+              "source", "media_server", "send", "led_screen", "projection_screen", "record", "stream",
+              "projection_surface")
+#: Devices that get a show-build verification list (the spreadsheet's <<< ... >>> blocks).
+SHOWBUILD_KINDS = ("vision_switcher", "cam_switcher", "router", "cable_snake", "converter")
+KIND_LABELS = {
+    "vision_switcher": "Vision switcher", "cam_switcher": "Camera switcher", "router": "Router",
+    "cable_snake": "Cable snake", "converter": "Converter", "ccu": "CCU", "camera": "Camera", "source": "Source",
+    "media_server": "Media server", "send": "Send", "led_screen": "LED screen", "projection_screen": "Projector",
+    "record": "Record", "stream": "Stream", "projection_surface": "Projection surface",
+}
+
+
+def device_order(dev: DeviceNode) -> tuple[Any, ...]:
+    kind = KIND_ORDER.index(dev.kind) if dev.kind in KIND_ORDER else len(KIND_ORDER)
+    return (kind, dev.sort_order, dev.label)
+
+
+def _cable_text(cable: Cable | None) -> str:
+    if cable is None:
+        return ""
+    parts = [cable.label or "", cable.cable_type or "", _length(cable.length_ft)]
+    return " · ".join(p for p in parts if p)
+
+
+def _length(ft: float | None) -> str:
+    if ft is None:
+        return ""
+    return f"{ft:g}'"
+
+
+def _feed_of(graph: ShowGraph, port: PortNode) -> tuple[str, str]:
+    """(FEED, VIA) of an input: the original source and, if different, the device the cable comes from."""
+    cable = graph.feed(port)
+    if cable is None:
+        return "", ""
+    steps, end = walk_up(graph, port)
+    last = steps[-1][0]
+    if end == "source":
+        feed = last.device.display
+    elif end == "mixed":
+        feed = f"{last.code} (mixed)"
+    else:
+        feed = f"{last.code} ({end})"
+    via = cable.src.code if cable.src.device is not last.device else ""
+    return feed, via
+
+
+def _sends_of(graph: ShowGraph, port: PortNode) -> tuple[str, str]:
+    """(SEND, VIA) of an output: every final destination, and where its cable goes first when that
+    is not the destination."""
+    cables = graph.sends.get(port.id, [])
+    if not cables:
+        return "", ""
+    nodes, leaves, _truncated = walk_down(graph, port)
+    names: list[str] = []
+    for leaf, end in leaves:
+        last = nodes[leaf][0]
+        if end == "destination":
+            text = last.device.display
+        elif end == "mixed":
+            text = f"{last.code} (mixed)"
+        else:
+            text = f"{last.code} ({end})"
+        if text not in names:
+            names.append(text)
+    direct = all(c.dst.device.display in names for c in cables) and len(names) == len(cables)
+    return ", ".join(names), "" if direct else ", ".join(c.dst.code for c in cables)
+
+
+def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
+    """Rows of one device's patch sheet: inputs and outputs, as the spreadsheet's device sheets."""
+    inputs = []
+    for p in dev.inputs:
+        feed, via = _feed_of(graph, p)
+        cable = graph.feed(p)
+        inputs.append({
+            "id": p.code, "label": p.label, "connector": p.connector or "-", "feed": feed, "via": via,
+            "format": arriving_format(graph, p) or "", "expected": p.expected_format_id or "",
+            "cable": _cable_text(cable), "notes": "; ".join(x for x in (p.notes, cable.notes if cable else None) if x),
+            "port_id": str(p.id), "connection_id": str(cable.id) if cable else "",
+        })
+    outputs = []
+    for p in dev.outputs:
+        send, via = _sends_of(graph, p)
+        inp = dev.route.get(p.id)
+        route = ""
+        if inp is not None:
+            source, _ = _feed_of(graph, inp)
+            route = f"IN {inp.index}" + (f" — {source}" if source else "")
+        cables = graph.sends.get(p.id, [])
+        outputs.append({
+            "id": p.code, "label": p.label, "connector": p.connector or "-", "route": route, "send": send,
+            "via": via, "format": output_format(graph, p) or "",
+            "cable": "; ".join(_cable_text(c) for c in cables),
+            "notes": "; ".join(x for x in [p.notes, *(c.notes for c in cables)] if x),
+            "port_id": str(p.id),
+        })
+    return {"device": dev, "inputs": inputs, "outputs": outputs,
+            "has_layers": dev.kind == "vision_switcher", "has_route": bool(dev.pass_mode)}
+
+
+PATCH_CSV_COLUMNS = ("direction", "id", "label", "connector", "feed_or_send", "via", "route", "format", "cable",
+                     "notes")
+
+
+def patch_sheet_csv(sheet: dict[str, Any]) -> str:
+    rows = []
+    for r in sheet["inputs"]:
+        rows.append(("in", r["id"], r["label"], r["connector"], r["feed"], r["via"], "", r["format"], r["cable"],
+                     r["notes"]))
+    for r in sheet["outputs"]:
+        rows.append(("out", r["id"], r["label"], r["connector"], r["send"], r["via"], r["route"], r["format"],
+                     r["cable"], r["notes"]))
+    return to_csv(PATCH_CSV_COLUMNS, rows)
+
+
+# ------------------------------------------------------------------------------- cable schedule
+
+def _snake_line(cable: Cable) -> str:
+    parts = []
+    for port in (cable.src, cable.dst):
+        if port.device.kind == "cable_snake":
+            parts.append(f"{port.device.label} line {port.index}")
+    return " / ".join(dict.fromkeys(parts))
+
+
+def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
+    """Every live cable: label, from, to, type, length, snake line, format; and tallies by type and length."""
+    rows = []
+    for c in sorted(graph.cables, key=lambda c: (c.label or "~", c.src.device.label, c.src.index, c.dst.code)):
+        rows.append({
+            "label": c.label or "", "from": c.src.code, "from_device": c.src.device.display,
+            "from_port": c.src.label, "to": c.dst.code, "to_device": c.dst.device.display, "to_port": c.dst.label,
+            "type": c.cable_type or "", "length_ft": c.length_ft, "length": _length(c.length_ft),
+            "snake_line": _snake_line(c), "format": output_format(graph, c.src) or "", "id": str(c.id),
+        })
+    tally: dict[tuple[str, str], int] = defaultdict(int)
+    total_ft: dict[str, float] = defaultdict(float)
+    for c in graph.cables:
+        kind = c.cable_type or "(type not set)"
+        tally[(kind, _length(c.length_ft) or "(length not set)")] += 1
+        total_ft[kind] += c.length_ft or 0
+    tallies = [{"type": k, "length": length, "count": n} for (k, length), n in sorted(tally.items())]
+    totals = [{"type": k, "total_ft": round(v, 1)} for k, v in sorted(total_ft.items())]
+    return {"rows": rows, "tallies": tallies, "totals": totals}
+
+
+CABLE_CSV_COLUMNS = ("label", "from", "from_device", "from_port", "to", "to_device", "to_port", "type",
+                     "length_ft", "snake_line", "format")
+
+
+def cable_schedule_csv(schedule: dict[str, Any]) -> str:
+    return to_csv(CABLE_CSV_COLUMNS, [tuple("" if r[k] is None else r[k] for k in CABLE_CSV_COLUMNS)
+                                      for r in schedule["rows"]])
+
+
+# ------------------------------------------------------------------------------- show build
+
+def _section_title(dev: DeviceNode) -> str:
+    if dev.kind == "cable_snake":
+        return f"<<< {dev.label} - ID >>>"
+    return f"<<< {dev.label} - INPUT ID >>>"
+
+
+def showbuild(graph: ShowGraph, device: DeviceNode | None = None) -> list[dict[str, Any]]:
+    """Per-device verification lists: every patched input and what should arrive on it."""
+    devices = [device] if device is not None else sorted(
+        (dv for dv in graph.devices.values() if dv.kind in SHOWBUILD_KINDS), key=device_order)
+    sections = []
+    for dev in devices:
+        items = []
+        for p in dev.inputs:
+            cable = graph.feed(p)
+            if cable is None:
+                continue
+            feed, via = _feed_of(graph, p)
+            items.append({"id": p.code, "feed": feed, "via": via, "connector": p.connector,
+                          "format": arriving_format(graph, p) or "", "cable": _cable_text(cable)})
+        sections.append({"device": dev, "title": _section_title(dev), "items": items})
+    return sections
+
+
+def showbuild_csv(sections: list[dict[str, Any]]) -> str:
+    rows = [(s["title"], i["id"], i["feed"], i["via"], i["format"], "", "")
+            for s in sections for i in s["items"]]
+    return to_csv(("section", "item", "feed", "via", "format", "done", "complete_date"), rows)
+
+
+# ------------------------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula ("=cmd" becomes "'=cmd")."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) or (text.startswith("-") and len(text) > 1
+                                           and not text[1:].replace(".", "", 1).isdigit()):
+        return "'" + text
+    return text
+
+
+def to_csv(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buf.getvalue()
