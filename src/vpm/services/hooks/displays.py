@@ -62,6 +62,16 @@ class LedScreenHooks(DeviceHooks):
 
     def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         super().validate(ctx, spec, data, obj, is_new)
+        grid = data.get("tile_grid")
+        if grid is not None:
+            try:
+                normal = derived.check_grid(grid)
+            except CalcError as err:
+                raise ValidationFailed(err.field, err.reason) from None
+            for name, key in (("tile_cols", "cols"), ("tile_rows", "rows")):
+                if data.get(name) is not None and data[name] != normal[key]:
+                    raise ValidationFailed("tile_grid", f"the grid is {normal['cols']} x {normal['rows']} but "
+                                           f"{name} is {data[name]}; send both, or only one of them")
         for name in ("tile_cols", "tile_rows"):
             value = data.get(name)
             if value is not None and not 1 <= value <= derived.MAX_GRID_SIDE:
@@ -69,17 +79,6 @@ class LedScreenHooks(DeviceHooks):
         if data.get("tile_cols") and data.get("tile_rows") \
                 and data["tile_cols"] * data["tile_rows"] > derived.MAX_GRID_CELLS:
             raise ValidationFailed("tile_cols", f"a wall has at most {derived.MAX_GRID_CELLS} tiles")
-        grid = data.get("tile_grid")
-        if grid is None:
-            return
-        try:
-            normal = derived.check_grid(grid)
-        except CalcError as err:
-            raise ValidationFailed(err.field, err.reason) from None
-        for name, key in (("tile_cols", "cols"), ("tile_rows", "rows")):
-            if data.get(name) is not None and data[name] != normal[key]:
-                raise ValidationFailed("tile_grid", f"the grid is {normal['cols']} x {normal['rows']} but "
-                                       f"{name} is {data[name]}; send both, or only one of them")
 
     def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().before_create(ctx, spec, obj, options)

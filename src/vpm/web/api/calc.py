@@ -105,7 +105,7 @@ def _parse_one(text: str) -> Kind:
     if text in ("int", "float", "str", "bool"):
         return Kind(text)
     if text == "tuple":
-        return Kind("list", item=Kind("any"))
+        return Kind("tuple")
     match = re.fullmatch(r"(\w+)\[(.*)\]", text)
     if not match:
         return Kind("any")
