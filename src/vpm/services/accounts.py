@@ -250,6 +250,13 @@ def user_for_token(db: Database, raw: str) -> tuple[UserView, str] | None:
 
 # ------------------------------------------------------------------ roles and share links
 
+def _production_uuid(production_id: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(production_id))
+    except ValueError:
+        raise NotFound(f"production {production_id} not found") from None
+
+
 def roles_of(db: Database, user_id: str) -> dict[str, str]:
     with db.read() as s:
         return {str(m.production_id): m.role for m in s.scalars(
@@ -260,7 +267,7 @@ def set_role(db: Database, production_id: Any, username: str, role: str | None) 
     if role is not None and role not in ROLES:
         raise ValidationFailed("role", f"must be one of {', '.join(ROLES)}")
     with db.write() as s:
-        prod = s.get(Production, uuid.UUID(str(production_id)))
+        prod = s.get(Production, _production_uuid(production_id))
         if prod is None:
             raise NotFound(f"production {production_id} not found")
         u = _user(s, username)
@@ -279,14 +286,16 @@ def members(db: Database, production_id: Any) -> list[dict[str, str]]:
     with db.read() as s:
         rows = s.execute(select(User.username, User.display_name, Membership.role)
                          .join(Membership, Membership.user_id == User.id)
-                         .where(Membership.production_id == uuid.UUID(str(production_id))).order_by(User.username))
+                         .where(Membership.production_id == _production_uuid(production_id)).order_by(User.username))
         return [{"username": u, "display_name": d, "role": r} for u, d, r in rows]
 
 
 def new_share_link(db: Database, production_id: Any, created_by: str, label: str = "") -> dict[str, Any]:
     raw = "shr_" + secrets.token_urlsafe(24)
     with db.write() as s:
-        link = ShareLink(production_id=uuid.UUID(str(production_id)), token_hash=digest(raw), prefix=raw[:10],
+        if s.get(Production, _production_uuid(production_id)) is None:
+            raise NotFound(f"production {production_id} not found")
+        link = ShareLink(production_id=_production_uuid(production_id), token_hash=digest(raw), prefix=raw[:10],
                          label=label[:120], created_by=created_by)
         s.add(link)
         s.flush()
@@ -297,7 +306,7 @@ def share_links(db: Database, production_id: Any) -> list[dict[str, Any]]:
     with db.read() as s:
         return [{"id": str(x.id), "prefix": x.prefix, "label": x.label, "created_by": x.created_by,
                  "revoked": x.revoked_at is not None} for x in s.scalars(
-            select(ShareLink).where(ShareLink.production_id == uuid.UUID(str(production_id))))]
+            select(ShareLink).where(ShareLink.production_id == _production_uuid(production_id)))]
 
 
 def revoke_share_link(db: Database, production_id: Any, link_id: str) -> None:
