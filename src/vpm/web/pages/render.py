@@ -212,7 +212,8 @@ def db_of(request: Request) -> Database:
 def kinds() -> dict[str, dict[str, Any]]:
     """Every entity kind by event type, for the page scripts (labels of change-log entries, links)."""
     return {s.event_type: {"slug": s.slug, "label": s.label, "plural": s.plural, "scope": s.scope,
-                           "page": SPECIAL_PAGES.get(s.slug, (s.slug,))[0]} for s in REGISTRY}
+                           "page": SPECIAL_PAGES.get(s.slug, (s.slug,))[0], "device": s.kind is not None}
+            for s in REGISTRY}
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -34,6 +34,8 @@ WORDS = {
     "width_m": "Width (m)", "height_m": "Height (m)", "max_zoom": "Max zoom", "pixel_pitch_mm": "Pitch (mm)",
     "id": "ID", "updated_by": "Changed by", "updated_at": "Changed", "created_at": "Created",
     "created_by": "Created by", "edid": "EDID",
+    "ccu": "CCU", "led_processor": "LED processor", "led_tile": "LED tile", "cam_switcher": "Camera switcher",
+    "imag": "IMAG", "rbv1": "RBv1", "rbv2": "RBv2", "rbv3": "RBv3", "foh": "FOH", "led": "LED", "ds": "DS",
 }
 
 #: The library category a device kind is usually stamped from (offered first in its picker).
@@ -54,6 +56,8 @@ ASSIGNEES = ("Production Manager", "Technical Director", "Video Engineer", "LED 
 def words(name: str) -> str:
     if name in WORDS:
         return WORDS[name]
+    if name.lower() in WORDS:
+        return WORDS[name.lower()]
     text = name[:-3] if name.endswith("_id") else name
     return text.replace("_", " ").strip().capitalize()
 
@@ -134,6 +138,7 @@ def entity_meta(spec: EntitySpec) -> dict[str, Any]:
         "event_type": spec.event_type, "kind": spec.kind, "list_columns": list(spec.list_columns),
         "required": list(spec.required), "columns": columns(spec), "delete_mode": spec.delete_mode,
         "label_prefix": spec.label_prefix, "patch_options": list(spec.patch_options),
+        "fields": [f.name for f in spec.fields],
     }
 
 

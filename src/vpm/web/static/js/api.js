@@ -1,0 +1,77 @@
+// Every call to the JSON API: who is acting (X-VPM-User), the CSRF token when signed in, and clear
+// errors. While offline, writes are refused before they are sent.
+import { conn, probe } from "./conn.js";
+import { displayName } from "./identity.js";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(describe(status, body));
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export class OfflineError extends Error {
+  constructor() {
+    super("Offline: this change was NOT saved. The server cannot be reached; try again when the indicator says Live or Online.");
+  }
+}
+
+function describe(status, body) {
+  if (body && Array.isArray(body.errors) && body.errors.length) {
+    return body.errors.map((e) => `${e.field}: ${e.reason}`).join("; ");
+  }
+  if (body && body.detail) return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+  return `The server answered ${status}.`;
+}
+
+function cookie(name) {
+  const hit = document.cookie.split("; ").find((c) => c.startsWith(name + "="));
+  return hit ? decodeURIComponent(hit.slice(name.length + 1)) : null;
+}
+
+/** Header values must be Latin-1: drop accents and anything else outside it. */
+export function headerSafe(text) {
+  return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e\xa0-\xff]/g, "").trim();
+}
+
+export async function api(method, url, body) {
+  const write = method !== "GET";
+  if (write && conn.offline) throw new OfflineError();
+  const headers = { Accept: "application/json" };
+  const who = headerSafe(displayName());
+  if (who) headers["X-VPM-User"] = who;
+  const csrf = cookie("vpm_csrf");
+  if (csrf && write) headers["X-CSRF-Token"] = csrf;
+  const init = { method, headers, cache: "no-store", credentials: "same-origin" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (err) {
+    if (!(await probe())) conn.set("offline");
+    throw write ? new OfflineError() : err;
+  }
+  if (response.status === 401 && !url.startsWith("/api/auth/")) {
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    throw new ApiError(401, { detail: "Sign in first." });
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  const text = await response.text();
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = { detail: text.slice(0, 200) }; }
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  if (conn.state === "offline") conn.set(document.body.dataset.stream ? "reconnecting" : "online");
+  return data;
+}
+
+export const get = (url) => api("GET", url);
+export const post = (url, body) => api("POST", url, body ?? {});
+export const patch = (url, body) => api("PATCH", url, body);
+export const put = (url, body) => api("PUT", url, body);
+export const del = (url) => api("DELETE", url);

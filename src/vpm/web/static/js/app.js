@@ -1,0 +1,57 @@
+// Entry point of every page: identity, connection, shortcuts, then each [data-module] on the page.
+// When everything is wired the root element gets data-ready="1" (tests and the benchmark wait for it).
+import { $$, refreshTimes } from "./util.js";
+import { initIdentity, displayName } from "./identity.js";
+import { headerSafe } from "./api.js";
+import { initShortcuts } from "./shortcuts.js";
+import { startLive } from "./live.js";
+import { initGrid } from "./grid.js";
+import { initRecordForm, initRecordActions, initHistory } from "./records.js";
+import { initPorts } from "./ports.js";
+import { initChecklist } from "./checklist.js";
+import { initIpPlan } from "./ipplan.js";
+import { initNewShow, initShowList } from "./shows.js";
+import { initNewSpec, initAddToShow } from "./library.js";
+import { initRecentChanges, initSignalCheck } from "./dashboard.js";
+
+const MODULES = {
+  grid: initGrid,
+  "record-form": initRecordForm,
+  "record-actions": initRecordActions,
+  history: initHistory,
+  ports: initPorts,
+  checklist: initChecklist,
+  ipplan: initIpPlan,
+  "new-show": initNewShow,
+  "new-spec": initNewSpec,
+  "add-to-show": initAddToShow,
+  "recent-changes": initRecentChanges,
+  "signal-check": initSignalCheck,
+};
+
+function boot() {
+  initIdentity();
+  initShortcuts();
+  if (document.body.dataset.page === "shows") initShowList();
+  for (const node of $$("[data-module]")) {
+    const init = MODULES[node.dataset.module];
+    if (!init) continue;
+    try {
+      init(node);
+    } catch (err) {
+      console.error(`${node.dataset.module} failed to start`, err);
+    }
+  }
+  refreshTimes();
+  setInterval(() => refreshTimes(), 60000);
+  startLive();
+  document.addEventListener("htmx:afterSwap", (e) => refreshTimes(e.target));
+  document.addEventListener("htmx:configRequest", (e) => {
+    const who = headerSafe(displayName());
+    if (who) e.detail.headers["X-VPM-User"] = who;
+  });
+  document.documentElement.dataset.ready = "1";
+  performance.mark("vpm-ready");
+}
+
+boot();

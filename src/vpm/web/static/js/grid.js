@@ -1,0 +1,622 @@
+// The spreadsheet-like table of one entity kind: arrow keys, Enter / Tab / type-to-edit, each cell
+// edit PATCHes with its row's version, the last row adds rows, paste adds or overwrites rows,
+// multi-select for bulk edit and delete, sort, filter, column choice, live updates.
+import { $, el, readJSON, store, words } from "./util.js";
+import { patch, post, get, del, ApiError, OfflineError } from "./api.js";
+import { resolveConflict, newFormat } from "./dialogs.js";
+import { Combo } from "./combo.js";
+import { parse, display, same } from "./values.js";
+import { toast } from "./toast.js";
+import { onChange, slugOf, emitLocal } from "./live.js";
+import { installTools, parsePaste } from "./grid-tools.js";
+
+const NEW = "__new__";
+const KINDS = readJSON("kinds-data") || {};
+const SKIP_DERIVED = new Set(["entity", "cards", "archived"]);
+
+export class Grid {
+  constructor(wrap) {
+    this.wrap = wrap;
+    const data = readJSON($("script[data-grid-data]", wrap));
+    this.data = data;
+    this.meta = data.meta;
+    this.options = data.options || {};
+    this.rows = data.rows;
+    this.total = data.total;
+    this.query = { q: data.q || "", sort: data.sort || "", filters: { ...(data.filters || {}) } };
+    this.table = $("table.grid", wrap);
+    this.cursor = { id: this.rows.length ? String(this.rows[0].id) : NEW, c: 0 };
+    this.editing = null;
+    this.selected = new Set();
+    this.lastClicked = null;
+    this.draft = {};
+    this.columns = this.allColumns();
+    this.visible = this.loadVisible();
+    this.render();
+    installTools(this);
+    this.bind();
+    onChange((ev) => this.onEvent(ev));
+  }
+
+  // ------------------------------------------------------------------ columns
+
+  allColumns() {
+    const fields = new Set(this.meta.fields);
+    const derived = new Set();
+    for (const row of this.rows.slice(0, 50)) {
+      for (const k of Object.keys(row)) if (!fields.has(k) && !SKIP_DERIVED.has(k)) derived.add(k);
+    }
+    const out = [...this.meta.columns];
+    for (const k of derived) {
+      out.push({ name: k, label: words(k), editor: "derived", type: "derived", writable: false, creatable: false, derived: true });
+    }
+    return out;
+  }
+
+  /** A row may carry derived fields the first rows did not show (an empty table): add their columns. */
+  learnColumns(record) {
+    const fields = new Set(this.meta.fields);
+    const fresh = Object.keys(record || {}).filter((k) => !fields.has(k) && !SKIP_DERIVED.has(k) && !this.colByName(k));
+    if (!fresh.length) return;
+    for (const k of fresh) {
+      this.columns.push({ name: k, label: words(k), editor: "derived", type: "derived", writable: false, creatable: false, derived: true });
+    }
+    if (!store.get(`vpm.columns.${this.meta.slug}`)) this.visible = this.defaultVisible();
+    this.render();
+  }
+
+  defaultVisible() {
+    const names = new Set(this.meta.list_columns);
+    for (const c of this.columns) if (c.derived) names.add(c.name);
+    return this.columns.filter((c) => names.has(c.name)).map((c) => c.name);
+  }
+
+  loadVisible() {
+    const saved = store.get(`vpm.columns.${this.meta.slug}`);
+    const names = new Set(this.columns.map((c) => c.name));
+    const list = Array.isArray(saved) ? saved.filter((n) => names.has(n)) : null;
+    return list && list.length ? list : this.defaultVisible();
+  }
+
+  setVisible(names) {
+    this.visible = names.length ? names : this.defaultVisible();
+    store.set(`vpm.columns.${this.meta.slug}`, this.visible);
+    this.cursor.c = Math.min(this.cursor.c, this.visible.length - 1);
+    this.render();
+  }
+
+  col(i) { return this.columns.find((c) => c.name === this.visible[i]); }
+  colByName(name) { return this.columns.find((c) => c.name === name); }
+
+  // ------------------------------------------------------------------ rendering
+
+  render() {
+    const head = el("tr", {},
+      el("th", { class: "sel", scope: "col" }, el("input", { type: "checkbox", "aria-label": "Select every row", "data-select-all": true })));
+    this.visible.forEach((name, i) => {
+      const c = this.colByName(name);
+      const sort = this.query.sort === name ? "ascending" : this.query.sort === `-${name}` ? "descending" : null;
+      const sortable = !c.derived && c.type !== "json";
+      head.append(el("th", { scope: "col", "aria-sort": sort, class: `col-${c.editor}`, dataset: { c: i } },
+        sortable ? el("button", { type: "button", class: "sort", dataset: { sort: name },
+          title: `Sort by ${c.label}` }, c.label, sort ? (sort === "ascending" ? " ▲" : " ▼") : "")
+          : el("span", { text: c.label }),
+        c.required ? el("span", { class: "req", title: "required", text: "*" }) : null));
+    });
+    head.append(el("th", { scope: "col", class: "open" }, el("span", { class: "sr-only", text: "Open" })));
+    this.table.tHead.replaceChildren(head);
+    const body = document.createDocumentFragment();
+    for (const row of this.rows) body.append(this.renderRow(row));
+    body.append(this.renderNewRow());
+    this.table.tBodies[0].replaceChildren(body);
+    this.table.setAttribute("aria-rowcount", String(this.rows.length + 2));
+    this.updateChrome();
+    this.placeCursor(false);
+  }
+
+  renderRow(row) {
+    const id = String(row.id);
+    const inactive = row.is_active === false;
+    const tr = el("tr", { dataset: { id }, class: `${this.selected.has(id) ? "is-selected" : ""}${inactive ? " is-inactive" : ""}`,
+      "aria-selected": String(this.selected.has(id)) });
+    tr.append(el("td", { class: "sel" }, el("input", { type: "checkbox", checked: this.selected.has(id),
+      "aria-label": `Select ${row.label || row.name || row.title || row.ip || id}`, tabindex: "-1", "data-select": id })));
+    this.visible.forEach((name, i) => tr.append(this.renderCell(row, this.colByName(name), i)));
+    tr.append(el("td", { class: "open" }, el("a", { href: this.data.detail_base + encodeURIComponent(id), tabindex: "-1",
+      title: "Open (Ctrl+Enter)", text: "Open" })));
+    return tr;
+  }
+
+  renderCell(row, c, i) {
+    const value = row[c.name];
+    const text = display(c, value, this.options);
+    const cls = [`cell`, `col-${c.editor}`];
+    if (!c.writable) cls.push("ro");
+    if (c.name === "warnings" && Array.isArray(value) && value.length) cls.push("warn-cell");
+    if (c.name === "overdue" && value) cls.push("danger-cell");
+    return el("td", { class: cls.join(" "), role: "gridcell", tabindex: "-1", dataset: { c: i },
+      title: text.length > 40 ? text : null, text });
+  }
+
+  renderNewRow() {
+    const tr = el("tr", { class: "new-row", dataset: { id: NEW } });
+    tr.append(el("td", { class: "sel" }, el("span", { class: "plus", "aria-hidden": "true", text: "+" })));
+    const firstEditable = this.visible.findIndex((n) => this.colByName(n).creatable);
+    this.visible.forEach((name, i) => {
+      const c = this.colByName(name);
+      const has = name in this.draft;
+      const td = el("td", { class: `cell col-${c.editor}${c.creatable ? "" : " ro"}`, role: "gridcell", tabindex: "-1",
+        dataset: { c: i }, text: has ? display(c, this.draft[name], this.options) : "" });
+      if (!has && i === firstEditable) {
+        td.append(el("span", { class: "placeholder", text: `Type to add a ${this.meta.label.toLowerCase()}` }));
+      }
+      tr.append(td);
+    });
+    const missing = this.missingRequired();
+    tr.append(el("td", { class: "open muted small", text: Object.keys(this.draft).length && missing.length
+      ? `needs ${missing.map((n) => this.colByName(n)?.label || n).join(", ")}` : "" }));
+    return tr;
+  }
+
+  rowIndex(id) { return id === NEW ? this.rows.length : this.rows.findIndex((r) => String(r.id) === id); }
+  rowTr(id) { return this.table.tBodies[0].querySelector(`tr[data-id="${CSS.escape(id)}"]`); }
+  cellTd(id, c) { return this.rowTr(id)?.querySelector(`td.cell[data-c="${c}"]`); }
+
+  refreshRow(row) {
+    const id = String(row.id);
+    const tr = this.rowTr(id);
+    const fresh = this.renderRow(row);
+    if (!tr) return;
+    if (this.editing && this.editing.id === id) {
+      // keep the cell being edited; refresh the others
+      for (const td of [...fresh.children]) {
+        const c = td.dataset.c;
+        if (c !== undefined && Number(c) === this.editing.c) continue;
+        const old = c !== undefined ? tr.querySelector(`td.cell[data-c="${c}"]`) : null;
+        if (old) old.replaceWith(td);
+      }
+      return;
+    }
+    tr.replaceWith(fresh);
+    if (this.cursor.id === id) this.placeCursor(this.table.contains(document.activeElement));
+  }
+
+  flash(id) {
+    const tr = this.rowTr(id);
+    if (!tr) return;
+    tr.classList.add("flash");
+    setTimeout(() => tr.classList.remove("flash"), 1600);
+  }
+
+  updateChrome() {
+    const count = $("[data-grid-count]", this.wrap);
+    if (count) {
+      count.textContent = this.rows.length < this.total
+        ? `${this.rows.length} of ${this.total} rows` : `${this.total} row${this.total === 1 ? "" : "s"}`;
+    }
+    const paging = $("[data-grid-paging]", this.wrap);
+    if (paging) {
+      paging.hidden = this.rows.length >= this.total;
+      paging.textContent = paging.hidden ? "" : `Showing the first ${this.rows.length} of ${this.total}: filter to narrow.`;
+    }
+    this.tools?.updateBulk();
+  }
+
+  // ------------------------------------------------------------------ cursor
+
+  placeCursor(focus = true) {
+    for (const td of this.table.querySelectorAll('td.cell[tabindex="0"]')) td.tabIndex = -1;
+    if (this.rowIndex(this.cursor.id) < 0) this.cursor.id = this.rows.length ? String(this.rows[0].id) : NEW;
+    const td = this.cellTd(this.cursor.id, this.cursor.c);
+    if (!td) return;
+    td.tabIndex = 0;
+    for (const cur of this.table.querySelectorAll("td.is-cursor")) cur.classList.remove("is-cursor");
+    td.classList.add("is-cursor");
+    if (focus) {
+      td.focus({ preventScroll: true });
+      td.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  }
+
+  move(dr, dc, focus = true) {
+    let r = this.rowIndex(this.cursor.id) + dr;
+    let c = this.cursor.c + dc;
+    const maxR = this.rows.length;
+    if (c >= this.visible.length) { c = 0; r += 1; }
+    if (c < 0) { c = this.visible.length - 1; r -= 1; }
+    r = Math.max(0, Math.min(maxR, r));
+    this.cursor = { id: r === maxR ? NEW : String(this.rows[r].id), c: Math.max(0, Math.min(this.visible.length - 1, c)) };
+    this.placeCursor(focus);
+  }
+
+  // ------------------------------------------------------------------ editing
+
+  startEdit(initial = null) {
+    const { id, c } = this.cursor;
+    const col = this.col(c);
+    if (!col) return;
+    const isNew = id === NEW;
+    if (isNew ? !col.creatable : !col.writable) {
+      toast(`${col.label} is not editable here${col.derived ? " (it is worked out from other fields)" : ""}.`, "info", 2500);
+      return;
+    }
+    const row = isNew ? this.draft : this.rows[this.rowIndex(id)];
+    if (col.editor === "bool") { this.commit(id, col, !row[col.name], null); return; }
+    const td = this.cellTd(id, c);
+    const value = row[col.name];
+    let input;
+    let combo = null;
+    if (col.editor === "choice") {
+      input = el("select", { class: "cell-editor", "aria-label": col.label });
+      if (col.nullable || isNew) input.append(el("option", { value: "", text: "—" }));
+      for (const ch of col.choices) input.append(el("option", { value: ch, text: ch.replace(/_/g, " "), selected: ch === value }));
+    } else {
+      input = el("input", { class: "cell-editor", type: "text", "aria-label": col.label, autocomplete: "off",
+        spellcheck: "false" });
+      if (col.editor === "secret") input.type = "password";
+      else if (col.editor === "json") input.value = value == null ? "" : JSON.stringify(value);
+      else if (col.editor !== "ref") input.value = value == null ? "" : (col.type === "datetime" ? String(value).replace("T", " ").slice(0, 16) : String(value));
+      if (initial !== null && col.editor !== "ref") input.value = initial;
+    }
+    td.classList.add("is-editing");
+    td.replaceChildren(input);
+    this.editing = { id, c, input, combo: null, base: isNew ? null : row.version, original: value };
+    if (col.editor === "ref") {
+      const extra = col.ref === "format" ? [{ label: "New format…", action: newFormat }] : [];
+      combo = new Combo(input, { options: this.options[col.ref] || [], filter: col.ref_filter, value, allowEmpty: col.nullable,
+        extra, onPick: (v) => { if (this.editing && this.editing.input === input) this.commit(id, col, v, "stay"); } });
+      this.editing.combo = combo;
+      input.focus();
+      if (initial !== null) { input.value = initial; combo.open(initial); } else combo.open("");
+      return;
+    }
+    input.focus();
+    if (input.select && initial === null) input.select();
+    if (col.editor === "choice" && initial) {
+      const hit = col.choices.find((ch) => ch.toLowerCase().startsWith(initial.toLowerCase()));
+      if (hit) input.value = hit;
+    }
+  }
+
+  cancelEdit() {
+    if (!this.editing) return;
+    const { id } = this.editing;
+    this.editing.combo?.destroy();
+    this.editing = null;
+    if (id === NEW) this.rowTr(NEW)?.replaceWith(this.renderNewRow());
+    else { const row = this.rows[this.rowIndex(id)]; if (row) this.refreshRow(row); }
+    this.placeCursor(true);
+  }
+
+  /** Finish the edit in progress; ``then`` moves the cursor (down, right, left, stay). */
+  finishEdit(then) {
+    const ed = this.editing;
+    if (!ed) return;
+    const col = this.col(ed.c);
+    let result;
+    if (col.editor === "ref") result = { value: ed.combo.value };
+    else if (col.editor === "choice") result = { value: ed.input.value === "" ? null : ed.input.value };
+    else result = parse(col, ed.input.value, this.options);
+    if (result.error) {
+      ed.input.setAttribute("aria-invalid", "true");
+      toast(`${col.label}: ${result.error}`, "error");
+      return;
+    }
+    if (result.skip) { this.cancelEdit(); this.after(then); return; }
+    this.commit(ed.id, col, result.value, then);
+  }
+
+  after(then) {
+    if (then === "down") this.move(1, 0);
+    else if (then === "up") this.move(-1, 0);
+    else if (then === "right") this.move(0, 1);
+    else if (then === "left") this.move(0, -1);
+    else this.placeCursor(then !== "none");
+  }
+
+  commit(id, col, value, then) {
+    const ed = this.editing;
+    const base = ed && ed.id === id ? ed.base : null;
+    if (ed) { ed.combo?.destroy(); this.editing = null; }
+    if (id === NEW) {
+      if (value === null || value === "" || value === undefined) delete this.draft[col.name];
+      else this.draft[col.name] = value;
+      this.rowTr(NEW)?.replaceWith(this.renderNewRow());
+      this.createDraftIfReady(then);
+      if (then !== "down" || this.missingRequired().length) this.after(then === "down" ? "stay" : then);
+      return;
+    }
+    const row = this.rows[this.rowIndex(id)];
+    if (!row) return;
+    this.refreshRow(row);
+    this.after(then);
+    if (same(value, row[col.name])) return;
+    this.save(row, { [col.name]: value }, base ?? row.version);
+  }
+
+  /** PATCH changed fields of a row; conflicts go to the chooser, refusals are shown. */
+  async save(row, fields, base) {
+    const id = String(row.id);
+    const url = `/api/${this.meta.slug}/${encodeURIComponent(id)}`;
+    const body = { version: base, ...fields };
+    const tr = this.rowTr(id);
+    tr?.classList.add("is-saving");
+    for (const [k, v] of Object.entries(fields)) {
+      const i = this.visible.indexOf(k);
+      const td = i >= 0 ? this.cellTd(id, i) : null;
+      if (td && !td.classList.contains("is-editing")) td.textContent = display(this.colByName(k), v, this.options);
+    }
+    try {
+      this.replace(await patch(url, body));
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
+        try { this.replace(await resolveConflict(url, body, err, (f) => this.colByName(f)?.label || f)); return true; }
+        catch (again) { toast(again.message, "error"); }
+      } else {
+        const prefix = `${row.label || row.name || row.title || row.ip || ""}`.trim();
+        toast(err instanceof OfflineError ? err.message : `${prefix ? prefix + ": " : ""}${err.message}`, "error");
+      }
+      const current = this.rows[this.rowIndex(id)];
+      if (current) this.refreshRow(current);
+      return false;
+    } finally {
+      this.rowTr(id)?.classList.remove("is-saving");
+    }
+  }
+
+  replace(record) {
+    if (!record) return;
+    const id = String(record.id);
+    const i = this.rowIndex(id);
+    if (i < 0) return;
+    if (record.version !== undefined && this.rows[i].version !== undefined && record.version < this.rows[i].version) return;
+    this.rows[i] = record;
+    this.refreshRow(record);
+    emitLocal({ entity_type: this.meta.event_type, entity_id: id, op: "update", data: record });
+  }
+
+  missingRequired() {
+    return this.meta.required.filter((n) => this.draft[n] === undefined || this.draft[n] === null || this.draft[n] === "");
+  }
+
+  async createDraftIfReady(then) {
+    if (!Object.keys(this.draft).length || this.missingRequired().length) return;
+    const values = this.draft;
+    this.draft = {};
+    this.rowTr(NEW)?.replaceWith(this.renderNewRow());
+    const made = await this.create([values]);
+    if (!made) {
+      this.draft = values;
+      this.rowTr(NEW)?.replaceWith(this.renderNewRow());
+    }
+    if (then === "down") { this.cursor.id = NEW; this.placeCursor(true); }
+  }
+
+  /** Create rows (one POST for one, the bulk endpoint for several: all or nothing). */
+  async create(items) {
+    try {
+      let made;
+      if (items.length === 1) {
+        made = [await post(this.data.collection, items[0])];
+      } else {
+        const body = { items };
+        if (this.data.production_id) body.production_id = this.data.production_id;
+        made = (await post(this.data.bulk, body)).items;
+      }
+      const focusWasInGrid = this.table.contains(document.activeElement);
+      for (const rec of made) {
+        if (this.rowIndex(String(rec.id)) >= 0) continue;
+        this.learnColumns(rec);
+        this.rows.push(rec);
+        this.total += 1;
+        this.rowTr(NEW).before(this.renderRow(rec));
+        this.flash(String(rec.id));
+        emitLocal({ entity_type: this.meta.event_type, entity_id: String(rec.id), op: "create", data: rec });
+      }
+      this.updateChrome();
+      this.placeCursor(focusWasInGrid);
+      toast(made.length === 1 ? `Added ${made[0].label || made[0].name || made[0].title || made[0].ip || "a row"}.` : `Added ${made.length} rows.`, "info", 2500);
+      return made;
+    } catch (err) {
+      toast(err instanceof OfflineError ? err.message : `Not added: ${err.message}`, "error");
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------------ data
+
+  async refetch() {
+    const params = new URLSearchParams();
+    if (this.query.q) params.set("q", this.query.q);
+    if (this.query.sort) params.set("sort", this.query.sort);
+    for (const [k, v] of Object.entries(this.query.filters)) params.set(k, v);
+    const shown = new URL(location.href);
+    for (const k of [...shown.searchParams.keys()]) if (k !== "net") shown.searchParams.delete(k);
+    for (const [k, v] of params) shown.searchParams.set(k, v);
+    history.replaceState(history.state, "", shown.pathname + shown.search + shown.hash);
+    params.set("limit", String(this.data.limit || 1000));
+    try {
+      const result = await get(`${this.data.collection}?${params}`);
+      this.rows = result.items;
+      this.total = result.total;
+      this.render();
+    } catch (err) {
+      toast(`Could not load: ${err.message}`, "error");
+    }
+  }
+
+  onEvent(ev) {
+    const slug = slugOf(ev.entity_type);
+    this.updateOptions(ev, slug);
+    if (slug === "ports" && this.meta.kind && ev.data?.device_id) {
+      const row = this.rows.find((r) => String(r.id) === ev.data.device_id);
+      if (row && Array.isArray(row.ports)) {
+        const others = row.ports.filter((p) => p.id !== ev.entity_id);
+        row.ports = ev.op === "delete" ? others : [...others, ev.data].sort((a, b) => (a.direction > b.direction) - (a.direction < b.direction) || a.index - b.index);
+        this.refreshRow(row);
+      }
+      return;
+    }
+    if (slug !== this.meta.slug) return;
+    const id = String(ev.entity_id);
+    const i = this.rowIndex(id);
+    if (ev.op === "delete" && this.meta.delete_mode !== "deactivate") {
+      if (i < 0) return;
+      if (this.editing?.id === id) { this.editing.combo?.destroy(); this.editing = null; toast(`${ev.actor} deleted the row you were editing.`, "warn"); }
+      this.rows.splice(i, 1);
+      this.selected.delete(id);
+      this.total = Math.max(0, this.total - 1);
+      this.rowTr(id)?.remove();
+      this.updateChrome();
+      if (this.cursor.id === id) this.placeCursor(false);
+      return;
+    }
+    const data = ev.data && ev.data.id !== undefined && Object.keys(ev.data).length > 1 ? ev.data : null;
+    if (!data) return;
+    if (i >= 0) {
+      if (data.version !== undefined && this.rows[i].version > data.version) return;
+      this.rows[i] = data;
+      this.refreshRow(data);
+      if (ev.actor) this.flash(id);
+    } else if (ev.op === "create" || ev.op === "restore") {
+      this.learnColumns(data);
+      this.rows.push(data);
+      this.total += 1;
+      this.rowTr(NEW).before(this.renderRow(data));
+      this.flash(id);
+      this.updateChrome();
+    }
+  }
+
+  updateOptions(ev, slug) {
+    const devices = this.options.device;
+    if (devices && ev.data && ev.entity_type && slug && slug !== "ports" && this.isDeviceSlug(slug)) {
+      const at = devices.findIndex((o) => o.id === ev.entity_id);
+      if (ev.op === "delete") { if (at >= 0) devices.splice(at, 1); return; }
+      const d = ev.data;
+      const label = !d.name || d.name === d.label ? d.label : `${d.label} · ${d.name}`;
+      const entry = { id: ev.entity_id, label, kind: ev.entity_type, group: ev.entity_type.replace(/_/g, " ") };
+      if (at >= 0) devices[at] = entry; else devices.push(entry);
+    }
+  }
+
+  isDeviceSlug(slug) {
+    return Object.values(KINDS).some((k) => k.slug === slug && k.device);
+  }
+
+  // ------------------------------------------------------------------ events
+
+  bind() {
+    const t = this.table;
+    t.addEventListener("mousedown", (e) => {
+      const td = e.target.closest("td.cell");
+      if (!td || td.classList.contains("is-editing")) return;
+      const tr = td.parentElement;
+      if (this.editing) this.finishEdit("stay");
+      this.cursor = { id: tr.dataset.id, c: Number(td.dataset.c) };
+      this.placeCursor(true);
+      e.preventDefault();
+    });
+    t.addEventListener("dblclick", (e) => {
+      const td = e.target.closest("td.cell");
+      if (td && !td.classList.contains("is-editing")) this.startEdit();
+    });
+    t.addEventListener("click", (e) => this.tools.onClick(e));
+    t.addEventListener("keydown", (e) => this.onKey(e));
+    t.addEventListener("focusout", (e) => {
+      const ed = this.editing;
+      if (!ed || e.target !== ed.input) return;
+      if (ed.combo) return; // the picker closes itself and keeps the old value
+      setTimeout(() => { if (this.editing === ed && document.activeElement !== ed.input) this.finishEdit("none"); }, 0);
+    });
+    t.addEventListener("paste", (e) => {
+      if (this.editing) return;
+      const text = e.clipboardData?.getData("text/plain");
+      if (!text) return;
+      e.preventDefault();
+      this.paste(text);
+    });
+    t.addEventListener("copy", (e) => {
+      if (this.editing) return;
+      e.preventDefault();
+      e.clipboardData.setData("text/plain", this.tools.copyText());
+    });
+  }
+
+  onKey(e) {
+    if (this.editing) {
+      const ed = this.editing;
+      if (e.target !== ed.input) return;
+      if (e.key === "Escape") { e.preventDefault(); this.cancelEdit(); }
+      else if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); this.finishEdit("down"); }
+      else if (e.key === "Tab") { e.preventDefault(); this.finishEdit(e.shiftKey ? "left" : "right"); }
+      else if ((e.key === "ArrowUp" || e.key === "ArrowDown") && ed.input.tagName === "INPUT" && !ed.combo) {
+        e.preventDefault(); this.finishEdit(e.key === "ArrowUp" ? "up" : "down");
+      }
+      return;
+    }
+    const td = e.target.closest?.("td.cell");
+    if (!td) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const col = this.col(this.cursor.c);
+    switch (e.key) {
+      case "ArrowDown": e.preventDefault(); return this.move(mod ? this.rows.length : 1, 0);
+      case "ArrowUp": e.preventDefault(); return this.move(mod ? -this.rows.length : -1, 0);
+      case "ArrowRight": e.preventDefault(); return this.move(0, 1);
+      case "ArrowLeft": e.preventDefault(); return this.move(0, -1);
+      case "Home": e.preventDefault(); return this.move(mod ? -this.rows.length : 0, -this.cursor.c);
+      case "End": e.preventDefault(); return this.move(mod ? this.rows.length : 0, this.visible.length - 1 - this.cursor.c);
+      case "PageDown": e.preventDefault(); return this.move(20, 0);
+      case "PageUp": e.preventDefault(); return this.move(-20, 0);
+      case "Tab": {
+        const last = this.cursor.id === NEW && this.cursor.c === this.visible.length - 1;
+        const first = this.rowIndex(this.cursor.id) === 0 && this.cursor.c === 0;
+        if ((e.shiftKey && first) || (!e.shiftKey && last)) return; // leave the table
+        e.preventDefault();
+        return this.move(0, e.shiftKey ? -1 : 1);
+      }
+      case "Enter":
+        e.preventDefault();
+        if (mod && this.cursor.id !== NEW) { location.assign(this.data.detail_base + encodeURIComponent(this.cursor.id)); return; }
+        return this.startEdit();
+      case "F2": e.preventDefault(); return this.startEdit();
+      case " ":
+        e.preventDefault();
+        if (e.shiftKey) return this.tools.toggleSelect(this.cursor.id);
+        if (col?.editor === "bool") return this.startEdit();
+        return;
+      case "Delete":
+      case "Backspace": {
+        e.preventDefault();
+        if (!col || (this.cursor.id === NEW ? !col.creatable : !col.writable)) return;
+        const empty = col.editor === "bool" ? false : (col.nullable || this.cursor.id === NEW ? null : "");
+        if (col.editor === "secret" || (empty === "" && col.required)) return;
+        this.commit(this.cursor.id, col, empty, "stay");
+        return;
+      }
+      default:
+        if (e.key.length === 1 && !mod && !e.altKey) {
+          e.preventDefault();
+          if (col?.editor === "bool") return;
+          this.startEdit(e.key);
+        }
+    }
+  }
+
+  async paste(text) {
+    const plan = parsePaste(this, text);
+    if (!plan) return;
+    if (plan.errors.length) {
+      toast(`Nothing pasted: ${plan.errors.slice(0, 4).join("; ")}${plan.errors.length > 4 ? ` (and ${plan.errors.length - 4} more)` : ""}`, "error");
+      return;
+    }
+    if (plan.skipped.length) toast(`Not editable, left out: ${plan.skipped.join(", ")}`, "info");
+    for (const { row, fields } of plan.updates) await this.save(row, fields, row.version);
+    if (plan.creates.length) await this.create(plan.creates);
+  }
+}
+
+export function initGrid(wrap) {
+  return new Grid(wrap);
+}
