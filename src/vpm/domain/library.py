@@ -97,18 +97,23 @@ class EquipmentSpec(Base, Record):
     )
 
 
-class EquipmentIoPort(Base, UUIDPrimaryKey):
-    """A fixed ("direct") port of a spec."""
+class LibraryPortColumns:
+    """What a library port says: its key in the seed file, direction, connector, label, format, position."""
 
-    __tablename__ = "equipment_io_ports"
-
-    spec_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_specs.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(60))
     direction: Mapped[str] = mapped_column(String(3))
     connector: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(80))
     format: Mapped[str | None] = mapped_column(String(60))
     port_index: Mapped[int] = mapped_column(Integer)
+
+
+class EquipmentIoPort(Base, UUIDPrimaryKey, LibraryPortColumns):
+    """A fixed ("direct") port of a spec."""
+
+    __tablename__ = "equipment_io_ports"
+
+    spec_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_specs.id", ondelete="CASCADE"), index=True)
 
     spec: Mapped[EquipmentSpec] = relationship(back_populates="io_ports")
     __table_args__ = (UniqueConstraint("spec_id", "direction", "key"),)
@@ -131,18 +136,12 @@ class EquipmentCard(Base, UUIDPrimaryKey):
     __table_args__ = (UniqueConstraint("spec_id", "slot_number"),)
 
 
-class EquipmentCardIo(Base, UUIDPrimaryKey):
+class EquipmentCardIo(Base, UUIDPrimaryKey, LibraryPortColumns):
     """A port on a card."""
 
     __tablename__ = "equipment_card_io"
 
     card_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_cards.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(60))
-    direction: Mapped[str] = mapped_column(String(3))
-    connector: Mapped[str] = mapped_column(String(40))
-    label: Mapped[str] = mapped_column(String(80))
-    format: Mapped[str | None] = mapped_column(String(60))
-    port_index: Mapped[int] = mapped_column(Integer)
 
     card: Mapped[EquipmentCard] = relationship(back_populates="io")
     __table_args__ = (UniqueConstraint("card_id", "direction", "key"),)
