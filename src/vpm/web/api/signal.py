@@ -129,7 +129,7 @@ def signal_check(production_id: str, severity: Literal["error", "warning", "info
     port_ids = None
     if device_id is not None:
         dev = _device(graph, device_id, "device_id")
-        port_ids = {p.id for p in dev.inputs + dev.outputs}
+        port_ids = {p.uid for p in dev.inputs + dev.outputs}
     result = check(graph, port_ids=port_ids)
     if severity is not None:
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
@@ -154,10 +154,9 @@ def connection_check(connection_id: str, db: Database = Depends(get_db)) -> Any:
 # ------------------------------------------------------------------------------- pages
 
 def _device(graph: ShowGraph, device_id: str, field: str = "device_id") -> DeviceNode:
-    try:
-        key = uuid.UUID(str(device_id))
-    except ValueError:
-        raise ValidationFailed(field, "is not a device id") from None
+    key = graph.key(device_id)
+    if key is None:
+        raise ValidationFailed(field, "is not a device id")
     dev = graph.devices.get(key)
     if dev is None:
         raise NotFound(f"device {device_id} is not a live device of this show")
@@ -214,7 +213,7 @@ def patch_sheet(production_id: str, device_id: str, db: Database = Depends(get_d
     dev = _device(graph, device_id)
     return _render("patch.html", graph, production_id, title=f"{dev.label} patch sheet",
                    sheets=[paperwork.patch_sheet(graph, dev)],
-                   csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.id}.csv")
+                   csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.uid}.csv")
 
 
 @router.get("/productions/{production_id}/paperwork/cables.csv", tags=[PAGES], summary="Cable schedule as CSV")
@@ -254,7 +253,7 @@ def showbuild_csv(production_id: str, device_id: str | None = None, db: Database
 def showbuild_page(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id) if device_id else None
-    suffix = f"?device_id={dev.id}" if dev else ""
+    suffix = f"?device_id={dev.uid}" if dev else ""
     return _render("showbuild.html", graph, production_id, title="Show build",
                    sections=paperwork.showbuild(graph, dev),
                    csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}")

@@ -8,7 +8,7 @@ few hand-made ones. Static files are served from ``/static``.
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from vpm.web.pages import actions, checklist, dashboard, ipplan, library, shows, tables
+from vpm.web.pages import actions, checklist, dashboard, ipplan, library, planner, shows, tables
 from vpm.web.pages.render import STATIC_DIR
 
 router = APIRouter()
@@ -20,4 +20,5 @@ router.include_router(dashboard.router)
 router.include_router(checklist.router)
 router.include_router(ipplan.router)
 router.include_router(library.router)
+router.include_router(planner.router)
 router.include_router(tables.router)
