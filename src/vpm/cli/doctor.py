@@ -151,7 +151,7 @@ def check_disk(ctx: _Context) -> Check:
 
 def _vpm_health(port: int) -> dict[str, Any] | None:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=3) as resp:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1.5) as resp:  # noqa: S310
             body = json.loads(resp.read(65536))
     except (urllib.error.URLError, OSError, ValueError):
         return None

@@ -91,9 +91,10 @@ def _production(number: int, ports: int, now: dt.datetime) -> dict[str, list[dic
             "connections": connections, "events": events}
 
 
-def generate(engine: Engine, ports: int, batch: int = 5000,
-             progress: Callable[[int], None] | None = None) -> Generated:
-    """Add synthetic productions holding ``ports`` ports in all (rounded up to whole devices)."""
+def generate(engine: Engine, ports: int, batch: int = 5000, progress: Callable[[int], None] | None = None,
+             cables_and_events: bool = True) -> Generated:
+    """Add synthetic productions holding ``ports`` ports in all (rounded up to whole devices);
+    ``cables_and_events=False`` leaves out the cables and the change log (devices and ports only)."""
     import vpm.domain.entities  # noqa: F401
     from vpm.domain.models import metadata
 
@@ -105,6 +106,8 @@ def generate(engine: Engine, ports: int, batch: int = 5000,
         size = min(remaining, PORTS_PER_PRODUCTION)
         number += 1
         rows = _production(number, size, now)
+        if not cables_and_events:
+            rows["connections"], rows["events"] = [], []
         with engine.begin() as conn:
             for name in ("productions", "devices", "routers", "ports", "connections", "events"):
                 for chunk in _chunks(rows[name], batch):
