@@ -13,7 +13,6 @@ import click
 
 from vpm.cli.common import database, friendly_errors, masked_url
 from vpm.config import get_settings
-from vpm.db import migrate
 from vpm.ops import memory
 from vpm.ops.memory import ignore_memory_option
 
@@ -26,6 +25,7 @@ def _oplog():  # type: ignore[no-untyped-def]
 
 def _destructive(revisions: list[str]) -> list[str]:
     """Pending revisions whose module declares ``destructive = True``."""
+    from vpm.db import migrate
     out = []
     for rev in migrate.history(get_settings().database_url):
         if rev.revision in revisions:
@@ -45,6 +45,7 @@ wait_option = click.option("--wait", "wait_s", type=click.FloatRange(0, 3600), d
 
 def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool = False,
                 wait_s: float = LOCK_WAIT_S) -> None:
+    from vpm.db import migrate
     from vpm.ops.locks import LockBusy, schema_lock
     from vpm.ops.snapshot import snapshot
 
@@ -78,6 +79,7 @@ def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool =
 
 def ensure_current() -> None:
     """Before serving: bring an empty or older database to head (with a backup), and refuse on drift."""
+    from vpm.db import migrate
     settings = get_settings()
     db = database()
     if migrate.pending(settings.database_url, db.engine):
@@ -185,6 +187,7 @@ def restore(path: Path, force: bool, wait_s: float, ignore_memory: bool) -> None
 @friendly_errors
 def downgrade(revision: str, wait_s: float) -> None:
     """Go back to REVISION (e.g. -1 or 0001), after a backup."""
+    from vpm.db import migrate
     from vpm.ops.locks import LockBusy, schema_lock
     from vpm.ops.snapshot import snapshot
 
@@ -208,6 +211,7 @@ def downgrade(revision: str, wait_s: float) -> None:
 @friendly_errors
 def sql(from_rev: str | None, to_rev: str) -> None:
     """Print the SQL a pending upgrade would run, without touching the database."""
+    from vpm.db import migrate
     settings = get_settings()
     start = from_rev
     if start is None:
@@ -220,6 +224,7 @@ def sql(from_rev: str | None, to_rev: str) -> None:
 @friendly_errors
 def check() -> None:
     """Compare the models with the live database and the migration history. Writes nothing."""
+    from vpm.db import migrate
     settings = get_settings()
     dbase = database()
     problems = []
@@ -240,6 +245,7 @@ def check() -> None:
 @friendly_errors
 def current() -> None:
     """Show the database's revision."""
+    from vpm.db import migrate
     rev = migrate.current_revision(database().engine)
     head = migrate.head_revision(get_settings().database_url)
     click.echo(f"{rev or '(empty)'}{' (head)' if rev == head else f' (head is {head})'}")
@@ -249,5 +255,6 @@ def current() -> None:
 @friendly_errors
 def history() -> None:
     """List the migrations, oldest first."""
+    from vpm.db import migrate
     for rev in migrate.history(get_settings().database_url):
         click.echo(f"{rev.revision}  {rev.doc}")
