@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import event
 
@@ -55,9 +55,9 @@ class StatementCounter:
     def _hit(self, *args: Any) -> None:
         self.count += 1
 
-    def __enter__(self) -> StatementCounter:
+    def __enter__(self) -> Self:
         event.listen(self.engine, "before_cursor_execute", self._hit)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         event.remove(self.engine, "before_cursor_execute", self._hit)

@@ -103,8 +103,8 @@ def test_bad_input_is_a_422_naming_the_parameter(client, catalogue):  # type: ig
 
 def test_calculator_rules_reach_the_api(client):  # type: ignore[no-untyped-def]
     """The calculators' own checks (not only types) come back as 422s naming the argument."""
-    wall = dict(tile_px_w=128, tile_px_h=256, tile_w_mm=500, tile_h_mm=1000, tile_weight_kg=12.5,
-                tile_power_max_w=360, columns=40, rows=3)
+    wall = {"tile_px_w": 128, "tile_px_h": 256, "tile_w_mm": 500, "tile_h_mm": 1000, "tile_weight_kg": 12.5,
+            "tile_power_max_w": 360, "columns": 40, "rows": 3}
     r = client.get("/api/calc/led_wall", params=wall)
     assert r.status_code == 200 and r.json()["result"]["pixels_w"] == 5120
     assert _errors(client.post("/api/calc/led_wall", json={**wall, "rows": 0})) == ["rows"]
@@ -133,7 +133,7 @@ def test_results_are_plain_json(client):  # type: ignore[no-untyped-def]
     # 1000 x 1000 is no SDI raster: the report's SDI rows carry no figure (null, not NaN)
     r = client.get("/api/calc/link_report", params={"h": 1000, "v": 1000, "rate": 60})
     assert r.status_code == 200
-    sdi = [c for c in r.json()["result"]["connectors"] if c["connector"] == "3G-SDI"][0]
+    sdi = next(c for c in r.json()["result"]["connectors"] if c["connector"] == "3G-SDI")
     assert sdi["fits"] is False and sdi["required"] is None and sdi["note"] == "not an SDI raster"
     # properties come with the dataclass fields
     chains = client.post("/api/calc/plan_chains", json={"columns": 40, "rows": 3, "tile_px_w": 128, "tile_px_h": 256,

@@ -291,8 +291,7 @@ SIZE_UNITS = frozenset({"px", "mm", "m", "m²", "ft", "in", "Hz"})
 
 
 def is_size(unit: str | None) -> bool:
-    return unit is not None and (unit in SIZE_UNITS or unit.startswith("any length unit")
-                                 or unit.startswith("any unit"))
+    return unit is not None and (unit in SIZE_UNITS or unit.startswith(("any length unit", "any unit")))
 
 
 def unit_of(name: str) -> str | None:
@@ -485,7 +484,7 @@ async def led_plan_draft(entity_id: str, request: Request, db: Database = Depend
         raise CalcError("body", "must be a JSON object")
     unknown = set(data) - {"tile_grid", "tile_cols", "tile_rows", "pattern"}
     if unknown:
-        raise CalcError(sorted(unknown)[0], "is not a field of a draft plan")
+        raise CalcError(min(unknown), "is not a field of a draft plan")
     grid = None
     if data.get("tile_grid") is not None:
         grid = derived.check_grid(data["tile_grid"])

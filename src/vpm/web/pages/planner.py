@@ -11,7 +11,8 @@ Both extend the UI's ``base.html``; data for the script travels in ``<script typ
 
 from __future__ import annotations
 
-import uuid
+import math
+from itertools import pairwise
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -114,7 +115,7 @@ def _positive(field: str, text: str, allow_zero: bool) -> float | None:
         value = float(text)
     except ValueError:
         raise CalcError(field, f"must be a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise CalcError(field, "must be a finite number")
     if value < 0 or (value == 0 and not allow_zero):
         raise CalcError(field, "must be greater than 0" if not allow_zero else "must be 0 or more")
@@ -147,7 +148,7 @@ def _diagram(analysis: dict[str, Any]) -> dict[str, Any] | None:
                         "label": f"PJ {p['index']}: {round(p['start_px'])}–{round(p['end_px'])} px",
                         "index": p["index"]})
     zones = []
-    for a, b in zip(positions, positions[1:], strict=False):
+    for a, b in pairwise(positions):
         if b["start_px"] < a["end_px"]:
             zones.append({"x": x(b["start_px"]), "w": (a["end_px"] - b["start_px"]) * scale,
                           "label": f"{round(a['end_px'] - b['start_px'])} px"})
