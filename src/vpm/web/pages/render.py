@@ -165,6 +165,18 @@ def paperwork_links(request: Request, pid: str) -> list[tuple[str, str]]:
     return out
 
 
+def record_pages(request: Request, slug: str, pid: str | None, entity_id: str) -> list[tuple[str, str]]:
+    """Pages other modules add under one record (an LED screen's planner ...), as links."""
+    base = f"/productions/{{}}/{slug}/{{}}/" if pid else f"/library/{slug}/{{}}/"
+    out = []
+    for path, methods in sorted(route_table(request).items()):
+        rest = path[len(base):] if path.startswith(base) else None
+        if rest and "{" not in rest and "/" not in rest and "GET" in methods:
+            href = path.replace("{}", pid, 1).replace("{}", entity_id, 1) if pid else path.replace("{}", entity_id, 1)
+            out.append((href, words(rest.replace("-", "_"))))
+    return out
+
+
 # ---------------------------------------------------------------- navigation
 
 def show_nav(request: Request, production: dict[str, Any], counts: dict[str, int]) -> list[dict[str, Any]]:

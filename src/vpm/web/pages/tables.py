@@ -16,7 +16,7 @@ from vpm.services import entities as svc
 from vpm.services.errors import NotFound, ServiceError
 from vpm.web.pages import ui
 from vpm.web.pages.dashboard import describe_event
-from vpm.web.pages.render import SPECIAL_PAGES, db_of, has_route, not_found, page, spec_or_none
+from vpm.web.pages.render import SPECIAL_PAGES, db_of, has_route, not_found, page, record_pages, spec_or_none
 from vpm.web.pages.showdata import load_show, parse_uuid
 
 router = APIRouter(include_in_schema=False)
@@ -156,6 +156,7 @@ def detail_context(request: Request, spec: EntitySpec, entity_id: str, productio
         "spec": spec, "meta": ui.entity_meta(spec), "record": record, "form_columns": ui.form_columns(spec),
         "options": options, "history": history_items(request, spec, entity_id),
         "undo": has_route(request, f"/api/{spec.slug}/{{id}}/undo", "POST"),
+        "record_pages": record_pages(request, spec.slug, str(production_id) if production_id else None, entity_id),
         "deleted": bool(record.get("deleted_at")) or record.get("is_active") is False,
         "title": record.get("label") or record.get("show_name") or record.get("title") or record.get("ip")
         or record.get("name") or (f"{record.get('manufacturer', '')} {record.get('model', '')}".strip())

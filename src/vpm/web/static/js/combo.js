@@ -44,7 +44,10 @@ export class Combo {
   ranked(text) {
     const words = text.toLowerCase().split(/\s+/).filter(Boolean);
     const hit = (o) => words.every((w) => o.label.toLowerCase().includes(w) || (o.group || "").toLowerCase().includes(w));
-    const all = (this.opts.options || []).filter(hit);
+    const needle = text.trim().toLowerCase();
+    const score = (o) => (o.label.toLowerCase() === needle ? 0 : o.label.toLowerCase().startsWith(needle) ? 1 : 2);
+    const all = (this.opts.options || []).filter(hit).map((o, i) => [score(o), i, o])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((x) => x[2]);
     const first = all.filter((o) => matches(o, this.opts.filter));
     const rest = this.opts.strict ? [] : all.filter((o) => !matches(o, this.opts.filter));
     return [...first, ...rest];

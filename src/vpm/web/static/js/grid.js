@@ -147,7 +147,8 @@ export class Grid {
       const has = name in this.draft;
       const td = el("td", { class: `cell col-${c.editor}${c.creatable ? "" : " ro"}`, role: "gridcell", tabindex: "-1",
         dataset: { c: i }, text: has ? display(c, this.draft[name], this.options) : "" });
-      if (!has && i === firstEditable) {
+      if (!has && i === firstEditable && !Object.keys(this.draft).length) {
+        td.classList.add("has-placeholder");
         td.append(el("span", { class: "placeholder", text: `Type to add a ${this.meta.label.toLowerCase()}` }));
       }
       tr.append(td);

@@ -55,7 +55,7 @@ export function initPorts(section) {
     };
     const fmt = el("input", { type: "text", "aria-label": `${PORT_WORDS[fmtField]} of ${p.label}` });
     fmt.disabled = readonly;
-    const fmtCell = el("td", { class: "combo-cell" }, fmt);
+    const fmtCell = el("td", {}, el("span", { class: "combo-cell" }, fmt));
     tr.append(el("td", { class: "num", text: p.card_slot ? `${p.card_slot}.${p.index}` : String(p.index) }),
       el("td", {}, text("label", { maxlength: 80 })), el("td", {}, text("connector", { list: "connector-list", maxlength: 40 })),
       fmtCell);
