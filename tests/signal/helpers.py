@@ -35,13 +35,15 @@ class Show:
         assert r.status_code == 201, r.text
         return r.json()
 
-    def port(self, device: dict[str, Any], direction: str, connector: str = "3G-SDI", **values: Any) -> dict[str, Any]:
-        r = self.c.post(f"/api/productions/{self.pid}/ports",
-                        json={"device_id": device["id"], "direction": direction, "connector": connector, **values})
+    def port(self, device: dict[str, Any], direction: str, connector: str = "3G-SDI",
+             **values: Any) -> dict[str, Any]:
+        body = {"device_id": device["id"], "direction": direction, "connector": connector, **values}
+        r = self.c.post(f"/api/productions/{self.pid}/ports", json=body)
         assert r.status_code == 201, r.text
         return r.json()
 
-    def ports(self, device: dict[str, Any], direction: str, n: int, connector: str = "3G-SDI") -> list[dict[str, Any]]:
+    def ports(self, device: dict[str, Any], direction: str, n: int,
+              connector: str = "3G-SDI") -> list[dict[str, Any]]:
         return [self.port(device, direction, connector) for _ in range(n)]
 
     def cable(self, out: dict[str, Any], inp: dict[str, Any], **values: Any) -> dict[str, Any]:
@@ -51,10 +53,12 @@ class Show:
         return r.json()
 
     def crosspoints(self, router: dict[str, Any], items: list[dict[str, Any]], replace: bool = False) -> Any:
-        return self.c.put(f"/api/routers/{router['id']}/crosspoints", json={"crosspoints": items, "replace": replace})
+        return self.c.put(f"/api/routers/{router['id']}/crosspoints",
+                          json={"crosspoints": items, "replace": replace})
 
     def snake_lines(self, snake: dict[str, Any], count: int, connector: str = "3G-SDI") -> dict[str, Any]:
-        r = self.c.post(f"/api/cable-snakes/{snake['id']}/lines", json={"count": count, "connector": connector})
+        r = self.c.post(f"/api/cable-snakes/{snake['id']}/lines",
+                        json={"count": count, "connector": connector})
         assert r.status_code == 201, r.text
         return r.json()
 
@@ -77,7 +81,7 @@ class G:
         return fid
 
     def dev(self, kind: str, label: str, **kw: Any) -> DeviceNode:
-        dev = DeviceNode(uuid.uuid4(), kind, label, kw.pop("name", label), **kw)
+        dev = DeviceNode(str(uuid.uuid4()), kind, label, kw.pop("name", label), **kw)
         self.g.add_device(dev)
         return dev
 
@@ -86,13 +90,14 @@ class G:
         key = (dev.id, direction)
         self._index[key] = self._index.get(key, 0) + 1
         canonical, family, signal = classify_connector(connector)
-        port = PortNode(uuid.uuid4(), dev, direction, self._index[key], f"{direction} {self._index[key]}",
-                        canonical, family, signal, format_id, expected)
+        n = self._index[key]
+        port = PortNode(str(uuid.uuid4()), dev, direction, n, f"{direction} {n}", canonical, family, signal,
+                        format_id, expected)
         self.g.add_port(port)
         return port
 
     def cable(self, out: PortNode, inp: PortNode, cable_type: str | None = None) -> Cable:
-        cable = Cable(uuid.uuid4(), out, inp, None, cable_type, 25.0)
+        cable = Cable(str(uuid.uuid4()), out, inp, None, cable_type, 25.0)
         self.g.add_cable(cable)
         return cable
 

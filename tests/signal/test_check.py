@@ -9,7 +9,8 @@ from vpm.services.signal.check import check
 
 
 def _rules(g: Any, rule: str, severity: str | None = None) -> list[dict[str, Any]]:
-    return [f for f in check(g)["findings"] if f["rule"] == rule and (severity is None or f["severity"] == severity)]
+    return [f for f in check(g)["findings"]
+            if f["rule"] == rule and (severity is None or f["severity"] == severity)]
 
 
 def _src(b: G, label: str, connector: str = "3G-SDI", fmt: str | None = P1080) -> Any:
@@ -90,8 +91,8 @@ def test_format_change_without_converter() -> None:
     b.cable(_src(b, "CAM 2", fmt=I1080), c_ins[1])
     g = b.done()
     found = _rules(g, "format-change", "warning")
-    assert sorted(p["code"] for f in found for p in f["ports"] if p["device_id"] in (str(rtr.id), str(carb.id))) == [
-        "CARB IN 1", "RTR IN 1", "RTR OUT 1"]
+    flagged = sorted(p["code"] for f in found for p in f["ports"] if p["device_id"] in (rtr.uid, carb.uid))
+    assert flagged == ["CARB IN 1", "RTR IN 1", "RTR OUT 1"]
     carb_finding = next(f for f in found if f["devices"][0]["label"] == "CARB")
     assert "receives 1920 x 1080 @ 50 but CARB runs at 1920 x 1080 @ 59.94i" in carb_finding["message"]
     assert not any(str(s_out.id) in [p["id"] for p in f["ports"]] for f in found)
@@ -129,7 +130,8 @@ def test_unconnected_switcher_inputs_and_unused_outputs() -> None:
     b.cable(b.port(full, "out"), _sink(b, "REC 1"))
     g = b.done()
     unconnected = _rules(g, "unconnected-input", "info")
-    assert len(unconnected) == 1 and [p["code"] for p in unconnected[0]["ports"]] == ["E2 IN 2", "E2 IN 3", "E2 IN 4"]
+    assert len(unconnected) == 1
+    assert [p["code"] for p in unconnected[0]["ports"]] == ["E2 IN 2", "E2 IN 3", "E2 IN 4"]
     unused = {f["devices"][0]["label"]: f for f in _rules(g, "output-unused", "info")}
     assert set(unused) == {"E2", "NOTES"}
     assert [p["code"] for p in unused["E2"]["ports"]] == ["E2 OUT 2"]
@@ -151,7 +153,8 @@ def test_input_fed_twice_and_output_split() -> None:
     b.cable(ndi, _sink(b, "NDI 2", "NDI"))  # a network stream may go to many receivers
     g = b.done()
     twice = _rules(g, "input-fed-twice", "error")
-    assert len(twice) == 1 and twice[0]["ports"][0]["code"] == "REC 1 IN 1" and len(twice[0]["connections"]) == 2
+    assert len(twice) == 1 and twice[0]["ports"][0]["code"] == "REC 1 IN 1"
+    assert len(twice[0]["connections"]) == 2
     split_found = _rules(g, "output-split", "warning")
     assert len(split_found) == 1 and split_found[0]["ports"][0]["code"] == "D OUT 1"
 

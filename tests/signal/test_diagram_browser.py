@@ -102,7 +102,8 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
         show = _build_show(http)
     pid = show["pid"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--headless"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu", "--headless"])
         try:
             page = browser.new_page(viewport={"width": 2200, "height": 900})
             errors: list[str] = []
@@ -110,7 +111,8 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
             page.goto(f"{server}/productions/{pid}/diagram")
             nodes = page.locator("svg.signal-flow g.node")
             assert nodes.count() == len(show["devices"])
-            ids = set(page.eval_on_selector_all("svg.signal-flow g.node", "els => els.map(e => e.dataset.deviceId)"))
+            ids = set(page.eval_on_selector_all("svg.signal-flow g.node",
+                                                "els => els.map(e => e.dataset.deviceId)"))
             assert ids == {d["id"] for d in show["devices"]}
             assert page.locator("svg.signal-flow path.edge").count() == show["cables"]
             # columns go left to right: a camera sits left of the snake, the snake left of the router
@@ -129,6 +131,7 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
             page.goto(f"{server}/productions/{pid}/diagram?device_id={show['e2']['id']}&depth=1")
             labels = set(page.eval_on_selector_all("svg.signal-flow g.node text.label",
                                                    "els => els.map(e => e.textContent)"))
-            assert labels == {"E2", "CARB", "SRC 1", "SRC 2", "SRC 3", "SRC 4", "DA 1", "DST 2", "DST 3", "DST 4"}
+            assert labels == {"E2", "CARB", "SRC 1", "SRC 2", "SRC 3", "SRC 4", "DA 1", "DST 2", "DST 3",
+                              "DST 4"}
         finally:
             browser.close()

@@ -117,7 +117,8 @@ def test_router_crosspoint_table(client, production):  # type: ignore[no-untyped
     assert r.status_code == 200, r.text
     table = {row["output"]: row["input"] for row in r.json()["crosspoints"]}
     assert table == {1: 3, 2: 3, 3: None, 4: 1} and r.json()["changed"] == 3
-    assert client.get(f"/api/routers/{rtr['id']}/crosspoints").json()["crosspoints"] == r.json()["crosspoints"]
+    table_url = f"/api/routers/{rtr['id']}/crosspoints"
+    assert client.get(table_url).json()["crosspoints"] == r.json()["crosspoints"]
 
     # all or nothing: the second item is bad, so the first is not applied either
     bad = s.crosspoints(rtr, [{"output": 1, "input": 4}, {"output": 9, "input": 1}])
@@ -135,8 +136,10 @@ def test_router_crosspoint_table(client, production):  # type: ignore[no-untyped
     r = s.crosspoints(rtr, [{"output": 1, "input": 2}, {"output": 2}])  # change one, clear one
     assert {row["output"]: row["input"] for row in r.json()["crosspoints"]} == {1: 2, 2: None, 3: None, 4: 1}
     r = s.crosspoints(rtr, [{"output": 3, "input": 1}], replace=True)
-    assert {row["output"]: row["input"] for row in r.json()["crosspoints"]} == {1: None, 2: None, 3: 1, 4: None}
-    history = client.get(f"/api/router-crosspoints/{r.json()['crosspoints'][2]['crosspoint_id']}/history").json()
+    assert {row["output"]: row["input"] for row in r.json()["crosspoints"]} == {1: None, 2: None, 3: 1,
+                                                                                4: None}
+    crosspoint_id = r.json()["crosspoints"][2]["crosspoint_id"]
+    history = client.get(f"/api/router-crosspoints/{crosspoint_id}/history").json()
     assert [e["op"] for e in history["items"]] == ["create"]
     assert client.put("/api/routers/00000000-0000-4000-8000-000000000001/crosspoints",
                       json={"crosspoints": []}).status_code == 404

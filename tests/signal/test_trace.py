@@ -46,7 +46,8 @@ def test_trace_snake_router_converter_switcher(client, production):  # type: ign
     assert formats == [P1080] * 6 + [P1080_50, P1080_50]
     cables = [h["cable"]["id"] if h["cable"] else None for h in up["hops"]]
     assert cables == [None, v["c1"]["id"], None, v["c2"]["id"], None, v["c3"]["id"], None, v["c4"]["id"]]
-    assert up["hops"][1]["cable"] == {"id": v["c1"]["id"], "label": "V-001", "cable_type": "3G-SDI", "length_ft": 10.0}
+    assert up["hops"][1]["cable"] == {"id": v["c1"]["id"], "label": "V-001", "cable_type": "3G-SDI",
+                                      "length_ft": 10.0}
     throughs = [h["through"]["text"] if h["through"] else None for h in up["hops"]]
     assert throughs[2] == "snake line 3"
     assert throughs[4] == "crosspoint IN 2 → OUT 5"
@@ -66,7 +67,8 @@ def test_switcher_ends_traces_both_ways(client, production):  # type: ignore[no-
     s, v = _chain(client, production)
     up = client.get(f"/api/ports/{v['e2_out']['id']}/trace", params={"direction": "up"}).json()["upstream"]
     assert up["end"] == "mixed" and [h["port"]["code"] for h in up["hops"]] == ["E2 OUT 1"]
-    down = client.get(f"/api/ports/{v['e2_in'][3]['id']}/trace", params={"direction": "down"}).json()["downstream"]
+    r = client.get(f"/api/ports/{v['e2_in'][3]['id']}/trace", params={"direction": "down"})
+    down = r.json()["downstream"]
     assert [p["end"] for p in down["paths"]] == ["mixed"]
     assert [h["port"]["code"] for h in down["paths"][0]["hops"]] == ["E2 IN 4"]
 

@@ -36,7 +36,6 @@ signal-loop            warning   routers, snakes or converters route a signal ba
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,7 +52,7 @@ _BRIDGE_SPLIT = re.compile(r"\s*(?:>|→|->|\bto\b)\s*", re.IGNORECASE)
 
 def _finding(severity: str, rule: str, message: str, fix: str, devices: Iterable[DeviceNode] = (),
              ports: Iterable[PortNode] = (), connections: Iterable[Cable] = ()) -> dict[str, Any]:
-    devs: dict[uuid.UUID, DeviceNode] = {}
+    devs: dict[str, DeviceNode] = {}
     for dev in devices:
         devs.setdefault(dev.id, dev)
     port_list = list(dict.fromkeys(ports))
@@ -61,7 +60,7 @@ def _finding(severity: str, rule: str, message: str, fix: str, devices: Iterable
         devs.setdefault(p.device.id, p.device)
     return {"severity": severity, "rule": rule, "message": message,
             "devices": [dv.ref() for dv in devs.values()], "ports": [p.ref() for p in port_list],
-            "connections": [str(c.id) for c in connections], "fix": fix}
+            "connections": [c.uid for c in connections], "fix": fix}
 
 
 def _codes(ports: list[PortNode], limit: int = 12) -> str:
@@ -124,7 +123,7 @@ class _Check:
                 self.capacity(cable, info)
 
     def family(self, cable: Cable, src: PortNode, dst: PortNode) -> None:
-        if not (src.signal and dst.signal) or not src.connector or not dst.connector or src.family == dst.family:
+        if not (src.signal and dst.signal and src.connector and dst.connector) or src.family == dst.family:
             return
         what = f"{src.code} ({src.connector}) → {dst.code} ({dst.connector})"
         if _bridged_by_cable(cable):
@@ -139,8 +138,8 @@ class _Check:
         else:
             self.add("error", "connector-family", f"{what}: {_a(src.family)} output cannot drive "
                      f"{_a(dst.family)} input through a cable.",
-                     f"Put a {src.family} to {dst.family} converter between them (add it as a converter device "
-                     f"and patch through it), or use a {dst.family} output.",
+                     f"Put a {src.family} to {dst.family} converter between them (add it as a converter "
+                     f"device and patch through it), or use a {dst.family} output.",
                      ports=(src, dst), connections=(cable,))
 
     def capacity(self, cable: Cable, info: FormatInfo) -> None:
@@ -181,7 +180,8 @@ class _Check:
                          f"{port.code} has {len(cables)} feeds: "
                          + ", ".join(c.src.code for c in cables) + ". An input takes one feed.",
                          "Keep the feed you mean and delete the other cables (or put a switcher or router "
-                         "in front of the input).", ports=[port] + [c.src for c in cables], connections=cables)
+                         "in front of the input).",
+                         ports=[port] + [c.src for c in cables], connections=cables)
             if not cables:
                 continue
             arriving = arriving_format(g, port)
@@ -232,7 +232,8 @@ class _Check:
         free_out = [p for p in outs if p.id not in g.sends]
         if free_out:
             self.add("info", "output-unused",
-                     f"{dev.label}: {len(free_out)} of {len(outs)} outputs feed nothing ({_codes(free_out)}).",
+                     f"{dev.label}: {len(free_out)} of {len(outs)} outputs feed nothing "
+                     f"({_codes(free_out)}).",
                      "Nothing to do if they are spares; otherwise patch them to their destinations.",
                      devices=(dev,), ports=free_out)
         if dev.kind == "cam_switcher":
@@ -249,7 +250,8 @@ class _Check:
                          f"{port.code} receives {arriving} but {dev.label} runs at {desk} ({diff} differs).",
                          f"Set {cable.src.device.label if cable else 'the source'} to {desk}, or put a frame "
                          "sync or converter in front of the input.",
-                         ports=(port,) + ((cable.src,) if cable else ()), connections=(cable,) if cable else ())
+                         ports=(port,) + ((cable.src,) if cable else ()),
+                         connections=(cable,) if cable else ())
 
     def pass_through(self, dev: DeviceNode) -> None:
         g = self.g
@@ -267,8 +269,8 @@ class _Check:
                 arriving = arriving_format(g, inp)
                 if arriving and arriving != out.format_id:
                     self.add("warning", "format-change",
-                             f"{out.code} is set to {out.format_id} but {dev.label} passes {arriving} through "
-                             f"from {inp.code}; a {dev.kind.replace('_', ' ')} does not convert.",
+                             f"{out.code} is set to {out.format_id} but {dev.label} passes {arriving} "
+                             f"through from {inp.code}; a {dev.kind.replace('_', ' ')} does not convert.",
                              f"Clear the format on {out.code}, or put a scaler or converter after it.",
                              ports=(inp, out))
         for (a, b), routes in bridges.items():
@@ -279,7 +281,8 @@ class _Check:
                      devices=(dev,), ports=ports)
         if carrying:
             self.add("info", "output-unused",
-                     f"{dev.label}: {len(carrying)} outputs carry a signal but have no cable ({_codes(carrying)}).",
+                     f"{dev.label}: {len(carrying)} outputs carry a signal but have no cable "
+                     f"({_codes(carrying)}).",
                      "Cable them to where the signal is wanted, or clear their routes.",
                      devices=(dev,), ports=carrying)
 
@@ -309,7 +312,8 @@ def check(graph: ShowGraph, port_ids: set[Any] | None = None, connection_id: Any
                     if (want_cable and want_cable in f["connections"])
                     or want_ports.intersection(p["id"] for p in f["ports"])]
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: (order[f["severity"]], f["rule"], f["devices"][0]["label"] if f["devices"] else ""))
+    findings.sort(key=lambda f: (order[f["severity"]], f["rule"],
+                                 f["devices"][0]["label"] if f["devices"] else ""))
     summary = {s: 0 for s in SEVERITIES}
     for f in findings:
         summary[f["severity"]] += 1

@@ -20,8 +20,8 @@ def router_port(ctx: Any, field: str, port_id: Any, router: Any, direction: str)
     if port.device_id != router.id:
         raise ValidationFailed(field, f"is not a port of router {router.label}")
     if port.direction != direction:
-        want = "an output" if direction == "out" else "an input"
-        raise ValidationFailed(field, f"must be {want} of the router, not {'an input' if direction == 'out' else 'an output'}")
+        want, got = ("an output", "an input") if direction == "out" else ("an input", "an output")
+        raise ValidationFailed(field, f"must be {want} of the router, not {got}")
     return port
 
 
@@ -36,5 +36,5 @@ class CrosspointHooks(Hooks):
         if obj.id is not None:
             where.append(RouterCrosspoint.id != obj.id)
         if ctx.session.scalar(select(RouterCrosspoint.id).where(*where).limit(1)) is not None:
-            raise ValidationFailed("output_port_id", f"{router.label} OUT {out.index} already has a crosspoint; "
-                                                     "change that one's input instead")
+            raise ValidationFailed("output_port_id", f"{router.label} OUT {out.index} already has a "
+                                   "crosspoint; change that one's input instead")

@@ -18,7 +18,6 @@ against the largest of its family: only a format no version can carry is refused
 from __future__ import annotations
 
 import functools
-import uuid
 from dataclasses import dataclass
 
 from vpm.calc.errors import CalcError
@@ -31,7 +30,8 @@ CAPACITY_KEYS: dict[str, str] = {
     "HD-SDI": "HD-SDI", "3G-SDI": "3G-SDI", "6G-SDI": "6G-SDI", "12G-SDI": "12G-SDI", "24G-SDI": "24G-SDI",
     "SD-SDI": "SD-SDI", "SDI": "24G-SDI",
     "HDMI 1.4": "HDMI 1.4", "HDMI 2.0": "HDMI 2.0", "HDMI 2.1": "HDMI 2.1", "HDMI": "HDMI 2.1",
-    "DisplayPort 1.1": "DP 1.1", "DisplayPort 1.2": "DP 1.2", "DisplayPort 1.4": "DP 1.4", "DisplayPort": "DP 1.4",
+    "DisplayPort 1.1": "DP 1.1", "DisplayPort 1.2": "DP 1.2", "DisplayPort 1.4": "DP 1.4",
+    "DisplayPort": "DP 1.4",
 }
 assert set(CAPACITY_KEYS.values()) <= set(CONNECTORS), "capacity keys must be calc connectors"
 #: Families by calc connector name, for suggesting a connector of the same family that fits.
@@ -48,7 +48,7 @@ def output_format(graph: ShowGraph, port: PortNode) -> str | None:
     if port.id in memo:
         return memo[port.id]
     chain: list[PortNode] = []
-    on_chain: set[uuid.UUID] = set()
+    on_chain: set[str] = set()
     current: PortNode | None = port
     found: str | None = None
     while current is not None:
@@ -115,6 +115,7 @@ class Fit:
     alternatives: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=1024)
 def capacity_key(connector: str | None) -> str | None:
     """The calc connector that sizes this connector or cable type, or None when it is not a video link."""
     if not connector:
@@ -141,7 +142,14 @@ def fit(fmt: FormatInfo, connector: str | None) -> Fit | None:
     key = capacity_key(connector)
     if key is None:
         return None
+    memo = (fmt.id, key)
+    if memo in _FITS:
+        return _FITS[memo]
     report = _report(fmt.h, fmt.v, float(fmt.rate), fmt.interlaced, fmt.blanking or "NONE")
-    if report is None:
-        return None
-    return report.get(key)
+    result = None if report is None else report.get(key)
+    if len(_FITS) < 65536:
+        _FITS[memo] = result
+    return result
+
+
+_FITS: dict[tuple[str, str], Fit | None] = {}

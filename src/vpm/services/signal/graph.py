@@ -34,13 +34,14 @@ connector given); reference, audio, power and control ports never carry the pict
 
 from __future__ import annotations
 
+import gc
 import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from vpm.calc.formats import format_id as calc_format_id
@@ -50,6 +51,11 @@ from vpm.domain.events import Event
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.support import Format
 from vpm.seed.reference_data import connector_family, normalise_connector
+
+#: A row id as the database returns it as text: 32 hex digits on SQLite, the dashed form on PostgreSQL.
+#: Reading ids as text (not as ``uuid.UUID``) halves the time to load a big show; ``uid`` gives the
+#: dashed form the API uses, ``ShowGraph.key`` turns an API id into a key.
+Key = str
 
 MIXER_KINDS = frozenset({"vision_switcher", "cam_switcher"})
 PASS_KINDS = frozenset({"cable_snake", "router", "converter", "ccu", "send"})
@@ -61,6 +67,13 @@ PASS_MODE_TEXT = {
     "snake": "snake line", "crosspoint": "router crosspoint", "distribution": "distribution amplifier",
     "conversion": "converter", "ccu": "camera control unit", "loop": "loop-through",
 }
+
+
+def dashed(key: Key) -> str:
+    """The API form of a key: 8-4-4-4-12 hex digits."""
+    if len(key) == 32:
+        return f"{key[:8]}-{key[8:12]}-{key[12:16]}-{key[16:20]}-{key[20:]}"
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +90,7 @@ class FormatInfo:
 
 @dataclass(eq=False, slots=True)
 class DeviceNode:
-    id: uuid.UUID
+    id: Key
     kind: str
     label: str
     name: str
@@ -94,10 +107,14 @@ class DeviceNode:
     inputs: list[PortNode] = field(default_factory=list)
     outputs: list[PortNode] = field(default_factory=list)
     #: For a pass-through device: output port id -> the input that feeds it.
-    route: dict[uuid.UUID, PortNode] = field(default_factory=dict)
+    route: dict[Key, PortNode] = field(default_factory=dict)
     #: ... and the other way round: input port id -> the outputs it feeds.
-    fanout: dict[uuid.UUID, list[PortNode]] = field(default_factory=dict)
+    fanout: dict[Key, list[PortNode]] = field(default_factory=dict)
     pass_mode: str | None = None
+
+    @property
+    def uid(self) -> str:
+        return dashed(self.id)
 
     @property
     def display(self) -> str:
@@ -118,12 +135,12 @@ class DeviceNode:
         return self.kind == "converter" and (self.is_scaler or not self.is_da)
 
     def ref(self) -> dict[str, Any]:
-        return {"id": str(self.id), "label": self.label, "name": self.name, "kind": self.kind}
+        return {"id": dashed(self.id), "label": self.label, "name": self.name, "kind": self.kind}
 
 
 @dataclass(eq=False, slots=True)
 class PortNode:
-    id: uuid.UUID
+    id: Key
     device: DeviceNode
     direction: str
     index: int
@@ -137,6 +154,10 @@ class PortNode:
     notes: str | None = None
 
     @property
+    def uid(self) -> str:
+        return dashed(self.id)
+
+    @property
     def is_input(self) -> bool:
         return self.direction == "in"
 
@@ -146,13 +167,13 @@ class PortNode:
         return f"{self.device.label} {'IN' if self.is_input else 'OUT'} {self.index}"
 
     def ref(self) -> dict[str, Any]:
-        return {"id": str(self.id), "device_id": str(self.device.id), "direction": self.direction,
+        return {"id": dashed(self.id), "device_id": dashed(self.device.id), "direction": self.direction,
                 "index": self.index, "label": self.label, "connector": self.connector, "code": self.code}
 
 
 @dataclass(eq=False, slots=True)
 class Cable:
-    id: uuid.UUID
+    id: Key
     src: PortNode
     dst: PortNode
     label: str | None = None
@@ -160,27 +181,42 @@ class Cable:
     length_ft: float | None = None
     notes: str | None = None
 
+    @property
+    def uid(self) -> str:
+        return dashed(self.id)
+
     def ref(self) -> dict[str, Any]:
-        return {"id": str(self.id), "label": self.label, "cable_type": self.cable_type, "length_ft": self.length_ft}
+        return {"id": dashed(self.id), "label": self.label, "cable_type": self.cable_type,
+                "length_ft": self.length_ft}
 
 
 @dataclass(eq=False)
 class ShowGraph:
     production_id: uuid.UUID
     show_name: str = ""
-    devices: dict[uuid.UUID, DeviceNode] = field(default_factory=dict)
-    ports: dict[uuid.UUID, PortNode] = field(default_factory=dict)
+    #: keys are 32 hex digits (SQLite) rather than the dashed text (PostgreSQL)
+    hex_keys: bool = False
+    devices: dict[Key, DeviceNode] = field(default_factory=dict)
+    ports: dict[Key, PortNode] = field(default_factory=dict)
     cables: list[Cable] = field(default_factory=list)
     #: input port id -> cables ending there (one, unless imported data doubled a feed)
-    feeds: dict[uuid.UUID, list[Cable]] = field(default_factory=dict)
+    feeds: dict[Key, list[Cable]] = field(default_factory=dict)
     #: output port id -> cables leaving it
-    sends: dict[uuid.UUID, list[Cable]] = field(default_factory=dict)
+    sends: dict[Key, list[Cable]] = field(default_factory=dict)
     #: router output port id -> the input port its crosspoint selects
-    crosspoints: dict[uuid.UUID, PortNode] = field(default_factory=dict)
+    crosspoints: dict[Key, PortNode] = field(default_factory=dict)
     formats: dict[str, FormatInfo] = field(default_factory=dict)
     #: memo of the format leaving each output (filled by ``vpm.services.signal.formats``)
-    out_formats: dict[uuid.UUID, str | None] = field(default_factory=dict)
-    loops: set[uuid.UUID] = field(default_factory=set)
+    out_formats: dict[Key, str | None] = field(default_factory=dict)
+    loops: set[Key] = field(default_factory=set)
+
+    def key(self, raw: Any) -> Key | None:
+        """The key of an API id (a UUID or its text), or None if it is not an id."""
+        try:
+            value = raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
+        except ValueError:
+            return None
+        return value.hex if self.hex_keys else str(value)
 
     # ---------------------------------------------------------------- building
 
@@ -259,7 +295,8 @@ class ShowGraph:
 
 # -------------------------------------------------------------------- formats of device rows
 
-def _format_from_values(graph: ShowGraph, h: Any, v: Any, rate: Any, blanking: str | None = None) -> str | None:
+def _format_from_values(graph: ShowGraph, h: Any, v: Any, rate: Any,
+                        blanking: str | None = None) -> str | None:
     if not h or not v or not rate or h <= 0 or v <= 0 or rate <= 0:
         return None
     blank = blanking if blanking in ("RBv1", "RBv2", "RBv3") else ""
@@ -307,25 +344,39 @@ def classify_connector(raw: str | None) -> tuple[str, str, bool]:
 # -------------------------------------------------------------------- loading
 
 def load_graph(session: Session, production_id: uuid.UUID, show_name: str = "") -> ShowGraph:
-    """Read the live show into a :class:`ShowGraph` (six column-only queries)."""
-    graph = ShowGraph(production_id=production_id, show_name=show_name)
-    for row in session.execute(select(Format.id, Format.h_res, Format.v_res, Format.frame_rate, Format.interlaced,
-                                      Format.blanking)):
+    """Read the live show into a :class:`ShowGraph` (a few column-only queries).
+
+    The cyclic garbage collector is paused while the tens of thousands of small objects are made
+    (devices and ports refer to each other, and each collection pass would walk them all again)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(session, production_id, show_name)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGraph:
+    graph = ShowGraph(production_id=production_id, show_name=show_name,
+                      hex_keys=session.get_bind().dialect.name != "postgresql")
+    for row in session.execute(select(Format.id, Format.h_res, Format.v_res, Format.frame_rate,
+                                      Format.interlaced, Format.blanking)):
         graph.formats[row[0]] = FormatInfo(row[0], row[1], row[2], row[3], bool(row[4]), row[5] or "NONE")
 
     dt = d.Device.__table__
     live = (dt.c.production_id == production_id) & dt.c.deleted_at.is_(None)
-    for row in session.execute(select(dt.c.id, dt.c.kind, dt.c.label, dt.c.name, dt.c.sort_order, dt.c.notes,
-                                      dt.c.station).where(live)):
+    for row in session.execute(select(_text(dt.c.id), dt.c.kind, dt.c.label, dt.c.name, dt.c.sort_order,
+                                      dt.c.notes, dt.c.station).where(live)).all():
         graph.add_device(DeviceNode(row[0], row[1], row[2], row[3] or "", row[4] or 0, row[5], row[6]))
     _load_kind_columns(session, graph, live)
 
     pt = Port.__table__
     devices = graph.devices
-    for row in session.execute(select(pt.c.id, pt.c.device_id, pt.c.direction, pt.c.index, pt.c.label,
-                                      pt.c.connector, pt.c.format_id, pt.c.expected_format_id, pt.c.card_slot,
-                                      pt.c.notes)
-                               .where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))):
+    for row in session.execute(select(_text(pt.c.id), _text(pt.c.device_id), pt.c.direction, pt.c.index,
+                                      pt.c.label, pt.c.connector, pt.c.format_id, pt.c.expected_format_id,
+                                      pt.c.card_slot, pt.c.notes)
+                               .where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))).all():
         dev = devices.get(row[1])
         if dev is None:
             continue
@@ -335,20 +386,26 @@ def load_graph(session: Session, production_id: uuid.UUID, show_name: str = "") 
 
     ports = graph.ports
     xt = RouterCrosspoint.__table__
-    for out_id, in_id in session.execute(select(xt.c.output_port_id, xt.c.input_port_id)
-                                         .where(xt.c.production_id == production_id, xt.c.deleted_at.is_(None))):
+    xp_live = (xt.c.production_id == production_id) & xt.c.deleted_at.is_(None)
+    for out_id, in_id in session.execute(select(_text(xt.c.output_port_id), _text(xt.c.input_port_id))
+                                         .where(xp_live)).all():
         out, inp = ports.get(out_id), ports.get(in_id)
         if out is not None and inp is not None:
             graph.crosspoints[out_id] = inp
 
     ct = Connection.__table__
-    for row in session.execute(select(ct.c.id, ct.c.from_port_id, ct.c.to_port_id, ct.c.label, ct.c.cable_type,
-                                      ct.c.length_ft, ct.c.notes)
-                               .where(ct.c.production_id == production_id, ct.c.deleted_at.is_(None))):
+    for row in session.execute(select(_text(ct.c.id), _text(ct.c.from_port_id), _text(ct.c.to_port_id),
+                                      ct.c.label, ct.c.cable_type, ct.c.length_ft, ct.c.notes)
+                               .where(ct.c.production_id == production_id, ct.c.deleted_at.is_(None))).all():
         src, dst = ports.get(row[1]), ports.get(row[2])
         if src is not None and dst is not None:
             graph.add_cable(Cable(row[0], src, dst, row[3], row[4], row[5], row[6]))
     return graph.finish()
+
+
+def _text(col: Any) -> Any:
+    """An id column read as text (no ``uuid.UUID`` per row)."""
+    return cast(col, String).label(col.name)
 
 
 def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
@@ -357,7 +414,8 @@ def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
 
     def rows(model: type[d.Device], *cols: str) -> Any:
         t = model.__table__
-        return session.execute(select(t.c.id, *(t.c[c] for c in cols)).join(dt, dt.c.id == t.c.id).where(live))
+        return session.execute(select(_text(t.c.id), *(t.c[c] for c in cols)).join(dt, dt.c.id == t.c.id)
+                               .where(live)).all()
 
     for dev_id, is_scaler, is_da in rows(d.Converter, "is_scaler", "is_distribution_amp"):
         devices[dev_id].is_scaler, devices[dev_id].is_da = bool(is_scaler), bool(is_da)
@@ -442,7 +500,7 @@ def port_graph(db: Any, port_id: Any) -> tuple[ShowGraph, PortNode]:
     if row is None or row[1] is not None:
         raise NotFound(f"port {port_id} not found")
     graph = show_graph(db, row[0])
-    port = graph.ports.get(key)
+    port = graph.ports.get(graph.key(key) or "")
     if port is None:
         raise NotFound(f"port {port_id} belongs to a deleted device")
     return graph, port

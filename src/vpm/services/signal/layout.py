@@ -17,12 +17,11 @@ how many it leaves out. Devices with no cable at all stack in the first column.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpm.services.signal.graph import DeviceNode, PortNode, ShowGraph
+from vpm.services.signal.graph import DeviceNode, Key, PortNode, ShowGraph
 from vpm.services.signal.paperwork import device_order
 
 NODE_W = 230
@@ -77,9 +76,9 @@ class Diagram:
     layers: int
 
 
-def neighbourhood(graph: ShowGraph, centre: DeviceNode, depth: int) -> set[uuid.UUID]:
+def neighbourhood(graph: ShowGraph, centre: DeviceNode, depth: int) -> set[Key]:
     """Devices within ``depth`` cables of ``centre`` (either direction)."""
-    adjacent: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    adjacent: dict[Key, set[Key]] = defaultdict(set)
     for c in graph.cables:
         a, b = c.src.device.id, c.dst.device.id
         adjacent[a].add(b)
@@ -97,10 +96,10 @@ def neighbourhood(graph: ShowGraph, centre: DeviceNode, depth: int) -> set[uuid.
     return seen
 
 
-def _layers(ids: list[uuid.UUID], succ: dict[uuid.UUID, list[uuid.UUID]]) -> dict[uuid.UUID, int]:
+def _layers(ids: list[Key], succ: dict[Key, list[Key]]) -> dict[Key, int]:
     # 1. break cycles: back edges of an iterative DFS are dropped from the layering graph
-    state: dict[uuid.UUID, int] = {}  # 1 on stack, 2 done
-    dag: dict[uuid.UUID, list[uuid.UUID]] = {v: [] for v in ids}
+    state: dict[Key, int] = {}  # 1 on stack, 2 done
+    dag: dict[Key, list[Key]] = {v: [] for v in ids}
     for root in ids:
         if root in state:
             continue
@@ -145,9 +144,9 @@ def _layers(ids: list[uuid.UUID], succ: dict[uuid.UUID, list[uuid.UUID]]) -> dic
     return layer
 
 
-def _order(columns: list[list[uuid.UUID]], pred: dict[uuid.UUID, list[uuid.UUID]],
-           succ: dict[uuid.UUID, list[uuid.UUID]]) -> None:
-    pos: dict[uuid.UUID, float] = {}
+def _order(columns: list[list[Key]], pred: dict[Key, list[Key]],
+           succ: dict[Key, list[Key]]) -> None:
+    pos: dict[Key, float] = {}
 
     def index() -> None:
         for col in columns:
@@ -162,7 +161,7 @@ def _order(columns: list[list[uuid.UUID]], pred: dict[uuid.UUID, list[uuid.UUID]
         for li in order:
             col = columns[li]
 
-            def key(v: uuid.UUID, nb: dict[uuid.UUID, list[uuid.UUID]] = neighbours) -> float:
+            def key(v: Key, nb: dict[Key, list[Key]] = neighbours) -> float:
                 near = [pos[u] for u in nb[v] if u in pos]
                 return sum(near) / len(near) if near else pos[v]
 
@@ -185,14 +184,14 @@ def _port_text(p: PortNode) -> str:
     return _short(f"{code} {p.label}" if p.is_input else f"{p.label} {code}", 24)
 
 
-def layout(graph: ShowGraph, device_ids: set[uuid.UUID] | None = None, all_ports: bool = False) -> Diagram:
+def layout(graph: ShowGraph, device_ids: set[Key] | None = None, all_ports: bool = False) -> Diagram:
     devices = sorted((d for d in graph.devices.values() if device_ids is None or d.id in device_ids),
                      key=device_order)
     shown = {d.id for d in devices}
     cables = [c for c in graph.cables if c.src.device.id in shown and c.dst.device.id in shown]
     cabled_ports = {c.src.id for c in graph.cables} | {c.dst.id for c in graph.cables}
-    succ: dict[uuid.UUID, list[uuid.UUID]] = {d.id: [] for d in devices}
-    pred: dict[uuid.UUID, list[uuid.UUID]] = {d.id: [] for d in devices}
+    succ: dict[Key, list[Key]] = {d.id: [] for d in devices}
+    pred: dict[Key, list[Key]] = {d.id: [] for d in devices}
     for c in cables:
         a, b = c.src.device.id, c.dst.device.id
         if a != b and b not in succ[a]:
@@ -203,7 +202,7 @@ def layout(graph: ShowGraph, device_ids: set[uuid.UUID] | None = None, all_ports
     isolated = [v for v in ids if not succ[v] and not pred[v]]
     connected = [v for v in ids if succ[v] or pred[v]]
     depth = max((layer[v] for v in connected), default=0) + 1
-    columns: list[list[uuid.UUID]] = [[] for _ in range(depth)]
+    columns: list[list[Key]] = [[] for _ in range(depth)]
     for v in connected:
         columns[layer[v]].append(v)
     _order(columns, pred, succ)
@@ -211,7 +210,7 @@ def layout(graph: ShowGraph, device_ids: set[uuid.UUID] | None = None, all_ports
     for v in isolated:
         layer[v] = 0
 
-    boxes: dict[uuid.UUID, NodeBox] = {}
+    boxes: dict[Key, NodeBox] = {}
     height = 0.0
     for li, col in enumerate(columns):
         y = float(MARGIN)
@@ -241,7 +240,7 @@ def layout(graph: ShowGraph, device_ids: set[uuid.UUID] | None = None, all_ports
             y += box.h + GAP_Y
         height = max(height, y)
 
-    port_xy: dict[uuid.UUID, tuple[float, float]] = {}
+    port_xy: dict[Key, tuple[float, float]] = {}
     for box in boxes.values():
         for pb in box.inputs + box.outputs:
             port_xy[pb.port.id] = (pb.x, pb.y)
@@ -253,7 +252,7 @@ def layout(graph: ShowGraph, device_ids: set[uuid.UUID] | None = None, all_ports
         dx = max(50.0, abs(x2 - x1) / 2)
         d = f"M{x1:.1f},{y1:.1f} C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
         title = f"{c.src.code} → {c.dst.code}" + (f" ({c.cable_type})" if c.cable_type else "")
-        edges.append(EdgeLine(str(c.id), d, FAMILY_CLASS.get(c.src.family, "other"), title))
+        edges.append(EdgeLine(c.uid, d, FAMILY_CLASS.get(c.src.family, "other"), title))
     width = MARGIN * 2 + len(columns) * NODE_W + max(len(columns) - 1, 0) * GAP_X
     return Diagram(nodes=[boxes[v] for col in columns for v in col], edges=edges, width=width,
                    height=height + MARGIN, layers=len(columns))

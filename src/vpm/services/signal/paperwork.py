@@ -28,9 +28,10 @@ KIND_ORDER = ("vision_switcher", "cam_switcher", "router", "cable_snake", "conve
 SHOWBUILD_KINDS = ("vision_switcher", "cam_switcher", "router", "cable_snake", "converter")
 KIND_LABELS = {
     "vision_switcher": "Vision switcher", "cam_switcher": "Camera switcher", "router": "Router",
-    "cable_snake": "Cable snake", "converter": "Converter", "ccu": "CCU", "camera": "Camera", "source": "Source",
-    "media_server": "Media server", "send": "Send", "led_screen": "LED screen", "projection_screen": "Projector",
-    "record": "Record", "stream": "Stream", "projection_surface": "Projection surface",
+    "cable_snake": "Cable snake", "converter": "Converter", "ccu": "CCU", "camera": "Camera",
+    "source": "Source", "media_server": "Media server", "send": "Send", "led_screen": "LED screen",
+    "projection_screen": "Projector", "record": "Record", "stream": "Stream",
+    "projection_surface": "Projection surface",
 }
 
 
@@ -100,8 +101,9 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         inputs.append({
             "id": p.code, "label": p.label, "connector": p.connector or "-", "feed": feed, "via": via,
             "format": arriving_format(graph, p) or "", "expected": p.expected_format_id or "",
-            "cable": _cable_text(cable), "notes": "; ".join(x for x in (p.notes, cable.notes if cable else None) if x),
-            "port_id": str(p.id), "connection_id": str(cable.id) if cable else "",
+            "cable": _cable_text(cable),
+            "notes": "; ".join(x for x in (p.notes, cable.notes if cable else None) if x),
+            "port_id": p.uid, "connection_id": cable.uid if cable else "",
         })
     outputs = []
     for p in dev.outputs:
@@ -117,21 +119,21 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
             "via": via, "format": output_format(graph, p) or "",
             "cable": "; ".join(_cable_text(c) for c in cables),
             "notes": "; ".join(x for x in [p.notes, *(c.notes for c in cables)] if x),
-            "port_id": str(p.id),
+            "port_id": p.uid,
         })
     return {"device": dev, "inputs": inputs, "outputs": outputs,
             "has_layers": dev.kind == "vision_switcher", "has_route": bool(dev.pass_mode)}
 
 
-PATCH_CSV_COLUMNS = ("direction", "id", "label", "connector", "feed_or_send", "via", "route", "format", "cable",
-                     "notes")
+PATCH_CSV_COLUMNS = ("direction", "id", "label", "connector", "feed_or_send", "via", "route", "format",
+                     "cable", "notes")
 
 
 def patch_sheet_csv(sheet: dict[str, Any]) -> str:
     rows = []
     for r in sheet["inputs"]:
-        rows.append(("in", r["id"], r["label"], r["connector"], r["feed"], r["via"], "", r["format"], r["cable"],
-                     r["notes"]))
+        rows.append(("in", r["id"], r["label"], r["connector"], r["feed"], r["via"], "", r["format"],
+                     r["cable"], r["notes"]))
     for r in sheet["outputs"]:
         rows.append(("out", r["id"], r["label"], r["connector"], r["send"], r["via"], r["route"], r["format"],
                      r["cable"], r["notes"]))
@@ -151,12 +153,14 @@ def _snake_line(cable: Cable) -> str:
 def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
     """Every live cable: label, from, to, type, length, snake line, format; and tallies by type and length."""
     rows = []
-    for c in sorted(graph.cables, key=lambda c: (c.label or "~", c.src.device.label, c.src.index, c.dst.code)):
+    for c in sorted(graph.cables, key=lambda c: (c.label or "~", c.src.device.label, c.src.index,
+                                                 c.dst.code)):
         rows.append({
             "label": c.label or "", "from": c.src.code, "from_device": c.src.device.display,
-            "from_port": c.src.label, "to": c.dst.code, "to_device": c.dst.device.display, "to_port": c.dst.label,
+            "from_port": c.src.label, "to": c.dst.code, "to_device": c.dst.device.display,
+            "to_port": c.dst.label,
             "type": c.cable_type or "", "length_ft": c.length_ft, "length": _length(c.length_ft),
-            "snake_line": _snake_line(c), "format": output_format(graph, c.src) or "", "id": str(c.id),
+            "snake_line": _snake_line(c), "format": output_format(graph, c.src) or "", "id": c.uid,
         })
     tally: dict[tuple[str, str], int] = defaultdict(int)
     total_ft: dict[str, float] = defaultdict(float)

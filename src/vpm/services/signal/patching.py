@@ -23,7 +23,7 @@ from vpm.domain.schemas import jsonable
 from vpm.seed.reference_data import connector_family, normalise_connector
 from vpm.services.context import Actor, WriteContext, writing
 from vpm.services.entities import create_in, delete_in, live_production, load, update_in
-from vpm.services.errors import NotFound, ServiceError, ValidationFailed
+from vpm.services.errors import ServiceError, ValidationFailed
 from vpm.services.ports import port_dict
 
 MAX_BULK = 1000
@@ -40,7 +40,8 @@ def _device(ctx_or_session: Any, production_id: uuid.UUID, device_id: Any, field
 
 def _ports_by_index(session: Any, device_id: Any, direction: str) -> dict[int, Port]:
     rows = session.scalars(select(Port).where(Port.device_id == device_id, Port.direction == direction,
-                                              Port.deleted_at.is_(None)).order_by(Port.index, Port.created_at))
+                                              Port.deleted_at.is_(None))
+                           .order_by(Port.index, Port.created_at))
     out: dict[int, Port] = {}
     for p in rows:
         out.setdefault(p.index, p)
@@ -84,7 +85,8 @@ def bulk_patch(db: Database, production_id: Any, req: BulkPatch, actor: Actor) -
                 raise ValidationFailed(f"pairs[{i}]", f"{src_dev.label} has no output {a} "
                                        f"(its outputs are {_span(outs)})")
             if b not in ins:
-                raise ValidationFailed(f"pairs[{i}]", f"{dst_dev.label} has no input {b} (its inputs are {_span(ins)})")
+                raise ValidationFailed(f"pairs[{i}]", f"{dst_dev.label} has no input {b} "
+                                       f"(its inputs are {_span(ins)})")
             pairs.append((outs[a], ins[b]))
         made = []
         for i, (out, inp) in enumerate(pairs):
@@ -95,12 +97,9 @@ def bulk_patch(db: Database, production_id: Any, req: BulkPatch, actor: Actor) -
                 made.append(create_in(ctx, spec, values, {}, pid))
             except ServiceError as exc:
                 reasons = getattr(exc, "errors", None) or [{"field": "", "reason": exc.message}]
-                first = reasons[0]
-                raise ValidationFailed(
-                    f"pairs[{i}]",
-                    f"{_code(src_dev, out)} → {_code(dst_dev, inp)}: {first['field']} {first['reason']}".replace(
-                        ":  ", ": "),
-                ) from None
+                why = f"{reasons[0]['field']} {reasons[0]['reason']}".strip()
+                pair = f"{_code(src_dev, out)} → {_code(dst_dev, inp)}"
+                raise ValidationFailed(f"pairs[{i}]", f"{pair}: {why}") from None
         result = {"created": len(made), "items": [_connection_dict(c) for c in made]}
     return result
 
@@ -109,7 +108,9 @@ def _span(ports: dict[int, Port]) -> str:
     if not ports:
         return "none"
     keys = sorted(ports)
-    return f"{keys[0]}–{keys[-1]}" if keys == list(range(keys[0], keys[-1] + 1)) else ", ".join(map(str, keys))
+    if keys == list(range(keys[0], keys[-1] + 1)):
+        return f"{keys[0]}–{keys[-1]}"
+    return ", ".join(map(str, keys))
 
 
 def _connection_dict(c: Connection) -> dict[str, Any]:
@@ -150,23 +151,27 @@ def free_outputs(db: Database, production_id: Any, q: str | None = None, limit: 
             stmt = stmt.where(or_(*(cast(c, String).ilike(needle, escape="\\")
                                     for c in (Device.label, Device.name, Port.label))))
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-        rows = session.execute(stmt.order_by(Device.label, Port.index, Port.id).limit(limit).offset(offset)).all()
+        page = stmt.order_by(Device.label, Port.index, Port.id).limit(limit).offset(offset)
+        rows = session.execute(page).all()
         items = []
         for port, label, name, kind in rows:
             item = port_dict(port) | {
                 "device": {"id": str(port.device_id), "label": label, "name": name, "kind": kind},
                 "code": f"{label} OUT {port.index}",
-                "display": f"{name} [{label}] {port.label}" if name and name != label else f"{label} {port.label}",
+                "display": (f"{name} [{label}] {port.label}" if name and name != label
+                            else f"{label} {port.label}"),
             }
             if want_family is not None:
-                item["compatible"] = (connector_family(port.connector) == want_family) if port.connector else None
+                same = connector_family(port.connector) == want_family
+                item["compatible"] = same if port.connector else None
             items.append(item)
     return {"items": items, "total": total}
 
 
 # ------------------------------------------------------------------------------- snake lines
 
-def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | None, actor: Actor) -> dict[str, Any]:
+def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | None,
+                    actor: Actor) -> dict[str, Any]:
     """Add ``count`` lines to a snake: line n is input n at one end and output n at the other."""
     if not 1 <= count <= MAX_LINES:
         raise ValidationFailed("count", f"must be between 1 and {MAX_LINES}")
@@ -181,8 +186,9 @@ def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | No
         for n in range(start, start + count):
             pair = []
             for direction in ("in", "out"):
-                port = create_in(ctx, spec, {"device_id": snake.id, "direction": direction, "index": n,
-                                             "connector": canonical, "label": f"Line {n}"}, {}, snake.production_id)
+                values = {"device_id": snake.id, "direction": direction, "index": n, "connector": canonical,
+                          "label": f"Line {n}"}
+                port = create_in(ctx, spec, values, {}, snake.production_id)
                 pair.append(port)
             lines.append({"line": n, "input_port_id": str(pair[0].id), "output_port_id": str(pair[1].id)})
         result = {"snake_id": str(snake.id), "created": count, "lines": lines}
@@ -211,7 +217,8 @@ def _resolve(field: str, index: int | None, port_id: uuid.UUID | None, ports: di
         return by_id[port_id]
     if index is not None:
         if index not in ports:
-            raise ValidationFailed(field, f"router {router.label} has no {word} {index} (its {word}s are {_span(ports)})")
+            raise ValidationFailed(field, f"router {router.label} has no {word} {index} "
+                                          f"(its {word}s are {_span(ports)})")
         return ports[index]
     return None
 
@@ -233,13 +240,14 @@ def set_crosspoints(db: Database, router_id: Any, items: list[CrosspointSet], re
         seen: set[uuid.UUID] = set()
         changed = 0
         for i, item in enumerate(items):
-            out = _resolve(f"crosspoints[{i}].output", item.output, item.output_port_id, outs, out_ids, router, "out")
+            where = f"crosspoints[{i}]"
+            out = _resolve(f"{where}.output", item.output, item.output_port_id, outs, out_ids, router, "out")
             if out is None:
-                raise ValidationFailed(f"crosspoints[{i}].output", "is required (an output index or output_port_id)")
+                raise ValidationFailed(f"{where}.output", "is required (an output index or output_port_id)")
             if out.id in seen:
-                raise ValidationFailed(f"crosspoints[{i}].output", f"OUT {out.index} is listed twice")
+                raise ValidationFailed(f"{where}.output", f"OUT {out.index} is listed twice")
             seen.add(out.id)
-            inp = _resolve(f"crosspoints[{i}].input", item.input, item.input_port_id, ins, in_ids, router, "in")
+            inp = _resolve(f"{where}.input", item.input, item.input_port_id, ins, in_ids, router, "in")
             existing = current.get(out.id)
             if inp is None:
                 if existing is not None:
@@ -280,7 +288,8 @@ def _table(ctx: WriteContext, router: Device) -> dict[str, Any]:
     ins = _ports_by_index(session, router.id, "in")
     in_by_id = {p.id: p for p in ins.values()}
     live = {x.output_port_id: x for x in session.scalars(
-        select(RouterCrosspoint).where(RouterCrosspoint.router_id == router.id, RouterCrosspoint.deleted_at.is_(None)))}
+        select(RouterCrosspoint).where(RouterCrosspoint.router_id == router.id,
+                                       RouterCrosspoint.deleted_at.is_(None)))}
     rows = []
     for index in sorted(outs):
         out = outs[index]
@@ -295,11 +304,3 @@ def _table(ctx: WriteContext, router: Device) -> dict[str, Any]:
             "version": x.version if x is not None else None, "notes": x.notes if x is not None else None,
         })
     return {"router_id": str(router.id), "label": router.label, "crosspoints": rows}
-
-
-def check_router(db: Database, router_id: Any) -> None:
-    """NotFound unless ``router_id`` is a live router."""
-    with db.read() as session:
-        dev = load(session, REGISTRY["routers"], router_id)
-        if dev is None:  # pragma: no cover - load raises
-            raise NotFound(f"router {router_id} not found")

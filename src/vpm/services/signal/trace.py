@@ -41,7 +41,7 @@ def _through(port: PortNode, inp: PortNode) -> dict[str, Any]:
         text = f"crosspoint IN {inp.index} → OUT {port.index}"
     else:
         text = f"{PASS_MODE_TEXT[mode]}: IN {inp.index} → OUT {port.index}"
-    return {"mode": mode, "text": text, "from_port_id": str(inp.id)}
+    return {"mode": mode, "text": text, "from_port_id": inp.uid}
 
 
 def _hop(graph: ShowGraph, port: PortNode, cable: Cable | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import Field
 
@@ -63,7 +63,8 @@ class SnakeLinesBody(StrictInput):
 class CrosspointItem(StrictInput):
     output: int | None = Field(None, ge=1, le=100_000, description="output index (or give output_port_id)")
     output_port_id: uuid.UUID | None = None
-    input: int | None = Field(None, ge=1, le=100_000, description="input index; omit or null to clear the output")
+    input: int | None = Field(None, ge=1, le=100_000,
+                              description="input index; omit or null to clear the output")
     input_port_id: uuid.UUID | None = None
     notes: str | None = Field(None, max_length=2000)
 
@@ -76,7 +77,8 @@ class CrosspointsBody(StrictInput):
 # ------------------------------------------------------------------------------- patching
 
 @router.post("/api/productions/{production_id}/connections/bulk", tags=[TAG], status_code=201,
-             summary="Cable N consecutive outputs of one device to N consecutive inputs of another (all or nothing)")
+             summary="Cable N consecutive outputs of one device to N consecutive inputs of another "
+                     "(all or nothing)")
 def bulk_connect(production_id: str, body: BulkPatchBody, db: Database = Depends(get_db),
                  actor: Actor = Depends(get_actor)) -> Any:
     return patching.bulk_patch(db, production_id, patching.BulkPatch(**body.model_dump()), actor)
@@ -85,7 +87,8 @@ def bulk_connect(production_id: str, body: BulkPatchBody, db: Database = Depends
 @router.get("/api/productions/{production_id}/free-outputs", tags=[TAG],
             summary="Outputs with no cable, for an input's feed picker (an output drives one cable)")
 def free_outputs(production_id: str, q: str | None = Query(None, max_length=200),
-                 for_input: str | None = Query(None, description="an input port id: mark compatible connectors"),
+                 for_input: str | None = Query(None,
+                                               description="an input port id: mark compatible connectors"),
                  limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
                  db: Database = Depends(get_db)) -> Any:
     return patching.free_outputs(db, production_id, q=q, limit=limit, offset=offset, for_input=for_input)
@@ -118,7 +121,7 @@ def put_crosspoints(router_id: str, body: CrosspointsBody, db: Database = Depend
 def trace_port(port_id: str, direction: Literal["both", "up", "down"] = "both",
                db: Database = Depends(get_db)) -> Any:
     graph, port = port_graph(db, port_id)
-    return trace(graph, port, direction)
+    return JSONResponse(trace(graph, port, direction))  # plain JSON types already: skip re-encoding
 
 
 @router.get("/api/productions/{production_id}/signal-check", tags=[TAG],
@@ -134,7 +137,7 @@ def signal_check(production_id: str, severity: Literal["error", "warning", "info
     if severity is not None:
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
         result["findings"] = [f for f in result["findings"] if f["severity"] in keep]
-    return result
+    return JSONResponse(result)
 
 
 @router.get("/api/connections/{connection_id}/signal-check", tags=[TAG],
@@ -148,7 +151,7 @@ def connection_check(connection_id: str, db: Database = Depends(get_db)) -> Any:
         production_id, ends = conn.production_id, {conn.from_port_id, conn.to_port_id}
         cable_id = conn.id
     graph = show_graph(db, production_id)
-    return check(graph, port_ids=ends, connection_id=cable_id)
+    return JSONResponse(check(graph, port_ids=ends, connection_id=cable_id))
 
 
 # ------------------------------------------------------------------------------- pages
@@ -207,7 +210,8 @@ def patch_sheet_csv(production_id: str, device_id: str, db: Database = Depends(g
 
 
 @router.get("/productions/{production_id}/paperwork/patch/{device_id}", tags=[PAGES],
-            response_class=HTMLResponse, summary="One device's patch sheet (inputs with feeds, outputs with sends)")
+            response_class=HTMLResponse,
+            summary="One device's patch sheet (inputs with feeds, outputs with sends)")
 def patch_sheet(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id)
@@ -216,7 +220,8 @@ def patch_sheet(production_id: str, device_id: str, db: Database = Depends(get_d
                    csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.uid}.csv")
 
 
-@router.get("/productions/{production_id}/paperwork/cables.csv", tags=[PAGES], summary="Cable schedule as CSV")
+@router.get("/productions/{production_id}/paperwork/cables.csv", tags=[PAGES],
+            summary="Cable schedule as CSV")
 def cables_csv(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     return _csv(paperwork.cable_schedule_csv(paperwork.cable_schedule(graph)), "cable-schedule.csv")
@@ -259,7 +264,8 @@ def showbuild_page(production_id: str, device_id: str | None = None, db: Databas
                    csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}")
 
 
-def _diagram(graph: ShowGraph, device_id: str | None, depth: int, ports: str) -> tuple[Any, DeviceNode | None]:
+def _diagram(graph: ShowGraph, device_id: str | None, depth: int,
+             ports: str) -> tuple[Any, DeviceNode | None]:
     centre = _device(graph, device_id) if device_id else None
     ids = diagram_layout.neighbourhood(graph, centre, depth) if centre is not None else None
     return diagram_layout.layout(graph, ids, all_ports=ports == "all"), centre
@@ -289,5 +295,7 @@ def diagram_page(request: Request, production_id: str, device_id: str | None = N
 
     return _render("diagram.html", graph, production_id, title="Signal flow", d=d, centre=centre,
                    summary=diagram_layout.describe(d), all_ports=ports == "all", embed_style=False,
-                   query_with_ports=urlencode(params | {"ports": "all"}), query_without_ports=urlencode(params),
-                   svg_url=f"/productions/{graph.production_id}/diagram.svg?" + urlencode(request.query_params))
+                   query_with_ports=urlencode(params | {"ports": "all"}),
+                   query_without_ports=urlencode(params),
+                   svg_url=f"/productions/{graph.production_id}/diagram.svg?"
+                   + urlencode(request.query_params))
