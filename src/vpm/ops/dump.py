@@ -131,9 +131,16 @@ def _base_type(type_: Any) -> Any:
 
 
 def _revision(conn: Any) -> str | None:
-    from alembic.migration import MigrationContext
+    """The Alembic revision the database is at (read directly: importing Alembic costs more)."""
+    from sqlalchemy import inspect
 
-    return MigrationContext.configure(conn).get_current_revision()
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    found = list(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
+    if len(found) > 1:
+        raise DumpError(f"the database is at several revisions at once ({', '.join(found)}); "
+                        "merge them with `vpm db upgrade` first")
+    return found[0] if found else None
 
 
 # ------------------------------------------------------------------ encoding
