@@ -107,6 +107,7 @@ def test_add_sources_by_typing_and_pasting_then_edit_inline(page, server, api): 
     page.click("th button[data-sort='name']")
     page.click("th button[data-sort='name']")
     page.wait_for_function("() => location.search.includes('sort=-name')")
+    page.wait_for_function("() => document.querySelector('th[aria-sort=descending] button[data-sort=name]')")
     assert [r[name] for r in rows(page)] == ["WIDE A", "GFX B", "GFX A"]
     page.fill("[data-grid-search]", "gfx")
     page.wait_for_function("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 2")

@@ -31,28 +31,43 @@ export function initRecentChanges(list) {
   });
 }
 
-/** Findings of the signal check, whatever the exact shape: a list of {severity, message, ...}. */
-export async function initSignalCheck(section) {
+/** Findings of the signal check: counts per severity, then the worst first with their devices and fix. */
+export function initSignalCheck(section) {
+  let timer = null;
+  const run = () => runSignalCheck(section);
+  onChange((ev) => {
+    if (!["port", "connection", "router_crosspoint", "production"].includes(ev.entity_type) && !kindOf(ev.entity_type)?.device) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, 1000);
+  });
+  run();
+}
+
+async function runSignalCheck(section) {
   const out = section.querySelector("#signal-findings");
+  const pid = document.body.dataset.productionId;
+  const rank = { error: 0, critical: 0, warning: 1, warn: 1, info: 2 };
   try {
     const data = await get(section.dataset.url);
-    const items = Array.isArray(data) ? data : data.findings || data.items || data.issues || [];
+    const items = (Array.isArray(data) ? data : data.findings || data.items || []).slice()
+      .sort((a, b) => (rank[(a.severity || "info").toLowerCase()] ?? 3) - (rank[(b.severity || "info").toLowerCase()] ?? 3));
     out.replaceChildren();
     out.classList.remove("muted");
-    if (!items.length) { out.append(el("p", { text: "No findings: every input that should have a signal has one." })); return; }
-    const counts = {};
-    for (const f of items) { const s = (f.severity || f.level || "info").toLowerCase(); counts[s] = (counts[s] || 0) + 1; }
-    out.append(el("p", {}, ...Object.entries(counts).map(([s, n]) => el("span", { class: `badge sev-${s}`, text: `${n} ${s}` }))));
+    if (!items.length) { out.append(el("p", { text: "No findings: the patch passes every check." })); return; }
+    const counts = data.summary || {};
+    if (!data.summary) for (const f of items) { const s = (f.severity || "info").toLowerCase(); counts[s] = (counts[s] || 0) + 1; }
+    out.append(el("p", {}, ...Object.entries(counts).filter(([, n]) => n).map(([s, n]) => el("span", { class: `badge sev-${s}`, text: `${n} ${s}` })), " "));
     const ul = el("ul", { class: "findings" });
-    for (const f of items.slice(0, 12)) {
-      const sev = (f.severity || f.level || "info").toLowerCase();
-      const text = f.message || f.text || f.reason || f.detail || JSON.stringify(f);
-      const href = f.url || f.href || null;
-      ul.append(el("li", {}, el("span", { class: `badge sev-${sev}`, text: sev }), " ", href ? el("a", { href, text }) : text));
+    for (const f of items.slice(0, 10)) {
+      const sev = (f.severity || "info").toLowerCase();
+      const devices = (f.devices || []).map((d) => el("a", { href: `/productions/${pid}/devices/${d.id}`, class: "small", text: d.label }));
+      ul.append(el("li", {}, el("span", { class: `badge sev-${sev}`, text: sev }), " ", el("span", { text: f.message || f.rule || "" }),
+        devices.length ? el("span", { class: "finding-devices" }, " ", ...devices.flatMap((a, i) => (i ? [", ", a] : [a]))) : null,
+        f.fix ? el("div", { class: "muted small", text: f.fix }) : null));
     }
     out.append(ul);
-    if (items.length > 12) out.append(el("p", { class: "muted", text: `and ${items.length - 12} more` }));
+    if (items.length > 10) out.append(el("p", { class: "muted", text: `and ${items.length - 10} more` }));
   } catch (err) {
-    out.textContent = `The signal check is not available: ${err.message}`;
+    out.textContent = `The signal check could not run: ${err.message}`;
   }
 }

@@ -437,8 +437,10 @@ export class Grid {
     for (const [k, v] of params) shown.searchParams.set(k, v);
     history.replaceState(history.state, "", shown.pathname + shown.search + shown.hash);
     params.set("limit", String(this.data.limit || 1000));
+    const ticket = (this.ticket = (this.ticket || 0) + 1);
     try {
       const result = await get(`${this.data.collection}?${params}`);
+      if (ticket !== this.ticket) return; // a newer sort or filter was asked for meanwhile
       this.rows = result.items;
       this.total = result.total;
       this.render();
