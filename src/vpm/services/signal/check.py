@@ -290,7 +290,7 @@ class _Check:
         g = self.g
         if not g.loops:
             return
-        ports = [g.ports[pid] for pid in g.loops if pid in g.ports]
+        ports = [g.ports[pid] for pid in tuple(g.loops) if pid in g.ports]  # a copy: the graph is shared
         ports.sort(key=lambda p: (p.device.label, p.index))
         self.add("warning", "signal-loop",
                  "A signal path loops back on itself through " + ", ".join(p.code for p in ports[:12]) + ".",
