@@ -169,3 +169,17 @@ def test_crosspoint_entity_rules(client, production):  # type: ignore[no-untyped
     # deleting the router's output port clears its crosspoint
     assert client.delete(f"/api/ports/{o1['id']}").status_code == 204
     assert client.get(f"/api/router-crosspoints/{first.json()['id']}").status_code == 404
+
+
+def test_bad_text_is_refused_not_stored(client, production):  # type: ignore[no-untyped-def]
+    s, a, a_out, b, b_in = _two_routers(client, production)
+    r = _bulk(s, a, b, cable_type="12G\x00SDI")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "cable_type"
+    r = client.get(f"/api/productions/{s.pid}/free-outputs", params={"q": "a\x00b"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "q"
+    snake = s.device("cable-snakes", "SNAKE")
+    r = client.post(f"/api/cable-snakes/{snake['id']}/lines", json={"count": 2, "connector": "SDI\x00"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "connector"
+    r = s.crosspoints(a, [{"output": 1, "input": 1, "notes": "\x00"}])
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "crosspoints.0.notes"
+    assert s.connections() == []

@@ -146,6 +146,8 @@ def free_outputs(db: Database, production_id: Any, q: str | None = None, limit: 
         stmt = (select(Port, Device.label, Device.name, Device.kind).join(Device, Device.id == Port.device_id)
                 .where(Port.production_id == pid, Port.direction == "out", Port.deleted_at.is_(None),
                        Device.deleted_at.is_(None), ~cabled))
+        if q and "\x00" in q:
+            raise ValidationFailed("q", "must not contain NUL characters")
         if q:
             needle = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(or_(*(cast(c, String).ilike(needle, escape="\\")

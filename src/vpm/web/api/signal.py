@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import Field
 
 from vpm.db.engine import Database
-from vpm.domain.schemas import StrictInput
+from vpm.domain.schemas import SafeStr, StrictInput
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.signal import layout as diagram_layout
@@ -50,14 +50,15 @@ class BulkPatchBody(StrictInput):
     to_device_id: uuid.UUID
     to_start_index: int = Field(ge=1, le=100_000)
     count: int = Field(ge=1, le=patching.MAX_BULK)
-    cable_type: str | None = Field(None, max_length=40)
+    cable_type: SafeStr | None = Field(None, max_length=40)
     length_ft: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
-    label_prefix: str | None = Field(None, max_length=100)
+    label_prefix: SafeStr | None = Field(None, max_length=100,
+                                         description="labels the cables <prefix>1, <prefix>2, ...")
 
 
 class SnakeLinesBody(StrictInput):
     count: int = Field(ge=1, le=patching.MAX_LINES)
-    connector: str | None = Field(None, max_length=40)
+    connector: SafeStr | None = Field(None, max_length=40)
 
 
 class CrosspointItem(StrictInput):
@@ -66,7 +67,7 @@ class CrosspointItem(StrictInput):
     input: int | None = Field(None, ge=1, le=100_000,
                               description="input index; omit or null to clear the output")
     input_port_id: uuid.UUID | None = None
-    notes: str | None = Field(None, max_length=2000)
+    notes: SafeStr | None = Field(None, max_length=2000)
 
 
 class CrosspointsBody(StrictInput):
