@@ -59,7 +59,23 @@ function renderPresence(users) {
   }
 }
 
+/** Keep the sidebar's per-kind counts right as rows come and go. */
+function trackCounts() {
+  const pid = document.body.dataset.productionId;
+  if (!pid) return;
+  onChange((ev) => {
+    const kind = kinds[ev.entity_type];
+    if (!kind || kind.scope !== "production" || !["create", "delete", "restore"].includes(ev.op)) return;
+    if (ev.op === "delete" && kind.slug.endsWith("-types")) return;
+    const count = document.querySelector(`#sidebar a[href="/productions/${pid}/${kind.page}"] .count`);
+    if (!count) return;
+    const n = Math.max(0, (Number(count.textContent) || 0) + (ev.op === "delete" ? -1 : 1));
+    count.textContent = String(n);
+  });
+}
+
 export function startLive() {
+  trackCounts();
   const body = document.body;
   const url = body.dataset.stream || body.dataset.showsStream;
   if (!url) {

@@ -203,12 +203,14 @@ export function initHistory(list) {
   list.addEventListener("click", async (e) => {
     const button = e.target.closest("button[data-action=undo]");
     if (!button || !list.dataset.undo) return;
+    const eventId = Number(button.closest("[data-event-id]")?.dataset.eventId);
+    const version = Number(sharedRecord(slug, id, readJSON("record-data")).data?.version) || undefined;
     try {
-      await post(list.dataset.undo);
+      await post(list.dataset.undo, { event_id: eventId, version });
       toast("Undone.", "info");
       location.reload();
     } catch (err) {
-      toast(err.message, "error");
+      toast(err instanceof ApiError && err.status === 409 ? `Not undone: ${err.message}` : err.message, "error");
     }
   });
 }
