@@ -9,6 +9,7 @@ from sqlalchemy import text
 from vpm.domain.events import Event
 from vpm.domain.registry import EntitySpec
 from vpm.domain.schemas import jsonable
+from vpm.services import bus
 from vpm.services.context import WriteContext
 from vpm.services.serialize import serialize
 
@@ -52,6 +53,7 @@ def record_event(ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes
     )
     session.add(event)
     session.flush()
+    bus.announce(session, event.id)  # NOTIFY on PostgreSQL, delivered at commit
     ctx.events.append(event_dict(event))
     return event
 

@@ -60,4 +60,4 @@ def writing(db: Database, actor: Actor) -> Iterator[WriteContext]:
     with db.write() as session:
         ctx = WriteContext(session=session, actor=actor)
         yield ctx
-    bus.publish(ctx.events)
+    bus.publish(ctx.events, source=db.url)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vpm.db.engine import Database
+from vpm.services.errors import NotFound
 from vpm.web.realtime import changes
 from vpm.web.realtime.broker import LIST, SHOW, Broker, Item, Subscriber
 from vpm.web.realtime.feeds import LocalFeed, PgFeed
@@ -114,6 +115,8 @@ class Hub:
     async def show_stream(self, production_id: uuid.UUID, last_id: int | None, name: str, page: str,
                           client: str | None) -> EventStream:
         state, newest, newest_all = await asyncio.to_thread(changes.show_state, self.db, production_id)
+        if state == "missing":
+            raise NotFound(f"production {production_id} not found")
         if state == "deleted":
             return self.closed_stream("deleted: this show was deleted")
         if last_id is not None and last_id > newest_all:
