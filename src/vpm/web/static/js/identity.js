@@ -3,8 +3,9 @@ import { $, store } from "./util.js";
 
 const KEY = "vpm.user";
 
+/** Signed in (accounts mode): the server knows who we are; otherwise the name kept in this browser. */
 export function displayName() {
-  return store.get(KEY, "") || "";
+  return document.body?.dataset.account || store.get(KEY, "") || "";
 }
 
 export function setDisplayName(name) {
@@ -29,6 +30,10 @@ export function askName(force = false) {
 export function initIdentity() {
   const dialog = $("#identity-dialog");
   renderWhoami();
+  if (document.body.dataset.account) {
+    $("#whoami")?.setAttribute("title", "Signed in");
+    return;
+  }
   if (dialog) {
     $("#identity-form", dialog).addEventListener("submit", (e) => {
       const name = $("#identity-name", dialog).value.trim();
