@@ -40,7 +40,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from vpm.services.signal.formats import arriving_format, expected_format, fit, output_format
-from vpm.services.signal.graph import Cable, DeviceNode, FormatInfo, PortNode, ShowGraph, classify_connector
+from vpm.services.signal.graph import (
+    Cable,
+    DeviceNode,
+    FormatInfo,
+    PortNode,
+    ShowGraph,
+    classify_connector,
+    gc_paused,
+)
 
 SEVERITIES = ("error", "warning", "info")
 #: (output family, input family) pairs a passive adapter or cable joins.
@@ -300,10 +308,11 @@ class _Check:
 def check(graph: ShowGraph, port_ids: set[Any] | None = None, connection_id: Any = None) -> dict[str, Any]:
     """Run every rule over the show; optionally keep only the findings about some ports or one cable."""
     run = _Check(graph)
-    run.cables()
-    run.inputs()
-    run.devices()
-    run.loops()
+    with gc_paused():
+        run.cables()
+        run.inputs()
+        run.devices()
+        run.loops()
     findings = run.findings
     if port_ids is not None or connection_id is not None:
         want_ports = {str(p) for p in (port_ids or ())}

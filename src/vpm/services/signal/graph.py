@@ -34,10 +34,12 @@ connector given); reference, audio, power and control ports never carry the pict
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -348,12 +350,20 @@ def load_graph(session: Session, production_id: uuid.UUID, show_name: str = "") 
 
     The cyclic garbage collector is paused while the tens of thousands of small objects are made
     (devices and ports refer to each other, and each collection pass would walk them all again)."""
-    paused = gc.isenabled()
+    with gc_paused():
+        return _load(session, production_id, show_name)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bounded burst of allocation (loading, checking): a
+    collection pass in the middle would walk every object of every cached show."""
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(session, production_id, show_name)
+        yield
     finally:
-        if paused:
+        if enabled:
             gc.enable()
 
 
