@@ -213,3 +213,35 @@ def test_offline_edits_are_refused_clearly(page, context, server, api):  # type:
     page.keyboard.type("GFX A renamed")
     page.keyboard.press("Enter")
     page.wait_for_function(f"""() => fetch('/api/productions/{pid}/sources').then(r => r.json()).then(b => b.items[0].name === 'GFX A renamed')""")
+
+
+def test_pick_references_and_choices_in_cells(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Picker Show")["id"]
+    ccu = api.post(f"/api/productions/{pid}/ccus", json={"label": "CCU 7", "name": "Truck CCU"}).json()
+    cam = api.post(f"/api/productions/{pid}/cameras", json={"label": "CAM 1"}).json()
+    goto(page, f"{server.base}/productions/{pid}/cameras")
+    ccu_col = col_index(page, "CCU")
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{ccu_col}']")
+    page.keyboard.type("CCU 7")  # typing opens the picker filtered by what was typed
+    page.wait_for_selector("td.is-editing .combo-list li[role=option]")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"""() => fetch('/api/cameras/{cam['id']}').then(r => r.json()).then(c => c.ccu_id === '{ccu['id']}')""")
+    assert "CCU 7" in page.inner_text("table.grid tbody tr:nth-child(1)")
+    # a choice column edits with a list of its values
+    api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "10.0.0.1", "category": "OTHER"})
+    goto(page, f"{server.base}/productions/{pid}/ip-addresses")
+    cat = col_index(page, "Category")
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{cat}']")
+    page.keyboard.press("Enter")
+    page.select_option("td.is-editing select", "LED")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => fetch(location.pathname.replace('/productions/', '/api/productions/'))"
+                           ".then(r => r.json()).then(b => b.items[0].category === 'LED')")
+    # columns chosen by the person are kept in this browser
+    page.click("[data-grid-columns-menu] summary")
+    page.uncheck("[data-grid-columns] input[data-col=subnet]")
+    page.reload()
+    page.wait_for_selector("html[data-ready='1']")
+    heads = [th.inner_text() for th in page.query_selector_all("table.grid thead th")]
+    assert not any(h.startswith("Subnet") for h in heads)
+    page.recorder.check()

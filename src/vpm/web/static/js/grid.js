@@ -530,7 +530,14 @@ export class Grid {
     t.addEventListener("focusout", (e) => {
       const ed = this.editing;
       if (!ed || e.target !== ed.input) return;
-      if (ed.combo) return; // the picker closes itself and keeps the old value
+      if (ed.combo) {
+        // the picker keeps the old value when left without a choice: close the editor too
+        setTimeout(() => {
+          const away = document.activeElement !== ed.input && !document.querySelector("dialog[open]");
+          if (this.editing === ed && away) this.cancelEdit();
+        }, 250);
+        return;
+      }
       setTimeout(() => { if (this.editing === ed && document.activeElement !== ed.input) this.finishEdit("none"); }, 0);
     });
     t.addEventListener("paste", (e) => {
