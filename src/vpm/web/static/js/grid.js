@@ -279,14 +279,14 @@ export class Grid {
     }
   }
 
-  cancelEdit() {
+  cancelEdit(focus = true) {
     if (!this.editing) return;
     const { id } = this.editing;
     this.editing.combo?.destroy();
     this.editing = null;
     if (id === NEW) this.rowTr(NEW)?.replaceWith(this.renderNewRow());
     else { const row = this.rows[this.rowIndex(id)]; if (row) this.refreshRow(row); }
-    this.placeCursor(true);
+    this.placeCursor(focus);
   }
 
   /** Finish the edit in progress; ``then`` moves the cursor (down, right, left, stay). */
@@ -534,7 +534,7 @@ export class Grid {
         // the picker keeps the old value when left without a choice: close the editor too
         setTimeout(() => {
           const away = document.activeElement !== ed.input && !document.querySelector("dialog[open]");
-          if (this.editing === ed && away) this.cancelEdit();
+          if (this.editing === ed && away) this.cancelEdit(false);
         }, 250);
         return;
       }
