@@ -74,5 +74,6 @@ def spec_detail_extra(request: Request, record: dict[str, Any]) -> dict[str, Any
         shows = session.execute(
             select(Production.id, Production.show_name).where(Production.deleted_at.is_(None))
             .order_by(Production.created_at.desc())).all()
-    return {"device_slug": ui.device_slug_for_category(record.get("category", "")),
+    slug = ui.device_slug_for_category(record.get("category", ""))
+    return {"device_slug": slug, "device_label": REGISTRY[slug].label.lower() if slug else None,
             "shows": [{"id": str(i), "label": n} for i, n in shows]}
