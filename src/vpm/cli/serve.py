@@ -67,7 +67,8 @@ def serve(host: str, port: int, workers: int, log_level: str, require_login: boo
                f"on {masked_url(settings.database_url)}")
     os.environ.setdefault("DATABASE_URL", settings.database_url)
     uvicorn.run("vpm.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, proxy_headers=False)
+                log_level=log_level, proxy_headers=False,
+                timeout_graceful_shutdown=3)  # live streams never finish by themselves; pages resume
 
 
 def _is_loopback(host: str) -> bool:

@@ -6,6 +6,7 @@ Included before the registry routes, so ``/api/productions/stream`` is not read 
 # No ``from __future__ import annotations``: FastAPI reads the body models from real annotations.
 
 import re
+import time
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 import vpm.domain.entities  # noqa: F401  (fills the registry)
 from vpm.db.engine import Database
 from vpm.domain.registry import REGISTRY, EntitySpec
+from vpm.services import accounts
 from vpm.services import undo as undo_service
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ServiceError, ValidationFailed
@@ -61,6 +63,34 @@ def _text(field: str, raw: str | None, limit: int) -> str:
     return value
 
 
+def _show_filter(request: Request) -> Any:
+    """With accounts, the show list stream carries only shows this person may read (their roles are
+    read again when a show they did not know of appears, e.g. one they just created)."""
+    actor = getattr(request.state, "actor", None)
+    if actor is None or actor.is_admin or actor.via in ("open", "system"):
+        return None
+    db: Database = request.app.state.db
+    roles = set(actor.roles)
+    share = actor.share_production
+    denied: dict[str, float] = {}
+
+    async def can_see(show: str) -> bool:
+        if show == share or show in roles:
+            return True
+        if actor.user_id is None or time.monotonic() - denied.get(show, -10.0) < 5.0:
+            return False
+        roles.clear()
+        roles.update(await run_in_threadpool(accounts.roles_of, db, actor.user_id))
+        if show in roles:
+            return True
+        if len(denied) > 1000:
+            denied.clear()
+        denied[show] = time.monotonic()
+        return False
+
+    return can_see
+
+
 def _show_id(production_id: str) -> Any:
     pid = changes.as_uuid(production_id)
     if pid is None:
@@ -74,7 +104,7 @@ def _show_id(production_id: str) -> Any:
 async def show_list_stream(request: Request, last_event_id: str | None = Query(
         None, description="Resume after this change id (the Last-Event-ID header wins)")) -> Any:
     last = _last_event_id(request, last_event_id)
-    return await _hub(request).list_stream(last)
+    return await _hub(request).list_stream(last, _show_filter(request))
 
 
 @router.get("/api/productions/{production_id}/stream", tags=["Live updates"],
@@ -90,6 +120,9 @@ async def show_stream(
     pid = _show_id(production_id)
     last = _last_event_id(request, last_event_id)
     who = _text("name", name, MAX_NAME) or _text("name", request.headers.get("x-vpm-user"), MAX_NAME) or "anonymous"
+    actor = getattr(request.state, "actor", None)
+    if actor is not None and actor.via in ("session", "token"):
+        who = actor.name[:MAX_NAME]  # signed in: presence shows who it really is
     where = _text("page", page, MAX_PAGE)
     tab = _text("client", client, MAX_CLIENT) or None
     if tab is not None and not _CLIENT.match(tab):

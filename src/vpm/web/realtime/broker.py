@@ -19,8 +19,9 @@ LIST = "*"
 
 SHOW = "production"  # the entity_type of a show's own events
 
-# Queue items: (kind, event id or 0, frame bytes); kind is "change", "presence", "reset" or "close".
-Item = tuple[str, int, bytes]
+# Queue items: (kind, event id or 0, frame bytes, show id or ""); kind is "change", "presence",
+# "reset" or "close".
+Item = tuple[str, int, bytes, str]
 
 
 class Subscriber:
@@ -37,7 +38,7 @@ class Subscriber:
         self.last_id = last_id
         self.name = name
 
-    def offer(self, kind: str, event_id: int, data: bytes) -> None:
+    def offer(self, kind: str, event_id: int, data: bytes, show: str = "") -> None:
         if self.ended:
             return
         if self.queue.qsize() >= self.limit:
@@ -46,14 +47,14 @@ class Subscriber:
             return
         if kind == "change" and event_id > self.last_id:
             self.last_id = event_id
-        self.queue.put_nowait((kind, event_id, data))
+        self.queue.put_nowait((kind, event_id, data, show))
 
     def end(self, kind: str = "close", data: bytes = b"") -> None:
         """Queue a last message (``reset`` or ``close``); the stream stops after it."""
         if self.ended:
             return
         self.ended = True
-        self.queue.put_nowait((kind, 0, data))  # one item beyond the limit, by design
+        self.queue.put_nowait((kind, 0, data, ""))  # one item beyond the limit, by design
 
 
 class Broker:
@@ -94,11 +95,11 @@ class Broker:
             self.dispatched += 1
             data = change_frame(event)
             for sub in list(subs or ()):
-                sub.offer("change", event["id"], data)
+                sub.offer("change", event["id"], data, pid)
                 if show_event and event.get("op") == "delete":
                     sub.end("reset", reset_frame("deleted: this show was deleted"))
             for sub in list(listing or ()):
-                sub.offer("change", event["id"], data)
+                sub.offer("change", event["id"], data, pid)
 
     def push(self, key: str, kind: str, data: bytes) -> None:
         for sub in list(self._subs.get(key, ())):

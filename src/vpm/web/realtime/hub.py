@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,9 +148,9 @@ class Hub:
                         break
                     after = rows[-1]["id"]
 
-            def keep(item: Item) -> bytes | None:
+            async def keep(item: Item) -> bytes | None:
                 nonlocal sent, presence
-                kind, event_id, data = item
+                kind, event_id, data, _ = item
                 if kind == "change":
                     if event_id <= sent:  # already replayed (or the page had it)
                         return None
@@ -171,7 +171,9 @@ class Hub:
 
         return EventStream(run, close)
 
-    async def list_stream(self, last_id: int | None) -> EventStream:
+    async def list_stream(self, last_id: int | None,
+                          can_see: Callable[[str], Awaitable[bool]] | None = None) -> EventStream:
+        """``can_see(show id)``: whether this client may read that show (None: every show)."""
         newest_all = await asyncio.to_thread(changes.newest_id, self.db)
         if last_id is not None and last_id > newest_all:
             return self.closed_stream("unknown resume point: that change id is not in the change log; refetch")
@@ -190,19 +192,22 @@ class Hub:
                     rows = await asyncio.to_thread(changes.events_after, self.db, after, None, True, REPLAY_PAGE)
                     for event in rows:
                         seen.add(event["id"])
-                        await write(change_frame(event))
+                        if can_see is None or await can_see(event["production_id"]):
+                            await write(change_frame(event))
                     if len(rows) < REPLAY_PAGE:
                         break
                     after = rows[-1]["id"]
 
-            def keep(item: Item) -> bytes | None:
-                kind, event_id, data = item
+            async def keep(item: Item) -> bytes | None:
+                kind, event_id, data, show = item
                 if kind == "change":
                     if event_id in seen:
                         return None
                     seen.add(event_id)
                     if len(seen) > 50_000:
                         seen.clear()
+                    if can_see is not None and not await can_see(show):
+                        return None
                     return data
                 return data
 
@@ -233,7 +238,7 @@ class Hub:
                         chunks.append(item[2])
                     last = True
                     break
-                data = keep(item)
+                data = await keep(item)
                 if data is not None:
                     chunks.append(data)
             if chunks:

@@ -1,0 +1,112 @@
+"""Presence: per tab, grouped by name; one process here (several: test_multiprocess.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import httpx
+
+from tests.realtime.conftest import make_show
+from tests.realtime.helpers import SSE, ThreadServer, wait_until
+
+
+def _users(http, pid):  # type: ignore[no-untyped-def]
+    r = http.get(f"/api/productions/{pid}/presence")
+    assert r.status_code == 200, r.text
+    return {u["name"]: u for u in r.json()["users"]}
+
+
+def test_two_tabs_count_once_and_closing_one_keeps_the_person(server, http):  # type: ignore[no-untyped-def]
+    show = make_show(http)
+    pid = show["id"]
+    path = f"/api/productions/{pid}/stream"
+    observer = SSE(server.base, path, {"name": "Bob", "client": "bob-1", "page": f"/productions/{pid}"})
+    tab1 = SSE(server.base, path, {"name": "Ann", "client": "ann-1", "page": f"/productions/{pid}/sources"})
+    tab2 = SSE(server.base, path, {"name": "Ann", "client": "ann-2", "page": f"/productions/{pid}/sends"})
+    try:
+        def ann_has(n: int):  # type: ignore[no-untyped-def]
+            return lambda: _users(http, pid).get("Ann", {}).get("connections") == n
+
+        wait_until(ann_has(2), 5, what="two tabs")
+        users = _users(http, pid)
+        assert set(users) == {"Ann", "Bob"}
+        assert users["Ann"]["pages"] == [f"/productions/{pid}/sends", f"/productions/{pid}/sources"]
+        assert users["Bob"]["connections"] == 1 and users["Bob"]["since"] <= users["Ann"]["since"]
+        # the observer is told as it happens
+        msgs = [observer.next(kinds=("presence",)) for _ in range(3)]
+        last = {u["name"]: u for u in msgs[-1].data["users"]}
+        assert last["Ann"]["connections"] == 2
+        tab1.close()
+        update = observer.next(kinds=("presence",))
+        ann = {u["name"]: u for u in update.data["users"]}["Ann"]
+        assert ann["connections"] == 1 and ann["pages"] == [f"/productions/{pid}/sends"]
+        tab2.close()
+        gone = observer.next(kinds=("presence",))
+        assert [u["name"] for u in gone.data["users"]] == ["Bob"]
+        assert set(_users(http, pid)) == {"Bob"}
+    finally:
+        for s in (observer, tab1, tab2):
+            s.close()
+    wait_until(lambda: _users(http, pid) == {}, 5, what="everyone gone")
+
+
+def test_a_tab_reconnecting_before_its_old_connection_dropped_counts_once(server, http):  # type: ignore[no-untyped-def]
+    show = make_show(http)
+    path = f"/api/productions/{show['id']}/stream"
+    old = SSE(server.base, path, {"name": "Ann", "client": "ann-1", "page": "/a"})
+    new = SSE(server.base, path, {"name": "Ann", "client": "ann-1", "page": "/a"})
+    try:
+        wait_until(lambda: server.hub.broker.count() == 2, 5, what="both connections")
+        assert _users(http, show["id"])["Ann"]["connections"] == 1
+        old.close()
+        wait_until(lambda: server.hub.broker.count() == 1, 5, what="old connection gone")
+        assert _users(http, show["id"])["Ann"]["connections"] == 1
+    finally:
+        old.close()
+        new.close()
+
+
+def test_presence_is_per_show(server, http):  # type: ignore[no-untyped-def]
+    a, b = make_show(http, "A"), make_show(http, "B")
+    sa = SSE(server.base, f"/api/productions/{a['id']}/stream", {"name": "Ann", "client": "t1"})
+    sb = SSE(server.base, f"/api/productions/{b['id']}/stream", {"name": "Bob", "client": "t2"})
+    try:
+        wait_until(lambda: set(_users(http, a["id"])) == {"Ann"} and set(_users(http, b["id"])) == {"Bob"}, 5,
+                   what="presence per show")
+        assert [u["name"] for u in sa.next(kinds=("presence",)).data["users"]] == ["Ann"]
+    finally:
+        sa.close()
+        sb.close()
+
+
+def test_with_accounts_presence_names_the_signed_in_user_and_the_list_hides_other_shows(settings):  # type: ignore[no-untyped-def]
+    from vpm.services import accounts
+
+    with ThreadServer(dataclasses.replace(settings, auth_mode="accounts")) as server:
+        db = server.app.state.db
+        tokens = {}
+        for name in ("owner", "outsider"):
+            user = accounts.add_user(db, name, f"{name}-password-1")
+            tokens[name] = {"Authorization": f"Bearer {accounts.new_token(db, user.id, 't')['token']}"}
+        owner_list = SSE(server.base, "/api/productions/stream", headers=tokens["owner"])
+        outsider_list = SSE(server.base, "/api/productions/stream", headers=tokens["outsider"])
+        try:
+            with httpx.Client(base_url=server.base, headers=tokens["owner"]) as owner:
+                show = make_show(owner, "Private")
+                created = owner_list.next(kinds=("change",))  # a show the owner just created: roles reread
+                assert created.data["entity_id"] == show["id"]
+                sse = SSE(server.base, f"/api/productions/{show['id']}/stream", {"name": "Someone Else"},
+                          headers=tokens["owner"])
+                try:
+                    users = sse.next(kinds=("presence",)).data["users"]
+                    assert [u["name"] for u in users] == ["owner (token t)"]
+                finally:
+                    sse.close()
+                owner.patch(f"/api/productions/{show['id']}", json={"version": 1, "venue": "Secret venue"})
+                assert owner_list.next(kinds=("change",)).data["op"] == "update"
+            assert not [m for m in outsider_list.drain(0.5) if m.event == "change"]
+            refused = SSE(server.base, f"/api/productions/{show['id']}/stream", headers=tokens["outsider"])
+            assert refused.status == 403
+        finally:
+            owner_list.close()
+            outsider_list.close()
