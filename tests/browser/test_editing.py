@@ -245,3 +245,31 @@ def test_pick_references_and_choices_in_cells(page, server, api):  # type: ignor
     heads = [th.inner_text() for th in page.query_selector_all("table.grid thead th")]
     assert not any(h.startswith("Subnet") for h in heads)
     page.recorder.check()
+
+
+def test_quick_second_edit_of_the_same_cell_is_not_a_conflict(page, server, api):  # type: ignore[no-untyped-def]
+    import time
+
+    pid = make_show(api, "Quick Show")["id"]
+    src = api.post(f"/api/productions/{pid}/sources", json={"name": "GFX"}).json()
+
+    def slow(route):  # type: ignore[no-untyped-def]
+        if route.request.method != "PATCH":
+            return route.continue_()
+        response = route.fetch()
+        time.sleep(0.4)  # the first save is still on its way when the second edit starts
+        route.fulfill(response=response)
+
+    page.route("**/api/sources/*", slow)
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    name = col_index(page, "Name")
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{name}']")
+    page.keyboard.type("GFX first")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.type("GFX second")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"""() => fetch('/api/sources/{src['id']}').then(r => r.json()).then(s => s.name === 'GFX second')""")
+    assert not page.locator("#conflict-dialog").is_visible()
+    assert api.get(f"/api/sources/{src['id']}").json()["version"] == 3
+    page.recorder.check()

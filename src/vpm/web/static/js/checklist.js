@@ -1,7 +1,7 @@
 // The checklist page: tick with an optional completion note, edit title / lead days / due date /
 // assignee in place, notes, add, reorder, delete. Each item is re-rendered by the server after a
 // change (its own or someone else's); expand / collapse is remembered per person in this browser.
-import { $, $$, store, debounce, refreshTimes } from "./util.js";
+import { $, $$, store, debounce, refreshTimes, SaveQueue } from "./util.js";
 import { patch, post, del, ApiError, OfflineError } from "./api.js";
 import { resolveConflict, completionNote, confirmDialog } from "./dialogs.js";
 import { toast } from "./toast.js";
@@ -120,18 +120,26 @@ export function initChecklist(root) {
   });
 
   // ------------------------------------------------ writes
-  async function save(li, fields, base = null) {
+  const queue = new SaveQueue();
+  function save(li, fields, base = null) {
     const id = li.dataset.id;
+    return queue.run(id, fields, base, (from) => send(id, fields, from));
+  }
+
+  async function send(id, fields, base) {
+    const li = document.getElementById(`item-${id}`);
+    if (!li) return null;
     const url = `/api/checklist-items/${id}`;
     const body = { version: base ?? Number(li.dataset.version), ...fields };
+    let saved = null;
     li.classList.add("is-saving");
     try {
-      const updated = await patch(url, body);
-      li.dataset.version = updated.version;
-      emitLocal({ entity_type: "checklist_item", entity_id: id, op: "update", data: updated });
+      saved = await patch(url, body);
+      li.dataset.version = saved.version;
+      emitLocal({ entity_type: "checklist_item", entity_id: id, op: "update", data: saved });
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
-        try { await resolveConflict(url, body, err, (f) => WORDS[f] || f); } catch (again) { toast(again.message, "error"); }
+        try { saved = await resolveConflict(url, body, err, (f) => WORDS[f] || f); } catch (again) { toast(again.message, "error"); }
       } else {
         toast(err instanceof OfflineError ? err.message : `${li.querySelector(".check-title")?.value || "Item"}: ${err.message}`, "error");
       }
@@ -140,6 +148,7 @@ export function initChecklist(root) {
       li.classList.remove("is-saving");
       await refreshItem(id);
     }
+    return saved;
   }
 
   root.addEventListener("focusin", (e) => {

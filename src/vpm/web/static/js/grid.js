@@ -1,7 +1,7 @@
 // The spreadsheet-like table of one entity kind: arrow keys, Enter / Tab / type-to-edit, each cell
 // edit PATCHes with its row's version, the last row adds rows, paste adds or overwrites rows,
 // multi-select for bulk edit and delete, sort, filter, column choice, live updates.
-import { $, el, readJSON, store, words } from "./util.js";
+import { $, el, readJSON, store, words, SaveQueue } from "./util.js";
 import { patch, post, get, del, ApiError, OfflineError } from "./api.js";
 import { resolveConflict, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
@@ -30,6 +30,7 @@ export class Grid {
     this.selected = new Set();
     this.lastClicked = null;
     this.draft = {};
+    this.queue = new SaveQueue();
     this.columns = this.allColumns();
     this.visible = this.loadVisible();
     this.render();
@@ -336,7 +337,12 @@ export class Grid {
   }
 
   /** PATCH changed fields of a row; conflicts go to the chooser, refusals are shown. */
-  async save(row, fields, base) {
+  save(row, fields, base) {
+    const id = String(row.id);
+    return this.queue.run(id, fields, base, (from) => this.send(row, fields, from));
+  }
+
+  async send(row, fields, base) {
     const id = String(row.id);
     const url = `/api/${this.meta.slug}/${encodeURIComponent(id)}`;
     const body = { version: base, ...fields };
@@ -348,19 +354,23 @@ export class Grid {
       if (td && !td.classList.contains("is-editing")) td.textContent = display(this.colByName(k), v, this.options);
     }
     try {
-      this.replace(await patch(url, body));
-      return true;
+      const saved = await patch(url, body);
+      this.replace(saved);
+      return saved;
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
-        try { this.replace(await resolveConflict(url, body, err, (f) => this.colByName(f)?.label || f)); return true; }
-        catch (again) { toast(again.message, "error"); }
+        try {
+          const saved = await resolveConflict(url, body, err, (f) => this.colByName(f)?.label || f);
+          this.replace(saved);
+          return saved;
+        } catch (again) { toast(again.message, "error"); }
       } else {
         const prefix = `${row.label || row.name || row.title || row.ip || ""}`.trim();
         toast(err instanceof OfflineError ? err.message : `${prefix ? prefix + ": " : ""}${err.message}`, "error");
       }
       const current = this.rows[this.rowIndex(id)];
       if (current) this.refreshRow(current);
-      return false;
+      return null;
     } finally {
       this.rowTr(id)?.classList.remove("is-saving");
     }

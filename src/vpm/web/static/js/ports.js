@@ -1,6 +1,6 @@
 // A device's ports: label, connector and format edited in place (PATCH /api/ports/{id}), what feeds
 // each input (pick an output, a cable is POSTed), where each output goes, add / delete ports.
-import { $, el, readJSON } from "./util.js";
+import { $, el, readJSON, SaveQueue } from "./util.js";
 import { patch, post, del, ApiError, OfflineError } from "./api.js";
 import { resolveConflict, confirmDialog, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
@@ -132,20 +132,34 @@ export function initPorts(section) {
     }, 200);
   });
 
-  async function savePort(id, fields) {
+  const queue = new SaveQueue();
+  function savePort(id, fields) {
     const p = ports.find((x) => x.id === id);
-    if (!p) return;
+    if (!p) return null;
+    return queue.run(id, fields, p.version, (from) => sendPort(id, fields, from));
+  }
+
+  async function sendPort(id, fields, base) {
+    const p = ports.find((x) => x.id === id);
+    if (!p) return null;
     const url = `/api/ports/${id}`;
-    const bodyJson = { version: p.version, ...fields };
+    const bodyJson = { version: base, ...fields };
     try {
-      replacePort(await patch(url, bodyJson));
+      const saved = await patch(url, bodyJson);
+      replacePort(saved);
+      return saved;
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
-        try { replacePort(await resolveConflict(url, bodyJson, err, (f) => PORT_WORDS[f] || f)); } catch (again) { toast(again.message, "error"); }
+        try {
+          const saved = await resolveConflict(url, bodyJson, err, (f) => PORT_WORDS[f] || f);
+          replacePort(saved);
+          return saved;
+        } catch (again) { toast(again.message, "error"); }
       } else {
         toast(err instanceof OfflineError ? err.message : `${p.label}: ${err.message}`, "error");
         rerenderPort(id);
       }
+      return null;
     }
   }
 

@@ -1,6 +1,6 @@
 // Detail forms: every field saves on change with the version the edit started from; live changes
 // from others update the fields you are not editing; a 409 opens the conflict chooser.
-import { $, $$, readJSON, words } from "./util.js";
+import { $, $$, readJSON, words, SaveQueue } from "./util.js";
 import { patch, post, del, ApiError, OfflineError } from "./api.js";
 import { resolveConflict, confirmDialog, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
@@ -9,6 +9,7 @@ import { toast } from "./toast.js";
 import { onChange, slugOf } from "./live.js";
 
 const shared = new Map();
+const queue = new SaveQueue();
 
 /** One record shared by every form showing it (a page may show it twice). */
 export function sharedRecord(slug, id, data) {
@@ -55,11 +56,18 @@ export function initRecordForm(form) {
     box.classList.toggle("has-error", !!text);
   };
 
-  async function save(name, value) {
+  function save(name, value) {
     const col = cols[name];
-    if (readonly || !col) return;
-    if (same(value, rec.data[name])) { delete started[name]; return; }
-    const body = { version: started[name] ?? rec.data.version, [name]: value };
+    if (readonly || !col) return null;
+    if (same(value, rec.data[name])) { delete started[name]; return null; }
+    const base = started[name] ?? rec.data.version;
+    delete started[name];
+    return queue.run(`${slug}:${id}`, { [name]: value }, base, (from) => send(name, value, from));
+  }
+
+  async function send(name, value, base) {
+    const col = cols[name];
+    const body = { version: base, [name]: value };
     const box = fieldBox(name);
     box?.classList.add("is-saving");
     showError(name, "");
@@ -81,9 +89,9 @@ export function initRecordForm(form) {
         revert(name);
       }
     } finally {
-      delete started[name];
       box?.classList.remove("is-saving");
     }
+    return rec.data;
   }
 
   function revert(name) {

@@ -92,3 +92,29 @@ export function uid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return Math.random().toString(36).slice(2) + Date.now().toString(36);
 }
+
+/**
+ * Saves of one record run one after another. A save of a field this page has just saved starts from
+ * the version that save produced, so a quick second edit never conflicts with the person's own first
+ * one; a field someone else changed is still a conflict.
+ */
+export class SaveQueue {
+  constructor() {
+    this.chains = new Map();
+    this.mine = new Map();
+  }
+
+  run(key, fields, base, send) {
+    const go = async () => {
+      const last = this.mine.get(key);
+      let from = base;
+      if (last && last.version > (from ?? 0) && Object.keys(fields).some((f) => last.fields.has(f))) from = last.version;
+      const result = await send(from);
+      if (result && result.version !== undefined) this.mine.set(key, { version: result.version, fields: new Set(Object.keys(fields)) });
+      return result;
+    };
+    const next = (this.chains.get(key) || Promise.resolve()).then(go, go);
+    this.chains.set(key, next.catch(() => {}));
+    return next;
+  }
+}
