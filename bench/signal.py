@@ -12,7 +12,8 @@ Timed, 20 runs each, median and max:
 
 - ``check cold``: GET /api/productions/{id}/signal-check with the graph cache emptied first
   (load the show + check + JSON);
-- ``check warm``: the same request again (graph reused: the change log has not moved);
+- ``check warm``: the same request again (the graph and its findings are reused while the change
+  log has not moved);
 - ``check only``: ``check()`` on a freshly loaded graph, no HTTP, no loading;
 - ``trace cold`` / ``trace warm``: GET /api/ports/{id}/trace on the port with the longest upstream
   path, with and without the cache;

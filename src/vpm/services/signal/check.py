@@ -306,24 +306,33 @@ class _Check:
 
 
 def check(graph: ShowGraph, port_ids: set[Any] | None = None, connection_id: Any = None) -> dict[str, Any]:
-    """Run every rule over the show; optionally keep only the findings about some ports or one cable."""
-    run = _Check(graph)
-    with gc_paused():
-        run.cables()
-        run.inputs()
-        run.devices()
-        run.loops()
-    findings = run.findings
+    """Run every rule over the show; optionally keep only the findings about some ports or one cable.
+
+    The whole-show findings are kept on the graph, so asking again before the show changes (the
+    cached graph is replaced on any change) costs nothing. Callers must not change them."""
+    findings = graph.memo.get("check")
+    if findings is None:
+        findings = graph.memo["check"] = _run(graph)
     if port_ids is not None or connection_id is not None:
         want_ports = {str(p) for p in (port_ids or ())}
         want_cable = str(connection_id) if connection_id is not None else None
         findings = [f for f in findings
                     if (want_cable and want_cable in f["connections"])
                     or want_ports.intersection(p["id"] for p in f["ports"])]
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: (order[f["severity"]], f["rule"],
-                                 f["devices"][0]["label"] if f["devices"] else ""))
     summary = {s: 0 for s in SEVERITIES}
     for f in findings:
         summary[f["severity"]] += 1
     return {"summary": summary, "findings": findings}
+
+
+def _run(graph: ShowGraph) -> list[dict[str, Any]]:
+    run = _Check(graph)
+    with gc_paused():
+        run.cables()
+        run.inputs()
+        run.devices()
+        run.loops()
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    run.findings.sort(key=lambda f: (order[f["severity"]], f["rule"],
+                                     f["devices"][0]["label"] if f["devices"] else ""))
+    return run.findings

@@ -211,6 +211,8 @@ class ShowGraph:
     #: memo of the format leaving each output (filled by ``vpm.services.signal.formats``)
     out_formats: dict[Key, str | None] = field(default_factory=dict)
     loops: set[Key] = field(default_factory=set)
+    #: results computed once per loaded graph (the whole-show check), reused while it is cached
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def key(self, raw: Any) -> Key | None:
         """The key of an API id (a UUID or its text), or None if it is not an id."""
