@@ -116,8 +116,8 @@ class Recorder:
         return any(f"status of {s} " in text for s in self.allowed_status)
 
     def _failed(self, request: Any) -> None:
-        # leaving a page closes its live stream: the browser reports that as an aborted request
-        if "/stream" in request.url and "ERR_ABORTED" in (request.failure or ""):
+        # leaving or reloading a page aborts what it was still reading (its live stream, a fragment)
+        if request.method == "GET" and "ERR_ABORTED" in (request.failure or ""):
             return
         self.problems.append(f"request failed: {request.method} {request.url} {request.failure}")
 
@@ -158,6 +158,15 @@ def make_show(api: httpx.Client, name: str = "Browser Show", **extra: Any) -> di
     r = api.post("/api/productions", json=body)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+def eventually(page: Any, check: Any, timeout: float = 10.0, what: str = "") -> None:
+    """Poll ``check()`` (e.g. an API read) until it is true, letting the page run meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {what or check}")
+        page.wait_for_timeout(100)
 
 
 def shot(page: Any, name: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import goto, make_show, shot
+from tests.browser.conftest import eventually, goto, make_show, shot
 from tests.factories import ALL_SPECS, collection_url, payload
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -139,7 +139,7 @@ def test_name_is_asked_once_and_sent_with_changes(browser, server, api):  # type
         assert page.inner_text("#whoami") == "Jordan Lee"
         page.fill("#f-name", "Wide shot")
         page.press("#f-name", "Tab")
-        page.wait_for_function(f"""() => fetch('/api/cameras/{cam['id']}').then(r => r.json()).then(c => c.name === 'Wide shot')""")
+        eventually(page, lambda: api.get(f"/api/cameras/{cam['id']}").json()["name"] == "Wide shot")
         assert api.get(f"/api/cameras/{cam['id']}").json()["updated_by"] == "Jordan Lee"
         page.reload()
         page.wait_for_selector("html[data-ready='1']")

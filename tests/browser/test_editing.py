@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import goto, make_show, shot
+from tests.browser.conftest import eventually, goto, make_show, shot
 from tests.factories import device_with_ports, free_ports
 
 
@@ -125,7 +125,7 @@ def test_patch_a_port_label_format_and_feed(page, server, api):  # type: ignore[
     row = page.locator(f"tr[data-port-id='{first_in['id']}']")
     row.locator("input[name=label]").fill("CAM 1 ISO")
     row.locator("input[name=connector]").click()  # leaving the label field saves it
-    page.wait_for_function(f"""() => fetch('/api/ports/{first_in['id']}').then(r => r.json()).then(p => p.label === 'CAM 1 ISO')""")
+    eventually(page, lambda: api.get(f"/api/ports/{first_in['id']}").json()["label"] == "CAM 1 ISO")
     fmt = row.locator("td:nth-child(4) input").first
     fmt.click()
     fmt.fill("1920 x 1080 @ 59.94")
@@ -185,7 +185,7 @@ def test_conflict_dialog_keep_mine(page, server, api):  # type: ignore[no-untype
     page.wait_for_selector("#conflict-dialog[open]")
     assert "Tight (Other Crew)" in page.inner_text("#conflict-rows")
     page.click("#conflict-apply")  # keep mine is the default choice
-    page.wait_for_function(f"""() => fetch('/api/cameras/{cam['id']}').then(r => r.json()).then(c => c.name === 'Wide (Alex)')""")
+    eventually(page, lambda: api.get(f"/api/cameras/{cam['id']}").json()["name"] == "Wide (Alex)")
     final = api.get(f"/api/cameras/{cam['id']}").json()
     assert final["version"] == 3
     page.recorder.check()
@@ -212,7 +212,7 @@ def test_offline_edits_are_refused_clearly(page, context, server, api):  # type:
     page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{name}']")
     page.keyboard.type("GFX A renamed")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"""() => fetch('/api/productions/{pid}/sources').then(r => r.json()).then(b => b.items[0].name === 'GFX A renamed')""")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/sources").json()["items"][0]["name"] == "GFX A renamed")
 
 
 def test_pick_references_and_choices_in_cells(page, server, api):  # type: ignore[no-untyped-def]
@@ -225,7 +225,7 @@ def test_pick_references_and_choices_in_cells(page, server, api):  # type: ignor
     page.keyboard.type("CCU 7")  # typing opens the picker filtered by what was typed
     page.wait_for_selector("td.is-editing .combo-list li[role=option]")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"""() => fetch('/api/cameras/{cam['id']}').then(r => r.json()).then(c => c.ccu_id === '{ccu['id']}')""")
+    eventually(page, lambda: api.get(f"/api/cameras/{cam['id']}").json()["ccu_id"] == ccu["id"])
     assert "CCU 7" in page.inner_text("table.grid tbody tr:nth-child(1)")
     # a choice column edits with a list of its values
     api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "10.0.0.1", "category": "OTHER"})
@@ -235,8 +235,7 @@ def test_pick_references_and_choices_in_cells(page, server, api):  # type: ignor
     page.keyboard.press("Enter")
     page.select_option("td.is-editing select", "LED")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => fetch(location.pathname.replace('/productions/', '/api/productions/'))"
-                           ".then(r => r.json()).then(b => b.items[0].category === 'LED')")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/ip-addresses").json()["items"][0]["category"] == "LED")
     # columns chosen by the person are kept in this browser
     page.click("[data-grid-columns-menu] summary")
     page.uncheck("[data-grid-columns] input[data-col=subnet]")
@@ -256,9 +255,8 @@ def test_quick_second_edit_of_the_same_cell_is_not_a_conflict(page, server, api)
     def slow(route):  # type: ignore[no-untyped-def]
         if route.request.method != "PATCH":
             return route.continue_()
-        response = route.fetch()
         time.sleep(0.4)  # the first save is still on its way when the second edit starts
-        route.fulfill(response=response)
+        return route.continue_()
 
     page.route("**/api/sources/*", slow)
     goto(page, f"{server.base}/productions/{pid}/sources")
@@ -269,7 +267,9 @@ def test_quick_second_edit_of_the_same_cell_is_not_a_conflict(page, server, api)
     page.keyboard.press("ArrowUp")
     page.keyboard.type("GFX second")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"""() => fetch('/api/sources/{src['id']}').then(r => r.json()).then(s => s.name === 'GFX second')""")
+    eventually(page, lambda: api.get(f"/api/sources/{src['id']}").json()["name"] == "GFX second")
     assert not page.locator("#conflict-dialog").is_visible()
-    assert api.get(f"/api/sources/{src['id']}").json()["version"] == 3
+    history = [(h["actor"], h["op"], h["changes"]) for h in api.get(f"/api/sources/{src['id']}/history").json()["items"]]
+    assert api.get(f"/api/sources/{src['id']}").json()["version"] == 3, (history, page.inner_text("#toasts"))
+    page.unroute_all(behavior="wait")
     page.recorder.check()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Recorder, goto, make_show, open_context, shot
+from tests.browser.conftest import Recorder, eventually, goto, make_show, open_context, shot
 
 
 def _open(browser, name, url):  # type: ignore[no-untyped-def]
@@ -132,7 +132,7 @@ def test_undo_from_history(page, server, api):  # type: ignore[no-untyped-def]
     if not page.locator("#history button[data-action=undo]").count():
         pytest.xfail("this server has no undo route yet")
     page.locator("#history li").first.locator("button[data-action=undo]").click()
-    page.wait_for_function(f"""() => fetch('/api/cameras/{cam['id']}').then(r => r.json()).then(c => c.name === 'Wide')""")
+    eventually(page, lambda: api.get(f"/api/cameras/{cam['id']}").json()["name"] == "Wide")
     page.wait_for_selector("html[data-ready='1']")
     assert page.input_value("#f-name") == "Wide"
     page.recorder.check()

@@ -179,8 +179,9 @@ export class Grid {
       }
       return;
     }
+    const hadFocus = tr.contains(document.activeElement);
     tr.replaceWith(fresh);
-    if (this.cursor.id === id) this.placeCursor(this.table.contains(document.activeElement));
+    if (this.cursor.id === id) this.placeCursor(hadFocus);
   }
 
   flash(id) {
