@@ -6,6 +6,8 @@ Plain blocking functions; the stream calls them in a worker thread. Every event 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy import func, select
 from vpm.db.engine import Database
 from vpm.domain.events import Event
 from vpm.domain.production import Production
+from vpm.domain.schemas import jsonable
 from vpm.services.changelog import event_dict
 
 SHOW = "production"
@@ -58,6 +61,25 @@ def events_by_ids(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
             for e in session.scalars(select(Event).where(Event.id.in_(chunk))):
                 out[e.id] = event_dict(e)
     return out
+
+
+#: PostgreSQL, psycopg: the columns ``event_from_row`` expects.
+EVENTS_BY_IDS_SQL = ("SELECT id, production_id, entity_type, entity_id, op, actor, changes, data, version, created_at "
+                     "FROM events WHERE id = ANY(%s)")
+
+
+def event_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A raw ``events`` row as ``changelog.event_dict`` shapes it (times in UTC, ids as text)."""
+    eid, pid, entity_type, entity_id, op, actor, changes, data, version, created_at = row
+    if isinstance(changes, str):
+        changes = json.loads(changes)
+    if isinstance(data, str):
+        data = json.loads(data)
+    if created_at is not None:
+        created_at = (created_at.replace(tzinfo=dt.timezone.utc) if created_at.tzinfo is None
+                      else created_at.astimezone(dt.timezone.utc))
+    return {"id": eid, "production_id": jsonable(pid), "entity_type": entity_type, "entity_id": entity_id, "op": op,
+            "actor": actor, "changes": changes, "data": data, "version": version, "created_at": jsonable(created_at)}
 
 
 def as_uuid(raw: str) -> uuid.UUID | None:

@@ -147,6 +147,7 @@ class PgFeed:
         self._inbox: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self._outbox: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self._reader: Any = None
         self._listening = False
         self.reconnects = -1  # the first connect is not a reconnect
         self.catch_ups = 0
@@ -169,6 +170,7 @@ class PgFeed:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        await self._close_reader()
 
     def tell(self, msg: dict[str, Any]) -> None:
         """Queue a presence message for the other processes (never waits)."""
@@ -244,16 +246,34 @@ class PgFeed:
             return
         for attempt in range(6):
             try:
-                found = await asyncio.to_thread(changes.events_by_ids, self.hub.db, ids)
+                found = await self._read_events(ids)
                 break
+            except asyncio.CancelledError:
+                raise
             except Exception as exc:
                 log.warning("live updates: could not read events (%s); retrying", type(exc).__name__)
+                await self._close_reader()
                 await asyncio.sleep(0.2 * (attempt + 1))
         else:
             # give up on these: every stream closes and its page resumes from the change log
             self.hub.broker.close_all()
             return
         self.hub.dispatch(found[i] for i in ids if i in found)
+
+    async def _read_events(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Events by id on this feed's own connection (no thread hop: this is the hot path)."""
+        if self._reader is None or self._reader.closed:
+            self._reader = await self._connect()
+        cur = await self._reader.execute(changes.EVENTS_BY_IDS_SQL, (ids,))
+        return {row[0]: changes.event_from_row(row) for row in await cur.fetchall()}
+
+    async def _close_reader(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            try:
+                await asyncio.wait_for(reader.close(), timeout=2)
+            except Exception:
+                pass
 
     async def _resync(self) -> None:
         """After (re)connecting: catch subscribers up from the change log; ask for presence again."""

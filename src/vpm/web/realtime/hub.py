@@ -45,6 +45,7 @@ class RealtimeOptions:
     expiry: float = 20.0      # a process silent this long is gone, with its users
     gap_wait: float = 0.05    # SQLite: wait this long for a missing id before reading the log
     retry_ms: int = 2000      # the reconnect delay suggested to EventSource
+    presence_delay: float = 0.05  # presence changes within this window go out as one message
 
     @classmethod
     def from_env(cls) -> RealtimeOptions:
@@ -67,6 +68,8 @@ class Hub:
         self.presence = Presence(self.worker, self._presence_changed,
                                  send=None if db.is_sqlite else self.feed.tell, expiry=self.options.expiry)
         self._pushed: dict[str, bytes] = {}
+        self._dirty: set[str] = set()
+        self._flush_handle: asyncio.TimerHandle | None = None
         self.running = False
 
     async def start(self) -> None:
@@ -75,6 +78,9 @@ class Hub:
 
     async def stop(self) -> None:
         self.running = False
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         self.broker.close_all()
         await self.feed.stop()
 
@@ -94,6 +100,20 @@ class Hub:
         return frame("presence", self.presence.view(production))
 
     def _presence_changed(self, shows: set[str]) -> None:
+        """Coalesce: a burst of joins (a crew opening the show, a server restarting) sends one
+        ``presence`` per show per ``presence_delay``, not one per join to every viewer."""
+        self._dirty |= shows
+        if self._flush_handle is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not on the loop (tests driving Presence directly)
+                self._flush_presence()
+                return
+            self._flush_handle = loop.call_later(self.options.presence_delay, self._flush_presence)
+
+    def _flush_presence(self) -> None:
+        self._flush_handle = None
+        shows, self._dirty = self._dirty, set()
         for show in shows:
             if not self.broker.subscribers(show):
                 self._pushed.pop(show, None)
