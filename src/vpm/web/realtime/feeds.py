@@ -53,7 +53,11 @@ class LocalFeed:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._unsubscribe = bus.subscribe(self._on_publish, source=self.hub.db.url)
-        newest = await asyncio.to_thread(changes.newest_id, self.hub.db)
+        try:
+            newest = await asyncio.to_thread(changes.newest_id, self.hub.db)
+        except Exception as exc:  # e.g. a database not migrated yet: start from the first event seen
+            log.warning("live updates: could not read the change log (%s)", type(exc).__name__)
+            newest = min(self._pending, default=1) - 1
         self._next = newest + 1
         self._started = True
         for eid in [i for i in self._pending if i < self._next]:
