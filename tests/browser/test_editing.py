@@ -273,3 +273,35 @@ def test_quick_second_edit_of_the_same_cell_is_not_a_conflict(page, server, api)
     assert api.get(f"/api/sources/{src['id']}").json()["version"] == 3, (history, page.inner_text("#toasts"))
     page.unroute_all(behavior="wait")
     page.recorder.check()
+
+
+def test_checklist_add_edit_and_reorder(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Reorder Show", load_in="2027-03-10T08:00:00")["id"]
+    first = api.post(f"/api/productions/{pid}/checklist-items",
+                     json={"title": "First", "category": "SWITCH", "sort_order": 1}).json()
+    goto(page, f"{server.base}/productions/{pid}/checklist")
+    page.click("details[data-category=SWITCH] > summary")
+    page.fill("#add-SWITCH", "Second")
+    page.fill("#add-days-SWITCH", "21")
+    page.press("#add-SWITCH", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('details[data-category=SWITCH] .check-item').length === 2")
+    second = [i for i in api.get(f"/api/productions/{pid}/checklist-items").json()["items"] if i["title"] == "Second"][0]
+    assert second["days_before_show"] == 21 and second["sort_order"] == 2
+    # edit in place: assignee and the due date (which sets the lead days)
+    item = page.locator(f"#item-{second['id']}")
+    item.locator("input[name=assignee]").fill("Video Engineer")
+    item.locator("input[name=assignee]").press("Tab")
+    eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["assignee"] == "Video Engineer")
+    page.locator(f"#item-{second['id']} input[data-due]").fill("2027-03-03")
+    page.locator(f"#item-{second['id']} input[data-due]").press("Tab")
+    eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["days_before_show"] == 7)
+    # move the new item above the first
+    page.click(f"#item-{second['id']} [data-action=move][data-dir='-1']")
+    eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["sort_order"]
+               < api.get(f"/api/checklist-items/{first['id']}").json()["sort_order"])
+    titles = [t.input_value() for t in page.locator("details[data-category=SWITCH] .check-title").all()]
+    assert titles == ["Second", "First"]
+    page.reload()
+    page.wait_for_selector("html[data-ready='1']")
+    assert [t.input_value() for t in page.locator("details[data-category=SWITCH] .check-title").all()] == ["Second", "First"]
+    page.recorder.check()

@@ -83,18 +83,21 @@ export function initChecklist(root) {
   // ------------------------------------------------ fragments
   const pendingSwap = new Set();
   async function refreshItem(id) {
-    const li = document.getElementById(`item-${id}`);
+    let li = document.getElementById(`item-${id}`);
     if (li && li.contains(document.activeElement) && !document.activeElement.matches("input[type=checkbox]")) {
       pendingSwap.add(id);
       return;
     }
     const r = await fetch(`/productions/${pid}/checklist/items/${id}`, { headers: { Accept: "text/html" }, cache: "no-store" });
+    const html = r.ok ? await r.text() : "";
+    li = document.getElementById(`item-${id}`); // it may have been swapped meanwhile
     if (r.status === 404) { li?.remove(); recount(); return; }
     if (!r.ok) return;
     const tpl = document.createElement("template");
-    tpl.innerHTML = (await r.text()).trim();
+    tpl.innerHTML = html.trim();
     const fresh = tpl.content.querySelector("li.check-item");
     if (!fresh) return;
+    if (li && Number(li.dataset.version) > Number(fresh.dataset.version)) return; // an older answer
     const openNotes = li?.querySelector("details.check-notes")?.open;
     if (openNotes) fresh.querySelector("details.check-notes").open = true;
     const target = root.querySelector(`details.check-category[data-category="${CSS.escape(fresh.dataset.category)}"] [data-items]`);
