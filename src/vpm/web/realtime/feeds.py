@@ -163,6 +163,10 @@ class PgFeed:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(c) for c in (self._listen(), self._process(), self._send(), self._beat())]
+        for _ in range(100):  # serve streams once listening (up to 5 s; later ones catch up anyway)
+            if self._listening:
+                break
+            await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
         self.tell({"w": self.hub.worker, "op": "bye"})
@@ -281,7 +285,9 @@ class PgFeed:
 
     async def _resync(self) -> None:
         """After (re)connecting: catch subscribers up from the change log; ask for presence again."""
-        if self.reconnects > 0:
+        # Streams opened before this connection listened (at start-up, or while it was down) may
+        # have missed events: read them from the change log.
+        if self.hub.broker.keys():
             self.catch_ups += 1
             for key in self.hub.broker.keys():
                 subs = self.hub.broker.subscribers(key)
