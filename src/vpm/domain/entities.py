@@ -121,7 +121,7 @@ REGISTRY.add(EntitySpec(
     list_columns=("manufacturer", "model", "category", "io_architecture"),
     search_fields=("manufacturer", "model", "slug"),
     choices={"category": EquipmentCategory, "io_architecture": IoArchitecture},
-    default_sort=("category", "manufacturer", "model"), hooks_ref=f"{H}.library:EquipmentSpecHooks",
+    default_sort=("category", "manufacturer", "model"), hooks_ref=f"{H}.displays:LibrarySpecHooks",
 ))
 REGISTRY.add(EntitySpec(
     slug="formats", model=Format, label="Format", plural="Formats", group="Library", scope="global",

@@ -8,6 +8,13 @@ the numbers are part of the read shape, they are in the API answers and in every
 Reading a list must not cost one query per row: the specs (and, for surfaces, the projectors
 aimed at them) of the whole show are fetched once per request and kept in the ``cache`` dict
 that :func:`vpm.services.serialize.serialize` passes to every row of the list.
+
+Numbers that depend on *another* record (a surface's brightness on the projectors aimed at it, a
+wall's on its library specs) would go stale on other people's pages when only that other record
+changes. So when a projector is created, changed, deleted or restored, or a library spec's numbers
+change, every record whose derived numbers move gets an ``update`` event of its own in the same
+transaction: ``changes`` is ``{"derived": {"from", "to"}}``, ``data`` its fresh read shape, its
+version unchanged (none of its fields changed).
 """
 
 from __future__ import annotations
@@ -20,12 +27,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vpm.calc.errors import CalcError
-from vpm.domain.devices import LedScreen, ProjectionScreen
-from vpm.domain.library import EquipmentSpec
-from vpm.domain.registry import EntitySpec
+from vpm.domain.devices import LedScreen, ProjectionScreen, ProjectionSurface
+from vpm.domain.enums import EventOp
+from vpm.domain.library import SPEC_NUMBER_COLUMNS, EquipmentSpec
+from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.services import derived
+from vpm.services.changelog import record_event
 from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.devices import DeviceHooks
+from vpm.services.hooks.library import EquipmentSpecHooks
 
 
 def specs_by_id(session: Session, cache: dict[str, Any], ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Any]:
@@ -63,7 +73,9 @@ class LedScreenHooks(DeviceHooks):
     def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         super().validate(ctx, spec, data, obj, is_new)
         grid = data.get("tile_grid")
-        if grid is not None:
+        changed = is_new or grid != obj.tile_grid or any(
+            data.get(name) != getattr(obj, name) for name in ("tile_cols", "tile_rows"))
+        if grid is not None and changed:  # a stored grid nobody touches never blocks other edits
             try:
                 normal = derived.check_grid(grid)
             except CalcError as err:
@@ -121,8 +133,52 @@ class LedScreenHooks(DeviceHooks):
         return known.get(obj.equipment_spec_id), known.get(obj.processor_spec_id)
 
 
+#: Projector fields a surface's numbers read.
+SURFACE_INPUTS = ("surface_id", "stack_count", "equipment_spec_id", "h_res", "v_res")
+
+
 class ProjectorHooks(DeviceHooks):
-    """A projector position: lumens x stacked units, native raster, its lens's throw range."""
+    """A projector position: lumens x stacked units, native raster, its lens's throw range. The
+    surface it is aimed at is told when the projector's light or aim changes."""
+
+    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        super().before_create(ctx, spec, obj, options)
+        remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id]))
+
+    def after_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        super().after_create(ctx, spec, obj, options)
+        announce(ctx)
+
+    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+        super().on_update(ctx, spec, obj, changes, options)
+        if any(name in changes for name in SURFACE_INPUTS):
+            remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id, changes.get("surface_id")]))
+
+    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        super().after_update(ctx, spec, obj, changes)
+        announce(ctx)
+
+    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+        super().validate(ctx, spec, data, obj, is_new)
+        if not is_new and obj.deleted_at is not None and obj.surface_id is not None:  # being restored
+            surfaces = _surfaces(ctx.session, [obj.surface_id])
+            remember(ctx, "projection-surfaces", surfaces)
+            ctx.session.info.setdefault(_BACK, {})[obj.id] = obj
+            try:
+                announce(ctx)
+            finally:
+                ctx.session.info[_BACK].pop(obj.id, None)
+
+    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+        super().before_delete(ctx, spec, obj)
+        if obj.surface_id is None:
+            return
+        remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id]))
+        ctx.session.info.setdefault(_GONE, set()).add(obj.id)
+        try:
+            announce(ctx)
+        finally:
+            ctx.session.info[_GONE].discard(obj.id)
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         out = super().extra_read(session, obj, detail, cache)
@@ -149,9 +205,57 @@ def aimed_at(session: Session, surface: Any, cache: dict[str, Any]) -> list[deri
         for pj in rows:
             grouped.setdefault(pj.surface_id, []).append(pj)
         cache[key] = grouped
-    known = specs_by_id(session, cache, ())
-    return [derived.Aimed(pj, known.get(pj.equipment_spec_id), known.get(pj.lens_spec_id))
-            for pj in cache[key].get(surface.id, [])]
+    gone = session.info.get(_GONE, set())
+    back = [pj for pj in session.info.get(_BACK, {}).values() if pj.surface_id == surface.id]
+    rows = [pj for pj in cache[key].get(surface.id, []) if pj.id not in gone]
+    rows += [pj for pj in back if pj not in rows]
+    known = specs_by_id(session, cache, (i for pj in back for i in (pj.equipment_spec_id, pj.lens_spec_id)))
+    return [derived.Aimed(pj, known.get(pj.equipment_spec_id), known.get(pj.lens_spec_id)) for pj in rows]
+
+
+# ---------------------------------------------------------------- records whose numbers depend on others
+
+#: session.info keys: projectors being deleted (still live in the database until the delete is
+#: flushed) and projectors being restored (still deleted until then), by id.
+_GONE = "vpm.derived.gone"
+_BACK = "vpm.derived.back"
+_BEFORE = "derived:before"
+DERIVED_FIELDS = ("derived", "derived_missing", "derived_error")
+
+
+def _numbers(session: Session, slug: str, obj: Any) -> dict[str, Any]:
+    """The derived fields of one record as its read shape has them now."""
+    out = REGISTRY[slug].hooks.extra_read(session, obj, False, {})
+    return {k: out.get(k) for k in DERIVED_FIELDS}
+
+
+def remember(ctx: Any, slug: str, objs: Iterable[Any]) -> None:
+    """Note the derived numbers of records before a change that may move them."""
+    before = ctx.cache.setdefault(_BEFORE, {})
+    for obj in objs:
+        if obj is not None and obj.deleted_at is None and (slug, obj.id) not in before:
+            before[(slug, obj.id)] = (obj, _numbers(ctx.session, slug, obj))
+
+
+def announce(ctx: Any) -> None:
+    """Record an event for every remembered record whose derived numbers moved since :func:`remember`."""
+    before = ctx.cache.pop(_BEFORE, {})
+    if not before:
+        return
+    ctx.session.flush()
+    for (slug, _id), (obj, old) in before.items():
+        new = _numbers(ctx.session, slug, obj)
+        if new != old:
+            record_event(ctx, REGISTRY[slug], obj, EventOp.UPDATE,
+                         {"derived": {"from": derived.jsonable(old["derived"]), "to": derived.jsonable(new["derived"])}})
+
+
+def _surfaces(session: Session, ids: Iterable[uuid.UUID | None]) -> list[Any]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return []
+    return list(session.scalars(select(ProjectionSurface).where(ProjectionSurface.id.in_(wanted),
+                                                                ProjectionSurface.deleted_at.is_(None))))
 
 
 class ProjectionSurfaceHooks(DeviceHooks):
@@ -170,3 +274,31 @@ class CameraHooks(DeviceHooks):
         out = super().extra_read(session, obj, detail, cache)
         out.update(derived.camera_numbers(obj).as_fields())
         return out
+
+
+#: Spec fields whose change can move a wall's, projector's or surface's numbers.
+SPEC_INPUTS = frozenset(SPEC_NUMBER_COLUMNS) | {"manufacturer", "model", "category"}
+
+
+class LibrarySpecHooks(EquipmentSpecHooks):
+    """Equipment specs, plus: when a spec's numbers change, every LED wall, projector and surface
+    that reads them gets an event with its new numbers (in every show that uses the spec)."""
+
+    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+        super().on_update(ctx, spec, obj, changes, options)
+        if not SPEC_INPUTS & set(changes):
+            return
+        session = ctx.session
+        walls = session.scalars(select(LedScreen).where(
+            (LedScreen.equipment_spec_id == obj.id) | (LedScreen.processor_spec_id == obj.id),
+            LedScreen.deleted_at.is_(None))).all()
+        projectors = session.scalars(select(ProjectionScreen).where(
+            (ProjectionScreen.equipment_spec_id == obj.id) | (ProjectionScreen.lens_spec_id == obj.id),
+            ProjectionScreen.deleted_at.is_(None))).all()
+        remember(ctx, "led-screens", walls)
+        remember(ctx, "projection-screens", projectors)
+        remember(ctx, "projection-surfaces", _surfaces(session, [pj.surface_id for pj in projectors]))
+
+    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        super().after_update(ctx, spec, obj, changes)
+        announce(ctx)

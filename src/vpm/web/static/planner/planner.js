@@ -444,6 +444,10 @@ function start() {
       notice.textContent = `${ev.actor || "Someone"} deleted this wall.`;
       return;
     }
+    if (ev.changes && "derived" in ev.changes && ev.data.version === state.version) {
+      replan(); // a library spec it reads changed: the numbers move, the grid does not
+      return;
+    }
     if (ev.data.version <= state.version) return;
     if (!dirty()) {
       api("GET", `/api/led-screens/${record.id}/plan`).then((plan) => { load(ev.data, plan); render(); })
