@@ -74,12 +74,12 @@ def entered(value: Any) -> float | None:
     return result if math.isfinite(result) and result > 0 else None
 
 
-def _spec_name(spec: Any) -> str | None:
+def spec_name(spec: Any) -> str | None:
     return None if spec is None else f"{spec.manufacturer} {spec.model}".strip()
 
 
 def _spec_ref(spec: Any) -> dict[str, Any] | None:
-    return None if spec is None else {"id": str(spec.id), "name": _spec_name(spec), "category": spec.category}
+    return None if spec is None else {"id": str(spec.id), "name": spec_name(spec), "category": spec.category}
 
 
 def _error(err: CalcError, names: dict[str, str]) -> dict[str, str]:
