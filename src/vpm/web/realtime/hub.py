@@ -134,17 +134,23 @@ class Hub:
 
     async def show_stream(self, production_id: uuid.UUID, last_id: int | None, name: str, page: str,
                           client: str | None) -> EventStream:
-        state, newest, newest_all = await asyncio.to_thread(changes.show_state, self.db, production_id)
-        if state == "missing":
-            raise NotFound(f"production {production_id} not found")
-        if state == "deleted":
-            return self.closed_stream("deleted: this show was deleted")
-        if last_id is not None and last_id > newest_all:
-            return self.closed_stream("unknown resume point: that change id is not in the change log; refetch")
         key = str(production_id)
+        sub = Subscriber(key, self.options.queue_limit, last_id=last_id or 0, name=name)
+        self.broker.add(sub)  # first: nothing committed from now on can be missed
+        try:
+            state, newest, newest_all = await asyncio.to_thread(changes.show_state, self.db, production_id)
+        except BaseException:
+            self.broker.remove(sub)
+            raise
+        if state != "live" or (last_id is not None and last_id > newest_all):
+            self.broker.remove(sub)
+            if state == "missing":
+                raise NotFound(f"production {production_id} not found")
+            if state == "deleted":
+                return self.closed_stream("deleted: this show was deleted")
+            return self.closed_stream("unknown resume point: that change id is not in the change log; refetch")
         start = newest if last_id is None else last_id
-        sub = Subscriber(key, self.options.queue_limit, last_id=start, name=name)
-        self.broker.add(sub)  # before the replay: nothing committed from now on can be missed
+        sub.last_id = max(sub.last_id, start)
         conn = Conn(key=self.presence.new_key(), production=key, client=client or uuid.uuid4().hex,
                     name=name, page=page, since=now_iso())
         self.presence.join(conn)
@@ -194,12 +200,17 @@ class Hub:
     async def list_stream(self, last_id: int | None,
                           can_see: Callable[[str], Awaitable[bool]] | None = None) -> EventStream:
         """``can_see(show id)``: whether this client may read that show (None: every show)."""
-        newest_all = await asyncio.to_thread(changes.newest_id, self.db)
+        sub = Subscriber(LIST, self.options.queue_limit, last_id=last_id or 0)
+        self.broker.add(sub)  # first: nothing committed from now on can be missed
+        try:
+            newest_all = await asyncio.to_thread(changes.newest_id, self.db)
+        except BaseException:
+            self.broker.remove(sub)
+            raise
         if last_id is not None and last_id > newest_all:
+            self.broker.remove(sub)
             return self.closed_stream("unknown resume point: that change id is not in the change log; refetch")
-        start = newest_all if last_id is None else last_id
-        sub = Subscriber(LIST, self.options.queue_limit, last_id=start)
-        self.broker.add(sub)
+        sub.last_id = max(sub.last_id, newest_all if last_id is None else last_id)
 
         async def run(write: Write) -> None:
             # Shows' own events of different shows may commit out of id order on PostgreSQL:
