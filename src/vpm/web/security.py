@@ -83,8 +83,12 @@ def resolve_actor(request: Request) -> Actor:
 
 # ------------------------------------------------------------------ what is asked
 
+#: POST routes that only compute an answer from what the caller may already read (a draft LED plan).
+COMPUTE_ONLY_SUFFIXES = ("/plan",)
+
+
 def _action(method: str, path: str) -> str:
-    if method in SAFE_METHODS:
+    if method in SAFE_METHODS or (method == "POST" and path.endswith(COMPUTE_ONLY_SUFFIXES)):
         return "read"
     if path.endswith("/restore"):
         return "restore"
