@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+import sqlite3
 import tarfile
 from pathlib import Path
 
@@ -172,7 +173,12 @@ def test_a_failure_half_way_leaves_the_target_as_it_was(db_url, scratch, home, t
 def test_restore_needs_the_same_schema_revision(sqlite_url, scratch, home, tmp_path):  # type: ignore[no-untyped-def]
     backend = "sqlite"
     _backup(sqlite_url, home, tmp_path / "dump")
-    bare = scratch.new(backend)
+    bare = scratch.new(backend)  # no file at all
+    result = invoke(["db", "restore", str(tmp_path / "dump")], bare, home)
+    assert result.exit_code == 1 and "there is no database at" in result.output and "`vpm db upgrade`" in result.output
+    assert not Path(bare.split("///", 1)[1]).exists(), "restore does not create the file"
+    bare_path = Path(bare.split("///", 1)[1])
+    sqlite3.connect(bare_path).close()  # a file without the schema
     result = invoke(["db", "restore", str(tmp_path / "dump")], bare, home)
     assert result.exit_code == 1 and "run `vpm db upgrade` on it first" in result.output
     manifest = json.loads((tmp_path / "dump" / "manifest.json").read_text())
@@ -193,7 +199,11 @@ def test_bad_paths_get_one_line_errors(sqlite_url, home, tmp_path):  # type: ign
     _backup(db_url, home, tmp_path / "once")
     twice = invoke(["db", "backup", str(tmp_path / "once")], db_url, home)
     assert twice.exit_code == 1 and "already exists" in twice.output
-    for r in (missing, junk, twice):
+    nowhere = tmp_path / "never-made.db"
+    absent = invoke(["db", "backup", str(tmp_path / "b2")], f"sqlite:///{nowhere}", home)
+    assert absent.exit_code == 1 and "there is no database at" in absent.output
+    assert not nowhere.exists() and not (tmp_path / "b2").exists()
+    for r in (missing, junk, twice, absent):
         assert "Traceback" not in r.output
 
 

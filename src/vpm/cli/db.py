@@ -101,14 +101,26 @@ def upgrade(force: bool, wait_s: float, ignore_memory: bool) -> None:
     run_upgrade(force=force, ignore_memory=ignore_memory, wait_s=wait_s)
 
 
+def _require_existing_database() -> None:
+    """Backup and restore work on a database that exists: never create an empty SQLite file."""
+    from sqlalchemy.engine import make_url
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        path = make_url(settings.database_url).database
+        if path and path != ":memory:" and not Path(path).exists():
+            raise click.ClickException(f"there is no database at {path}; create it with `vpm db upgrade` first")
+
+
 @contextlib.contextmanager
 def _rows_progress(label: str, total: int) -> Iterator[Callable[[str, int], None]]:
     """A rich progress bar on stderr counting rows; yields the callback the dump code calls."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
-                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+                  TimeRemainingColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task(label, total=total)
 
         def advance(table: str, rows: int) -> None:
@@ -131,6 +143,7 @@ def backup(path: Path | None, ignore_memory: bool) -> None:
 
     settings = get_settings()
     memory.require("backup", ignore_memory)
+    _require_existing_database()
     dbase = database()
     target = path or settings.backup_dir / f"vpm-backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
     log = _oplog()
@@ -163,6 +176,7 @@ def restore(path: Path, force: bool, wait_s: float, ignore_memory: bool) -> None
 
     settings = get_settings()
     memory.require("restore", ignore_memory)
+    _require_existing_database()
     dbase = database()
     log = _oplog()
     try:

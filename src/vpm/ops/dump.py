@@ -311,7 +311,11 @@ def dump_database(engine: Engine, target: str | Path, progress: Progress | None 
     try:
         with _snapshot_connection(engine) as conn:
             revision = _revision(conn)
-            tables = [_dump_table(conn, t, work, progress) for t in live_tables(conn)]
+            live = live_tables(conn)
+            if not live:
+                raise DumpError("the database has no vpm tables; there is nothing to back up "
+                                "(is DATABASE_URL the right database?)")
+            tables = [_dump_table(conn, t, work, progress) for t in live]
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
             "dialect": engine.dialect.name, "created_at": _stamp(), "vpm_version": __version__,
