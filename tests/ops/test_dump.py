@@ -256,3 +256,21 @@ def test_dump_folder_without_manifest_is_not_a_backup(sqlite_url, home, tmp_path
     shutil.move(tmp_path / "dump" / "manifest.json", tmp_path / "manifest.json")
     result = invoke(["db", "restore", str(tmp_path / "dump")], sqlite_url, home)
     assert result.exit_code == 1 and "has no manifest.json" in result.output
+
+
+def test_snapshot_falls_back_to_the_portable_dump_without_pg_dump(db_url, home, monkeypatch):  # type: ignore[no-untyped-def]
+    """Before a migration on PostgreSQL with no pg_dump installed, the snapshot is a portable dump."""
+    from vpm.db.engine import Database, dispose_engines
+    from vpm.ops import snapshot as snap
+    from vpm.ops.dump import DumpSource
+
+    monkeypatch.setattr(snap.shutil, "which", lambda _name: None)
+    path = snap.snapshot(Database(db_url).engine, db_url, home / "backups", "pre-upgrade")
+    dispose_engines()
+    if db_url.startswith("sqlite"):
+        assert path.suffix == ".sqlite3" and path.stat().st_size > 0
+        return
+    with DumpSource(path) as dump:
+        dump.verify()
+        assert dump.manifest["dialect"] == "postgresql"
+        assert dump.rows == sum(len(rows) for rows in all_rows(db_url).values())
