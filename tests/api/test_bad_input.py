@@ -158,3 +158,11 @@ def test_formats_system_presets_are_read_only(client):  # type: ignore[no-untype
     made = client.post("/api/formats", json={"h_res": 3840, "v_res": 1080, "frame_rate": 59.94})
     assert made.status_code == 201 and made.json()["id"] == "3840 x 1080 @ 59.94"
     assert client.post("/api/formats", json={"h_res": 3840, "v_res": 1080, "frame_rate": 59.94}).status_code == 409
+
+
+def test_actor_name_keeps_accents(client, production):  # type: ignore[no-untyped-def]
+    """Pages percent-encode the display name (headers are ASCII); the change log keeps it whole."""
+    pid = production["id"]
+    cam = client.post(f"/api/productions/{pid}/cameras", json={"label": "CAM 1"},
+                      headers={"X-VPM-User": "Jos%C3%A9%20Mar%C3%ADa"}).json()
+    assert client.get(f"/api/cameras/{cam['id']}/history").json()["items"][0]["actor"] == "José María"

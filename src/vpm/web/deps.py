@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from fastapi import Request
 
 from vpm.db.engine import Database
@@ -16,5 +18,5 @@ def get_actor(request: Request) -> Actor:
     actor = getattr(request.state, "actor", None)
     if actor is not None:
         return actor
-    name = (request.headers.get("x-vpm-user") or "").strip()[:120]
+    name = unquote(request.headers.get("x-vpm-user") or "").strip()[:120]
     return Actor(name=name or "local")

@@ -8,6 +8,8 @@ security headers and limits request bodies.
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import secrets
 import threading
 import time
@@ -46,7 +48,7 @@ class CsrfFailed(ServiceError):
 # ------------------------------------------------------------------ who is asking
 
 def _open_actor(request: Request) -> Actor:
-    name = (request.headers.get("x-vpm-user") or "").strip()[:120]
+    name = unquote(request.headers.get("x-vpm-user") or "").strip()[:120]
     return Actor(name=name or "local", via="open", is_admin=True, library_rights=True)
 
 

@@ -30,9 +30,10 @@ function cookie(name) {
   return hit ? decodeURIComponent(hit.slice(name.length + 1)) : null;
 }
 
-/** Header values must be Latin-1: drop accents and anything else outside it. */
+/** Header values must be ASCII: the name is percent-encoded (UTF-8) and the server decodes it,
+ * so "José" stays "José". */
 export function headerSafe(text) {
-  return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e\xa0-\xff]/g, "").trim();
+  return encodeURIComponent(String(text || "").trim());
 }
 
 export async function api(method, url, body) {

@@ -49,6 +49,8 @@ function boot() {
   document.addEventListener("htmx:configRequest", (e) => {
     const who = headerSafe(displayName());
     if (who) e.detail.headers["X-VPM-User"] = who;
+    const csrf = document.cookie.split("; ").find((c) => c.startsWith("vpm_csrf="));
+    if (csrf && e.detail.verb !== "get") e.detail.headers["X-CSRF-Token"] = decodeURIComponent(csrf.slice(9));
   });
   document.documentElement.dataset.ready = "1";
   performance.mark("vpm-ready");
