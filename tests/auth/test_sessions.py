@@ -143,3 +143,12 @@ def test_access_log_redacts_tokens():  # type: ignore[no-untyped-def]
                             ("127.0.0.1:1", "GET", "/productions/1?share=shr_abc&x=1", "1.1", 200), None)
     RedactSecrets().filter(rec)
     assert "shr_abc" not in rec.getMessage() and "share=[redacted]" in rec.getMessage()
+
+
+def test_viewers_get_read_only_pages(people):  # type: ignore[no-untyped-def]
+    clients, pid = people["clients"], people["production_id"]
+    cam = clients["editor"].post(f"/api/productions/{pid}/cameras", json={"label": "CAM 3"}).json()
+    for role, readonly in (("viewer", True), ("share", True), ("editor", False)):
+        for path in (f"/productions/{pid}/cameras", f"/productions/{pid}/cameras/{cam['id']}"):
+            html = clients[role].get(path).text
+            assert ('data-readonly="1"' in html) is readonly, (role, path)

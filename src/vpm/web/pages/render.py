@@ -232,13 +232,25 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     actor = getattr(request.state, "actor", None)
     account = actor.name if actor is not None and getattr(actor, "via", "open") in ("session", "token") else None
     ctx = {"features": features(request), "path": request.url.path, "production": None, "nav": None,
-           "page_title": "", "crumbs": [], "kinds": kinds(), "account": account}
+           "page_title": "", "crumbs": [], "kinds": kinds(), "account": account, "can_edit": can_edit(request)}
     ctx.update(context)
     if ctx["nav"] is None:
         ctx["nav"] = library_nav()
     response = templates.TemplateResponse(request, name, ctx, status_code=status)
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def can_edit(request: Request) -> bool:
+    """May the person looking at this page change what it shows? (Viewers and share links may not;
+    the pages then hide edit controls, and the server refuses writes anyway.)"""
+    from vpm.services.permissions import can
+    from vpm.web.security import target_for
+
+    actor = getattr(request.state, "actor", None)
+    if actor is None:
+        return True
+    return can(actor, "update", target_for(request))
 
 
 def not_found(request: Request, message: str) -> HTMLResponse:

@@ -11,6 +11,15 @@ export class ApiError extends Error {
   }
 }
 
+/** The page was opened by someone who may read this show but not change it. */
+export const readOnly = () => document.body?.dataset.readonly === "1";
+
+export class ReadOnlyError extends Error {
+  constructor() {
+    super("You can view this show but not change it (ask its owner for editor access).");
+  }
+}
+
 export class OfflineError extends Error {
   constructor() {
     super("Offline: this change was NOT saved. The server cannot be reached; try again when the indicator says Live or Online.");
@@ -38,6 +47,7 @@ export function headerSafe(text) {
 
 export async function api(method, url, body) {
   const write = method !== "GET";
+  if (write && readOnly() && !url.endsWith("/plan")) throw new ReadOnlyError();
   if (write && conn.offline) throw new OfflineError();
   const headers = { Accept: "application/json" };
   const who = headerSafe(displayName());

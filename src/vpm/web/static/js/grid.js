@@ -2,7 +2,7 @@
 // edit PATCHes with its row's version, the last row adds rows, paste adds or overwrites rows,
 // multi-select for bulk edit and delete, sort, filter, column choice, live updates.
 import { $, el, readJSON, store, words, SaveQueue } from "./util.js";
-import { patch, post, get, del, ApiError, OfflineError } from "./api.js";
+import { patch, post, get, del, ApiError, OfflineError, readOnly } from "./api.js";
 import { resolveConflict, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
 import { parse, display, same } from "./values.js";
@@ -235,6 +235,10 @@ export class Grid {
   // ------------------------------------------------------------------ editing
 
   startEdit(initial = null) {
+    if (readOnly()) {
+      toast("You can view this show but not change it.", "info", 2500);
+      return;
+    }
     const { id, c } = this.cursor;
     const col = this.col(c);
     if (!col) return;
