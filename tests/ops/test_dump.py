@@ -213,6 +213,12 @@ def test_default_backup_goes_under_vpm_home(sqlite_url, home):  # type: ignore[n
     [folder] = [p for p in (home / "backups").iterdir() if p.name.startswith("vpm-backup-")]
     assert (folder / "manifest.json").is_file()
     assert not list((home / "backups").glob("*.partial*"))
+    # it holds stream keys and password hashes: readable by its owner only
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+    tar = home / "one.tar"
+    assert invoke(["db", "backup", str(tar)], sqlite_url, home).exit_code == 0
+    assert tar.stat().st_mode & 0o777 == 0o600
 
 
 def test_values_are_encoded_portably(db_url, client, production, home, tmp_path):  # type: ignore[no-untyped-def]

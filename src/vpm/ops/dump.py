@@ -91,6 +91,11 @@ def _snapshot_connection(engine: Engine) -> Iterator[Any]:
         conn.close()
 
 
+def _private(path: Path) -> IO[bytes]:
+    """A new file only its owner can read."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
 def _dump_table(conn: Any, table: Table, folder: Path, progress: Progress | None) -> dict[str, Any]:
     columns = list(table.columns)
     name = f"{table.name}.jsonl"
@@ -101,7 +106,7 @@ def _dump_table(conn: Any, table: Table, folder: Path, progress: Progress | None
     sql = str(stmt.compile(dialect=conn.dialect))
     result = conn.execution_options(yield_per=BATCH_ROWS, stream_results=True).exec_driver_sql(sql)
     encode = row_encoder(columns, conn.dialect, result.cursor.description)
-    with open(folder / name, "wb") as fh:
+    with _private(folder / name) as fh:
         for batch in result.partitions(BATCH_ROWS):
             chunk = ("\n".join(encode(r) for r in batch) + "\n").encode("utf-8")
             digest.update(chunk)
@@ -135,7 +140,7 @@ def dump_database(engine: Engine, target: str | Path, progress: Progress | None 
     work = target.with_name(target.name + ".partial")
     if work.exists():
         shutil.rmtree(work) if work.is_dir() else work.unlink()
-    work.mkdir()
+    work.mkdir(mode=0o700)  # a backup holds everything, stream keys and password hashes included
     try:
         with _snapshot_connection(engine) as conn:
             at_revision = current_revision(conn)
@@ -152,10 +157,11 @@ def dump_database(engine: Engine, target: str | Path, progress: Progress | None 
                          "json": "inline JSON", "bytes": "base64", "decimal": "string"},
             "tables": tables,
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        with _private(work / MANIFEST) as fh:
+            fh.write((json.dumps(manifest, indent=2) + "\n").encode())
         if as_tar:
             partial_tar = target.with_name(target.name + ".partial.tar")
-            with tarfile.open(partial_tar, "w") as tar:
+            with _private(partial_tar) as raw, tarfile.open(fileobj=raw, mode="w") as tar:
                 tar.add(work / MANIFEST, arcname=MANIFEST)
                 for t in tables:
                     tar.add(work / t["file"], arcname=t["file"])
