@@ -6,12 +6,16 @@ Creates a scratch PostgreSQL database with one show and one source per writer, s
 - subscribers: asyncio + httpx streaming, split over both servers, stamping every `change` as it
   arrives;
 - writers: PATCH their own source at a fixed pace (or flat out with --rate 0), alternating servers,
-  keeping each answer's `updated_at` (the server's clock at the write, just before commit).
+  noting when each answer came back.
 
-Latency = arrival at a subscriber - `updated_at` of the write (same host, same clock; the stamp is
-taken before commit, so the figure slightly overstates commit-to-delivery). Writes are matched to
-change-log events by (entity id, version). Every subscriber's ids are compared with the change log:
-nothing lost, nothing twice, in order.
+Commit-to-delivery is bracketed by two stamps on the same host clock:
+- `latency_ms` = arrival - the event's `created_at`, stamped inside the write transaction after the
+  show's ordering lock, before NOTIFY and COMMIT: an upper bound;
+- `latency_from_answer_ms` = arrival - the moment the writer had its answer (after COMMIT): a lower
+  bound (negative when the stream beat the HTTP answer); writes are matched to change-log events
+  by (entity id, version).
+`write_request_ms` is how long the PATCH took. Every subscriber's ids are compared with the
+change log: nothing lost, nothing twice, in order.
 
     .venv/bin/python bench/realtime.py --seconds 20 --subscribers 200 --writers 20 --rate 2
     .venv/bin/python bench/realtime.py --mode workers ...      # one `vpm serve --workers 2`
@@ -58,7 +62,8 @@ def pct(values: list[float], q: float) -> float:
 
 # ------------------------------------------------------------------ subscribers (own process)
 
-async def subscribe(urls: list[str], show: str, count: int, workdir: Path) -> None:
+async def subscribe(urls: list[str], show: str, first: int, count: int, workdir: Path) -> None:
+    """Subscribers ``first .. first+count-1``; files in ``workdir`` are suffixed with ``first``."""
     import httpx
 
     arrivals: list[list[tuple[int, float]]] = [[] for _ in range(count)]
@@ -68,7 +73,7 @@ async def subscribe(urls: list[str], show: str, count: int, workdir: Path) -> No
     final: list[int | None] = [None]
 
     async def one(i: int, client: httpx.AsyncClient) -> None:
-        params = {"name": f"crew{i % 20}", "client": f"tab{i}", "page": f"/productions/{show}"}
+        params = {"name": f"crew{(first + i) % 20}", "client": f"tab{first + i}", "page": f"/productions/{show}"}
         buf = b""
         try:
             async with client.stream("GET", f"/api/productions/{show}/stream", params=params) as r:
@@ -93,10 +98,10 @@ async def subscribe(urls: list[str], show: str, count: int, workdir: Path) -> No
     clients = [httpx.AsyncClient(base_url=u, timeout=httpx.Timeout(10, read=120),
                                  limits=httpx.Limits(max_connections=count, max_keepalive_connections=count))
                for u in urls]
-    tasks = [asyncio.create_task(one(i, clients[i % len(clients)])) for i in range(count)]
+    tasks = [asyncio.create_task(one(i, clients[(first + i) % len(clients)])) for i in range(count)]
     while not all(ready) and not errors:
         await asyncio.sleep(0.05)
-    (workdir / "ready").write_text(str(sum(ready)))
+    (workdir / f"ready-{first}").write_text(str(sum(ready)))
     stop_file = workdir / "stop"
     while not stop_file.exists():
         await asyncio.sleep(0.05)
@@ -109,7 +114,7 @@ async def subscribe(urls: list[str], show: str, count: int, workdir: Path) -> No
     await asyncio.gather(*tasks, return_exceptions=True)
     for c in clients:
         await c.aclose()
-    (workdir / "arrivals.json").write_text(json.dumps({"arrivals": arrivals, "errors": errors}))
+    (workdir / f"arrivals-{first}.json").write_text(json.dumps({"arrivals": arrivals, "errors": errors}))
 
 
 # ------------------------------------------------------------------ writers (own process)
@@ -136,7 +141,8 @@ async def write(urls: list[str], entities: list[str], seconds: float, rate: floa
                     body = r.json()
                     current = body["version"]
                     at = dt.datetime.fromisoformat(body["updated_at"].replace("Z", "+00:00")).timestamp()
-                    writes.append({"entity": entity, "version": current, "updated_at": at, "answered": time.time()})
+                    writes.append({"entity": entity, "version": current, "updated_at": at, "answered": time.time(),
+                                   "request_s": time.monotonic() - started})
                 else:
                     failures[str(r.status_code)] = failures.get(str(r.status_code), 0) + 1
                 n += 1
@@ -241,28 +247,39 @@ def run(args: argparse.Namespace) -> dict:
             urls = [f"http://127.0.0.1:{p}" for p in ports]
         start_id = (events_after(urls[0], show, 0) or [{"id": 0}])[-1]["id"]
         me = [sys.executable, str(Path(__file__).resolve())]
-        subs = subprocess.Popen(me + ["_subscribe", "--urls", ",".join(urls), "--show", show,
-                                      "--count", str(args.subscribers), "--workdir", str(home)])
+        share = -(-args.subscribers // args.subscriber_procs)
+        firsts = list(range(0, args.subscribers, share))
+        subs = [subprocess.Popen(me + ["_subscribe", "--urls", ",".join(urls), "--show", show, "--first", str(f),
+                                       "--count", str(min(share, args.subscribers - f)), "--workdir", str(home)])
+                for f in firsts]
         for _ in range(1200):
-            if (home / "ready").exists() or subs.poll() is not None:
+            if all((home / f"ready-{f}").exists() for f in firsts) or any(s.poll() is not None for s in subs):
                 break
             time.sleep(0.05)
-        if not (home / "ready").exists():
+        if not all((home / f"ready-{f}").exists() for f in firsts):
             raise SystemExit("subscribers did not connect")
         load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds(servers)
+        subs_before, wall_before = cpu_seconds(subs), time.monotonic()
         writers = subprocess.Popen(me + ["_write", "--urls", ",".join(urls), "--entities", ",".join(entities),
                                          "--seconds", str(args.seconds), "--rate", str(args.rate),
                                          "--workdir", str(home)])
         writers.wait()
         load_after = os.getloadavg()[0]
+        subs_share = (cpu_seconds(subs) - subs_before) / (time.monotonic() - wall_before)
         log = events_after(urls[0], show, start_id)
         final = log[-1]["id"] if log else start_id
         (home / "stop").write_text(str(final))
-        subs.wait(120)
+        for sp in subs:
+            sp.wait(120)
         server_cpu = cpu_seconds(servers) - cpu_before
-        arrivals = json.loads((home / "arrivals.json").read_text())
+        arrivals: dict[str, list] = {"arrivals": [], "errors": []}
+        for f in firsts:
+            part = json.loads((home / f"arrivals-{f}.json").read_text())
+            arrivals["arrivals"] += part["arrivals"]
+            arrivals["errors"] += part["errors"]
         wrote = json.loads((home / "writes.json").read_text())
+        (home / "log.json").write_text(json.dumps(log))
     finally:
         for p in servers:
             p.terminate()
@@ -276,8 +293,10 @@ def run(args: argparse.Namespace) -> dict:
 
     expected = [e["id"] for e in log]
     key_of = {e["id"]: (e["entity_id"], e["version"]) for e in log}
-    committed = {(w["entity"], w["version"]): w["updated_at"] for w in wrote["writes"]}
-    latencies: list[float] = []
+    logged_at = {e["id"]: dt.datetime.fromisoformat(e["created_at"]).timestamp() for e in log}
+    answered = {(w["entity"], w["version"]): w["answered"] for w in wrote["writes"]}
+    upper: list[float] = []  # arrival - the event's created_at (in the transaction, before NOTIFY and COMMIT)
+    lower: list[float] = []  # arrival - the writer got its answer (after COMMIT)
     lost = dup = disorder = 0
     for got in arrivals["arrivals"]:
         ids = [i for i, _ in got]
@@ -286,20 +305,31 @@ def run(args: argparse.Namespace) -> dict:
             dup += len(ids) - len(set(ids))
             disorder += int(ids != sorted(ids))
         for eid, at in got:
-            stamp = committed.get(key_of.get(eid))
-            if stamp is not None:
-                latencies.append((at - stamp) * 1000)
+            if eid in logged_at:
+                upper.append((at - logged_at[eid]) * 1000)
+            done = answered.get(key_of.get(eid))
+            if done is not None:
+                lower.append((at - done) * 1000)
+    requests = [w["request_s"] * 1000 for w in wrote["writes"]]
+
+    def summary(values: list[float]) -> dict[str, float]:
+        return {"p50": round(pct(values, 0.5), 1), "p90": round(pct(values, 0.9), 1),
+                "p99": round(pct(values, 0.99), 1), "max": round(max(values, default=float("nan")), 1)}
+
     return {
         "mode": args.mode, "subscribers": args.subscribers, "writers": args.writers, "seconds": args.seconds,
         "rate_per_writer": args.rate, "writes": len(wrote["writes"]), "write_failures": wrote["failures"],
         "events": len(expected), "deliveries": sum(len(a) for a in arrivals["arrivals"]),
         "expected_deliveries": len(expected) * args.subscribers, "lost": lost, "duplicated": dup,
         "out_of_order_streams": disorder, "subscriber_errors": arrivals["errors"][:5],
-        "latency_ms": {"p50": round(pct(latencies, 0.5), 1), "p90": round(pct(latencies, 0.9), 1),
-                       "p99": round(pct(latencies, 0.99), 1), "max": round(max(latencies, default=float("nan")), 1)},
+        "latency_ms": summary(upper),
+        "latency_from_answer_ms": summary(lower),
+        "write_request_ms": summary(requests),
+        "subscriber_procs": len(firsts), "subscriber_processes_cpu_share": round(subs_share, 2),
         "server_cpu_seconds": round(server_cpu, 2),
         "server_cpu_ms_per_1000_deliveries": round(server_cpu * 1e6 / max(1, sum(len(a) for a in arrivals["arrivals"])), 1),
         "load_average": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
+        "raw_data": str(home),
     }
 
 
@@ -309,6 +339,7 @@ def main() -> None:
     s = sub.add_parser("_subscribe")
     s.add_argument("--urls", required=True)
     s.add_argument("--show", required=True)
+    s.add_argument("--first", type=int, required=True)
     s.add_argument("--count", type=int, required=True)
     s.add_argument("--workdir", required=True)
     w = sub.add_parser("_write")
@@ -321,11 +352,13 @@ def main() -> None:
     p.add_argument("--subscribers", type=int, default=200)
     p.add_argument("--writers", type=int, default=20)
     p.add_argument("--rate", type=float, default=2.0, help="writes per second per writer; 0 = as fast as possible")
+    p.add_argument("--subscriber-procs", type=int, default=2,
+                   help="processes the subscribers are spread over (none of them writes)")
     p.add_argument("--mode", choices=["processes", "workers"], default="processes",
                    help="two `vpm serve` processes, or one with --workers 2")
     args = p.parse_args()
     if args.cmd == "_subscribe":
-        asyncio.run(subscribe(args.urls.split(","), args.show, args.count, Path(args.workdir)))
+        asyncio.run(subscribe(args.urls.split(","), args.show, args.first, args.count, Path(args.workdir)))
     elif args.cmd == "_write":
         asyncio.run(write(args.urls.split(","), args.entities.split(","), args.seconds, args.rate, Path(args.workdir)))
     else:

@@ -251,10 +251,14 @@ class Hub:
         queue = sub.queue
         while True:
             try:
-                first = await asyncio.wait_for(queue.get(), timeout=self.options.keepalive)
-            except (TimeoutError, asyncio.TimeoutError):
-                await write(KEEPALIVE)
-                continue
+                first = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                try:
+                    async with asyncio.timeout(self.options.keepalive):  # no task per wait (wait_for makes one)
+                        first = await queue.get()
+                except TimeoutError:
+                    await write(KEEPALIVE)
+                    continue
             items = [first]
             while len(items) < 256:
                 try:
