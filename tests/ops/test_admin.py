@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -125,3 +126,28 @@ def test_a_page_of_a_big_table_loads_one_page(db_url, client):  # type: ignore[n
     finally:
         event.remove(Port, "load", on_load)
         event.remove(engine, "before_cursor_execute", on_sql)
+
+
+def test_credentials_of_accounts_never_shown(client, db, production):  # type: ignore[no-untyped-def]
+    from vpm.domain.accounts import ApiToken, User, WebSession
+    from vpm.services import accounts
+
+    user = accounts.add_user(db, "browser-check", "correct-horse-battery-1", is_admin=False)
+    token = accounts.new_token(db, user.id, "tests")["token"]
+    session = accounts.new_session(db, user.id)
+    link = accounts.new_share_link(db, production["id"], "browser-check")
+    with db.read() as s:
+        uid = uuid.UUID(str(user.id))
+        password_hash = s.scalar(select(User.password_hash).where(User.id == uid))
+        token_hash = s.scalar(select(ApiToken.token_hash).where(ApiToken.user_id == uid))
+        session_hash = s.scalar(select(WebSession.session_hash).where(WebSession.user_id == uid))
+    assert password_hash and token_hash and session_hash
+    pages = [client.get("/admin/user/list"), client.get(f"/admin/user/details/{user.id}"),
+             client.get("/admin/api-token/list"), client.get("/admin/share-link/list"),
+             client.get("/admin/web-session/list")]
+    for page in pages:
+        assert page.status_code == 200, page.text[:200]
+        for secret in (password_hash, token_hash, session_hash, token, session, link["token"],
+                       "correct-horse-battery-1"):
+            assert secret not in page.text
+    assert "browser-check" in pages[1].text

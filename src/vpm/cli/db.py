@@ -145,7 +145,7 @@ def backup(path: Path | None, ignore_memory: bool) -> None:
     memory.require("backup", ignore_memory)
     _require_existing_database()
     dbase = database()
-    target = path or settings.backup_dir / f"vpm-backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    target = path or settings.backup_dir / f"vpm-backup-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}"
     log = _oplog()
     try:
         with log.step(f"backup of {masked_url(settings.database_url)} to {target}"):

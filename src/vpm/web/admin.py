@@ -7,8 +7,9 @@ will not do, on purpose:
   keep versions, the change log and live updates;
 * load a whole table: pages are small (25 rows, 100 at most), counted with a plain ``COUNT`` and
   fetched with ``LIMIT``/``OFFSET``; list pages load no relationships and no JSON columns;
-* show secrets: a spec's ``secret_fields`` (``streams.stream_key``) and columns named like
-  passwords, tokens or keys are left out of every page, search and sort.
+* show secrets: a spec's ``secret_fields`` (``streams.stream_key``) and text columns named like
+  passwords, tokens, keys or hashes (``users.password_hash``, ``api_tokens.token_hash``) are left
+  out of every page, search and sort.
 """
 
 from __future__ import annotations
@@ -18,20 +19,23 @@ import types
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import JSON, String, Text, inspect
+from sqlalchemy import JSON, Boolean, String, Text, inspect
 from sqlalchemy.orm import Mapper
 
 PAGE_SIZE = 25
 PAGE_SIZE_OPTIONS = [10, 25, 50, 100]
 LIST_COLUMNS = 8
-_SECRET_NAME = re.compile(r"(^|_)(password|passwd|secret|token|api_key|stream_key|private_key)($|_)")
+#: Text columns named like credentials: passwords, tokens, keys, and hashes of any of them.
+_SECRET_NAME = re.compile(r"(^|_)(password|passwd|secret|token|api_key|stream_key|private_key|hash)($|_)")
 
 
 def secret_columns(model: type) -> set[str]:
-    """Columns of ``model`` no page may show."""
+    """Columns of ``model`` no page may show: the specs' ``secret_fields`` and text columns named
+    like credentials (a flag such as ``must_change_password`` holds no secret and stays)."""
     from vpm.domain.registry import REGISTRY
 
-    names = {attr.key for attr in inspect(model).column_attrs if _SECRET_NAME.search(attr.key)}
+    names = {attr.key for attr in inspect(model).column_attrs
+             if _SECRET_NAME.search(attr.key) and not isinstance(attr.columns[0].type, Boolean)}
     for cls in model.__mro__:
         spec = REGISTRY.for_model(cls)
         if spec is not None:
