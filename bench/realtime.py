@@ -290,6 +290,10 @@ def run(args: argparse.Namespace) -> dict:
                 p.kill()
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        if not args.keep:
+            import shutil
+
+            shutil.rmtree(home, ignore_errors=True)
 
     expected = [e["id"] for e in log]
     key_of = {e["id"]: (e["entity_id"], e["version"]) for e in log}
@@ -329,7 +333,7 @@ def run(args: argparse.Namespace) -> dict:
         "server_cpu_seconds": round(server_cpu, 2),
         "server_cpu_ms_per_1000_deliveries": round(server_cpu * 1e6 / max(1, sum(len(a) for a in arrivals["arrivals"])), 1),
         "load_average": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
-        "raw_data": str(home),
+        "raw_data": str(home) if args.keep else None,
     }
 
 
@@ -352,6 +356,7 @@ def main() -> None:
     p.add_argument("--subscribers", type=int, default=200)
     p.add_argument("--writers", type=int, default=20)
     p.add_argument("--rate", type=float, default=2.0, help="writes per second per writer; 0 = as fast as possible")
+    p.add_argument("--keep", action="store_true", help="keep the raw arrivals, writes and change log (path printed)")
     p.add_argument("--subscriber-procs", type=int, default=2,
                    help="processes the subscribers are spread over (none of them writes)")
     p.add_argument("--mode", choices=["processes", "workers"], default="processes",
