@@ -459,9 +459,10 @@ _cache_lock = threading.Lock()
 
 def show_stamp(session: Session, production_id: uuid.UUID) -> tuple[Any, ...]:
     """The newest change-log event of the show and of the global tables: any write moves one of them."""
-    show = session.scalar(select(func.max(Event.id)).where(Event.production_id == production_id))
-    shared = session.scalar(select(func.max(Event.id)).where(Event.production_id.is_(None)))
-    return (show, shared)
+    show = select(func.max(Event.id)).where(Event.production_id == production_id).scalar_subquery()
+    shared = select(func.max(Event.id)).where(Event.production_id.is_(None)).scalar_subquery()
+    row = session.execute(select(show, shared)).one()
+    return (row[0], row[1])
 
 
 def cached_graph(session: Session, db_url: str, production_id: uuid.UUID, show_name: str = "") -> ShowGraph:
