@@ -120,3 +120,81 @@ def test_with_accounts_presence_names_the_signed_in_user_and_the_list_hides_othe
         finally:
             owner_list.close()
             outsider_list.close()
+
+
+# ------------------------------------------------------------------ across processes, without a database
+
+class _Channel:
+    """A stand-in for the vpm_presence channel: every message reaches every process, in order."""
+
+    def __init__(self) -> None:
+        self.members: list = []
+        self.sent: list[dict] = []
+        self.drop_next_join = False
+
+    def send(self, msg: dict) -> None:
+        import json
+
+        if msg["op"] == "join" and self.drop_next_join:  # lost on the way
+            self.drop_next_join = False
+            return
+        wire = json.loads(json.dumps(msg))
+        assert len(json.dumps(wire).encode()) < 8000, "a NOTIFY payload must stay under 8000 bytes"
+        self.sent.append(wire)
+        for member in self.members:
+            member.receive(wire)
+
+
+def _pair():  # type: ignore[no-untyped-def]
+    from vpm.web.realtime.presence import Presence
+
+    channel = _Channel()
+    a = Presence("A", lambda shows: None, channel.send, expiry=60)
+    b = Presence("B", lambda shows: None, channel.send, expiry=60)
+    channel.members += [a, b]
+    return channel, a, b
+
+
+def _conn(p, show, client, name, page="/p"):  # type: ignore[no-untyped-def]
+    from vpm.web.realtime.presence import Conn, now_iso
+
+    return Conn(key=p.new_key(), production=show, client=client, name=name, page=page, since=now_iso())
+
+
+def test_a_lost_join_is_healed_by_the_next_beat() -> None:
+    channel, a, b = _pair()
+    a.join(_conn(a, "s1", "t1", "Ann"))
+    channel.drop_next_join = True
+    a.join(_conn(a, "s1", "t2", "Ann", "/q"))  # B never hears of this tab
+    assert b.view("s1")["users"][0]["connections"] == 1
+    channel.send({"w": "A", **a.beat()})  # digest differs: B asks A for a sync
+    assert [m["op"] for m in channel.sent[-3:]] == ["beat", "want", "sync"]
+    assert b.view("s1") == a.view("s1")
+    assert b.view("s1")["users"][0]["connections"] == 2 and b.view("s1")["users"][0]["pages"] == ["/p", "/q"]
+
+
+def test_a_large_sync_comes_in_parts_and_a_goodbye_clears_the_sender() -> None:
+    channel, a, b = _pair()
+    for n in range(300):
+        a.join(_conn(a, f"show{n % 3}", f"tab{n}", "N" * 100 + str(n % 50), "/" + "p" * 250))
+    b.forget_others()
+    channel.send({"w": "B", "op": "hello"})
+    parts = [m for m in channel.sent if m["op"] == "sync"]
+    assert len(parts) > 1 and all(m["n"] == len(parts) for m in parts)
+    for show in ("show0", "show1", "show2"):
+        assert b.view(show) == a.view(show) and len(b.view(show)["users"]) == 50
+    channel.send({"w": "A", "op": "bye"})
+    assert b.view("show0") == {"users": []}
+
+
+def test_a_silent_process_expires() -> None:
+    import time
+
+    from vpm.web.realtime.presence import Presence
+
+    changed: list[set] = []
+    b = Presence("B", changed.append, None, expiry=0.05)
+    b.receive({"w": "A", "op": "join", "conn": {"k": "A:1", "p": "s1", "c": "t", "n": "Ann", "pg": "", "s": "x"}})
+    assert b.view("s1")["users"][0]["name"] == "Ann"
+    time.sleep(0.1)
+    assert b.expire() == ["A"] and b.view("s1") == {"users": []} and {"s1"} in changed
