@@ -78,11 +78,12 @@ def test_check_on_an_empty_database_names_the_pending_migrations(backend, scratc
 def test_a_second_upgrade_waits_for_the_lock_or_says_why_it_gave_up(backend, scratch, home):  # type: ignore[no-untyped-def]
     from vpm.config import Settings
     from vpm.db.engine import Database, dispose_engines
+    from vpm.cli.db import _lock_dir
     from vpm.ops.locks import schema_lock
 
     url = scratch.new(backend)
     settings = Settings(database_url=url, home=home)
-    with schema_lock(Database(url).engine, settings.home, wait_s=1):
+    with schema_lock(Database(url).engine, _lock_dir(settings), wait_s=1):
         blocked = run_cli(["db", "upgrade", "--wait", "1"], url, home)
     dispose_engines()
     assert blocked.returncode == 1
@@ -102,3 +103,15 @@ def test_a_second_upgrade_waits_for_the_lock_or_says_why_it_gave_up(backend, scr
     assert "nothing to do" in combined
     check = invoke(["db", "check"], url, home)
     assert check.exit_code == 0, check.output
+
+
+def test_automatic_snapshots_are_pruned(tmp_path):  # type: ignore[no-untyped-def]
+    from vpm.ops.snapshot import prune
+
+    for i in range(13):
+        (tmp_path / f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3").write_text("x")
+    (tmp_path / "vpm-manual-backup").mkdir()
+    removed = prune(tmp_path, "pre-upgrade", keep=10)
+    assert sorted(p.name for p in removed) == [f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3" for i in range(3)]
+    assert len(list(tmp_path.glob("vpm-pre-upgrade-*"))) == 10
+    assert (tmp_path / "vpm-manual-backup").exists()

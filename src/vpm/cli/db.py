@@ -13,6 +13,9 @@ import click
 
 from vpm.cli.common import database, friendly_errors, masked_url
 from vpm.config import get_settings
+
+#: Automatic snapshots (before upgrade, before downgrade) kept per kind; older ones are removed.
+KEEP_SNAPSHOTS = 10
 from vpm.ops import memory
 from vpm.ops.memory import ignore_memory_option
 
@@ -47,13 +50,13 @@ def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool =
                 wait_s: float = LOCK_WAIT_S) -> None:
     from vpm.db import migrate
     from vpm.ops.locks import LockBusy, schema_lock
-    from vpm.ops.snapshot import snapshot
+    from vpm.ops.snapshot import prune, snapshot
 
     settings = get_settings()
     db = database()
     log = _oplog()
     try:
-        with schema_lock(db.engine, settings.home, wait_s):
+        with schema_lock(db.engine, _lock_dir(settings), wait_s):
             todo = migrate.pending(settings.database_url, db.engine) if target == "head" else [target]
             if not todo:
                 log.info(f"database {masked_url(settings.database_url)} is at the latest revision "
@@ -63,6 +66,7 @@ def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool =
             destructive = _destructive(todo)
             with log.step("backup before upgrade"):
                 path = snapshot(db.engine, settings.database_url, settings.backup_dir, "pre-upgrade")
+                prune(settings.backup_dir, "pre-upgrade", keep=KEEP_SNAPSHOTS)
             log.info(f"backup written to {path}")
             if destructive and not force:
                 raise click.ClickException(
@@ -182,7 +186,7 @@ def restore(path: Path, force: bool, wait_s: float, ignore_memory: bool) -> None
     try:
         with DumpSource(path) as source:
             total = source.rows
-        with schema_lock(dbase.engine, settings.home, wait_s):
+        with schema_lock(dbase.engine, _lock_dir(settings), wait_s):
             with log.step(f"restore of {path} into {masked_url(settings.database_url)}"):
                 with _rows_progress("restore", total) as advance:
                     result = restore_database(dbase.engine, path, force=force, backup_dir=settings.backup_dir,
@@ -203,15 +207,16 @@ def downgrade(revision: str, wait_s: float) -> None:
     """Go back to REVISION (e.g. -1 or 0001), after a backup."""
     from vpm.db import migrate
     from vpm.ops.locks import LockBusy, schema_lock
-    from vpm.ops.snapshot import snapshot
+    from vpm.ops.snapshot import prune, snapshot
 
     settings = get_settings()
     dbase = database()
     log = _oplog()
     try:
-        with schema_lock(dbase.engine, settings.home, wait_s):
+        with schema_lock(dbase.engine, _lock_dir(settings), wait_s):
             with log.step("backup before downgrade"):
                 path = snapshot(dbase.engine, settings.database_url, settings.backup_dir, "pre-downgrade")
+                prune(settings.backup_dir, "pre-downgrade", keep=KEEP_SNAPSHOTS)
             log.info(f"backup written to {path}")
             with log.step(f"downgrade to {revision}"):
                 migrate.downgrade(settings.database_url, revision)
@@ -272,3 +277,15 @@ def history() -> None:
     from vpm.db import migrate
     for rev in migrate.history(get_settings().database_url):
         click.echo(f"{rev.revision}  {rev.doc}")
+
+
+def _lock_dir(settings) -> Path:  # type: ignore[no-untyped-def]
+    """Where the SQLite migration lock lives: beside the database file, so every process that opens
+    that file (whatever its VPM_HOME) takes the same lock."""
+    from sqlalchemy.engine import make_url
+
+    if settings.is_sqlite:
+        database = make_url(settings.database_url).database
+        if database and database != ":memory:":
+            return Path(database).resolve().parent
+    return settings.home

@@ -7,6 +7,7 @@ in custom format when it is installed; otherwise the portable dump of ``vpm.ops.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -40,9 +41,13 @@ def snapshot(engine: Engine, url: str, backup_dir: Path, reason: str) -> Path:
     if pg_dump:
         target = backup_dir / f"vpm-{reason}-{_stamp()}.pgdump"
         u = make_url(url)
-        libpq = u.set(drivername="postgresql").render_as_string(hide_password=False)
+        # the password goes through the environment, never the command line (the process list shows that)
+        env = dict(os.environ)
+        if u.password:
+            env["PGPASSWORD"] = str(u.password)
+        libpq = u.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
         result = subprocess.run([pg_dump, "--format=custom", "--file", str(target), libpq],
-                                capture_output=True, text=True, timeout=3600)
+                                capture_output=True, text=True, timeout=3600, env=env)
         if result.returncode == 0:
             return target
     from vpm.ops.dump import dump_database
@@ -50,3 +55,17 @@ def snapshot(engine: Engine, url: str, backup_dir: Path, reason: str) -> Path:
     target = backup_dir / f"vpm-{reason}-{_stamp()}"
     dump_database(engine, target)
     return target
+
+
+def prune(backup_dir: Path, reason: str, keep: int = 10) -> list[Path]:
+    """Keep the newest ``keep`` automatic snapshots of one kind (e.g. "pre-upgrade"); remove older ones.
+    Backups a person asked for (``vpm db backup``) are never touched."""
+    snaps = sorted((p for p in backup_dir.glob(f"vpm-{reason}-*")), key=lambda p: p.name, reverse=True)
+    removed = []
+    for old in snaps[keep:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+        removed.append(old)
+    return removed
