@@ -62,10 +62,15 @@ def test_a_deleted_show_resets_its_streams_and_the_list_hears_of_it() -> None:
 
 
 @pytest.fixture
-def sqlite_db(db):  # type: ignore[no-untyped-def]
-    if not db.is_sqlite:
-        pytest.skip("the in-process feed is the SQLite one")
-    return db
+def sqlite_db(templates, tmp_path):  # type: ignore[no-untyped-def]
+    """The in-process feed is the SQLite one: a copy of the migrated SQLite template."""
+    import shutil
+
+    from vpm.db.engine import Database, dispose_engines
+
+    shutil.copy(templates["sqlite"], tmp_path / "feed.db")
+    yield Database(f"sqlite:///{tmp_path / 'feed.db'}")
+    dispose_engines()
 
 
 def test_local_feed_delivers_by_id_when_publishers_race_and_fills_gaps_from_the_log(sqlite_db) -> None:  # type: ignore[no-untyped-def]
