@@ -166,3 +166,21 @@ def test_actor_name_keeps_accents(client, production):  # type: ignore[no-untype
     cam = client.post(f"/api/productions/{pid}/cameras", json={"label": "CAM 1"},
                       headers={"X-VPM-User": "Jos%C3%A9%20Mar%C3%ADa"}).json()
     assert client.get(f"/api/cameras/{cam['id']}/history").json()["items"][0]["actor"] == "José María"
+
+
+def test_moving_load_in_announces_new_due_dates(client):  # type: ignore[no-untyped-def]
+    prod = client.post("/api/productions", json={"show_name": "Moved", "load_in": "2027-03-01T08:00:00"}).json()
+    last = client.get(f"/api/productions/{prod['id']}/events").json()["last_id"]
+    client.patch(f"/api/productions/{prod['id']}", json={"version": prod["version"], "load_in": "2027-03-08T08:00:00"})
+    events = client.get(f"/api/productions/{prod['id']}/events", params={"after": last}).json()["items"]
+    moved = [e for e in events if e["entity_type"] == "checklist_item"]
+    assert len(moved) == 95
+    first = moved[0]
+    assert set(first["changes"]) == {"due_date"} and first["data"]["due_date"] == first["changes"]["due_date"]["to"]
+
+
+def test_deactivated_pick_list_entry_event_carries_the_row(client):  # type: ignore[no-untyped-def]
+    entry = client.post("/api/connector-types", json={"name": "Test connector"}).json()
+    client.delete(f"/api/connector-types/{entry['id']}")
+    hist = client.get(f"/api/connector-types/{entry['id']}/history").json()["items"]
+    assert hist[-1]["op"] == "delete" and hist[-1]["data"]["is_active"] is False

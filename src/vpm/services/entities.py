@@ -310,7 +310,8 @@ def delete_in(ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         obj.deleted_at = utcnow()
     obj.version += 1
     _flush(ctx, spec)
-    record_event(ctx, spec, obj, EventOp.DELETE, {}, deleted=True)
+    # a deactivated entry still exists: its event carries the whole row (is_active false)
+    record_event(ctx, spec, obj, EventOp.DELETE, {}, deleted=spec.delete_mode != "deactivate")
 
 
 def delete(db: Database, spec: EntitySpec, entity_id: Any, actor: Actor, version: int | None = None) -> None:

@@ -31,3 +31,28 @@ class ProductionHooks(Hooks):
             items = REGISTRY["checklist-items"]
             for item in checklist_template():
                 create_in(ctx, items, item, {}, obj.id)
+
+    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        if "load_in" in changes:
+            _announce_due_dates(ctx, obj, *changes["load_in"])
+
+
+def _announce_due_dates(ctx: Any, production: Any, old_load_in: Any, new_load_in: Any) -> None:
+    """Due dates are derived from load-in: when it moves, every open page learns each item's new date
+    through an event of its own (the item's version does not change: nobody edited it)."""
+    from sqlalchemy import select
+
+    from vpm.domain.checklist import ChecklistItem
+    from vpm.domain.enums import EventOp
+    from vpm.services.changelog import record_event
+    from vpm.services.hooks.checklist import due_date
+
+    items = REGISTRY["checklist-items"]
+    rows = ctx.session.scalars(select(ChecklistItem).where(
+        ChecklistItem.production_id == production.id, ChecklistItem.deleted_at.is_(None),
+        ChecklistItem.days_before_show.isnot(None)).order_by(ChecklistItem.id))
+    for item in rows:
+        before, after = due_date(old_load_in, item.days_before_show), due_date(new_load_in, item.days_before_show)
+        if before != after:
+            record_event(ctx, items, item, EventOp.UPDATE, {"due_date": {"from": before, "to": after}})
+

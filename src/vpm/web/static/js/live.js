@@ -112,11 +112,13 @@ export function startLive() {
       let reason = "";
       try { reason = JSON.parse(m.data).reason || ""; } catch { /* keep empty */ }
       source.close();
-      if (body.dataset.productionId) {
+      if (body.dataset.productionId && reason.startsWith("deleted")) {
         toast(`This show is no longer available${reason ? ` (${reason})` : ""}. Back to the show list…`, "warn", 0);
         setTimeout(() => location.assign("/"), 2500);
       } else {
-        location.reload();
+        // fell behind or cannot resume: what is on screen may be stale, so fetch it afresh
+        toast("Catching up with changes…", "info", 2000);
+        setTimeout(() => location.reload(), 500);
       }
     });
     source.onerror = async () => {
