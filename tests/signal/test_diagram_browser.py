@@ -108,6 +108,10 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
             page = browser.new_page(viewport={"width": 2200, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text)
+                    if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
             page.goto(f"{server}/productions/{pid}/diagram")
             nodes = page.locator("svg.signal-flow g.node")
             assert nodes.count() == len(show["devices"])
@@ -122,6 +126,10 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
                 return box["x"]
             assert x_of("CAM 1") < x_of("ENG SNAKE") < x_of("RTR 01") < x_of("CARB") < x_of("E2")
             page.screenshot(path=str(tmp_path / "diagram.png"), full_page=True)
+            # the Print button is wired by a script file (the page's CSP forbids inline handlers)
+            page.evaluate("window.print = () => { window.__printed = true; }")
+            page.get_by_role("button", name="Print").click()
+            assert page.evaluate("window.__printed") is True
             page.emulate_media(media="print")
             assert not page.locator(".chrome").is_visible()
             assert nodes.first.is_visible()

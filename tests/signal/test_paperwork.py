@@ -138,7 +138,10 @@ def test_cable_schedule_and_labels(client, production):  # type: ignore[no-untyp
     page = client.get(f"/productions/{s.pid}/paperwork/cables")
     tables = _tables(page.text)
     assert len(tables["cables"]) == 1 + 6
-    assert "@media print" in page.text and 'class="chrome no-print"' in page.text
+    assert 'href="/static/paperwork/paperwork.css"' in page.text and 'class="chrome no-print"' in page.text
+    css = client.get("/static/paperwork/paperwork.css")
+    assert css.status_code == 200 and "@media print" in css.text
+    assert "onclick" not in page.text and "style=" not in page.text  # nothing inline: strict CSP
     labels = client.get(f"/productions/{s.pid}/paperwork/cable-labels").text
     assert labels.count('class="cable-label"') == 12  # one for each end
     assert "SCR-1A" in labels
