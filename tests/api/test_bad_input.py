@@ -184,3 +184,16 @@ def test_deactivated_pick_list_entry_event_carries_the_row(client):  # type: ign
     client.delete(f"/api/connector-types/{entry['id']}")
     hist = client.get(f"/api/connector-types/{entry['id']}/history").json()["items"]
     assert hist[-1]["op"] == "delete" and hist[-1]["data"]["is_active"] is False
+
+
+def test_spec_change_clears_crosspoints_of_removed_ports(client, production):  # type: ignore[no-untyped-def]
+    pid = production["id"]
+    router = device_with_ports(client, pid)
+    xp = client.post(f"/api/productions/{pid}/router-crosspoints",
+                     json={"router_id": router["id"], "output_port_id": free_ports(router, "out")[0]["id"],
+                           "input_port_id": free_ports(router, "in")[0]["id"]})
+    assert xp.status_code == 201, xp.text
+    other_spec = client.get("/api/equipment-specs/sony-hdcu-5500").json()["id"]
+    r = client.patch(f"/api/routers/{router['id']}", json={"version": router["version"], "equipment_spec_id": other_spec})
+    assert r.status_code == 200
+    assert client.get(f"/api/router-crosspoints/{xp.json()['id']}").status_code == 404

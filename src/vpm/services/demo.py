@@ -33,6 +33,10 @@ def _ports(device: Any, direction: str) -> list[Any]:
     return [p for p in device.ports if p.direction == direction]
 
 
+def _hdmi_out(device: Any) -> Any:
+    return next(p for p in _ports(device, "out") if p.connector == "HDMI")
+
+
 def _cable(ctx: WriteContext, pid: uuid.UUID, out_port: Any, in_port: Any, cable: str, length: float) -> None:
     _make(ctx, "connections", pid, from_port_id=out_port.id, to_port_id=in_port.id, cable_type=cable,
           length_ft=length, label=None)
@@ -71,12 +75,29 @@ def seed_demo(db: Database) -> SeedReport:
                    equipment_spec_id=_spec(ctx, "barco-e2-gen2"), control_ip="192.168.0.175")
         router = _make(ctx, "routers", pid, label="RTR 01", name="Router 01", location="@ VIDEO SWITCH",
                        equipment_spec_id=_spec(ctx, "blackmagic-videohub-20x20-12g"), signal_type="SDI")
-        router_in = _ports(router, "in")
+        conv = _make(ctx, "converters", pid, label="CONV 1", name="Decimator", converter_type="HDMI > SDI",
+                     equipment_spec_id=_spec(ctx, "decimator-md-hx"))
+        rec = _make(ctx, "records", pid, label="REC 1", name="Program record",
+                    equipment_spec_id=_spec(ctx, "blackmagic-hyperdeck-studio-4k-pro"), codec="ProRes 422 HQ")
+        e2_in, router_in, router_out = _ports(e2, "in"), _ports(router, "in"), _ports(router, "out")
+        hdmi_in = [p for p in e2_in if p.connector == "HDMI"]
+        sdi_in = [p for p in e2_in if "SDI" in p.connector]
+        # the two wide laptops go straight into the E2's HDMI inputs
+        for src, port in zip(sources[:2], hdmi_in):
+            _cable(ctx, pid, _hdmi_out(src), port, "HDMI", 15)
+        # GFX A reaches the router through an HDMI-to-SDI converter
+        _cable(ctx, pid, _hdmi_out(sources[2]), _ports(conv, "in")[0], "HDMI", 6)
+        _cable(ctx, pid, next(p for p in _ports(conv, "out") if "SDI" in p.connector), router_in[2], "3G-SDI", 25)
         for n, ccu in enumerate(ccus):
             _cable(ctx, pid, _ports(ccu, "out")[0], router_in[n], "12G-SDI", 25)
-        for n, src in enumerate(sources[:4]):
-            if n < len(_ports(e2, "in")) and _ports(src, "out"):
-                _cable(ctx, pid, _ports(src, "out")[0], _ports(e2, "in")[n], "HDMI", 15)
+        # router: OUT 1 <- CAM 1 to the E2, OUT 2 <- CAM 2 to the E2, OUT 3 <- GFX A to the recorder
+        xp = REGISTRY["router-crosspoints"]
+        for out_n, in_n in ((0, 0), (1, 1), (2, 2)):
+            create_in(ctx, xp, {"router_id": router.id, "output_port_id": router_out[out_n].id,
+                                "input_port_id": router_in[in_n].id}, {}, pid)
+        _cable(ctx, pid, router_out[0], sdi_in[0], "12G-SDI", 10)
+        _cable(ctx, pid, router_out[1], sdi_in[1], "12G-SDI", 10)
+        _cable(ctx, pid, router_out[2], _ports(rec, "in")[0], "12G-SDI", 10)
         for i, name in enumerate(["SCREEN 1A", "SCREEN 1B", "GFX FEED", "MVR QUAD"], start=1):
             _make(ctx, "sends", pid, label=f"DST {i}", name=name, send_type="VIDEO SWITCH",
                   h_res=1920, v_res=1080, rate=59.94)
@@ -88,13 +109,9 @@ def seed_demo(db: Database) -> SeedReport:
         _make(ctx, "projection-screens", pid, label="IMAG 1", name="IMAG Left PJ",
               equipment_spec_id=_spec(ctx, "barco-udx-4k35"), surface_id=surface.id, placement="IMAG",
               h_res=3840, v_res=2160, rate=59.94, stack_count=1)
-        _make(ctx, "records", pid, label="REC 1", name="Program record",
-              equipment_spec_id=_spec(ctx, "blackmagic-hyperdeck-studio-4k-pro"), codec="ProRes 422 HQ")
         _make(ctx, "streams", pid, label="STR 1", name="YouTube main", platform="YouTube",
               url="rtmp://a.rtmp.youtube.com/live2", stream_key="demo-key-not-real")
         _make(ctx, "cable-snakes", pid, label="SNAKE 1", name="VIDEO SNAKE", snake_type="SDI", length_ft=50)
-        _make(ctx, "converters", pid, label="CONV 1", name="Decimator", converter_type="SDI > HDMI",
-              equipment_spec_id=_spec(ctx, "decimator-md-hx"), is_distribution_amp=True)
         _make(ctx, "media-servers", pid, label="MS 1A", name="Server 1 A", platform="Disguise", pair_number=1)
         _make(ctx, "media-servers", pid, label="MS 1B", name="Server 1 B", platform="Disguise", pair_number=1,
               is_backup=True)

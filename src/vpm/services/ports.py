@@ -98,11 +98,12 @@ def restamp_ports(ctx: Any, device: Any, old_spec_id: Any, new_spec_id: Any) -> 
             )
         ).all()
         cabled = _cabled_port_ids(ctx, [p.id for p in stamped])
+        unused = [p for p in stamped if p.id not in cabled]
+        disconnect_ports(ctx, [p.id for p in unused])  # no cables on them, but router crosspoints go too
         now = utcnow()
-        for p in stamped:
-            if p.id not in cabled:
-                p.deleted_at = now
-                p.version += 1
+        for p in unused:
+            p.deleted_at = now
+            p.version += 1
         ctx.session.flush()
     if new_spec_id is not None:
         stamp_ports(ctx, device, new_spec_id)

@@ -19,7 +19,7 @@ Timed, 20 runs each, median and max:
   path, with and without the cache;
 - ``trace only``: ``trace()`` on the loaded graph.
 
-    .venv/bin/python bench/signal.py --backend both
+    .venv/bin/python bench/signal_flow.py --backend both
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named like the standard library's ``signal``; drop its folder from the import path
-# before anything (asyncio, anyio) imports the real one.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
