@@ -379,7 +379,7 @@ async def run_post(name: str, request: Request) -> Any:
         if key not in kinds:
             raise CalcError(key, f"is not a parameter of {name}")
         inputs[key] = coerce_json(key, kinds[key][0], value)
-    for key, value in request.query_params.multi_items():
+    for key, _value in request.query_params.multi_items():
         if key not in kinds:
             raise CalcError(key, f"is not a parameter of {name}")
         if key in inputs:
