@@ -63,7 +63,9 @@ export class Grid {
       this.columns.push({ name: k, label: words(k), editor: "derived", type: "derived", writable: false, creatable: false, derived: true });
     }
     if (!store.get(`vpm.columns.${this.meta.slug}`)) this.visible = this.defaultVisible();
-    this.render();
+    // never rebuild the table under an open editor: what is being typed would be lost
+    if (this.editing) this.renderPending = true;
+    else this.render();
   }
 
   defaultVisible() {
@@ -92,6 +94,7 @@ export class Grid {
   // ------------------------------------------------------------------ rendering
 
   render() {
+    const hadFocus = this.table.contains(document.activeElement);
     const head = el("tr", {},
       el("th", { class: "sel", scope: "col" }, el("input", { type: "checkbox", "aria-label": "Select every row", "data-select-all": true })));
     this.visible.forEach((name, i) => {
@@ -112,7 +115,7 @@ export class Grid {
     this.table.tBodies[0].replaceChildren(body);
     this.table.setAttribute("aria-rowcount", String(this.rows.length + 2));
     this.updateChrome();
-    this.placeCursor(false);
+    this.placeCursor(hadFocus);
   }
 
   renderRow(row) {
@@ -325,6 +328,7 @@ export class Grid {
     const ed = this.editing;
     const base = ed && ed.id === id ? ed.base : null;
     if (ed) { ed.combo?.destroy(); this.editing = null; }
+    if (this.renderPending) { this.renderPending = false; this.render(); }
     if (id === NEW) {
       if (value === null || value === "" || value === undefined) delete this.draft[col.name];
       else this.draft[col.name] = value;
@@ -401,16 +405,18 @@ export class Grid {
     const values = this.draft;
     this.draft = {};
     this.rowTr(NEW)?.replaceWith(this.renderNewRow());
-    const made = await this.create([values]);
-    if (!made) {
+    // the cursor waits on the fresh empty row at once, so typing the next row while this one is
+    // being saved lands there (and is not lost when the answer or its live echo arrives)
+    if (then === "down") { this.cursor.id = NEW; this.placeCursor(true); }
+    const made = await this.create([values], then !== "down");
+    if (!made && !Object.keys(this.draft).length && !this.editing) {
       this.draft = values;
       this.rowTr(NEW)?.replaceWith(this.renderNewRow());
     }
-    if (then === "down") { this.cursor.id = NEW; this.placeCursor(true); }
   }
 
   /** Create rows (one POST for one, the bulk endpoint for several: all or nothing). */
-  async create(items) {
+  async create(items, moveCursor = true) {
     try {
       let made;
       if (items.length === 1) {
@@ -431,7 +437,7 @@ export class Grid {
         emitLocal({ entity_type: this.meta.event_type, entity_id: String(rec.id), op: "create", data: rec });
       }
       this.updateChrome();
-      this.placeCursor(focusWasInGrid);
+      if (moveCursor) this.placeCursor(focusWasInGrid);
       toast(made.length === 1 ? `Added ${made[0].label || made[0].name || made[0].title || made[0].ip || "a row"}.` : `Added ${made.length} rows.`, "info", 2500);
       return made;
     } catch (err) {
