@@ -78,7 +78,7 @@ def test_login_rate_limit_and_lockout(people):  # type: ignore[no-untyped-def]
     assert 401 in codes and codes[-1] == 429
     # the account itself is locked after five failures in a row, whatever the address
     from vpm.services import accounts
-    from vpm.services.accounts import Locked
+    from vpm.services.errors import Locked
 
     db = people["db"]
     try:

@@ -17,7 +17,7 @@ from vpm.db.base import utcnow
 from vpm.db.engine import Database
 from vpm.domain.accounts import ApiToken, Membership, ShareLink, User, WebSession
 from vpm.domain.production import Production
-from vpm.services.errors import AlreadyExists, NotFound, ServiceError, ValidationFailed
+from vpm.services.errors import AlreadyExists, Locked, NotFound, ServiceError, Unauthorized, ValidationFailed
 
 ROLES = ("owner", "editor", "viewer")
 SESSION_DAYS = 14
@@ -25,16 +25,6 @@ SESSION_DAYS = 14
 LOCK_AFTER = 5
 MAX_LOCK_S = 15 * 60
 _hasher = PasswordHasher()
-
-
-class Unauthorized(ServiceError):
-    status = 401
-    code = "unauthorized"
-
-
-class Locked(ServiceError):
-    status = 429
-    code = "locked"
 
 
 def digest(secret: str) -> str:

@@ -23,6 +23,20 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class Unauthorized(ServiceError):
+    """Nobody signed in, or the credentials are wrong, expired or revoked."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Locked(ServiceError):
+    """Too many attempts: try again later (``retry_after`` seconds)."""
+
+    status = 429
+    code = "locked"
+
+
 class Forbidden(ServiceError):
     status = 403
     code = "forbidden"

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vpm.domain.registry import REGISTRY
 from vpm.services import accounts
-from vpm.services.accounts import Unauthorized
+from vpm.services.errors import Unauthorized
 from vpm.services.context import Actor
 from vpm.services.errors import Forbidden, ServiceError
 from vpm.services.permissions import Target, can

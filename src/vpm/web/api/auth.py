@@ -11,7 +11,7 @@ from vpm.db.engine import Database
 from vpm.domain.registry import REGISTRY
 from vpm.services import accounts
 from vpm.services import entities as svc
-from vpm.services.accounts import Locked, Unauthorized
+from vpm.services.errors import Locked, Unauthorized
 from vpm.services.context import Actor
 from vpm.services.errors import Forbidden, NotFound, ValidationFailed
 from vpm.services.permissions import Target, can
