@@ -45,6 +45,14 @@ def health(db: Database = Depends(get_db)) -> Any:
     return JSONResponse(body, status_code=200 if ok else 503)
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Any:
+    """Pages without their own icon link (printouts) still ask for one: answer with nothing, not a 404."""
+    from fastapi import Response
+
+    return Response(status_code=204)
+
+
 @router.get("/api/entities", tags=["Catalogue"], summary="Every entity kind with its slug, label and fields")
 def entities() -> Any:
     return {"items": [spec.describe() for spec in REGISTRY]}
