@@ -102,7 +102,7 @@ def seed_demo(db: Database) -> SeedReport:
             _make(ctx, "sends", pid, label=f"DST {i}", name=name, send_type="VIDEO SWITCH",
                   h_res=1920, v_res=1080, rate=59.94)
         _make(ctx, "led-screens", pid, label="LED 1", name="MAIN LED", tile_cols=16, tile_rows=9,
-              equipment_spec_id=_spec(ctx, "infiled-armk2-indoor-3.91"),
+              equipment_spec_id=_spec(ctx, "ref-infiled-ar3-91mm-500-x-500mm"),
               processor_spec_id=_spec(ctx, "novastar-mx40-pro"))
         surface = _make(ctx, "projection-surfaces", pid, label="SCREEN 1", name="IMAG Left", width_m=7.3,
                         height_m=4.1, surface_type="FRONT", gain_factor=1.0, ambient_lux=50)
