@@ -98,6 +98,8 @@ def test_hardening_headers_cors_and_body_limit(people):  # type: ignore[no-untyp
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert "unsafe-inline" not in r.headers["content-security-policy"].split("script-src")[1].split(";")[0]
     assert r.headers["referrer-policy"] == "same-origin"
+    login = TestClient(people["app"]).get("/login")  # one policy everywhere, no inline styles either
+    assert "style-src 'self';" in login.headers["content-security-policy"] and "<style" not in login.text
     assert "access-control-allow-origin" not in r.headers
     big = c.post(f"/api/productions/{people['production_id']}/cameras", content=b"x" * (11 * 1024 * 1024),
                  headers={"content-type": "application/json"})

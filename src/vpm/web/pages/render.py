@@ -25,15 +25,9 @@ WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
-#: A strict policy: scripts and styles only from our own files, no inline code, no framing.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+#: Pages are never cached (they embed live data); the security headers come from
+#: ``vpm.web.security.SecurityHeaders`` for every answer.
+PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 #: Special pages that replace the generic table of an entity in the navigation.
 SPECIAL_PAGES = {"checklist-items": ("checklist", "Checklist"), "ip-addresses": ("ip-plan", "IP plan")}
@@ -237,7 +231,7 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     if ctx["nav"] is None:
         ctx["nav"] = library_nav()
     response = templates.TemplateResponse(request, name, ctx, status_code=status)
-    response.headers.update(SECURITY_HEADERS)
+    response.headers.update(PAGE_HEADERS)
     return response
 
 
