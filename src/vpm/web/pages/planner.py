@@ -36,16 +36,12 @@ router = APIRouter(include_in_schema=False)
 @router.get("/productions/{pid}/led-screens/{entity_id}/planner", response_class=HTMLResponse)
 def led_planner(request: Request, pid: str, entity_id: str) -> Response:
     show = load_show(request, pid)
-    key = parse_uuid(pid)
-    if show is None or key is None:
+    if show is None:
         return not_found(request, "This show does not exist or was deleted.")
     spec = REGISTRY["led-screens"]
     with db_of(request).read() as session:
-        try:
-            wall = svc.load(session, spec, entity_id)
-        except NotFound:
-            wall = None
-        if wall is None or wall.production_id != key:
+        wall = _in_show(session, spec, entity_id, pid)
+        if wall is None:
             return not_found(request, "This LED screen does not exist in this show.")
         cache: dict[str, Any] = {}
         record = serialize(spec, wall, session, cache=cache)
@@ -73,8 +69,7 @@ def led_planner(request: Request, pid: str, entity_id: str) -> Response:
 @router.get("/productions/{pid}/projection-surfaces/{entity_id}/projection", response_class=HTMLResponse)
 def projection_page(request: Request, pid: str, entity_id: str) -> Response:
     show = load_show(request, pid)
-    key = parse_uuid(pid)
-    if show is None or key is None:
+    if show is None:
         return not_found(request, "This show does not exist or was deleted.")
     error = None
     distance = tolerance = None
@@ -87,11 +82,8 @@ def projection_page(request: Request, pid: str, entity_id: str) -> Response:
         error = {"field": err.field, "reason": err.reason}
     spec = REGISTRY["projection-surfaces"]
     with db_of(request).read() as session:
-        try:
-            surface = svc.load(session, spec, entity_id)
-        except NotFound:
-            surface = None
-        if surface is None or surface.production_id != key:
+        surface = _in_show(session, spec, entity_id, pid)
+        if surface is None:
             return not_found(request, "This projection surface does not exist in this show.")
         cache: dict[str, Any] = {}
         aimed = aimed_at(session, surface, cache)
@@ -156,3 +148,12 @@ def _diagram(analysis: dict[str, Any]) -> dict[str, Any] | None:
              "label": f"Image {image_px[0]} x {image_px[1]} px · {blend['width_m']:.2f} x {blend['height_m']:.2f} m"}
     return {"width": DIAGRAM_W, "height": top + image_h + DIAGRAM_PAD + 10, "image": image, "rasters": rasters,
             "zones": zones, "zone_top": top, "zone_h": image_h}
+
+
+def _in_show(session: Any, spec: Any, entity_id: str, pid: str) -> Any:
+    """The live record ``entity_id`` of kind ``spec`` if it belongs to show ``pid``, else None."""
+    try:
+        obj = svc.load(session, spec, entity_id)
+    except NotFound:
+        return None
+    return obj if str(obj.production_id) == str(parse_uuid(pid)) else None

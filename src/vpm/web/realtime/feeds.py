@@ -228,12 +228,7 @@ class PgFeed:
 
     async def _process(self) -> None:
         while True:
-            batch = [await self._inbox.get()]
-            while len(batch) < 5000:
-                try:
-                    batch.append(self._inbox.get_nowait())
-                except asyncio.QueueEmpty:
-                    break
+            batch = await _take_batch(self._inbox, 5000)
             ids: list[int] = []
             for channel, payload in batch:
                 if (channel, payload) == _RESYNC:
@@ -315,12 +310,7 @@ class PgFeed:
         conn = None
         try:
             while True:
-                payloads = [await self._outbox.get()]
-                while len(payloads) < 200:
-                    try:
-                        payloads.append(self._outbox.get_nowait())
-                    except asyncio.QueueEmpty:
-                        break
+                payloads = await _take_batch(self._outbox, 200)
                 try:
                     conn = await self._send_batch(conn, payloads)
                 finally:
@@ -362,3 +352,14 @@ class PgFeed:
             if self._listening:
                 self.tell({"w": self.hub.worker, **self.hub.presence.beat()})
             self.hub.presence.expire()
+
+
+async def _take_batch(queue: asyncio.Queue[Any], limit: int) -> list[Any]:
+    """Wait for one item, then take whatever else is already queued, up to ``limit`` items."""
+    batch = [await queue.get()]
+    while len(batch) < limit:
+        try:
+            batch.append(queue.get_nowait())
+        except asyncio.QueueEmpty:
+            break
+    return batch
