@@ -46,11 +46,18 @@ def record_event(ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes
     production_id = _production_of(spec, obj)
     _order_lock(ctx, production_id)
     data = {"id": jsonable(obj.id)} if deleted else serialize(spec, obj, session)
-    event = Event(
-        production_id=production_id, entity_type=spec.event_type, entity_id=str(obj.id), op=str(op),
-        actor=ctx.actor.name, changes=_serialise_changes(spec, changes), data=data,
-        version=getattr(obj, "version", 1) or 1,
-    )
+    return append_event(ctx, production_id=production_id, entity_type=spec.event_type, entity_id=str(obj.id),
+                        op=str(op), changes=_serialise_changes(spec, changes), data=data,
+                        version=getattr(obj, "version", 1) or 1)
+
+
+def append_event(ctx: WriteContext, *, production_id: Any, entity_type: str, entity_id: str, op: str,
+                 changes: dict[str, Any], data: dict[str, Any], version: int = 1) -> Event:
+    """Append one event for a change that is not a registry entity (settings); same ordering and NOTIFY."""
+    session = ctx.session
+    _order_lock(ctx, production_id)
+    event = Event(production_id=production_id, entity_type=entity_type, entity_id=entity_id, op=op,
+                  actor=ctx.actor.name, changes=changes, data=data, version=version)
     session.add(event)
     session.flush()
     bus.announce(session, event.id)  # NOTIFY on PostgreSQL, delivered at commit

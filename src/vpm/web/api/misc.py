@@ -16,6 +16,7 @@ from vpm.domain.registry import REGISTRY
 from vpm.domain.support import Setting
 from vpm.services import entities as svc
 from vpm.services import picklists
+from vpm.services import settings as settings_svc
 from vpm.services.changelog import event_dict
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound
@@ -89,13 +90,8 @@ def settings_get(key: str, db: Database = Depends(get_db)) -> Any:
 
 @router.put("/api/settings/{key}", tags=["Settings"])
 def settings_put(key: str, value: Any = Body(..., embed=True), category: str | None = Body(None, embed=True),
-                 db: Database = Depends(get_db)) -> Any:
-    with db.write() as session:
-        row = session.get(Setting, key) or Setting(key=key)
-        row.value = value
-        row.category = category
-        session.add(row)
-    return {"key": key, "value": value, "category": category}
+                 db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+    return settings_svc.put(db, actor, key, value, category)
 
 
 for _slug in picklists.PICKLISTS:
