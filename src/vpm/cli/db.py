@@ -289,3 +289,31 @@ def _lock_dir(settings) -> Path:  # type: ignore[no-untyped-def]
         if database and database != ":memory:":
             return Path(database).resolve().parent
     return settings.home
+
+
+@db.command()
+@click.option("-m", "--message", required=True, help="What the migration does, in a few words.")
+@click.option("--scratch-url", default=None,
+              help="An EMPTY database to compare against (default: a temporary SQLite file).")
+@friendly_errors
+def revision(message: str, scratch_url: str | None) -> None:
+    """Write a new migration from the difference between the models and the newest revision.
+
+    A scratch database is brought to head and compared with the models; the difference is written to
+    src/vpm/db/migrations/versions/ for you to read and review. Your own database is never touched.
+    """
+    import tempfile
+
+    from vpm.db import migrate
+
+    with tempfile.TemporaryDirectory(prefix="vpm-revision-") as tmp:
+        url = scratch_url or f"sqlite:///{Path(tmp) / 'scratch.db'}"
+        try:
+            path = migrate.new_revision(message, url)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    if path is None:
+        click.echo("The models match the newest revision: no migration written.")
+        return
+    click.echo(f"Wrote {path}\nReview it before committing: read every operation, and set `destructive = True` "
+               f"if it drops or rewrites data (then `vpm db upgrade` asks for --force).")

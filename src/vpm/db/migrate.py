@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,38 @@ def describe_diff(diff: Any) -> str:
     if kind == "modify_nullable":
         return f"column {diff[2]}.{diff[3]} nullable={diff[5]} in the database, {diff[6]} in the models"
     return repr(diff)
+
+
+def next_revision_id() -> str:
+    """The next four-digit revision id after the newest one in the migrations folder."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    numbers = [int(rev.revision) for rev in script.walk_revisions() if rev.revision.isdigit()]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
+def new_revision(message: str, scratch_url: str, directory: Path | None = None) -> Path | None:
+    """Autogenerate a migration: bring an empty scratch database to head, compare it with the models and
+    write the difference as a new revision file (for review). ``None`` when the models match head.
+
+    The scratch database must be empty; nothing else is touched. ``directory`` (tests) writes elsewhere.
+    """
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(scratch_url)
+    try:
+        if sa.inspect(engine).get_table_names():
+            raise ValueError(f"the scratch database {scratch_url} is not empty")
+        upgrade(scratch_url)
+        if not drift(engine):
+            return None
+    finally:
+        engine.dispose()
+    cfg = alembic_config(scratch_url)
+    kwargs: dict[str, Any] = {}
+    if directory is not None:
+        cfg.set_main_option("version_path_separator", "os")
+        cfg.set_main_option("version_locations", os.pathsep.join([str(MIGRATIONS_DIR / "versions"), str(directory)]))
+        kwargs["version_path"] = str(directory)
+    script = command.revision(cfg, message=message, autogenerate=True, rev_id=next_revision_id(), **kwargs)
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path)

@@ -8,11 +8,11 @@ Reviewed by: (name) — read the operations below before merging.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+import sqlalchemy as sa  # noqa: F401 (used by most generated operations)
+from alembic import op  # noqa: F401
 ${imports if imports else ""}
 
-import vpm.db.base
+import vpm.db.base  # noqa: F401 (custom column types render as vpm.db.base.X)
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
