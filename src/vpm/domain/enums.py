@@ -86,23 +86,3 @@ class EventOp(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     RESTORE = "restore"
-
-
-class DeviceKind(StrEnum):
-    """The kinds of device; each has its own child table (joined-table inheritance)."""
-
-    SOURCE = "source"
-    SEND = "send"
-    CAMERA = "camera"
-    CCU = "ccu"
-    VISION_SWITCHER = "vision_switcher"
-    CAM_SWITCHER = "cam_switcher"
-    ROUTER = "router"
-    CABLE_SNAKE = "cable_snake"
-    MEDIA_SERVER = "media_server"
-    RECORD = "record"
-    STREAM = "stream"
-    LED_SCREEN = "led_screen"
-    PROJECTION_SCREEN = "projection_screen"
-    PROJECTION_SURFACE = "projection_surface"
-    CONVERTER = "converter"
