@@ -198,3 +198,27 @@ def test_a_silent_process_expires() -> None:
     assert b.view("s1")["users"][0]["name"] == "Ann"
     time.sleep(0.1)
     assert b.expire() == ["A"] and b.view("s1") == {"users": []} and {"s1"} in changed
+
+
+def test_one_connection_for_several_tabs_counts_each_tab(server, http):  # type: ignore[no-untyped-def]
+    """A browser shares one stream among its tabs: each ``tab=<client> <page>`` counts in presence."""
+    show = make_show(http)
+    pid = show["id"]
+    path = f"/api/productions/{pid}/stream"
+    shared = SSE(server.base, path + f"?tab=t-1+/productions/{pid}/sources&tab=t-2+/productions/{pid}"
+                 f"&tab=t-3+/productions/{pid}/sources&name=Cleo")
+    try:
+        assert shared.status == 200
+        wait_until(lambda: _users(http, pid).get("Cleo", {}).get("connections") == 3, 5, what="three tabs")
+        assert _users(http, pid)["Cleo"]["pages"] == [f"/productions/{pid}", f"/productions/{pid}/sources"]
+    finally:
+        shared.close()
+    wait_until(lambda: _users(http, pid) == {}, 5, what="all three tabs gone with their connection")
+    bad = [("tab", ""), ("tab", "bad/id /x"), ("tab", "ok " + "p" * 301)]
+    for key, value in bad:
+        r = http.get(path, params={key: value, "name": "Cleo"})
+        assert r.status_code == 422, (value, r.text)
+        assert "tab" in r.text
+    many = [("tab", f"t-{i} /p") for i in range(51)]
+    r = http.get(path, params=many)
+    assert r.status_code == 422 and "at most 50" in r.text

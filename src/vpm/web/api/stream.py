@@ -7,6 +7,7 @@ Included before the registry routes, so ``/api/productions/stream`` is not read 
 
 import re
 import time
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -26,7 +27,7 @@ from vpm.web.realtime import changes
 
 router = APIRouter(lifespan=lifespan)
 
-MAX_NAME, MAX_PAGE, MAX_CLIENT = 120, 300, 64
+MAX_NAME, MAX_PAGE, MAX_CLIENT, MAX_TABS = 120, 300, 64, 50
 _CLIENT = re.compile(r"^[A-Za-z0-9._:-]+$")
 _EVENT_ID = re.compile(r"^\d{1,18}$")
 
@@ -116,6 +117,8 @@ async def show_stream(
     page: str | None = Query(None, description="The page path they are on"),
     client: str | None = Query(None, description="A random id per browser tab"),
     last_event_id: str | None = Query(None, description="Resume after this change id (the Last-Event-ID header wins)"),
+    tab: list[str] | None = Query(None, description="A browser sharing one connection among its tabs: one "
+                                  "`<client> <page>` per open tab (repeat; replaces `client` and `page`)"),
 ) -> Any:
     pid = _show_id(production_id)
     last = _last_event_id(request, last_event_id)
@@ -124,11 +127,28 @@ async def show_stream(
     if actor is not None and actor.via in ("session", "token"):
         who = actor.name[:MAX_NAME]  # signed in: presence shows who it really is
     where = _text("page", page, MAX_PAGE)
-    tab = _text("client", client, MAX_CLIENT) or None
-    if tab is not None and not _CLIENT.match(tab):
+    tab_id = _text("client", client, MAX_CLIENT) or None
+    if tab_id is not None and not _CLIENT.match(tab_id):
         raise ValidationFailed("client", "may contain only letters, digits and . _ : -")
+    tabs = [(tab_id or uuid.uuid4().hex, where)]
+    if tab:
+        tabs = _tabs(tab)
     hub = _hub(request)
-    return await hub.show_stream(pid, last, who, where, tab)
+    return await hub.show_stream(pid, last, who, tabs)
+
+
+def _tabs(raw: list[str]) -> list[tuple[str, str]]:
+    """``tab`` values of a shared connection: ``<client> <page>`` each, at most ``MAX_TABS``."""
+    if len(raw) > MAX_TABS:
+        raise ValidationFailed("tab", f"at most {MAX_TABS} tabs share one connection")
+    tabs: dict[str, str] = {}
+    for value in raw:
+        client, _, page = value.partition(" ")
+        client = _text("tab", client, MAX_CLIENT)
+        if not client or not _CLIENT.match(client):
+            raise ValidationFailed("tab", "must be '<client> <page>' with a client id of letters, digits and . _ : -")
+        tabs[client] = _text("tab", page, MAX_PAGE)
+    return list(tabs.items())
 
 
 @router.get("/api/productions/{production_id}/presence", tags=["Live updates"],

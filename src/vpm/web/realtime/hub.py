@@ -132,8 +132,10 @@ class Hub:
 
         return EventStream(run)
 
-    async def show_stream(self, production_id: uuid.UUID, last_id: int | None, name: str, page: str,
-                          client: str | None) -> EventStream:
+    async def show_stream(self, production_id: uuid.UUID, last_id: int | None, name: str,
+                          tabs: list[tuple[str, str]]) -> EventStream:
+        """``tabs``: (client, page) of each browser tab this connection serves (one browser shares
+        one connection among its tabs); presence counts each tab."""
         key = str(production_id)
         sub = Subscriber(key, self.options.queue_limit, last_id=last_id or 0, name=name)
         self.broker.add(sub)  # first: nothing committed from now on can be missed
@@ -151,9 +153,11 @@ class Hub:
             return self.closed_stream("unknown resume point: that change id is not in the change log; refetch")
         start = newest if last_id is None else last_id
         sub.last_id = max(sub.last_id, start)
-        conn = Conn(key=self.presence.new_key(), production=key, client=client or uuid.uuid4().hex,
-                    name=name, page=page, since=now_iso())
-        self.presence.join(conn)
+        since = now_iso()
+        conns = [Conn(key=self.presence.new_key(), production=key, client=client, name=name, page=page, since=since)
+                 for client, page in tabs]
+        for conn in conns:
+            self.presence.join(conn)
 
         async def run(write: Write) -> None:
             sent = start
@@ -193,7 +197,8 @@ class Hub:
 
         def close() -> None:
             self.broker.remove(sub)
-            self.presence.leave(conn.key)
+            for conn in conns:
+                self.presence.leave(conn.key)
 
         return EventStream(run, close)
 

@@ -1,9 +1,11 @@
 // Following a show live (docs/REALTIME.md): Server-Sent Events with resume from the last event id,
-// presence, and the connection indicator. Without a stream on the server the page still works.
+// presence, and the connection indicator; one connection per browser (live-core.js). Without a
+// stream on the server the page still works.
 import { $, el, readJSON, initials, colourFor, timeAgo, uid } from "./util.js";
 import { conn, probe } from "./conn.js";
 import { displayName } from "./identity.js";
 import { toast } from "./toast.js";
+import { Relays, tabLock } from "./live-core.js";
 
 const kinds = readJSON("kinds-data") || {};
 const changeHandlers = new Set();
@@ -74,6 +76,52 @@ function trackCounts() {
   });
 }
 
+/** How this tab reaches its stream: a SharedWorker holding one connection for every tab of the
+ * browser; else the tab elected leader (Web Locks) relays over a BroadcastChannel; else its own. */
+function transport(url, doc, hello, receive) {
+  const setMode = (mode) => { document.documentElement.dataset.live = mode; };
+  const version = new URL(document.querySelector("script[src*='/js/app.js']")?.src || location.href).searchParams.get("v") || "";
+  let post = null;
+  if (typeof SharedWorker === "function") {
+    try {
+      const worker = new SharedWorker(`/static/js/live-worker.js?v=${encodeURIComponent(version)}`, { type: "module", name: "vpm-live" });
+      worker.port.onmessage = (m) => { if (m.data?.url === url) receive(m.data); };
+      worker.port.start();
+      worker.onerror = () => { post = withoutWorker(url, hello, receive, setMode); post(hello()); };
+      setMode("shared");
+      post = (msg) => worker.port.postMessage(msg);
+    } catch { /* no module workers here */ }
+  }
+  if (!post) post = withoutWorker(url, hello, receive, setMode);
+  return (msg) => post(msg);
+}
+
+function withoutWorker(url, hello, receive, setMode) {
+  if (globalThis.navigator?.locks?.request && typeof BroadcastChannel === "function") {
+    const channel = new BroadcastChannel(`vpm-live:${url}`);
+    let relays = null; // set while this tab is the leader
+    const deliver = (u, msg) => { const out = { ...msg, url: u }; channel.postMessage(out); receive(out); };
+    channel.onmessage = (m) => {
+      const msg = m.data || {};
+      if (["hello", "bye", "retry"].includes(msg.t)) { if (relays) relays.handle(msg); return; }
+      if (msg.t === "who") { channel.postMessage(hello()); return; }
+      if (!relays) receive(msg);
+    };
+    setMode("follower");
+    navigator.locks.request(`vpm-live-leader:${url}`, () => {
+      relays = new Relays(deliver);
+      setMode("leader");
+      relays.handle(hello());
+      channel.postMessage({ t: "who", url }); // the other tabs say hello again to their new leader
+      return new Promise(() => {}); // leader until this tab closes
+    });
+    return (msg) => (relays ? relays.handle(msg) : channel.postMessage(msg));
+  }
+  const relays = new Relays((u, msg) => receive({ ...msg, url: u }));
+  setMode("own");
+  return (msg) => relays.handle(msg);
+}
+
 export function startLive() {
   trackCounts();
   const body = document.body;
@@ -83,35 +131,31 @@ export function startLive() {
     return;
   }
   let lastId = Number(body.dataset.lastEventId || 0);
-  let source = null;
-  let retry = 0;
-  let timer = null;
+  const doc = uid();
   const client = clientId();
+  const hello = () => ({ t: "hello", url, doc, client, page: location.pathname, name: displayName() || "someone", lastId });
+  // held while this page is open: the relay checks it to drop tabs that closed without a word
+  navigator.locks?.request?.(tabLock(doc), () => new Promise(() => {})).catch(() => {});
 
-  const connect = () => {
-    clearTimeout(timer);
-    const params = new URLSearchParams({ name: displayName() || "someone", page: location.pathname, client });
-    if (lastId) params.set("last_event_id", String(lastId));
-    source = new EventSource(`${url}?${params}`);
-    source.onopen = () => { retry = 0; conn.set("live"); };
-    source.addEventListener("change", (m) => {
+  const receive = async (msg) => {
+    if (msg.t === "state") {
+      if (msg.state === "live") conn.set("live");
+      else conn.set((await probe()) ? "reconnecting" : "offline");
+    } else if (msg.t === "change") {
+      if (msg.id && msg.id <= lastId) return; // already had it (a replay for a tab that joined later)
       let ev;
-      try { ev = JSON.parse(m.data); } catch { return; }
-      if (m.lastEventId) lastId = Math.max(lastId, Number(m.lastEventId) || 0);
+      try { ev = JSON.parse(msg.data); } catch { return; }
+      if (msg.id) lastId = msg.id;
       for (const fn of changeHandlers) {
         try { fn(ev); } catch (err) { console.warn("change handler failed", err); }
       }
-    });
-    source.addEventListener("presence", (m) => {
+    } else if (msg.t === "presence") {
       let data;
-      try { data = JSON.parse(m.data); } catch { return; }
+      try { data = JSON.parse(msg.data); } catch { return; }
       renderPresence(data.users || []);
       for (const fn of presenceHandlers) fn(data.users || []);
-    });
-    source.addEventListener("reset", (m) => {
-      let reason = "";
-      try { reason = JSON.parse(m.data).reason || ""; } catch { /* keep empty */ }
-      source.close();
+    } else if (msg.t === "reset") {
+      const reason = msg.reason || "";
       if (body.dataset.productionId && reason.startsWith("deleted")) {
         toast(`This show is no longer available${reason ? ` (${reason})` : ""}. Back to the show list…`, "warn", 0);
         setTimeout(() => location.assign("/"), 2500);
@@ -120,15 +164,15 @@ export function startLive() {
         toast("Catching up with changes…", "info", 2000);
         setTimeout(() => location.reload(), 500);
       }
-    });
-    source.onerror = async () => {
-      source.close();
-      conn.set((await probe()) ? "reconnecting" : "offline");
-      retry += 1;
-      timer = setTimeout(connect, Math.min(10000, 500 * 2 ** Math.min(retry, 5)));
-    };
+    } else if (msg.t === "denied") {
+      if (msg.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+      else location.reload(); // no longer allowed, or the show is gone: the page says which
+    }
   };
-  connect();
-  document.addEventListener("vpm:online", () => { if (!source || source.readyState === EventSource.CLOSED) connect(); });
-  window.addEventListener("pagehide", () => source && source.close());
+
+  const post = transport(url, doc, hello, receive);
+  post(hello());
+  document.addEventListener("vpm:online", () => post({ t: "retry", url, doc }));
+  window.addEventListener("pagehide", () => post({ t: "bye", url, doc }));
+  window.addEventListener("pageshow", (e) => { if (e.persisted) post(hello()); });
 }
