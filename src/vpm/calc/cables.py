@@ -49,9 +49,10 @@ def split_run(run_ft: float, stock_lengths_ft: Iterable[int] = STOCK_LENGTHS_FT)
     for total in range(1, limit + 1):
         for length in stock:  # longest first, so ties keep the longest piece
             if length <= total and best[total - length] is not None:
-                pieces = best[total - length] + 1
-                if best[total] is None or pieces < best[total]:
-                    best[total], choice[total] = pieces, length
+                count = (best[total - length] or 0) + 1
+                current = best[total]
+                if current is None or count < current:
+                    best[total], choice[total] = count, length
     reachable = [t for t in range(target, limit + 1) if best[t] is not None]
     total = min(reachable, key=lambda t: (best[t], t))
     counts: dict[int, int] = {}
@@ -73,7 +74,7 @@ class CableTotals:
     cable_count: int
 
 
-def cable_totals(cables: Iterable[tuple]) -> CableTotals:
+def cable_totals(cables: Iterable[tuple]) -> CableTotals:  # type: ignore[type-arg]  # the calc API reads this annotation
     """Tally cables given as (type, length ft) or (type, length ft, count) tuples, like the
     spreadsheet's SNAKES / SINGLES "by length" totals (LED CABLE LENGTHS!B2:B12). Types and
     lengths come out sorted."""

@@ -19,6 +19,6 @@ class CalcError(ValueError):
         self.field = field
         self.reason = reason
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[CalcError], tuple[str, str]]:
         """Keep the exception picklable with both attributes (e.g. across worker processes)."""
         return (type(self), (self.field, self.reason))

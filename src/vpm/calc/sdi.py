@@ -111,7 +111,7 @@ def sdi_requirement(
     bits = _COMPONENTS[mode] * depth
     payload = card.pixel_clock_mhz * 1e6 * bits / 1e9
     fractional = fractional_family(rate) is not None
-    options = []
+    options: list[SdiLink] = []
     for links in (1, 2, 4):
         for name, gbps, standard in SDI_LEVELS:
             link_rate = _link_rate(name, gbps, fractional)

@@ -200,7 +200,8 @@ def _cvt_standard(width: int, height: int, hz: float) -> TimingCard:
 def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> TimingCard:
     """VESA CVT 1.2 §3.5 reduced blanking v1/v2 and CVT 2.0 RBv3 (``extra`` px added to the RBv3 blank)."""
     video_optimised = mode == "RBv2" and fractional_family(hz) is not None
-    field_hz = float(fractional_family(hz)) if video_optimised else hz
+    family = fractional_family(hz)
+    field_hz = float(family) if video_optimised and family is not None else hz
     h_blank = {"RBv1": 160, "RBv2": 80, "RBv3": 80 + extra}[mode]
     v_sync = _cvt_vsync_lines(width, height) if mode == "RBv1" else 8
     v_fp_min, v_bp_min = (3, 7) if mode == "RBv1" else (1, 6)
@@ -225,7 +226,8 @@ def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> T
                  v_total, "NEG", clock_mhz, f"CVT-{mode}")
 
 
-def _card(h, h_fp, h_sync, h_bp, h_pol, v, v_fp, v_sync, v_bp, v_total, v_pol, clock_mhz, method):
+def _card(h: int, h_fp: int, h_sync: int, h_bp: int, h_pol: str, v: int, v_fp: int, v_sync: int, v_bp: int,
+          v_total: int, v_pol: str, clock_mhz: float, method: str) -> TimingCard:
     """Assemble a progressive TimingCard (pixels, lines, MHz) and derive refresh (Hz) and line rate (kHz)."""
     h_total = h + h_fp + h_sync + h_bp
     clock_mhz = round(clock_mhz, 6)

@@ -7,7 +7,7 @@ One base table (``devices``) with the common columns and one child table per kin
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 class Device(Base, Record, PerProduction):
     __tablename__ = "devices"
+    #: The kind's name (also its polymorphic identity); every subclass sets it.
+    KIND: ClassVar[str]
 
     kind: Mapped[str] = mapped_column(String(32), index=True)
     #: Display label such as "CAM 1"; editable, unique per production and kind among live rows.

@@ -31,7 +31,7 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         # UPDATE ... WHERE version = <the version we read>: a concurrent writer cannot be overwritten.
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}  # type: ignore[attr-defined]
 
 
 class Timestamps:

@@ -6,6 +6,7 @@ An entity is a typed SQLAlchemy model plus one :class:`EntitySpec`. Only real do
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import enum
 import importlib
@@ -16,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, Uuid, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from vpm.domain.mixins import SYSTEM_FIELDS
 
@@ -27,7 +28,7 @@ class FieldInfo:
 
     name: str
     type: str  # "string" | "text" | "integer" | "number" | "boolean" | "datetime" | "uuid" | "json"
-    python_type: type
+    python_type: builtins.type
     nullable: bool
     required: bool
     writable: bool
@@ -104,7 +105,7 @@ class Hooks:
 @dataclass(frozen=True, eq=False)
 class EntitySpec:
     slug: str
-    model: type
+    model: type[Any]
     label: str
     plural: str
     group: str
@@ -119,8 +120,8 @@ class EntitySpec:
     immutable: tuple[str, ...] = ()
     secret_fields: tuple[str, ...] = ()
     choices: Mapping[str, type[enum.Enum] | tuple[str, ...]] = field(default_factory=dict)
-    create_options: Mapping[str, tuple[type, Any]] = field(default_factory=dict)
-    patch_options: Mapping[str, tuple[type, Any]] = field(default_factory=dict)
+    create_options: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    patch_options: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     lookup_field: str | None = None
     default_sort: tuple[str, ...] = ("created_at",)
     delete_mode: str = "soft"  # "soft" | "hard" | "deactivate"
@@ -135,7 +136,8 @@ class EntitySpec:
             return Hooks()
         module_name, _, class_name = self.hooks_ref.partition(":")
         module = importlib.import_module(module_name)
-        return getattr(module, class_name)()
+        hooks: Hooks = getattr(module, class_name)()
+        return hooks
 
     @property
     def per_production(self) -> bool:
@@ -143,7 +145,7 @@ class EntitySpec:
 
     @cached_property
     def fields(self) -> tuple[FieldInfo, ...]:
-        mapper = inspect(self.model)
+        mapper: Mapper[Any] = inspect(self.model)
         out = []
         for attr in mapper.column_attrs:
             col = attr.columns[0]

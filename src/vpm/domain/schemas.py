@@ -46,7 +46,7 @@ SafeJson = Annotated[Any, AfterValidator(_no_nul)]
 
 def _value_type(f: FieldInfo) -> Any:
     if f.choices:
-        return Literal[f.choices]  # type: ignore[valid-type]
+        return Literal[f.choices]
     if f.type == "json":
         return SafeJson
     if f.python_type is str:
@@ -118,7 +118,7 @@ def read_schema(spec: EntitySpec) -> type[BaseModel]:
 
 @cache
 def list_schema(spec: EntitySpec) -> type[BaseModel]:
-    return create_model(_name(spec, "List"), items=(list[read_schema(spec)], ...), total=(int, ...))  # type: ignore[misc]
+    return create_model(_name(spec, "List"), items=(list[read_schema(spec)], ...), total=(int, ...))  # type: ignore[misc, arg-type]
 
 
 def jsonable(value: Any) -> Any:

@@ -398,7 +398,7 @@ def _load(engine: Engine, dump: DumpSource, ordered: list[Table], tables: dict[s
           occupied: list[str], progress: Progress | None) -> None:
     dialect = engine.dialect
     raw = engine.raw_connection()
-    dbapi = raw.driver_connection
+    dbapi: Any = raw.driver_connection
     postgres = dialect.name == "postgresql"
     try:
         if postgres:

@@ -226,14 +226,16 @@ def writer_converters(columns: list[Any], dialect: Any) -> list[tuple[int, Calla
                 fn = _sqlite_shortcut(t, (lambda d, b: lambda v: b(d(v)))(decode, bind))
             else:
                 fn = decode or bind
-        if fn is None and not keep_null_json:
-            continue
         if keep_null_json:
-            fn = fn or json.dumps
-            out.append((i, (lambda f: lambda v: f(v) if v is not None else "null")(fn)))
-        else:
-            out.append((i, (lambda f: lambda v: f(v) if v is not None else None)(fn)))
+            out.append((i, _or_null(fn or json.dumps, "null")))
+        elif fn is not None:
+            out.append((i, _or_null(fn, None)))
     return out
+
+
+def _or_null(fn: Callable[[Any], Any], null: Any) -> Callable[[Any], Any]:
+    """``fn`` for values, ``null`` for None."""
+    return lambda v: fn(v) if v is not None else null
 
 
 def _sqlite_shortcut(t: Any, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:

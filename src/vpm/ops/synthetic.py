@@ -68,7 +68,8 @@ def _production(number: int, ports: int, now: dt.datetime) -> dict[str, list[dic
                        "op": "create", "actor": ACTOR, "version": 1, "created_at": now,
                        "changes": {"label": {"from": None, "to": device["label"]}},
                        "data": {"id": str(device["id"]), "label": device["label"], "name": device["name"]}})
-        inputs, outputs = [], []
+        inputs: list[uuid.UUID] = []
+        outputs: list[uuid.UUID] = []
         for i in range(PORTS_PER_DEVICE):
             direction = "in" if i < PORTS_PER_DEVICE // 2 else "out"
             index = i % (PORTS_PER_DEVICE // 2) + 1

@@ -24,7 +24,7 @@ def put(db: Database, actor: Actor, key: str, value: Any, category: str | None =
     with writing(db, actor) as ctx:
         row = ctx.session.get(Setting, key)
         created = row is None
-        before = None if created else {"value": row.value, "category": row.category}
+        before = None if row is None else {"value": row.value, "category": row.category}
         if row is None:
             row = Setting(key=key)
             ctx.session.add(row)

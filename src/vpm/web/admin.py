@@ -34,7 +34,8 @@ def secret_columns(model: type) -> set[str]:
     like credentials (a flag such as ``must_change_password`` holds no secret and stays)."""
     from vpm.domain.registry import REGISTRY
 
-    names = {attr.key for attr in inspect(model).column_attrs
+    mapper: Mapper[Any] = inspect(model)
+    names = {attr.key for attr in mapper.column_attrs
              if _SECRET_NAME.search(attr.key) and not isinstance(attr.columns[0].type, Boolean)}
     for cls in model.__mro__:
         spec = REGISTRY.for_model(cls)
@@ -50,7 +51,7 @@ def _columns(mapper: Mapper[Any]) -> list[Any]:
 def _view_options(model: type) -> dict[str, Any]:
     from vpm.domain.registry import REGISTRY
 
-    mapper = inspect(model)
+    mapper: Mapper[Any] = inspect(model)
     hidden = secret_columns(model)
     columns = [a for a in _columns(mapper) if a.key not in hidden]
     by_key = {a.key: a for a in columns}
@@ -65,10 +66,10 @@ def _view_options(model: type) -> dict[str, Any]:
     listed = listed[:LIST_COLUMNS]
     searchable = [name for name in (spec.search_fields if spec else ())
                   if name in by_key and isinstance(by_key[name].columns[0].type, (String, Text))]
-    table = mapper.local_table
+    table_name = str(getattr(mapper.local_table, "name", model.__name__))
     return {
-        "name": table.name,
-        "name_plural": table.name,
+        "name": table_name,
+        "name_plural": table_name,
         "category": spec.group if spec else "Other",
         "column_list": listed,
         "column_details_list": [a.key for a in columns],
@@ -109,12 +110,14 @@ def build_views() -> list[type]:
 
     base = _read_only_view()
     views = []
-    mappers = sorted(Base.registry.mappers, key=lambda m: m.local_table.name)
+    mappers = sorted(Base.registry.mappers, key=lambda m: str(getattr(m.local_table, "name", "")))
     for mapper in mappers:
         model = mapper.class_
         options = _view_options(model)
-        view = types.new_class(f"{model.__name__}Admin", (base,), {"model": model},
-                               lambda ns, o=options: ns.update(o))
+        def body(ns: dict[str, Any], o: dict[str, Any] = options) -> None:
+            ns.update(o)
+
+        view = types.new_class(f"{model.__name__}Admin", (base,), {"model": model}, body)
         views.append(view)
     return views
 

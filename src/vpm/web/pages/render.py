@@ -225,7 +225,7 @@ def kinds() -> dict[str, dict[str, Any]]:
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     actor = getattr(request.state, "actor", None)
     account = actor.name if actor is not None and getattr(actor, "via", "open") in ("session", "token") else None
-    ctx = {"features": features(request), "path": request.url.path, "production": None, "nav": None,
+    ctx: dict[str, Any] = {"features": features(request), "path": request.url.path, "production": None, "nav": None,
            "page_title": "", "crumbs": [], "kinds": kinds(), "account": account, "can_edit": can_edit(request)}
     ctx.update(context)
     if ctx["nav"] is None:

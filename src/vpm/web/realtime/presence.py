@@ -134,7 +134,7 @@ class Presence:
             self._index(conn)
             self._changed({conn.production})
         elif op == "leave":
-            conn = self.remote.get(worker, {}).pop(str(msg.get("k")), None)
+            conn = self.remote.get(worker, {}).pop(str(msg.get("k")), None)  # type: ignore[arg-type]
             if conn is not None:
                 self._unindex(conn)
                 self._changed({conn.production})
