@@ -211,6 +211,8 @@ export class Grid {
   // ------------------------------------------------------------------ cursor
 
   placeCursor(focus = true) {
+    if (this.editing) focus = false; // an open editor keeps the keyboard
+    if (this.cursor.id !== NEW && Object.keys(this.draft).length) this.submitDraft("leave");
     for (const td of this.table.querySelectorAll('td.cell[tabindex="0"]')) td.tabIndex = -1;
     if (this.rowIndex(this.cursor.id) < 0) this.cursor.id = this.rows.length ? String(this.rows[0].id) : NEW;
     const td = this.cellTd(this.cursor.id, this.cursor.c);
@@ -330,11 +332,14 @@ export class Grid {
     if (ed) { ed.combo?.destroy(); this.editing = null; }
     if (this.renderPending) { this.renderPending = false; this.render(); }
     if (id === NEW) {
+      // the new row collects every typed cell; it becomes one record when the person presses
+      // Enter or leaves the row (submitDraft), never cell by cell
+      if (!Object.keys(this.draft).length) this.rowStart = this.visible.indexOf(col.name);
       if (value === null || value === "" || value === undefined) delete this.draft[col.name];
       else this.draft[col.name] = value;
       this.rowTr(NEW)?.replaceWith(this.renderNewRow());
-      this.createDraftIfReady(then);
-      if (then !== "down" || this.missingRequired().length) this.after(then === "down" ? "stay" : then);
+      if (then === "down") { this.placeCursor(true); this.submitDraft("enter"); return; }
+      this.after(then);
       return;
     }
     const row = this.rows[this.rowIndex(id)];
@@ -400,18 +405,39 @@ export class Grid {
     return this.meta.required.filter((n) => this.draft[n] === undefined || this.draft[n] === null || this.draft[n] === "");
   }
 
-  async createDraftIfReady(then) {
-    if (!Object.keys(this.draft).length || this.missingRequired().length) return;
+  /**
+   * Turn the new row's typed cells into one record. ``how`` is "enter" (Enter pressed: say what is
+   * missing) or "leave" (the cursor or the focus left the row: keep an incomplete row as it is).
+   */
+  async submitDraft(how) {
+    if (!Object.keys(this.draft).length || this.submitting) return;
+    const missing = this.missingRequired();
+    if (missing.length) {
+      if (how === "enter") {
+        toast(`Not added yet: needs ${missing.map((n) => this.colByName(n)?.label || n).join(", ")}.`, "info", 3000);
+        const at = this.visible.indexOf(missing[0]);
+        if (at >= 0 && this.cursor.id === NEW) { this.cursor.c = at; this.placeCursor(true); }
+      }
+      return;
+    }
     const values = this.draft;
     this.draft = {};
-    this.rowTr(NEW)?.replaceWith(this.renderNewRow());
-    // the cursor waits on the fresh empty row at once, so typing the next row while this one is
-    // being saved lands there (and is not lost when the answer or its live echo arrives)
-    if (then === "down") { this.cursor.id = NEW; this.placeCursor(true); }
-    const made = await this.create([values], then !== "down");
-    if (!made && !Object.keys(this.draft).length && !this.editing) {
+    const hadFocus = this.table.contains(document.activeElement);
+    if (!(this.editing && this.editing.id === NEW)) {
+      this.rowTr(NEW)?.replaceWith(this.renderNewRow());
+      // Enter: the next row starts in the column this one was started in, like a spreadsheet
+      if (how === "enter" && this.cursor.id === NEW && this.rowStart >= 0) this.cursor.c = this.rowStart;
+      if (this.cursor.id === NEW) this.placeCursor(hadFocus);
+    }
+    this.submitting = true;
+    let made;
+    try { made = await this.create([values], false); } finally { this.submitting = false; }
+    // refused: give the typed values back unless a next row is already being typed
+    if (!made && !Object.keys(this.draft).length && !(this.editing && this.editing.id === NEW)) {
+      const focused = this.table.contains(document.activeElement);
       this.draft = values;
       this.rowTr(NEW)?.replaceWith(this.renderNewRow());
+      if (this.cursor.id === NEW) this.placeCursor(focused);
     }
   }
 
@@ -548,6 +574,14 @@ export class Grid {
     });
     t.addEventListener("click", (e) => this.tools.onClick(e));
     t.addEventListener("keydown", (e) => this.onKey(e));
+    t.addEventListener("focusout", () => {
+      // focus left the grid (clicked elsewhere, Tab out): a typed new row is added now
+      setTimeout(() => {
+        if (!Object.keys(this.draft).length || this.editing || this.table.contains(document.activeElement)) return;
+        if (document.querySelector("dialog[open]") || document.activeElement?.closest?.(".combo-list, [role=listbox]")) return;
+        this.submitDraft("leave");
+      }, 300);
+    });
     t.addEventListener("focusout", (e) => {
       const ed = this.editing;
       if (!ed || e.target !== ed.input) return;

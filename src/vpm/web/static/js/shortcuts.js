@@ -26,6 +26,8 @@ export function initShortcuts() {
   document.addEventListener("keydown", (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (typing(e.target)) return;
+    // a grid cell is being edited (or a typed new row waits): keys belong to the grid
+    if (document.querySelector("td.is-editing, tr.new-row td.is-cursor:focus-within")) return;
     if (pending === "g") {
       pending = null;
       const go = {

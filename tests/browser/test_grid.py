@@ -1,0 +1,96 @@
+"""The grid a crew types into, in real headless Chromium: a new row becomes one record with every
+typed cell, typing is never lost while a save is in flight, page shortcuts stay quiet while a cell
+is edited; dates and numbers commit once, refused values stay visible with a human reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import eventually, goto, make_show
+
+KEY_DELAY = 30  # ms per key: a fast typist
+
+
+def col_index(page: Any, label: str) -> int:
+    heads = [th.inner_text().strip(" ▲▼*") for th in page.query_selector_all("table.grid thead th")]
+    return heads.index(label) - 1  # the first column is the row selector
+
+
+def type_keys(page: Any, *parts: str) -> None:
+    """Type text and named keys ("Tab", "Enter") in order, 30 ms per key."""
+    for part in parts:
+        if part in ("Tab", "Enter", "Escape", "Shift+Tab"):
+            page.keyboard.press(part, delay=KEY_DELAY)
+        else:
+            page.keyboard.type(part, delay=KEY_DELAY)
+
+
+def saved_rows(page: Any) -> int:
+    return int(page.evaluate("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length"))
+
+
+def test_typing_a_new_row_fast_makes_exactly_one_record(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Fast Typing Show")["id"]
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    theme = page.evaluate("() => document.documentElement.dataset.theme || ''")
+    page.click("tr.new-row td.has-placeholder")
+    type_keys(
+        page, "SRC 1", "Tab", "Slides Main", "Tab", "Computer", "Tab", "1920", "Tab", "1080", "Tab", "59.94", "Enter"
+    )
+    # the next row is typed at once, while the first one is still being saved
+    type_keys(page, "SRC 2", "Tab", "Slides Back", "Tab", "Computer", "Enter")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/sources").json()["total"] == 2, what="two sources")
+    page.wait_for_timeout(500)  # nothing else arrives late
+    items = api.get(f"/api/productions/{pid}/sources").json()["items"]
+    assert [(s["label"], s["name"], s["source_type"], s["h_res"], s["v_res"], s["rate"]) for s in items] == [
+        ("SRC 1", "Slides Main", "Computer", 1920, 1080, 59.94),
+        ("SRC 2", "Slides Back", "Computer", None, None, None),
+    ]
+    assert saved_rows(page) == 2
+    # every typed key went into a cell: no page shortcut fired ("t" switches the theme)
+    assert page.evaluate("() => document.documentElement.dataset.theme || ''") == theme
+    assert page.evaluate("() => document.querySelectorAll('dialog[open]').length") == 0
+    page.recorder.check()
+
+
+def test_leaving_the_new_row_adds_it_once_and_required_columns_in_any_order(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Leave Row Show")["id"]
+    goto(page, f"{server.base}/productions/{pid}/ip-plan")
+    page.click("tr.new-row td.has-placeholder")
+    # the IP plan case from the field: address, Tab, name, Enter
+    type_keys(page, "10.0.10.30", "Tab", "Ross Video Server", "Enter")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/ip-addresses").json()["total"] == 1, what="one address")
+    first = api.get(f"/api/productions/{pid}/ip-addresses").json()["items"][0]
+    assert (first["ip"], first["device_name"]) == ("10.0.10.30", "Ross Video Server")
+    # the required address typed last: nothing is sent until it is there
+    name = col_index(page, "Device name")
+    ip = col_index(page, "Ip") if "Ip" in page.inner_text("table.grid thead") else col_index(page, "IP")
+    page.click(f"tr.new-row td.cell[data-c='{name}']")
+    type_keys(page, "Tricaster", "Enter")
+    page.wait_for_selector(".toast:has-text('needs')")
+    assert api.get(f"/api/productions/{pid}/ip-addresses").json()["total"] == 1
+    assert page.inner_text(f"tr.new-row td.cell[data-c='{name}']") == "Tricaster"  # kept, not lost
+    page.click(f"tr.new-row td.cell[data-c='{ip}']")
+    type_keys(page, "10.0.10.31", "Tab")
+    page.wait_for_timeout(400)
+    assert api.get(f"/api/productions/{pid}/ip-addresses").json()["total"] == 1  # still on the row: not yet
+    # leaving the row (a click on the page heading) adds it, once
+    page.click("h1")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/ip-addresses").json()["total"] == 2, what="two addresses")
+    page.wait_for_timeout(500)
+    items = {a["ip"]: a["device_name"] for a in api.get(f"/api/productions/{pid}/ip-addresses").json()["items"]}
+    assert items == {"10.0.10.30": "Ross Video Server", "10.0.10.31": "Tricaster"}
+    page.recorder.check()
+
+
+def test_shortcuts_stay_quiet_while_a_cell_is_edited(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Quiet Keys Show")["id"]
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    theme = page.evaluate("() => document.documentElement.dataset.theme || ''")
+    page.click("tr.new-row td.has-placeholder")
+    type_keys(page, "tgn?")  # theme, go-to, new, help: all plain text in a cell
+    assert page.evaluate("() => document.documentElement.dataset.theme || ''") == theme
+    assert page.evaluate("() => document.querySelectorAll('dialog[open]').length") == 0
+    assert page.input_value("td.is-editing input") == "tgn?"
+    page.keyboard.press("Escape")
+    page.recorder.check()
