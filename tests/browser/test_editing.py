@@ -293,7 +293,7 @@ def test_checklist_add_edit_and_reorder(page, server, api):  # type: ignore[no-u
     item.locator("input[name=assignee]").press("Tab")
     eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["assignee"] == "Video Engineer")
     page.locator(f"#item-{second['id']} input[data-due]").fill("2027-03-03")
-    page.locator(f"#item-{second['id']} input[data-due]").press("Tab")
+    page.locator(f"#item-{second['id']} input[data-due]").press("Enter")  # dates commit on Enter or on leaving the field
     eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["days_before_show"] == 7)
     # move the new item above the first
     page.click(f"#item-{second['id']} [data-action=move][data-dir='-1']")

@@ -94,3 +94,67 @@ def test_shortcuts_stay_quiet_while_a_cell_is_edited(page, server, api):  # type
     assert page.input_value("td.is-editing input") == "tgn?"
     page.keyboard.press("Escape")
     page.recorder.check()
+
+
+def test_typing_a_date_saves_once_and_a_refused_date_clears_nothing(page, server, api):  # type: ignore[no-untyped-def]
+    show = make_show(api, "Date Typing Show", load_out="2027-03-03T08:00:00")
+    pid = show["id"]
+    goto(page, f"{server.base}/productions/{pid}")
+    writes: list[str] = []
+    page.on("request", lambda r: writes.append(r.url) if r.method == "PATCH" else None)
+    # Chromium's datetime field: month, day, year, hour, minute, AM/PM
+    page.focus("#f-load_in")
+    page.keyboard.type("02152027", delay=KEY_DELAY)
+    page.wait_for_timeout(300)
+    assert writes == []  # nothing is sent while typing
+    page.keyboard.press("Enter")
+    eventually(
+        page,
+        lambda: api.get(f"/api/productions/{pid}").json()["load_in"].startswith("2027-02-15T08:00"),
+        what="load-in saved",
+    )
+    page.click("h1")  # leaving the field sends nothing more
+    page.wait_for_timeout(400)
+    assert len(writes) == 1, writes
+    # a load-out before load-in is refused: the typed value stays, named by its label; nothing cleared
+    page.recorder.allowed_status.add(422)
+    page.focus("#f-load_out")
+    page.keyboard.type("01012027", delay=KEY_DELAY)
+    page.click("h1")
+    page.wait_for_selector(".field[data-field='load_out'] .field-error:not([hidden])")
+    reason = page.inner_text(".field[data-field='load_out'] .field-error")
+    assert "before load-in" in reason and "load_out" not in reason
+    assert page.input_value("#f-load_out").startswith("2027-01-01")
+    assert len(writes) == 2, writes
+    after = api.get(f"/api/productions/{pid}").json()
+    assert after["load_out"].startswith("2027-03-03T08:00") and after["load_in"].startswith("2027-02-15T08:00")
+    # Esc puts back the saved value and the reason goes away
+    page.focus("#f-load_out")
+    page.keyboard.press("Escape")
+    assert page.input_value("#f-load_out").startswith("2027-03-03")
+    assert page.is_hidden(".field[data-field='load_out'] .field-error")
+    page.reload()
+    page.wait_for_selector("html[data-ready='1']")
+    assert page.input_value("#f-load_out").startswith("2027-03-03")
+    page.recorder.check()
+
+
+def test_a_refused_cell_value_stays_with_its_reason_until_esc(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Refused Cell Show")["id"]
+    r = api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "10.0.0.5", "device_name": "Switch"})
+    assert r.status_code == 201, r.text
+    goto(page, f"{server.base}/productions/{pid}/ip-plan")
+    page.recorder.allowed_status.add(422)
+    ip = col_index(page, "IP") if "IP" in page.inner_text("table.grid thead") else col_index(page, "Ip")
+    page.click(f"table.grid tbody tr[data-id] td.cell[data-c='{ip}']")
+    type_keys(page, "10.0.0.999", "Enter")
+    page.wait_for_selector("td.is-refused")
+    assert page.inner_text("td.is-refused").startswith("10.0.0.999")  # what was typed is still there
+    assert "is not an IP address" in page.inner_text("td.is-refused .cell-reason")
+    assert "ip:" not in page.inner_text("#toasts")  # labels, not internal names
+    assert api.get(f"/api/productions/{pid}/ip-addresses").json()["items"][0]["ip"] == "10.0.0.5"
+    page.click("td.is-refused")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('td.is-refused')")
+    assert "10.0.0.5" in page.inner_text(f"table.grid tbody tr[data-id] td.cell[data-c='{ip}']")
+    page.recorder.check()

@@ -26,9 +26,23 @@ export class OfflineError extends Error {
   }
 }
 
+/** Field names as people read them (the pages register their columns' labels). */
+const LABELS = new Map();
+export function learnLabels(columns) {
+  for (const c of columns || []) if (c && c.name && c.label) LABELS.set(c.name, c.label);
+}
+
+/** "items.0.load_out" → "Load-out" (a registered label) or "Load out" (the name in words). */
+export function fieldLabel(field) {
+  const name = String(field || "").split(".").filter((p) => !/^\d+$/.test(p)).pop() || String(field || "");
+  if (LABELS.has(name)) return LABELS.get(name);
+  const w = name.replace(/_id$/, "").replace(/_/g, " ").trim();
+  return w ? w[0].toUpperCase() + w.slice(1) : name;
+}
+
 function describe(status, body) {
   if (body && Array.isArray(body.errors) && body.errors.length) {
-    return body.errors.map((e) => `${e.field}: ${e.reason}`).join("; ");
+    return body.errors.map((e) => (e.field && e.field !== "body" ? `${fieldLabel(e.field)}: ${e.reason}` : e.reason)).join("; ");
   }
   if (body && body.detail) return typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
   return `The server answered ${status}.`;

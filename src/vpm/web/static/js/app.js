@@ -4,6 +4,7 @@ import { $$, refreshTimes } from "./util.js";
 import { initIdentity, displayName } from "./identity.js";
 import { headerSafe } from "./api.js";
 import { initShortcuts } from "./shortcuts.js";
+import { installCommitOnLeave } from "./commit.js";
 import { startLive } from "./live.js";
 import { initGrid } from "./grid.js";
 import { initRecordForm, initRecordActions, initHistory } from "./records.js";
@@ -32,6 +33,7 @@ const MODULES = {
 function boot() {
   initIdentity();
   initShortcuts();
+  installCommitOnLeave();
   if (document.body.dataset.page === "shows") initShowList();
   for (const node of $$("[data-module]")) {
     const init = MODULES[node.dataset.module];

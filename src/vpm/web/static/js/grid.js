@@ -2,7 +2,7 @@
 // edit PATCHes with its row's version, the last row adds rows, paste adds or overwrites rows,
 // multi-select for bulk edit and delete, sort, filter, column choice, live updates.
 import { $, el, readJSON, store, words, SaveQueue } from "./util.js";
-import { patch, post, get, del, ApiError, OfflineError, readOnly } from "./api.js";
+import { patch, post, get, del, ApiError, OfflineError, readOnly, learnLabels, fieldLabel } from "./api.js";
 import { resolveConflict, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
 import { parse, display, same } from "./values.js";
@@ -30,7 +30,9 @@ export class Grid {
     this.selected = new Set();
     this.lastClicked = null;
     this.draft = {};
+    this.refused = new Map(); // "id:field" -> {value, reason}: a refused value stays shown until fixed or Esc
     this.queue = new SaveQueue();
+    learnLabels(this.meta.columns);
     this.columns = this.allColumns();
     this.visible = this.loadVisible();
     this.render();
@@ -132,9 +134,15 @@ export class Grid {
   }
 
   renderCell(row, c, i) {
-    const value = row[c.name];
+    const refused = this.refused.get(`${row.id}:${c.name}`);
+    const value = refused ? refused.value : row[c.name];
     const text = display(c, value, this.options);
     const cls = [`cell`, `col-${c.editor}`];
+    if (refused) {
+      return el("td", { class: `${cls.join(" ")} is-refused`, role: "gridcell", tabindex: "-1", dataset: { c: i },
+        "aria-invalid": "true", title: `Not saved: ${refused.reason} (Esc puts back the saved value)` },
+        text, el("span", { class: "cell-reason", text: refused.reason }));
+    }
     if (!c.writable) cls.push("ro");
     if (c.name === "warnings" && Array.isArray(value) && value.length) cls.push("warn-cell");
     if (c.name === "overdue" && value) cls.push("danger-cell");
@@ -255,7 +263,8 @@ export class Grid {
     const row = isNew ? this.draft : this.rows[this.rowIndex(id)];
     if (col.editor === "bool") { this.commit(id, col, !row[col.name], null); return; }
     const td = this.cellTd(id, c);
-    const value = row[col.name];
+    const refused = isNew ? null : this.refused.get(`${id}:${col.name}`);
+    const value = refused ? refused.value : row[col.name];
     let input;
     let combo = null;
     if (col.editor === "choice") {
@@ -344,9 +353,10 @@ export class Grid {
     }
     const row = this.rows[this.rowIndex(id)];
     if (!row) return;
+    const wasRefused = this.refused.delete(`${id}:${col.name}`);
     this.refreshRow(row);
     this.after(then);
-    if (same(value, row[col.name])) return;
+    if (same(value, row[col.name])) { if (wasRefused) this.refreshRow(row); return; }
     this.save(row, { [col.name]: value }, base ?? row.version);
   }
 
@@ -369,9 +379,23 @@ export class Grid {
     }
     try {
       const saved = await patch(url, body);
+      for (const k of Object.keys(fields)) this.refused.delete(`${id}:${k}`);
       this.replace(saved);
       return saved;
     } catch (err) {
+      if (err instanceof ApiError && (err.status === 422 || err.status === 400)) {
+        // refused: nothing changed on the server; the typed value stays in its cell with the reason
+        const errs = Array.isArray(err.body.errors) ? err.body.errors : [];
+        for (const [k, v] of Object.entries(fields)) {
+          const mine = errs.filter((x) => String(x.field).split(".").pop() === k);
+          const reason = mine.length ? mine.map((x) => x.reason).join("; ") : err.message;
+          this.refused.set(`${id}:${k}`, { value: v, reason });
+          toast(`${this.colByName(k)?.label || fieldLabel(k)}: ${reason}`, "error");
+        }
+        const current = this.rows[this.rowIndex(id)];
+        if (current) this.refreshRow(current);
+        return null;
+      }
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
         try {
           const saved = await resolveConflict(url, body, err, (f) => this.colByName(f)?.label || f);
@@ -646,6 +670,15 @@ export class Grid {
         if (mod && this.cursor.id !== NEW) { location.assign(this.data.detail_base + encodeURIComponent(this.cursor.id)); return; }
         return this.startEdit();
       case "F2": e.preventDefault(); return this.startEdit();
+      case "Escape": {
+        const key = `${this.cursor.id}:${col?.name}`;
+        if (!this.refused.has(key)) return;
+        e.preventDefault();
+        this.refused.delete(key);
+        const row = this.rows[this.rowIndex(this.cursor.id)];
+        if (row) this.refreshRow(row);
+        return;
+      }
       case " ":
         e.preventDefault();
         if (e.shiftKey) return this.tools.toggleSelect(this.cursor.id);

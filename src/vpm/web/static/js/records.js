@@ -1,7 +1,7 @@
 // Detail forms: every field saves on change with the version the edit started from; live changes
 // from others update the fields you are not editing; a 409 opens the conflict chooser.
 import { $, $$, readJSON, words, SaveQueue } from "./util.js";
-import { patch, post, del, ApiError, OfflineError } from "./api.js";
+import { patch, post, del, ApiError, OfflineError, learnLabels } from "./api.js";
 import { resolveConflict, confirmDialog, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
 import { readInput, writeInput, same, display } from "./values.js";
@@ -38,6 +38,7 @@ export function initRecordForm(form) {
   const id = form.dataset.id;
   const meta = (readJSON("entity-meta") || {})[slug];
   if (!meta) return;
+  learnLabels(meta.columns);
   const cols = Object.fromEntries(meta.columns.map((c) => [c.name, c]));
   const rec = sharedRecord(slug, id, readJSON("record-data"));
   const options = readJSON("ref-options") || {};
@@ -121,7 +122,7 @@ export function initRecordForm(form) {
     });
     if (input.tagName === "INPUT" && input.type !== "checkbox") {
       input.addEventListener("keydown", (e) => {
-        if (e.key === "Escape") { revert(name); delete started[name]; input.blur(); }
+        if (e.key === "Escape") { showError(name, ""); revert(name); delete started[name]; input.blur(); }
       });
     }
   }
@@ -129,7 +130,8 @@ export function initRecordForm(form) {
   rec.listen((data) => {
     for (const input of $$("input[name], select[name], textarea[name]", form)) {
       const col = cols[input.name];
-      if (!col || document.activeElement === input) continue;
+      // a refused value stays in its field (with the reason) until corrected or Esc
+      if (!col || document.activeElement === input || fieldBox(input.name)?.classList.contains("has-error")) continue;
       writeInput(input, col, data[input.name], combos[input.name]);
     }
     for (const out of $$("output[id^='f-']", form.parentElement)) {
