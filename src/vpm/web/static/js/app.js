@@ -14,6 +14,7 @@ import { initIpPlan } from "./ipplan.js";
 import { initNewShow, initShowList } from "./shows.js";
 import { initNewSpec, initAddToShow } from "./library.js";
 import { initRecentChanges, initSignalCheck } from "./dashboard.js";
+import { initPalette } from "./palette.js";
 
 const MODULES = {
   grid: initGrid,
@@ -34,6 +35,7 @@ function boot() {
   initIdentity();
   initShortcuts();
   installCommitOnLeave();
+  initPalette();
   if (document.body.dataset.page === "shows") initShowList();
   for (const node of $$("[data-module]")) {
     const init = MODULES[node.dataset.module];
