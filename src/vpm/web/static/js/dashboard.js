@@ -58,7 +58,7 @@ async function runSignalCheck(section) {
     if (!data.summary) for (const f of items) { const s = (f.severity || "info").toLowerCase(); counts[s] = (counts[s] || 0) + 1; }
     out.append(el("p", {}, ...Object.entries(counts).filter(([, n]) => n).map(([s, n]) => el("span", { class: `badge sev-${s}`, text: `${n} ${s}` })), " "));
     const ul = el("ul", { class: "findings" });
-    for (const f of items.slice(0, 10)) {
+    for (const f of items.slice(0, 5)) {
       const sev = (f.severity || "info").toLowerCase();
       const devices = (f.devices || []).map((d) => el("a", { href: `/productions/${pid}/devices/${d.id}`, class: "small", text: d.label }));
       ul.append(el("li", {}, el("span", { class: `badge sev-${sev}`, text: sev }), " ", el("span", { text: f.message || f.rule || "" }),
@@ -66,7 +66,7 @@ async function runSignalCheck(section) {
         f.fix ? el("div", { class: "muted small", text: f.fix }) : null));
     }
     out.append(ul);
-    if (items.length > 10) out.append(el("p", { class: "muted", text: `and ${items.length - 10} more` }));
+    if (items.length > 5) out.append(el("p", { class: "muted", text: `and ${items.length - 5} more` }));
   } catch (err) {
     out.textContent = `The signal check could not run: ${err.message}`;
   }

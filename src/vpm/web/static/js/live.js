@@ -122,8 +122,29 @@ function withoutWorker(url, hello, receive, setMode) {
   return (msg) => relays.handle(msg);
 }
 
+const day = (iso) => (iso ? new Date(`${String(iso).slice(0, 10)}T12:00:00`).toLocaleDateString("en-GB",
+  { weekday: "short", day: "numeric", month: "short" }).replace(",", "") : "");
+
+/** The top bar follows the show's header (name, client, venue, dates) as anyone changes it. */
+function trackShowHeader() {
+  const pid = document.body.dataset.productionId;
+  const name = $("[data-show-name]");
+  const meta = $("[data-show-meta]");
+  if (!pid || !name) return;
+  onChange((ev) => {
+    if (ev.entity_type !== "production" || ev.entity_id !== pid || !ev.data || ev.op === "delete") return;
+    const d = ev.data;
+    if (d.show_name !== undefined) name.textContent = d.show_name;
+    if (meta && "venue" in d) {
+      const dates = day(d.load_in) + (d.load_out ? ` – ${day(d.load_out)}` : "");
+      meta.textContent = [d.client, d.venue, dates].filter(Boolean).map((p) => ` · ${p}`).join("");
+    }
+  });
+}
+
 export function startLive() {
   trackCounts();
+  trackShowHeader();
   const body = document.body;
   const url = body.dataset.stream || body.dataset.showsStream;
   if (!url) {
