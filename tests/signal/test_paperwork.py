@@ -130,10 +130,10 @@ def test_cable_schedule_and_labels(client, production):  # type: ignore[no-untyp
     conns = s.connections()
     assert len(rows) == len(conns) == 6
     assert {(r["from"], r["to"]) for r in rows} == {
-        ("SRC 3 OUT 1", "E2 IN 3"), ("SRC 4 OUT 1", "E2 IN 4"), ("CAM 1 OUT 1", "VIDEO SNAKE IN 1"),
-        ("VIDEO SNAKE OUT 1", "RTR 01 IN 1"), ("RTR 01 OUT 1", "E2 IN 5"), ("E2 OUT 3", "DST 1 IN 1")}
+        ("SRC 3 OUT 1", "E2 IN 3"), ("SRC 4 OUT 1", "E2 IN 4"), ("CAM 1 OUT 1", "VIDEO SNAKE line 1"),
+        ("VIDEO SNAKE line 1", "RTR 01 IN 1"), ("RTR 01 OUT 1", "E2 IN 5"), ("E2 OUT 3", "DST 1 IN 1")}
     snake_rows = {r["from"]: r["snake_line"] for r in rows if r["snake_line"]}
-    assert snake_rows == {"CAM 1 OUT 1": "VIDEO SNAKE line 1", "VIDEO SNAKE OUT 1": "VIDEO SNAKE line 1"}
+    assert snake_rows == {"CAM 1 OUT 1": "VIDEO SNAKE line 1", "VIDEO SNAKE line 1": "VIDEO SNAKE line 1"}
     assert {r["length_ft"] for r in rows if r["from"] == "E2 OUT 3"} == {"200.0"}
     page = client.get(f"/productions/{s.pid}/paperwork/cables")
     tables = _tables(page.text)
@@ -156,7 +156,7 @@ def test_showbuild_lists_every_patched_input(client, production):  # type: ignor
     assert sections["<<< E2 - INPUT ID >>>"] == [("E2 IN 3", "GFX A [SRC 3]"), ("E2 IN 4", "GFX B [SRC 4]"),
                                                  ("E2 IN 5", "Wide shot [CAM 1]")]
     assert sections["<<< RTR 01 - INPUT ID >>>"] == [("RTR 01 IN 1", "Wide shot [CAM 1]")]
-    assert sections["<<< VIDEO SNAKE - ID >>>"] == [("VIDEO SNAKE IN 1", "Wide shot [CAM 1]")]
+    assert sections["<<< VIDEO SNAKE - ID >>>"] == [("VIDEO SNAKE line 1", "Wide shot [CAM 1]")]
     page = client.get(f"/productions/{s.pid}/paperwork/showbuild").text
     assert "&lt;&lt;&lt; E2 - INPUT ID &gt;&gt;&gt;" in page
     one = _csv(client.get(f"/productions/{s.pid}/paperwork/showbuild.csv",

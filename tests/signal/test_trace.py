@@ -39,7 +39,7 @@ def test_trace_snake_router_converter_switcher(client, production):  # type: ign
     assert up["end"] == "source"
     assert [d["label"] for d in up["sources"]] == ["SRC 1"]
     codes = [h["port"]["code"] for h in up["hops"]]
-    assert codes == ["SRC 1 OUT 1", "VIDEO SNAKE IN 3", "VIDEO SNAKE OUT 3", "RTR 01 IN 2", "RTR 01 OUT 5",
+    assert codes == ["SRC 1 OUT 1", "VIDEO SNAKE line 3", "VIDEO SNAKE line 3", "RTR 01 IN 2", "RTR 01 OUT 5",
                      "CONV 1 IN 1", "CONV 1 OUT 1", "E2 IN 4"]
     formats = [h["format"] for h in up["hops"]]
     # the source's own format passes the snake and the router; the scaler sends its own

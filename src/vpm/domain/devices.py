@@ -106,6 +106,10 @@ class Camera(Device):
     KIND = "camera"
     id: Mapped[uuid.UUID] = _child_pk()
     ccu_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"), index=True)
+    #: The format the camera shoots (the workbook states it on the SOURCES row).
+    h_res: Mapped[int | None] = mapped_column(Integer)
+    v_res: Mapped[int | None] = mapped_column(Integer)
+    rate: Mapped[float | None] = mapped_column(Float)
     format_mode: Mapped[str | None] = mapped_column(String(40))
     lens_type: Mapped[str | None] = mapped_column(String(80))
     sensor: Mapped[str | None] = mapped_column(String(20))

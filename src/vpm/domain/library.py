@@ -92,7 +92,7 @@ class EquipmentSpec(Base, Record):
         cascade="all, delete-orphan", passive_deletes=True,
     )
     cards: Mapped[list[EquipmentCard]] = relationship(
-        back_populates="spec", order_by="EquipmentCard.slot_number",
+        back_populates="spec", order_by="(EquipmentCard.slot_number, EquipmentCard.key)",
         cascade="all, delete-orphan", passive_deletes=True,
     )
 
@@ -126,14 +126,22 @@ class EquipmentCard(Base, UUIDPrimaryKey):
 
     spec_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment_specs.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(60))
-    slot_number: Mapped[int] = mapped_column(Integer)
+    #: The slot the card sits in when a device is built from the spec (a default card); None for a
+    #: card the frame accepts but does not ship with.
+    slot_number: Mapped[int | None] = mapped_column(Integer)
+    #: The card's printed name ("HDMI 2.0 input card").
+    name: Mapped[str] = mapped_column(String(120), default="")
+    #: How many slots the card takes (2 for a double-width card).
+    width: Mapped[int] = mapped_column(Integer, default=1)
+    #: The slots the card fits in; empty means any slot of the frame.
+    fits_slots: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
     spec: Mapped[EquipmentSpec] = relationship(back_populates="cards")
     io: Mapped[list[EquipmentCardIo]] = relationship(
         back_populates="card", order_by="(EquipmentCardIo.direction, EquipmentCardIo.port_index)",
         cascade="all, delete-orphan", passive_deletes=True,
     )
-    __table_args__ = (UniqueConstraint("spec_id", "slot_number"),)
+    __table_args__ = (UniqueConstraint("spec_id", "key"),)
 
 
 class EquipmentCardIo(Base, UUIDPrimaryKey, LibraryPortColumns):

@@ -24,6 +24,10 @@ class Port(Base, Record, PerProduction):
     label: Mapped[str] = mapped_column(String(80), default="")
     index: Mapped[int] = mapped_column(Integer, default=1)
     card_slot: Mapped[int | None] = mapped_column(Integer)
+    #: Position of the port on its card (the 3 of "IN 5.3"); None for a port with no card.
+    card_port: Mapped[int | None] = mapped_column(Integer)
+    #: A converter declared on the port instead of drawn as a device ("SDI > HDMI", "HDMI Tx/Rx").
+    adapter: Mapped[str | None] = mapped_column(String(80))
     #: What an output sends (for outputs) ...
     format_id: Mapped[str | None] = mapped_column(ForeignKey("formats.id", ondelete="SET NULL"))
     #: ... and what an input expects (its EDID), for inputs.

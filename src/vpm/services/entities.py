@@ -17,6 +17,7 @@ from vpm.db.base import utcnow
 from vpm.db.engine import Database
 from vpm.domain.enums import EventOp
 from vpm.domain.events import Event
+from vpm.domain.naming import natural_key
 from vpm.domain.production import Production
 from vpm.domain.registry import EntitySpec
 from vpm.domain.schemas import jsonable
@@ -116,6 +117,9 @@ def _coerce_filter(spec: EntitySpec, name: str, raw: str) -> Any:
         raise ValidationFailed(name, f"must be one of {', '.join(f.choices)}")
     return raw
 
+#: Above this many matching rows a text sort falls back to the database's own order.
+NATURAL_SORT_MAX = 20000
+
 
 def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUID | None) -> Select[Any]:
     model = spec.model
@@ -159,9 +163,20 @@ def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any
             col = getattr(spec.model, name)
             order.append(col.desc() if desc else col.asc())
         order.append(spec.model.id.asc())
+        first = sort_keys[0].lstrip("-")
+        cache: dict[str, Any] = {}
+        if spec.field_map[first].type in ("string", "text") and total <= NATURAL_SORT_MAX:
+            # text sorts naturally (SRC 2 before SRC 11): order the matching keys here, load one page
+            col = getattr(spec.model, first)
+            keyed = session.execute(stmt.with_only_columns(spec.model.id, col).order_by(*order)).all()
+            keyed.sort(key=lambda row: natural_key(row[1]), reverse=sort_keys[0].startswith("-"))
+            page = [row[0] for row in keyed[params.offset:params.offset + params.limit]]
+            rows = {o.id: o for o in session.scalars(
+                select(spec.model).where(spec.model.id.in_(page)).options(*spec.hooks.load_options(False)))}
+            items = [serialize(spec, rows[i], session, detail=False, cache=cache) for i in page if i in rows]
+            return {"items": items, "total": total}
         stmt = stmt.order_by(*order).limit(params.limit).offset(params.offset)
         stmt = stmt.options(*spec.hooks.load_options(False))
-        cache: dict[str, Any] = {}
         items = [serialize(spec, o, session, detail=False, cache=cache) for o in session.scalars(stmt)]
         return {"items": items, "total": total}
 

@@ -12,18 +12,28 @@ from sqlalchemy.orm import selectinload
 from vpm.db.base import utcnow
 from vpm.domain.enums import EventOp
 from vpm.domain.library import EquipmentCard, EquipmentSpec
+from vpm.domain.naming import code_of, natural_key
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.registry import REGISTRY
 from vpm.domain.schemas import jsonable
 from vpm.domain.support import Format
 from vpm.services.changelog import record_event
 
-PORT_FIELDS = ("id", "device_id", "direction", "index", "card_slot", "connector", "label", "format_id",
-               "expected_format_id", "notes", "spec_port_id", "spec_card_port_id", "version")
+PORT_FIELDS = ("id", "device_id", "direction", "index", "card_slot", "card_port", "connector", "label", "adapter",
+               "format_id", "expected_format_id", "notes", "spec_port_id", "spec_card_port_id", "version")
 
 
-def port_dict(p: Port) -> dict[str, Any]:
-    return {name: jsonable(getattr(p, name)) for name in PORT_FIELDS}
+def port_dict(p: Port, snake: bool = False) -> dict[str, Any]:
+    """A port's read shape, with ``code``: the printed code ("IN 5.3", "OUT 2", "line 7")."""
+    out = {name: jsonable(getattr(p, name)) for name in PORT_FIELDS}
+    out["code"] = code_of(p, snake)
+    return out
+
+
+def sorted_ports(ports: Any) -> list[Port]:
+    """Ports in the order a crew reads them: inputs first, then by card and port, then index."""
+    return sorted(ports, key=lambda p: (p.direction != "in", p.card_slot is not None and p.card_slot or 0,
+                                        p.card_port or 0, p.index, natural_key(p.label)))
 
 
 def resolve_format(ctx: Any, raw: str | None) -> str | None:
@@ -49,6 +59,14 @@ def _load_spec(ctx: Any, spec_id: uuid.UUID) -> EquipmentSpec | None:
     ).first()
 
 
+def card_port_label(slot: int, n: int, p: Any) -> str:
+    """The label a card port gets when stamped: the library label when it says more than "Input 3",
+    otherwise the printed code ("IN 5.3"), so labels stay unique on a frame."""
+    generic = not p.label or p.label.lower().startswith(("input ", "output ")) or p.label.isdigit()
+    code = f"{'IN' if p.direction == 'in' else 'OUT'} {slot}.{n}"
+    return code if generic else f"{code} {p.label}"
+
+
 def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
     """Copy every direct and card port of the spec onto the device, numbered per direction."""
     spec = _load_spec(ctx, spec_id)
@@ -63,12 +81,12 @@ def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
     made = []
 
     def add(direction: str, connector: str, label: str, fmt: str | None, card_slot: int | None,
-            spec_port_id: Any = None, spec_card_port_id: Any = None) -> None:
+            spec_port_id: Any = None, spec_card_port_id: Any = None, card_port: int | None = None) -> None:
         counters[direction] += 1
         fmt_id = resolve_format(ctx, fmt)
         made.append(Port(
             production_id=device.production_id, device_id=device.id, direction=direction, connector=connector,
-            label=label, index=counters[direction], card_slot=card_slot,
+            label=label, index=counters[direction], card_slot=card_slot, card_port=card_port,
             format_id=fmt_id if direction == "out" else None,
             expected_format_id=fmt_id if direction == "in" else None,
             spec_port_id=spec_port_id, spec_card_port_id=spec_card_port_id, version=1, field_versions={},
@@ -78,9 +96,13 @@ def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
     for p in sorted(spec.io_ports, key=lambda p: (p.direction != "in", p.port_index)):
         add(p.direction, p.connector, p.label, p.format, None, spec_port_id=p.id)
     for card in spec.cards:
-        for p in sorted(card.io, key=lambda p: (p.direction != "in", p.port_index)):
-            add(p.direction, p.connector, f"Slot {card.slot_number} {p.label}", p.format, card.slot_number,
-                spec_card_port_id=p.id)
+        if card.slot_number is None:
+            continue  # a card the frame accepts but does not ship with
+        for direction in ("in", "out"):
+            on_card = sorted((p for p in card.io if p.direction == direction), key=lambda p: p.port_index)
+            for n, p in enumerate(on_card, start=1):
+                add(p.direction, p.connector, card_port_label(card.slot_number, n, p),
+                    p.format, card.slot_number, spec_card_port_id=p.id, card_port=n)
     ctx.session.add_all(made)
     ctx.session.flush()
     ctx.session.expire(device, ["ports"])

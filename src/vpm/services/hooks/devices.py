@@ -67,7 +67,8 @@ class DeviceHooks(Hooks):
         port_service.disconnect_device(ctx, obj)
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
-        return {"ports": [port_service.port_dict(p) for p in obj.ports]}
+        snake = obj.kind == "cable_snake"
+        return {"ports": [port_service.port_dict(p, snake) for p in port_service.sorted_ports(obj.ports)]}
 
     def load_options(self, detail: bool) -> list[Any]:
         return [selectinload(Device.ports)]

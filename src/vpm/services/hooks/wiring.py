@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from vpm.domain.devices import Device
+from vpm.domain.naming import code_of
 from vpm.domain.ports import Connection, Port
 from vpm.domain.registry import EntitySpec, Hooks
 from vpm.domain.support import Format
@@ -46,6 +47,12 @@ class PortHooks(Hooks):
 
     def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
         port_service.disconnect_ports(ctx, [obj.id])
+
+    def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
+        key = f"device-kind:{obj.device_id}"
+        if key not in cache:
+            cache[key] = session.scalar(select(Device.kind).where(Device.id == obj.device_id))
+        return {"code": code_of(obj, cache[key] == "cable_snake")}
 
 
 def _port(ctx: Any, field: str, port_id: Any, production_id: Any) -> Port:

@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from vpm.domain.naming import natural_key
 from vpm.services.signal.formats import arriving_format, expected_format, fit, output_format
 from vpm.services.signal.graph import (
     Cable,
@@ -72,7 +73,7 @@ def _finding(severity: str, rule: str, message: str, fix: str, devices: Iterable
 
 
 def _codes(ports: list[PortNode], limit: int = 12) -> str:
-    codes = [f"{'IN' if p.is_input else 'OUT'} {p.index}" for p in ports[:limit]]
+    codes = [p.short_code for p in ports[:limit]]
     more = len(ports) - limit
     return ", ".join(codes) + (f" and {more} more" if more > 0 else "")
 
@@ -282,7 +283,7 @@ class _Check:
                              f"Clear the format on {out.code}, or put a scaler or converter after it.",
                              ports=(inp, out))
         for (a, b), routes in bridges.items():
-            where = "; ".join(f"IN {inp.index} → {_codes(outs)}" for inp, outs in routes.items())
+            where = "; ".join(f"{inp.short_code} → {_codes(outs)}" for inp, outs in routes.items())
             ports = [p for inp, outs in routes.items() for p in (inp, *outs)]
             self.add("info", "converter-bridge", f"{dev.label} converts {a} to {b} ({where}).",
                      "Nothing to do; the conversion is shown on the diagram and the patch sheet.",
@@ -299,7 +300,7 @@ class _Check:
         if not g.loops:
             return
         ports = [g.ports[pid] for pid in tuple(g.loops) if pid in g.ports]  # a copy: the graph is shared
-        ports.sort(key=lambda p: (p.device.label, p.index))
+        ports.sort(key=lambda p: (natural_key(p.device.label), p.index))
         self.add("warning", "signal-loop",
                  "A signal path loops back on itself through " + ", ".join(p.code for p in ports[:12]) + ".",
                  "Change a crosspoint or a cable on the loop so every path starts at a source.", ports=ports)

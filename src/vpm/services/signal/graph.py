@@ -50,6 +50,7 @@ from vpm.calc.formats import format_id as calc_format_id
 from vpm.calc.formats import parse_format
 from vpm.domain import devices as d
 from vpm.domain.events import Event
+from vpm.domain.naming import natural_key, port_code
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.support import Format
 from vpm.seed.reference_data import connector_family, normalise_connector
@@ -154,6 +155,8 @@ class PortNode:
     expected_format_id: str | None = None
     card_slot: int | None = None
     notes: str | None = None
+    card_port: int | None = None
+    adapter: str | None = None
 
     @property
     def uid(self) -> str:
@@ -164,13 +167,24 @@ class PortNode:
         return self.direction == "in"
 
     @property
+    def short_code(self) -> str:
+        """"IN 5.3" / "OUT 12" / "line 7": the code printed on the port itself."""
+        return port_code(self.direction, self.index, self.card_slot, self.card_port,
+                         self.device.kind == "cable_snake")
+
+    @property
     def code(self) -> str:
-        """"E2 IN 3" / "RTR 01 OUT 12": the id a patch sheet prints."""
-        return f"{self.device.label} {'IN' if self.is_input else 'OUT'} {self.index}"
+        """"E2 IN 5.3" / "RTR 01 OUT 12": the id a patch sheet prints."""
+        return f"{self.device.label} {self.short_code}"
 
     def ref(self) -> dict[str, Any]:
         return {"id": dashed(self.id), "device_id": dashed(self.device.id), "direction": self.direction,
                 "index": self.index, "label": self.label, "connector": self.connector, "code": self.code}
+
+
+def _port_order(p: PortNode) -> tuple[Any, ...]:
+    """Ports as printed on the gear: direct ports by index, then card by card, port by port."""
+    return (p.card_slot is not None, p.card_slot or 0, p.card_port or 0, p.index, natural_key(p.label))
 
 
 @dataclass(eq=False, slots=True)
@@ -239,8 +253,8 @@ class ShowGraph:
     def finish(self) -> ShowGraph:
         """Sort ports and work out every pass-through device's routes. Call once after loading."""
         for dev in self.devices.values():
-            dev.inputs.sort(key=lambda p: (p.index, p.label))
-            dev.outputs.sort(key=lambda p: (p.index, p.label))
+            dev.inputs.sort(key=_port_order)
+            dev.outputs.sort(key=_port_order)
             if dev.kind in PASS_KINDS:
                 self._route(dev)
         return self
@@ -387,14 +401,14 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
     devices = graph.devices
     for row in session.execute(select(_text(pt.c.id), _text(pt.c.device_id), pt.c.direction, pt.c.index,
                                       pt.c.label, pt.c.connector, pt.c.format_id, pt.c.expected_format_id,
-                                      pt.c.card_slot, pt.c.notes)
+                                      pt.c.card_slot, pt.c.notes, pt.c.card_port, pt.c.adapter)
                                .where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))).all():
         dev = devices.get(row[1])
         if dev is None:
             continue
         canonical, family, signal = classify_connector(row[5])
         graph.add_port(PortNode(row[0], dev, row[2], row[3], row[4] or "", canonical, family, signal,
-                                row[6], row[7], row[8], row[9]))
+                                row[6], row[7], row[8], row[9], row[10], row[11]))
 
     ports = graph.ports
     xt = RouterCrosspoint.__table__

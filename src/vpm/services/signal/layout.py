@@ -177,7 +177,7 @@ def _short(text: str, limit: int) -> str:
 
 def _port_text(p: PortNode) -> str:
     """"IN 3 HDMI 1" (the port's own label only when it says more than its number)."""
-    code = f"{'IN' if p.is_input else 'OUT'} {p.index}"
+    code = p.short_code
     default = f"{'Input' if p.is_input else 'Output'} {p.index}"
     if not p.label or p.label == default:
         return code

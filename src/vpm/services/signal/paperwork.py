@@ -16,6 +16,7 @@ import io
 from collections import defaultdict
 from typing import Any
 
+from vpm.domain.naming import natural_key
 from vpm.services.signal.formats import arriving_format, output_format
 from vpm.services.signal.graph import Cable, DeviceNode, PortNode, ShowGraph
 from vpm.services.signal.trace import walk_down, walk_up
@@ -37,7 +38,7 @@ KIND_LABELS = {
 
 def device_order(dev: DeviceNode) -> tuple[Any, ...]:
     kind = KIND_ORDER.index(dev.kind) if dev.kind in KIND_ORDER else len(KIND_ORDER)
-    return (kind, dev.sort_order, dev.label)
+    return (kind, dev.sort_order, natural_key(dev.label))
 
 
 def _cable_text(cable: Cable | None) -> str:
@@ -112,7 +113,7 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         route = ""
         if inp is not None:
             source, _ = _feed_of(graph, inp)
-            route = f"IN {inp.index}" + (f" — {source}" if source else "")
+            route = inp.short_code + (f" — {source}" if source else "")
         cables = graph.sends.get(p.id, [])
         outputs.append({
             "id": p.code, "label": p.label, "connector": p.connector or "-", "route": route, "send": send,
@@ -146,15 +147,15 @@ def _snake_line(cable: Cable) -> str:
     parts = []
     for port in (cable.src, cable.dst):
         if port.device.kind == "cable_snake":
-            parts.append(f"{port.device.label} line {port.index}")
+            parts.append(f"{port.device.label} {port.short_code}")
     return " / ".join(dict.fromkeys(parts))
 
 
 def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
     """Every live cable: label, from, to, type, length, snake line, format; and tallies by type and length."""
     rows = []
-    for c in sorted(graph.cables, key=lambda c: (c.label or "~", c.src.device.label, c.src.index,
-                                                 c.dst.code)):
+    for c in sorted(graph.cables, key=lambda c: (c.label is None, natural_key(c.label), natural_key(c.src.device.label),
+                                                 c.src.index, natural_key(c.dst.code))):
         rows.append({
             "label": c.label or "", "from": c.src.code, "from_device": c.src.device.display,
             "from_port": c.src.label, "to": c.dst.code, "to_device": c.dst.device.display,

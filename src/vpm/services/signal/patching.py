@@ -17,6 +17,7 @@ from sqlalchemy import String, cast, exists, func, or_, select
 
 from vpm.db.engine import Database
 from vpm.domain.devices import Device
+from vpm.domain.naming import code_of
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.registry import REGISTRY
 from vpm.domain.schemas import jsonable
@@ -49,7 +50,7 @@ def _ports_by_index(session: Any, device_id: Any, direction: str) -> dict[int, P
 
 
 def _code(dev: Device, port: Port) -> str:
-    return f"{dev.label} {'IN' if port.direction == 'in' else 'OUT'} {port.index}"
+    return f"{dev.label} {code_of(port, dev.kind == 'cable_snake')}"
 
 
 # ------------------------------------------------------------------------------- bulk patch

@@ -36,11 +36,11 @@ MAX_PATHS = 5000
 def _through(port: PortNode, inp: PortNode) -> dict[str, Any]:
     mode = port.device.pass_mode or "conversion"
     if mode == "snake":
-        text = f"snake line {port.index}"
+        text = f"snake {port.short_code}"
     elif mode == "crosspoint":
-        text = f"crosspoint IN {inp.index} → OUT {port.index}"
+        text = f"crosspoint {inp.short_code} → {port.short_code}"
     else:
-        text = f"{PASS_MODE_TEXT[mode]}: IN {inp.index} → OUT {port.index}"
+        text = f"{PASS_MODE_TEXT[mode]}: {inp.short_code} → {port.short_code}"
     return {"mode": mode, "text": text, "from_port_id": inp.uid}
 
 
