@@ -41,6 +41,12 @@ def device_order(dev: DeviceNode) -> tuple[Any, ...]:
     return (kind, dev.sort_order, natural_key(dev.label))
 
 
+def cable_order(c: Cable) -> tuple[Any, ...]:
+    """Cables by label (naturally), unlabelled last, then by where they start."""
+    return (not c.label, natural_key(c.label), natural_key(c.src.device.label), c.src.index,
+            natural_key(c.dst.code))
+
+
 def _cable_text(cable: Cable | None) -> str:
     if cable is None:
         return ""
@@ -154,8 +160,7 @@ def _snake_line(cable: Cable) -> str:
 def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
     """Every live cable: label, from, to, type, length, snake line, format; and tallies by type and length."""
     rows = []
-    for c in sorted(graph.cables, key=lambda c: (c.label is None, natural_key(c.label), natural_key(c.src.device.label),
-                                                 c.src.index, natural_key(c.dst.code))):
+    for c in sorted(graph.cables, key=cable_order):
         rows.append({
             "label": c.label or "", "from": c.src.code, "from_device": c.src.device.display,
             "from_port": c.src.label, "to": c.dst.code, "to_device": c.dst.device.display,
@@ -169,8 +174,11 @@ def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
         kind = c.cable_type or "(type not set)"
         tally[(kind, _length(c.length_ft) or "(length not set)")] += 1
         total_ft[kind] += c.length_ft or 0
-    tallies = [{"type": k, "length": length, "count": n} for (k, length), n in sorted(tally.items())]
-    totals = [{"type": k, "total_ft": round(v, 1)} for k, v in sorted(total_ft.items())]
+    tallies = [{"type": k, "length": length, "count": n}
+               for (k, length), n in sorted(tally.items(), key=lambda kv: (natural_key(kv[0][0]),
+                                                                          natural_key(kv[0][1])))]
+    totals = [{"type": k, "total_ft": round(v, 1)} for k, v in sorted(total_ft.items(),
+                                                                      key=lambda kv: natural_key(kv[0]))]
     return {"rows": rows, "tallies": tallies, "totals": totals}
 
 

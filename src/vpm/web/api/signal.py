@@ -22,7 +22,9 @@ from vpm.domain.schemas import SafeStr, StrictInput
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.signal import layout as diagram_layout
-from vpm.services.signal import paperwork, patching
+from vpm.services.signal import labels as cable_labels_pdf
+from vpm.services.signal import paperwork, patching, printed
+from vpm.services.signal.pdf import PageSetup, now_text
 from vpm.services.signal.check import SEVERITIES, check
 from vpm.services.signal.graph import DeviceNode, ShowGraph, port_graph, show_graph
 from vpm.services.signal.trace import trace
@@ -181,16 +183,41 @@ def _csv(text: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{safe}"'})
 
 
+class PrintOptions:
+    """What every printed (PDF) paperwork view takes: paper, orientation."""
+
+    def __init__(self, paper: Literal["letter", "a4", "tabloid", "a3"] = Query(
+                     "letter", description="letter, a4, tabloid (11 x 17) or a3"),
+                 landscape: bool = Query(False)) -> None:
+        self.paper, self.landscape = paper, landscape
+
+
+def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, revision: str = "") -> PageSetup:
+    from vpm.domain.production import Production
+
+    with db.read() as session:
+        venue = session.get(Production, graph.production_id).venue or ""
+    return PageSetup(paper=opts.paper, landscape=opts.landscape, show=graph.show_name, venue=venue,
+                     revision=revision, printed=now_text())
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)[:120]
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{safe}"'})
+
+
 @router.get("/productions/{production_id}/paperwork", tags=[PAGES], response_class=HTMLResponse,
             summary="Paperwork index: every device's patch sheet, cables, show build, diagram")
 def paperwork_index(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     groups: dict[str, list[DeviceNode]] = {}
-    for dev in sorted(graph.devices.values(), key=paperwork.device_order):
+    for dev in sorted(graph.devices.values(), key=paperwork.device_order):  # natural order: SRC 2, SRC 11
         if dev.inputs or dev.outputs:
             groups.setdefault(dev.kind, []).append(dev)
     listed = [{"title": paperwork.KIND_LABELS.get(k, k) + "s", "devices": v} for k, v in groups.items()]
-    return _render("index.html", graph, production_id, title="Paperwork", groups=listed)
+    return _render("index.html", graph, production_id, title="Paperwork", groups=listed,
+                   label_stocks=cable_labels_pdf.TEMPLATES)
 
 
 @router.get("/productions/{production_id}/paperwork/patch", tags=[PAGES], response_class=HTMLResponse,
@@ -200,6 +227,28 @@ def patch_sheets(production_id: str, db: Database = Depends(get_db)) -> Any:
     devices = sorted((d for d in graph.devices.values() if d.inputs or d.outputs), key=paperwork.device_order)
     sheets = [paperwork.patch_sheet(graph, dev) for dev in devices]
     return _render("patch.html", graph, production_id, title="Patch sheets", sheets=sheets)
+
+
+@router.get("/productions/{production_id}/paperwork/patch.pdf", tags=[PAGES],
+            summary="The patch book as PDF: every patched device's sheet; unpatched devices listed at the end")
+def patch_book_pdf(production_id: str, opts: PrintOptions = Depends(),
+                   include_unpatched: bool = Query(False, description="print a sheet for unpatched devices too"),
+                   page_per_device: bool = Query(False, description="start every device on a new page"),
+                   db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    devices, unlisted = printed.patch_devices(graph, include_unpatched)
+    return _pdf(printed.patch_book(graph, _setup(db, graph, opts), devices, unlisted, page_per_device),
+                "patch-book.pdf")
+
+
+@router.get("/productions/{production_id}/paperwork/patch/{device_id}.pdf", tags=[PAGES],
+            summary="One device's patch sheet as PDF")
+def patch_sheet_pdf(production_id: str, device_id: str, opts: PrintOptions = Depends(),
+                    db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id)
+    return _pdf(printed.patch_book(graph, _setup(db, graph, opts), [dev], title=f"{dev.label} patch sheet"),
+                f"patch-{dev.label}.pdf")
 
 
 @router.get("/productions/{production_id}/paperwork/patch/{device_id}.csv", tags=[PAGES],
@@ -228,6 +277,13 @@ def cables_csv(production_id: str, db: Database = Depends(get_db)) -> Any:
     return _csv(paperwork.cable_schedule_csv(paperwork.cable_schedule(graph)), "cable-schedule.csv")
 
 
+@router.get("/productions/{production_id}/paperwork/cables.pdf", tags=[PAGES],
+            summary="Cable schedule as PDF, with counts by type and length")
+def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    return _pdf(printed.cable_schedule(graph, _setup(db, graph, opts)), "cable-schedule.pdf")
+
+
 @router.get("/productions/{production_id}/paperwork/cables", tags=[PAGES], response_class=HTMLResponse,
             summary="Cable schedule: label, from, to, type, length, snake line; counts by type and length")
 def cables_page(production_id: str, db: Database = Depends(get_db)) -> Any:
@@ -246,12 +302,45 @@ def cable_labels(production_id: str, db: Database = Depends(get_db)) -> Any:
                    csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv")
 
 
+@router.get("/productions/{production_id}/paperwork/cable-labels.pdf", tags=[PAGES],
+            summary="Cable labels on label stock (Avery 5160 / L7160 sheets, wrap-label rolls), both ends "
+                    "of every cable, or of one device's or snake's cables")
+def cable_labels_pdf_route(
+        production_id: str,
+        template: str = Query("avery-5160", description="label stock: "
+                              + ", ".join(cable_labels_pdf.TEMPLATES)),
+        start: int = Query(1, ge=1, le=1000, description="first free label on a partly used sheet (1 = top left)"),
+        ends: Literal["both", "from", "to"] = "both",
+        device_id: str | None = Query(None, description="only the cables of this device (a snake, a switcher)"),
+        label_prefix: str | None = Query(None, max_length=100, description="only cables whose label starts so"),
+        outline: bool = Query(False, description="draw each label's edge (a test print on plain paper)"),
+        db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    stock = cable_labels_pdf.stock(template)
+    key = _device(graph, device_id).id if device_id else None
+    cables = cable_labels_pdf.filter_cables(graph, device_key=key, label_prefix=label_prefix)
+    setup = PageSetup(show=graph.show_name)
+    data = cable_labels_pdf.labels_pdf(cable_labels_pdf.cable_labels(graph, cables, ends), stock, setup,
+                                       start=start, outline=outline)
+    return _pdf(data, f"cable-labels-{template}.pdf")
+
+
 @router.get("/productions/{production_id}/paperwork/showbuild.csv", tags=[PAGES],
             summary="Show-build verification checklist as CSV")
 def showbuild_csv(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id) if device_id else None
     return _csv(paperwork.showbuild_csv(paperwork.showbuild(graph, dev)), "showbuild.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/showbuild.pdf", tags=[PAGES],
+            summary="Show-build verification checklist as PDF")
+def showbuild_pdf(production_id: str, device_id: str | None = None, opts: PrintOptions = Depends(),
+                  db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id) if device_id else None
+    return _pdf(printed.showbuild(graph, _setup(db, graph, opts), paperwork.showbuild(graph, dev)),
+                "showbuild.pdf")
 
 
 @router.get("/productions/{production_id}/paperwork/showbuild", tags=[PAGES], response_class=HTMLResponse,

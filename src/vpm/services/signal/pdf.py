@@ -1,0 +1,373 @@
+"""Printed paperwork as PDF: pages with a header and "page N of M", tables that carry on across pages.
+
+The engine is fpdf2 (pure Python, installs with pip alone): it measures and places text in
+millimetres, so label cells land where the label stock's template says, and with the PDF core
+fonts (no font file to embed or subset) a 500-page patch book takes a couple of seconds. The core
+fonts cover Latin-1: arrows print as ``->`` / ``=>`` and letters outside Latin-1 lose their accents
+(``tidy``); README.md says why this engine was chosen.
+
+Every page carries the same header (show, venue, revision, print date, the document's title) and
+footer ("page N of M"). A table that runs onto the next page repeats its column headings and the
+group it belongs to ("E2 (continued)"); a group never starts in the last few lines of a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fpdf import FPDF
+
+from vpm.services.errors import ValidationFailed
+
+#: Paper sizes in mm, portrait (width, height).
+PAPERS: dict[str, tuple[float, float]] = {
+    "letter": (215.9, 279.4),
+    "a4": (210.0, 297.0),
+    "tabloid": (279.4, 431.8),  # 11 x 17
+    "a3": (297.0, 420.0),
+}
+PAPER_NAMES = tuple(PAPERS)
+
+MARGIN = 10.0
+HEADER_H = 12.0
+FOOTER_H = 8.0
+FONT = "Helvetica"
+#: The page count's placeholder; five characters reserve room for five digits.
+NB = "{nb~}"
+
+_REPLACE = {
+    "→": "->",
+    "⇒": "=>",
+    "←": "<-",
+    "—": "-",
+    "–": "-",
+    "·": "\xb7",
+    "…": "...",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "×": "x",
+    "≥": ">=",
+    "≤": "<=",
+    "•": "\xb7",
+    "\u2009": " ",
+    "\u202f": " ",
+    "Ł": "L",
+    "ł": "l",
+    "Đ": "D",
+    "đ": "d",
+    "ı": "i",
+    "Œ": "OE",
+    "œ": "oe",
+    "€": "EUR",
+}
+
+
+def tidy(text: Any) -> str:
+    """Text the core fonts can print: Latin-1, arrows as ASCII, other letters without accents."""
+    s = "" if text is None else str(text)
+    try:
+        s.encode("latin-1")
+        return s
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in s:
+        if ch in _REPLACE:
+            out.append(_REPLACE[ch])
+            continue
+        try:
+            ch.encode("latin-1")
+            out.append(ch)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
+            out.append(base or "?")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper and the words every page's header carries."""
+
+    paper: str = "letter"
+    landscape: bool = False
+    show: str = ""
+    venue: str = ""
+    revision: str = ""
+    printed: str = ""
+
+    def size(self) -> tuple[float, float]:
+        if self.paper not in PAPERS:
+            raise ValidationFailed("paper", f"must be one of {', '.join(PAPER_NAMES)}")
+        w, h = PAPERS[self.paper]
+        return (h, w) if self.landscape else (w, h)
+
+
+@dataclass
+class Column:
+    title: str
+    width: float  # relative width
+    align: str = "L"
+
+
+@dataclass
+class _Row:
+    cells: list[list[str]]
+    height: float
+    mark: bool = False
+
+
+class Document(FPDF):
+    """A printed document: the header and footer on every page, tables that flow across pages."""
+
+    line_h = 3.6
+    font_size = 8.0
+
+    def __init__(self, title: str, setup: PageSetup) -> None:
+        w, h = setup.size()
+        super().__init__(unit="mm", format=(w, h))
+        self.setup = setup
+        self.doc_title = tidy(title)
+        self.set_margins(MARGIN, MARGIN + HEADER_H, MARGIN)
+        self.set_auto_page_break(False)
+        self.alias_nb_pages(NB)  # filled in by cell() in the footer
+        self.set_title(self.doc_title)
+        self.set_creator("vpm")
+        self.set_compression(True)
+        self.page_w, self.page_h = w, h
+        self.bottom = h - MARGIN - FOOTER_H
+        self.cursor = 0.0
+        self._continued: str | None = None
+        self._table_head: tuple[list[Column], list[float]] | None = None
+        self.legend: str | None = None
+
+    # -------------------------------------------------------------- page furniture
+    def header(self) -> None:
+        s = self.setup
+        top = MARGIN
+        self.set_font(FONT, "B", 10)
+        self.text(MARGIN, top + 3.5, self.doc_title)
+        self.set_font(FONT, "", 8)
+        left = " \xb7 ".join(tidy(x) for x in (s.show, s.venue) if x)
+        right = " \xb7 ".join(x for x in (f"Rev {tidy(s.revision)}" if s.revision else "", f"printed {s.printed}") if x)
+        self.text(MARGIN, top + 8, left)
+        self.text(self.page_w - MARGIN - string_width(self, right), top + 8, right)
+        self.set_line_width(0.3)
+        self.line(MARGIN, top + 10, self.page_w - MARGIN, top + 10)
+        self.cursor = MARGIN + HEADER_H
+
+    def footer(self) -> None:
+        self.set_font(FONT, "", 7)
+        y = self.page_h - MARGIN
+        self.set_xy(self.page_w - MARGIN - 40, y - 3)
+        self.cell(40, 4, f"page {self.page_no()} of {NB}", align="R")  # cell(): the alias is filled in
+        foot = self.legend or ""
+        if foot:
+            self.text(MARGIN, y, tidy(foot))
+
+    def new_page(self) -> None:
+        self.add_page()
+        self.set_font(FONT, "", self.font_size)
+
+    @property
+    def width(self) -> float:
+        return self.page_w - 2 * MARGIN
+
+    def room(self) -> float:
+        return self.bottom - self.cursor
+
+    def ensure(self, height: float) -> bool:
+        """Start a new page unless ``height`` mm fit; True when a page was started."""
+        if self.page == 0 or self.cursor + height > self.bottom:
+            self.new_page()
+            return True
+        return False
+
+    # -------------------------------------------------------------- text blocks
+    def heading(self, text: str, sub: str = "", keep: float = 20.0) -> None:
+        """A group's heading; starts a new page when fewer than ``keep`` mm are left below it."""
+        self.ensure(7 + keep)
+        self.set_font(FONT, "B", 11)
+        self.text(MARGIN, self.cursor + 4.5, tidy(text))
+        if sub:
+            w = string_width(self, tidy(text)) + 3
+            self.set_font(FONT, "", 8)
+            self.text(MARGIN + w, self.cursor + 4.5, tidy(sub))
+        self.cursor += 7
+        self.set_font(FONT, "", self.font_size)
+
+    def paragraph(self, text: str, size: float = 8.0, bold: bool = False) -> None:
+        self.set_font(FONT, "B" if bold else "", size)
+        for line in _wrap(self, tidy(text), self.width):
+            self.ensure(size * 0.45)
+            self.text(MARGIN, self.cursor + size * 0.35, line)
+            self.cursor += size * 0.45
+        self.cursor += 1
+        self.set_font(FONT, "", self.font_size)
+
+    def gap(self, mm: float = 3.0) -> None:
+        self.cursor += mm
+
+    # -------------------------------------------------------------- tables
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        group: str | None = None,
+        marks: Sequence[bool] | None = None,
+        max_lines: int = 3,
+    ) -> None:
+        """Rows under column headings; on a new page the headings (and ``group (continued)``) repeat.
+        ``marks``: rows printed with a change bar in the margin (changed since the previous revision)."""
+        total = sum(c.width for c in columns)
+        widths = [self.width * c.width / total for c in columns]
+        self.set_font(FONT, "", self.font_size)
+        head_h = self.line_h + 1.6
+        if self.page == 0 or self.cursor + head_h + self.line_h + 1.2 > self.bottom:
+            self.new_page()
+            if group and self.page > 1 and self._continued == group:
+                self._group_line(group)
+        self._head(columns, widths)
+        for i, raw in enumerate(rows):
+            cells = [_wrap(self, tidy(v), w - 1.6)[:max_lines] for v, w in zip(raw, widths)]
+            lines = max((len(c) for c in cells), default=1) or 1
+            h = lines * self.line_h + 1.2
+            if self.cursor + h > self.bottom:
+                self.new_page()
+                if group:
+                    self._group_line(group)
+                self._head(columns, widths)
+            self._row(cells, widths, columns, h, bool(marks and marks[i]))
+        self._continued = group
+        self.cursor += 2
+
+    def _group_line(self, group: str) -> None:
+        self.set_font(FONT, "B", 9)
+        self.text(MARGIN, self.cursor + 3.5, tidy(f"{group} (continued)"))
+        self.cursor += 5.5
+        self.set_font(FONT, "", self.font_size)
+
+    def _head(self, columns: Sequence[Column], widths: list[float]) -> None:
+        h = self.line_h + 1.6
+        self.set_fill_color(225, 225, 225)
+        self.rect(MARGIN, self.cursor, self.width, h, style="F")
+        self.set_font(FONT, "B", self.font_size)
+        x = MARGIN
+        for col, w in zip(columns, widths):
+            self.text(x + 0.8, self.cursor + self.line_h, _fit(self, tidy(col.title), w - 1.6))
+            x += w
+        self.cursor += h
+        self.set_font(FONT, "", self.font_size)
+
+    def _row(
+        self, cells: list[list[str]], widths: list[float], columns: Sequence[Column], h: float, mark: bool
+    ) -> None:
+        x = MARGIN
+        y = self.cursor
+        items = []
+        for lines, w, col in zip(cells, widths, columns):
+            for n, line in enumerate(lines):
+                tx = x + 0.8
+                if col.align == "R":
+                    tx = x + w - 0.8 - string_width(self, line)
+                items.append((tx, y + (n + 1) * self.line_h - 0.3, line))
+            x += w
+        put_texts(self, items)
+        if mark:
+            self.set_line_width(1.0)
+            self.line(MARGIN - 2.5, y + 0.3, MARGIN - 2.5, y + h - 0.3)
+        self.set_line_width(0.1)
+        self.line(MARGIN, y + h, MARGIN + self.width, y + h)
+        self.cursor += h
+
+    def bytes(self) -> bytes:
+        if self.page == 0:
+            self.new_page()
+            self.paragraph("Nothing to print.")
+        return bytes(self.output())
+
+
+def put_texts(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
+    """Many ``pdf.text(x, y, s)`` at once, in the current font and colour, as one write to the page
+    (fpdf2's ``text`` costs about as much per call as laying out a whole table row)."""
+    items = [i for i in items if i[2]]
+    if not items:
+        return
+    if not pdf.current_font_is_set_on_page:
+        x0, y0, s0 = items.pop(0)
+        pdf.text(x0, y0, s0)  # puts the font on the page
+    k, h = pdf.k, pdf.h
+    if items:
+        pdf._out("\n".join(f"BT {x * k:.2f} {(h - y) * k:.2f} Td ({_escape(t)}) Tj ET" for x, y, t in items))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(")", "\\)").replace("(", "\\(").replace("\r", " ")
+
+
+def string_width(pdf: FPDF, text: str) -> float:
+    """Width in mm of ``text`` in the current core font: a sum over the font's width table
+    (fpdf2's own measure copies the graphics state on every call, ten times slower)."""
+    font = pdf.current_font
+    table = _WIDTHS.get(font.fontkey)
+    if table is None:
+        table = _WIDTHS[font.fontkey] = [font.cw.get(chr(i), 500) for i in range(256)]
+    return sum(map(table.__getitem__, text.encode("latin-1", "replace"))) * pdf.font_size_pt / 1000 / pdf.k
+
+
+_WIDTHS: dict[str, list[int]] = {}
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    if string_width(pdf, text) <= width:
+        return text
+    while text and string_width(pdf, text + "...") > width:
+        text = text[:-1]
+    return text + "..."
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Greedy word wrap to ``width`` mm; a word longer than the width is cut."""
+    if not text:
+        return [""]
+    if string_width(pdf, text) <= width:
+        return [text]
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}" if line else word
+            if string_width(pdf, trial) <= width:
+                line = trial
+                continue
+            if line:
+                lines.append(line)
+            while string_width(pdf, word) > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and string_width(pdf, word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def now_text() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass
+class Options:
+    """What a request asks of a printed document."""
+
+    paper: str = "letter"
+    landscape: bool = False
+    include_unpatched: bool = False
+    page_per_device: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)

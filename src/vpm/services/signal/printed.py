@@ -1,0 +1,213 @@
+"""The paperwork views as PDF: patch book, one device's patch sheet, cable schedule, show build.
+
+The rows are the ones the HTML pages and CSV downloads use (``paperwork``), so the three never
+disagree. A device with no patched port is not printed as an empty sheet: it is listed at the end
+("Devices with nothing patched") unless the caller asks for every sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from vpm.services.signal import paperwork
+from vpm.services.signal.graph import DeviceNode, ShowGraph
+from vpm.services.signal.pdf import Column, Document, PageSetup
+
+PATCH_IN = [
+    Column("ID", 10),
+    Column("Port", 10),
+    Column("Conn.", 7),
+    Column("Feed", 22),
+    Column("Via", 11),
+    Column("Format", 13),
+    Column("Cable", 15),
+    Column("Notes", 12),
+]
+PATCH_OUT = [
+    Column("ID", 10),
+    Column("Port", 10),
+    Column("Conn.", 7),
+    Column("Send", 22),
+    Column("Via", 11),
+    Column("Format", 13),
+    Column("Cable", 15),
+    Column("Notes", 12),
+]
+
+
+def is_patched(graph: ShowGraph, dev: DeviceNode) -> bool:
+    return any(graph.feed(p) is not None for p in dev.inputs) or any(graph.sends.get(p.id) for p in dev.outputs)
+
+
+def patch_devices(graph: ShowGraph, include_unpatched: bool = False) -> tuple[list[DeviceNode], list[DeviceNode]]:
+    """(devices that get a sheet, devices only listed), both in paperwork order."""
+    devices = sorted((d for d in graph.devices.values() if d.inputs or d.outputs), key=paperwork.device_order)
+    if include_unpatched:
+        return devices, []
+    return [d for d in devices if is_patched(graph, d)], [d for d in devices if not is_patched(graph, d)]
+
+
+def _changed(keys: Collection[str] | None, *ids: str) -> bool:
+    return bool(keys) and any(i in keys for i in ids if i)
+
+
+def patch_book(
+    graph: ShowGraph,
+    setup: PageSetup,
+    devices: Iterable[DeviceNode],
+    unlisted: Iterable[DeviceNode] = (),
+    page_per_device: bool = False,
+    changed: Collection[str] | None = None,
+    title: str = "Patch book",
+) -> bytes:
+    """Every device's sheet: inputs with feeds, outputs with sends. ``changed``: ids (dashed) of
+    ports, cables and devices changed since the previous revision, marked with a bar."""
+    doc = Document(title, setup)
+    if changed:
+        doc.legend = "| a bar in the margin: changed since the previous revision"
+    first = True
+    for dev in devices:
+        sheet = paperwork.patch_sheet(graph, dev)
+        if page_per_device or first:
+            doc.new_page()
+        first = False
+        kind = paperwork.KIND_LABELS.get(dev.kind, dev.kind)
+        sub = " \xb7 ".join(x for x in (kind, dev.name if dev.name != dev.label else "", dev.station or "") if x)
+        doc.heading(dev.label, sub, keep=25)
+        if sheet["inputs"]:
+            rows = [
+                [r["id"], r["label"], r["connector"], r["feed"], r["via"], r["format"], r["cable"], r["notes"]]
+                for r in sheet["inputs"]
+            ]
+            marks = [_changed(changed, r["port_id"], r["connection_id"], dev.uid) for r in sheet["inputs"]]
+            doc.table(PATCH_IN, rows, group=f"{dev.label} inputs", marks=marks)
+        if sheet["outputs"]:
+            rows = [
+                [r["id"], r["label"], r["connector"], r["send"], r["via"], r["format"], r["cable"], r["notes"]]
+                for r in sheet["outputs"]
+            ]
+            if sheet["has_route"]:
+                for r, src in zip(rows, sheet["outputs"]):
+                    r[4] = " / ".join(x for x in (src["route"], src["via"]) if x)
+            marks = [_changed(changed, r["port_id"], dev.uid) for r in sheet["outputs"]]
+            doc.table(PATCH_OUT, rows, group=f"{dev.label} outputs", marks=marks)
+        doc.gap(2)
+    unlisted = list(unlisted)
+    if unlisted:
+        doc.heading("Devices with nothing patched", "listed, not printed as empty sheets", keep=10)
+        doc.table(
+            [
+                Column("Device", 20),
+                Column("Kind", 14),
+                Column("Name", 24),
+                Column("Inputs", 6, "R"),
+                Column("Outputs", 6, "R"),
+            ],
+            [
+                [
+                    d.label,
+                    paperwork.KIND_LABELS.get(d.kind, d.kind),
+                    d.name if d.name != d.label else "",
+                    len(d.inputs),
+                    len(d.outputs),
+                ]
+                for d in unlisted
+            ],
+            group="Devices with nothing patched",
+        )
+    return doc.bytes()
+
+
+CABLE_COLS = [
+    Column("Label", 10),
+    Column("From", 18),
+    Column("To", 18),
+    Column("Type", 10),
+    Column("Length", 6, "R"),
+    Column("Snake line", 13),
+    Column("Format", 13),
+]
+
+
+def cable_schedule(
+    graph: ShowGraph,
+    setup: PageSetup,
+    schedule: dict[str, Any] | None = None,
+    changed: Collection[str] | None = None,
+    title: str = "Cable schedule",
+) -> bytes:
+    schedule = schedule or paperwork.cable_schedule(graph)
+    doc = Document(title, setup)
+    rows = [
+        [
+            r["label"],
+            f"{r['from']}  {r['from_port'] or ''}".strip(),
+            f"{r['to']}  {r['to_port'] or ''}".strip(),
+            r["type"],
+            r["length"],
+            r["snake_line"],
+            r["format"],
+        ]
+        for r in schedule["rows"]
+    ]
+    doc.heading("Cables", f"{len(rows)} cables", keep=10)
+    doc.table(CABLE_COLS, rows, group="Cables", marks=[_changed(changed, r["id"]) for r in schedule["rows"]])
+    doc.heading("Counts by type and length", keep=10)
+    doc.table(
+        [Column("Type", 20), Column("Length", 10, "R"), Column("Count", 8, "R")],
+        [[t["type"], t["length"], t["count"]] for t in schedule["tallies"]],
+        group="Counts",
+    )
+    doc.table(
+        [Column("Type", 20), Column("Total length (ft)", 10, "R")],
+        [[t["type"], f"{t['total_ft']:g}"] for t in schedule["totals"]],
+        group="Totals",
+    )
+    return doc.bytes()
+
+
+SHOWBUILD_COLS = [
+    Column("Item", 12),
+    Column("Feed", 26),
+    Column("Via", 12),
+    Column("Format", 14),
+    Column("Cable", 16),
+    Column("Done", 5),
+    Column("Date", 7),
+]
+
+
+def showbuild(graph: ShowGraph, setup: PageSetup, sections: list[dict[str, Any]], title: str = "Show build") -> bytes:
+    doc = Document(title, setup)
+    for s in sections:
+        if not s["items"]:
+            continue
+        doc.heading(s["title"], f"{len(s['items'])} inputs", keep=15)
+        doc.table(
+            SHOWBUILD_COLS,
+            [[i["id"], i["feed"], i["via"], i["format"], i["cable"], "[  ]", ""] for i in s["items"]],
+            group=s["title"],
+        )
+    empty = [s["device"].label for s in sections if not s["items"]]
+    if empty:
+        doc.paragraph("Nothing patched on: " + ", ".join(empty))
+    return doc.bytes()
+
+
+def simple_table(
+    title: str,
+    setup: PageSetup,
+    columns: list[Column],
+    rows: list[list[Any]],
+    heading: str | None = None,
+    notes: Iterable[str] = (),
+) -> bytes:
+    """One table (an IP plan, a checklist, a plan's figures) on as many pages as it needs."""
+    doc = Document(title, setup)
+    if heading:
+        doc.heading(heading, f"{len(rows)} rows", keep=10)
+    doc.table(columns, rows, group=heading or title)
+    for n in notes:
+        doc.paragraph(n)
+    return doc.bytes()

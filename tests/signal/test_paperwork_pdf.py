@@ -1,0 +1,103 @@
+"""Printed paperwork read back: pages, header and "page N of M" on each, continuation, no empty sheets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.signal.helpers import G
+from tests.signal.pdfcheck import assert_drawn, assert_furniture, get_pdf, page_size_mm, pages
+from tests.signal.test_paperwork import _seeded
+from vpm.services.errors import ValidationFailed
+from vpm.services.signal import printed
+from vpm.services.signal.pdf import PageSetup, tidy
+
+SETUP = PageSetup(show="Memory show", venue="Hall 4", revision="C", printed="2027-03-01 08:00")
+
+
+def _big_router_show(inputs: int = 120) -> G:
+    g = G()
+    rtr = g.dev("router", "RTR 1")
+    ins = [g.port(rtr, "in") for _ in range(inputs)]
+    for n in (11, 2, 1):  # created out of order; printed SRC 1, SRC 2, SRC 11
+        src = g.dev("source", f"SRC {n}")
+        g.cable(g.port(src, "out"), ins[n - 1])
+    for n in range(12, inputs + 1):
+        cam = g.dev("camera", f"CAM {n}")
+        g.cable(g.port(cam, "out"), ins[n - 1])
+    spare = g.dev("send", "DST 9")
+    g.port(spare, "in")
+    return g
+
+
+def test_patch_book_continues_across_pages_with_headers_repeated() -> None:
+    g = _big_router_show()
+    devices, unlisted = printed.patch_devices(g.g)
+    assert [d.label for d in unlisted] == ["DST 9"]
+    data = printed.patch_book(g.g, SETUP, devices, unlisted)
+    texts = pages(data)
+    assert len(texts) >= 3
+    assert_furniture(texts, "Memory show", "Patch book")
+    for text in texts:
+        assert "Hall 4" in text and "Rev C" in text and "printed 2027-03-01 08:00" in text
+    # RTR 1's 120 inputs run over two pages: the device and the column headings repeat
+    assert "RTR 1 inputs (continued)" in texts[1]
+    assert "ID" in texts[1] and "Feed" in texts[1]
+    # natural order of devices: SRC 1, SRC 2, SRC 11 (not SRC 1, SRC 11, SRC 2)
+    whole = "\n".join(texts)
+    heads = [m for m in re.findall(r"^(SRC \d+)\s*Source", whole, flags=re.M)]
+    assert heads == ["SRC 1", "SRC 2", "SRC 11"], heads
+    # the unpatched send is listed, not printed as a blank sheet
+    assert "Devices with nothing patched" in texts[-1] and "DST 9" in texts[-1]
+    assert whole.count("DST 9") == 1
+    every = printed.patch_book(g.g, SETUP, *printed.patch_devices(g.g, include_unpatched=True))
+    assert "Devices with nothing patched" not in "\n".join(pages(every))
+    assert "DST 9" in "\n".join(pages(every))
+
+
+def test_page_per_device_and_paper_sizes() -> None:
+    g = _big_router_show(20)
+    devices, _ = printed.patch_devices(g.g)
+    one_each = pages(printed.patch_book(g.g, SETUP, devices, page_per_device=True))
+    assert len(one_each) == len(devices)  # 20 inputs fit one page
+    for size, landscape, expect in (
+        ("letter", False, (215.9, 279.4)),
+        ("a4", False, (210, 297)),
+        ("tabloid", True, (431.8, 279.4)),
+        ("a3", True, (420, 297)),
+    ):
+        data = printed.cable_schedule(g.g, PageSetup(paper=size, landscape=landscape, show="S"))
+        w, h = page_size_mm(data)
+        assert abs(w - expect[0]) < 0.5 and abs(h - expect[1]) < 0.5, (size, w, h)
+    with pytest.raises(ValidationFailed):
+        PageSetup(paper="b5").size()
+
+
+def test_text_outside_latin1_prints_legibly() -> None:
+    assert tidy("CAM 3 OUT 1 → RTR ⇒ Écran Łódź") == "CAM 3 OUT 1 -> RTR => Écran Lódz"
+
+
+def test_pdf_routes(client: Any, production: dict[str, Any]) -> None:
+    s, v = _seeded(client, production)
+    base = f"/productions/{s.pid}/paperwork"
+    data, texts = get_pdf(client, f"{base}/patch.pdf")
+    assert_furniture(texts, "Test Show", "Patch book")
+    whole = "\n".join(texts)
+    assert "GFX A [SRC 3]" in whole and "Wide shot [CAM 1]" in whole
+    assert_drawn(data)
+    data, texts = get_pdf(client, f"{base}/patch/{v['e2']['id']}.pdf", paper="a4", landscape="true")
+    assert_furniture(texts, "Test Show", "E2 patch sheet")
+    assert page_size_mm(data)[0] > page_size_mm(data)[1]
+    assert "E2 IN 5" in texts[0] and "RTR 01 OUT 1" in texts[0]
+    data, texts = get_pdf(client, f"{base}/cables.pdf")
+    assert_furniture(texts, "Test Show", "Cable schedule")
+    assert "SCR-1A" in texts[0] and "VIDEO SNAKE line 1" in texts[0]
+    assert_drawn(data)
+    data, texts = get_pdf(client, f"{base}/showbuild.pdf")
+    assert_furniture(texts, "Test Show", "Show build")
+    assert "<<< E2 - INPUT ID >>>" in "\n".join(texts)
+    assert_drawn(data)
+    assert client.get(f"{base}/patch.pdf", params={"paper": "b5"}).status_code == 422
+    assert client.get(f"{base}/patch/not-an-id.pdf").status_code == 422
