@@ -17,7 +17,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fpdf import FPDF
 
@@ -214,7 +214,7 @@ class Document(FPDF):
         self.cursor += mm
 
     # -------------------------------------------------------------- tables
-    def table(
+    def grid(
         self,
         columns: Sequence[Column],
         rows: Sequence[Sequence[Any]],
@@ -314,9 +314,11 @@ def string_width(pdf: FPDF, text: str) -> float:
     """Width in mm of ``text`` in the current core font: a sum over the font's width table
     (fpdf2's own measure copies the graphics state on every call, ten times slower)."""
     font = pdf.current_font
+    assert font is not None
     table = _WIDTHS.get(font.fontkey)
     if table is None:
-        table = _WIDTHS[font.fontkey] = [font.cw.get(chr(i), 500) for i in range(256)]
+        cw = cast(dict[str, int], font.cw)  # a core font's widths, by character
+        table = _WIDTHS[font.fontkey] = [cw.get(chr(i), 500) for i in range(256)]
     return sum(map(table.__getitem__, text.encode("latin-1", "replace"))) * pdf.font_size_pt / 1000 / pdf.k
 
 

@@ -49,7 +49,9 @@ def patch_devices(graph: ShowGraph, include_unpatched: bool = False) -> tuple[li
 
 
 def _changed(keys: Collection[str] | None, *ids: str) -> bool:
-    return bool(keys) and any(i in keys for i in ids if i)
+    if not keys:
+        return False
+    return any(i in keys for i in ids if i)
 
 
 def patch_book(
@@ -81,7 +83,7 @@ def patch_book(
                 for r in sheet["inputs"]
             ]
             marks = [_changed(changed, r["port_id"], r["connection_id"], dev.uid) for r in sheet["inputs"]]
-            doc.table(PATCH_IN, rows, group=f"{dev.label} inputs", marks=marks)
+            doc.grid(PATCH_IN, rows, group=f"{dev.label} inputs", marks=marks)
         if sheet["outputs"]:
             rows = [
                 [r["id"], r["label"], r["connector"], r["send"], r["via"], r["format"], r["cable"], r["notes"]]
@@ -91,12 +93,12 @@ def patch_book(
                 for r, src in zip(rows, sheet["outputs"]):
                     r[4] = " / ".join(x for x in (src["route"], src["via"]) if x)
             marks = [_changed(changed, r["port_id"], dev.uid) for r in sheet["outputs"]]
-            doc.table(PATCH_OUT, rows, group=f"{dev.label} outputs", marks=marks)
+            doc.grid(PATCH_OUT, rows, group=f"{dev.label} outputs", marks=marks)
         doc.gap(2)
     unlisted = list(unlisted)
     if unlisted:
         doc.heading("Devices with nothing patched", "listed, not printed as empty sheets", keep=10)
-        doc.table(
+        doc.grid(
             [
                 Column("Device", 20),
                 Column("Kind", 14),
@@ -152,14 +154,14 @@ def cable_schedule(
         for r in schedule["rows"]
     ]
     doc.heading("Cables", f"{len(rows)} cables", keep=10)
-    doc.table(CABLE_COLS, rows, group="Cables", marks=[_changed(changed, r["id"]) for r in schedule["rows"]])
+    doc.grid(CABLE_COLS, rows, group="Cables", marks=[_changed(changed, r["id"]) for r in schedule["rows"]])
     doc.heading("Counts by type and length", keep=10)
-    doc.table(
+    doc.grid(
         [Column("Type", 20), Column("Length", 10, "R"), Column("Count", 8, "R")],
         [[t["type"], t["length"], t["count"]] for t in schedule["tallies"]],
         group="Counts",
     )
-    doc.table(
+    doc.grid(
         [Column("Type", 20), Column("Total length (ft)", 10, "R")],
         [[t["type"], f"{t['total_ft']:g}"] for t in schedule["totals"]],
         group="Totals",
@@ -184,7 +186,7 @@ def showbuild(graph: ShowGraph, setup: PageSetup, sections: list[dict[str, Any]]
         if not s["items"]:
             continue
         doc.heading(s["title"], f"{len(s['items'])} inputs", keep=15)
-        doc.table(
+        doc.grid(
             SHOWBUILD_COLS,
             [[i["id"], i["feed"], i["via"], i["format"], i["cable"], "[  ]", ""] for i in s["items"]],
             group=s["title"],
@@ -207,7 +209,7 @@ def simple_table(
     doc = Document(title, setup)
     if heading:
         doc.heading(heading, f"{len(rows)} rows", keep=10)
-    doc.table(columns, rows, group=heading or title)
+    doc.grid(columns, rows, group=heading or title)
     for n in notes:
         doc.paragraph(n)
     return doc.bytes()

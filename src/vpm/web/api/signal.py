@@ -196,7 +196,8 @@ def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, revision: str = "
     from vpm.domain.production import Production
 
     with db.read() as session:
-        venue = session.get(Production, graph.production_id).venue or ""
+        show = session.get(Production, graph.production_id)
+        venue = (show.venue if show is not None else None) or ""
     return PageSetup(paper=opts.paper, landscape=opts.landscape, show=graph.show_name, venue=venue,
                      revision=revision, printed=now_text())
 
