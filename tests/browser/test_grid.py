@@ -158,3 +158,30 @@ def test_a_refused_cell_value_stays_with_its_reason_until_esc(page, server, api)
     page.wait_for_function("() => !document.querySelector('td.is-refused')")
     assert "10.0.0.5" in page.inner_text(f"table.grid tbody tr[data-id] td.cell[data-c='{ip}']")
     page.recorder.check()
+
+
+def test_derived_figures_read_for_people_in_grid_and_detail(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Figures Show")["id"]
+    framed = api.post(
+        f"/api/productions/{pid}/cameras",
+        json={"label": "CAM 1", "name": "Wide", "focal_length_mm": 50, "shooting_distance_ft": 100},
+    )
+    assert framed.status_code == 201, framed.text
+    bare = api.post(f"/api/productions/{pid}/cameras", json={"label": "CAM 2", "name": "Handheld"})
+    assert bare.status_code == 201, bare.text
+    goto(page, f"{server.base}/productions/{pid}/cameras")
+    heads = page.inner_text("table.grid thead")
+    for internal in ("Derived", "Derived missing", "Field versions", "Production", "Deleted at"):
+        assert internal not in heads.split("\n"), heads
+    figures = col_index(page, "Figures")
+    texts = [
+        td.inner_text() for td in page.query_selector_all(f"table.grid tbody tr[data-id] td.cell[data-c='{figures}']")
+    ]
+    assert texts[1] == "needs focal length, shooting distance"
+    assert " m frame" in texts[0] and "object" not in texts[0]
+    assert all(len(part.split(".")[-1].split()[0]) <= 2 for part in texts[0].split(" · ") if "." in part)  # 2 dp
+    goto(page, f"{server.base}/productions/{pid}/cameras/{framed.json()['id']}")
+    figures_list = page.inner_text("#derived-figures")
+    assert "Frame width" in figures_list and "{" not in figures_list and "[" not in figures_list
+    assert "_" not in figures_list  # no internal names
+    page.recorder.check()

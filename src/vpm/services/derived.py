@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpm.calc import cables, camera, led, led_chains, projection, scaling
+from vpm.calc import cables, camera, display, led, led_chains, projection, scaling
 from vpm.calc.errors import CalcError
 from vpm.calc.units import M_PER_FOOT
 
@@ -60,7 +60,8 @@ class Derived:
     error: dict[str, str] | None = None
 
     def as_fields(self) -> dict[str, Any]:
-        return {"derived": self.values, "derived_missing": self.missing, "derived_error": self.error}
+        return {"derived": self.values, "derived_missing": self.missing, "derived_error": self.error,
+                "figures": display.figures(self.values, self.missing, self.error)}
 
 
 def entered(value: Any) -> float | None:

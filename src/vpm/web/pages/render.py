@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from vpm import __version__
+from vpm.calc import display
 from vpm.db.engine import Database
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.web.pages.ui import words
@@ -88,6 +89,27 @@ def _input_value(value: Any, type_: str) -> str:
     return str(value)
 
 
+#: Keys of a read shape that are bookkeeping, or are shown through ``figures`` / ``derived``.
+NOT_FIGURES = frozenset({"ports", "cards", "entity", "kind", "field_versions", "deleted_at", "production_id",
+                         "derived", "derived_missing", "derived_error", "figures", "chains", "blend_diagram",
+                         "throw"})
+
+
+def figures_list(record: dict[str, Any], field_map: Any) -> list[tuple[str, str, str]]:
+    """What a detail page lists under its fields: (key, label, text), every number through the one
+    formatter (:mod:`vpm.calc.display`). ``key`` is the read-shape key a live update refreshes,
+    '' for the figures inside ``derived``."""
+    out: list[tuple[str, str, str]] = []
+    if record.get("figures") or "derived" in record:
+        out.append(("figures", "Figures", record.get("figures") or "—"))
+    for key, value in record.items():
+        if key in field_map or key in NOT_FIGURES:
+            continue
+        out.append((key, words(key), display.format_value(value, *display.unit_of(key))))
+    out += [("", label, text) for label, text in display.format_derived(record.get("derived"))]
+    return out
+
+
 def _build_env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
@@ -95,6 +117,7 @@ def _build_env() -> Environment:
     env.filters["day"] = _day
     env.filters["input_value"] = _input_value
     env.filters["words"] = words
+    env.globals["figures_list"] = figures_list
     env.globals["asset_version"] = ASSET_VERSION
     env.globals["app_version"] = __version__
     return env

@@ -12,7 +12,12 @@ import { installTools, parsePaste } from "./grid-tools.js";
 
 const NEW = "__new__";
 const KINDS = readJSON("kinds-data") || {};
-const SKIP_DERIVED = new Set(["entity", "cards", "archived"]);
+// keys of a row that are not for people: the raw numbers behind "Figures" (one formatter on the
+// server turns them into text), bookkeeping and ids
+const SKIP_DERIVED = new Set(["entity", "cards", "archived", "derived", "derived_missing", "derived_error",
+  "field_versions", "deleted_at", "production_id", "kind", "chains", "blend_diagram", "throw"]);
+const derivedColumn = (k) => ({ name: k, label: words(k), editor: "derived", type: "derived", writable: false,
+  creatable: false, derived: true });
 
 export class Grid {
   constructor(wrap) {
@@ -51,7 +56,7 @@ export class Grid {
     }
     const out = [...this.meta.columns];
     for (const k of derived) {
-      out.push({ name: k, label: words(k), editor: "derived", type: "derived", writable: false, creatable: false, derived: true });
+      out.push(derivedColumn(k));
     }
     return out;
   }
@@ -62,7 +67,7 @@ export class Grid {
     const fresh = Object.keys(record || {}).filter((k) => !fields.has(k) && !SKIP_DERIVED.has(k) && !this.colByName(k));
     if (!fresh.length) return;
     for (const k of fresh) {
-      this.columns.push({ name: k, label: words(k), editor: "derived", type: "derived", writable: false, creatable: false, derived: true });
+      this.columns.push(derivedColumn(k));
     }
     if (!store.get(`vpm.columns.${this.meta.slug}`)) this.visible = this.defaultVisible();
     // never rebuild the table under an open editor: what is being typed would be lost

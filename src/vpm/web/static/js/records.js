@@ -142,6 +142,8 @@ export function initRecordForm(form) {
       const v = data[dd.dataset.derived];
       dd.textContent = v === null || v === undefined ? "—" : display(null, v) || "none";
     }
+    // the figures list is formatted on the server (one formatter): read it again
+    if (document.getElementById("derived-figures") && form.dataset.secondary !== "1") refreshFigures();
     const title = $("[data-live-title]");
     if (title && form.dataset.secondary !== "1") title.textContent = titleOf(data);
     for (const node of $$("[data-live-field]")) if (node.dataset.liveField in data) node.textContent = data[node.dataset.liveField];
@@ -158,6 +160,17 @@ export function initRecordForm(form) {
     }
     if (ev.data && ev.data.version !== undefined) rec.update(ev.data);
   });
+}
+
+let figuresTimer = null;
+function refreshFigures() {
+  clearTimeout(figuresTimer);
+  figuresTimer = setTimeout(async () => {
+    const r = await fetch(location.pathname, { headers: { Accept: "text/html" }, cache: "no-store" });
+    if (!r.ok) return;
+    const fresh = new DOMParser().parseFromString(await r.text(), "text/html").getElementById("derived-figures");
+    if (fresh) document.getElementById("derived-figures")?.replaceChildren(...fresh.childNodes);
+  }, 300);
 }
 
 /** Delete / restore / archive buttons of a detail page. */
