@@ -213,3 +213,21 @@ def simple_table(
     for n in notes:
         doc.paragraph(n)
     return doc.bytes()
+
+
+PATH_COLS = [Column("From", 12), Column("To", 12), Column("Path", 62), Column("Cable ft", 7, "R")]
+
+
+def path_list(setup: PageSetup, rows: list[Any], title: str = "Path list") -> bytes:
+    """Path rows (``paths.PathRow``) in two tables: from each source, back from each destination."""
+    doc = Document(title, setup)
+    for direction, heading in (("source", "From each source to every destination"),
+                               ("destination", "Back from each destination to its start")):
+        block = [r for r in rows if r.direction == direction]
+        if not block:
+            continue
+        doc.heading(heading, f"{len(block)} paths", keep=10)
+        doc.grid(PATH_COLS, [[r.start, r.end, r.text if r.end_kind in ("source", "destination")
+                              else f"{r.text} ({r.end_kind})", "" if r.length_ft is None else f"{r.length_ft:g}"]
+                             for r in block], group=heading, max_lines=6)
+    return doc.bytes()

@@ -24,6 +24,7 @@ from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.signal import layout as diagram_layout
 from vpm.services.signal import labels as cable_labels_pdf
 from vpm.services.signal import paperwork, patching, printed
+from vpm.services.signal import paths as path_lists
 from vpm.services.signal.pdf import PageSetup, now_text
 from vpm.services.signal.check import SEVERITIES, check
 from vpm.services.signal.graph import DeviceNode, ShowGraph, port_graph, show_graph
@@ -324,6 +325,40 @@ def cable_labels_pdf_route(
     data = cable_labels_pdf.labels_pdf(cable_labels_pdf.cable_labels(graph, cables, ends), stock, setup,
                                        start=start, outline=outline)
     return _pdf(data, f"cable-labels-{template}.pdf")
+
+
+def _paths(db: Database, production_id: str, direction: str,
+           device_id: str | None) -> tuple[ShowGraph, list[path_lists.PathRow]]:
+    graph = show_graph(db, production_id)
+    dev = _device(graph, device_id) if device_id else None
+    return graph, path_lists.path_list(graph, direction, dev)
+
+
+PathDirection = Literal["both", "sources", "destinations"]
+PATH_HELP = "sources: every destination each source reaches; destinations: the path back from each"
+
+
+@router.get("/productions/{production_id}/paperwork/paths", tags=[PAGES],
+            summary="Path lists as plain printable text: source -> every destination, destination -> path back, "
+                    "with cable labels and lengths")
+def paths_page(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
+               device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+    graph, rows = _paths(db, production_id, direction, device_id)
+    return Response(path_lists.paths_text(rows, graph.show_name), media_type="text/plain; charset=utf-8")
+
+
+@router.get("/productions/{production_id}/paperwork/paths.csv", tags=[PAGES], summary="Path lists as CSV")
+def paths_csv(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
+              device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+    _graph, rows = _paths(db, production_id, direction, device_id)
+    return _csv(path_lists.paths_csv(rows), "paths.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/paths.pdf", tags=[PAGES], summary="Path lists as PDF")
+def paths_pdf(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
+              device_id: str | None = None, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+    graph, rows = _paths(db, production_id, direction, device_id)
+    return _pdf(printed.path_list(_setup(db, graph, opts), rows), "paths.pdf")
 
 
 @router.get("/productions/{production_id}/paperwork/showbuild.csv", tags=[PAGES],
