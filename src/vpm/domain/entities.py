@@ -14,15 +14,12 @@ from vpm.domain.production import Production
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.support import ConnectorType, Format, FrameRate, ResolutionPreset, SourceType
 
-H = "vpm.services.hooks"
-
 REGISTRY.add(EntitySpec(
     slug="productions", model=Production, label="Show", plural="Shows", group="Shows", scope="global",
     event_type="production", required=("show_name",),
     list_columns=("show_name", "client", "venue", "room", "load_in", "load_out", "status"),
     search_fields=("show_name", "client", "venue", "room"), choices={"status": ProductionStatus},
     create_options={"checklist_template": (bool, True)}, default_sort=("-created_at",),
-    hooks_ref=f"{H}.productions:ProductionHooks",
 ))
 
 # ------------------------------------------------------------------ devices
@@ -38,28 +35,25 @@ def _device(slug: str, model: type[d.Device], label: str, plural: str, group: st
         list_columns=_DEVICE_LIST[:2] + columns + ("equipment_spec_id",),
         search_fields=("label", "name", "notes", "station"),
         default_sort=("sort_order", "created_at"),
-        **({"hooks_ref": f"{H}.devices:DeviceHooks"} | kw),  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]
     ))
 
 
 _device("sources", d.Source, "Source", "Sources", "Sources", "SRC",
-        ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking},
-        hooks_ref=f"{H}.devices:VideoDeviceHooks")
+        ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking})
 _device("media-servers", d.MediaServer, "Media server", "Media servers", "Sources", "MS",
         ("platform", "pair_number", "is_backup"))
 _device("cameras", d.Camera, "Camera", "Cameras", "Sources", "CAM",
-        ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"), hooks_ref=f"{H}.displays:CameraHooks")
+        ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"))
 _device("ccus", d.Ccu, "CCU", "CCUs", "Sources", "CCU", ("format_mode",))
 _device("sends", d.Send, "Send", "Sends", "Sends", "DST",
-        ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking},
-        hooks_ref=f"{H}.devices:VideoDeviceHooks")
+        ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking})
 _device("led-screens", d.LedScreen, "LED screen", "LED screens", "Sends", "LED",
-        ("tile_cols", "tile_rows", "processor_spec_id"), hooks_ref=f"{H}.displays:LedScreenHooks")
+        ("tile_cols", "tile_rows", "processor_spec_id"))
 _device("projection-screens", d.ProjectionScreen, "Projector", "Projectors", "Sends", "PJ",
-        ("placement",) + _VIDEO + ("stack_count",), hooks_ref=f"{H}.displays:ProjectorHooks")
+        ("placement",) + _VIDEO + ("stack_count",))
 _device("projection-surfaces", d.ProjectionSurface, "Projection surface", "Projection surfaces", "Sends",
-        "SCREEN", ("width_m", "height_m", "surface_type", "gain_factor"), choices={"surface_type": SurfaceType},
-        hooks_ref=f"{H}.displays:ProjectionSurfaceHooks")
+        "SCREEN", ("width_m", "height_m", "surface_type", "gain_factor"), choices={"surface_type": SurfaceType})
 _device("records", d.RecordDevice, "Record", "Records", "Sends", "REC", ("codec",))
 _device("streams", d.Stream, "Stream", "Streams", "Sends", "STR", ("platform", "url", "stream_key"),
         secret_fields=("stream_key",))
@@ -80,20 +74,20 @@ REGISTRY.add(EntitySpec(
     read_only=("spec_port_id", "spec_card_port_id"),
     list_columns=("device_id", "direction", "index", "label", "connector", "format_id"),
     search_fields=("label", "connector", "notes"), choices={"direction": Direction},
-    default_sort=("device_id", "direction", "index"), hooks_ref=f"{H}.wiring:PortHooks",
+    default_sort=("device_id", "direction", "index"),
 ))
 REGISTRY.add(EntitySpec(
     slug="connections", model=Connection, label="Connection", plural="Connections", group="Signal flow",
     scope="production", event_type="connection", required=("from_port_id", "to_port_id"),
     list_columns=("label", "from_port_id", "to_port_id", "cable_type", "length_ft"),
-    search_fields=("label", "cable_type", "notes"), hooks_ref=f"{H}.wiring:ConnectionHooks",
+    search_fields=("label", "cable_type", "notes"),
 ))
 REGISTRY.add(EntitySpec(
     slug="router-crosspoints", model=RouterCrosspoint, label="Router crosspoint", plural="Router crosspoints",
     group="Signal flow", scope="production", event_type="router_crosspoint",
     required=("router_id", "output_port_id", "input_port_id"), immutable=("router_id", "output_port_id"),
     list_columns=("router_id", "output_port_id", "input_port_id", "notes"), search_fields=("notes",),
-    default_sort=("router_id", "created_at"), hooks_ref="vpm.services.signal.crosspoints:CrosspointHooks",
+    default_sort=("router_id", "created_at"),
 ))
 
 # ------------------------------------------------------------------ show administration
@@ -103,14 +97,14 @@ REGISTRY.add(EntitySpec(
     list_columns=("category", "title", "days_before_show", "completed", "assignee"),
     search_fields=("title", "assignee", "reference"), choices={"category": ChecklistCategory},
     patch_options={"add_note": (str | None, None)}, create_options={"add_note": (str | None, None)},
-    default_sort=("category", "sort_order", "created_at"), hooks_ref=f"{H}.checklist:ChecklistHooks",
+    default_sort=("category", "sort_order", "created_at"),
 ))
 REGISTRY.add(EntitySpec(
     slug="ip-addresses", model=IpAddress, label="IP address", plural="IP plan", group="Show", scope="production",
     event_type="ip_address", required=("ip",),
     list_columns=("ip", "device_name", "category", "subnet", "vlan"),
     search_fields=("ip", "device_name", "notes"), choices={"category": IpCategory},
-    default_sort=("ip",), hooks_ref=f"{H}.network:IpAddressHooks",
+    default_sort=("ip",),
 ))
 
 # ------------------------------------------------------------------ library and support (global)
@@ -121,14 +115,14 @@ REGISTRY.add(EntitySpec(
     list_columns=("manufacturer", "model", "category", "io_architecture"),
     search_fields=("manufacturer", "model", "slug"),
     choices={"category": EquipmentCategory, "io_architecture": IoArchitecture},
-    default_sort=("category", "manufacturer", "model"), hooks_ref=f"{H}.displays:LibrarySpecHooks",
+    default_sort=("category", "manufacturer", "model"),
 ))
 REGISTRY.add(EntitySpec(
     slug="formats", model=Format, label="Format", plural="Formats", group="Library", scope="global",
     event_type="format", required=("h_res", "v_res", "frame_rate"), read_only=("is_system",),
     id_type=str, list_columns=("id", "h_res", "v_res", "frame_rate", "interlaced", "blanking", "is_system"),
     search_fields=("id", "notes"), choices={"blanking": Blanking}, delete_mode="hard",
-    default_sort=("-is_system", "-v_res", "-frame_rate"), hooks_ref=f"{H}.library:FormatHooks",
+    default_sort=("-is_system", "-v_res", "-frame_rate"),
 ))
 for _slug, _model, _label, _plural in (
     ("connector-types", ConnectorType, "Connector type", "Connector types"),
@@ -140,7 +134,7 @@ for _slug, _model, _label, _plural in (
         slug=_slug, model=_model, label=_label, plural=_plural, group="Pick-lists", scope="global",
         event_type=_slug.replace("-", "_")[:-1], required=("name",), id_type=int,
         list_columns=("name", "sort_order", "is_active"), search_fields=("name",),
-        delete_mode="deactivate", default_sort=("sort_order", "name"), hooks_ref=f"{H}.picklists:PickListHooks",
+        delete_mode="deactivate", default_sort=("sort_order", "name"),
     ))
 
 DEVICE_SPECS = REGISTRY.devices

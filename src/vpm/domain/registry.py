@@ -9,12 +9,11 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import enum
-import importlib
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, Uuid, inspect
 from sqlalchemy.orm import Mapper, Session
@@ -68,29 +67,42 @@ def _column_type(col: Any) -> tuple[str, type, int | None]:
     raise TypeError(f"no API type for column {col} of type {t!r}")
 
 
+class WriteContext(Protocol):
+    """What a hook sees of one write (the services' ``WriteContext`` has this shape): the session, who
+    acts, the events to publish after commit, and a per-write cache."""
+
+    session: Session
+    actor: Any
+    events: list[dict[str, Any]]
+    cache: dict[str, Any]
+
+    def production(self, production_id: uuid.UUID) -> Any: ...
+
+
 class Hooks:
     """Domain behaviour of an entity. Override only what the entity needs.
 
-    ``ctx`` is a :class:`vpm.services.context.WriteContext` (session, actor, production).
+    The services layer implements them and installs one per entity with :meth:`Registry.use_hooks`;
+    the domain layer never names the services.
     """
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         """Raise ``ValidationFailed`` for bad input. ``data`` is the full new state of the writable
         fields; ``obj`` is the row (not yet inserted when ``is_new``)."""
 
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         """Fill derived columns before the insert."""
 
-    def after_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         """Create dependent rows (ports from a spec, checklist from a template ...)."""
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         """Adjust ``changes`` (field -> new value) before they are applied."""
 
-    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         """React to applied changes (e.g. restamp ports after a new equipment spec)."""
 
-    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+    def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         """Soft-delete or detach dependants."""
 
     def extra_read(self, session: Session, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
@@ -125,19 +137,12 @@ class EntitySpec:
     lookup_field: str | None = None
     default_sort: tuple[str, ...] = ("created_at",)
     delete_mode: str = "soft"  # "soft" | "hard" | "deactivate"
-    #: "module:Class" of the entity's :class:`Hooks`, imported on first use so the domain layer
-    #: never imports the services that implement them.
-    hooks_ref: str = ""
     id_type: type = uuid.UUID
 
-    @cached_property
+    @property
     def hooks(self) -> Hooks:
-        if not self.hooks_ref:
-            return Hooks()
-        module_name, _, class_name = self.hooks_ref.partition(":")
-        module = importlib.import_module(module_name)
-        hooks: Hooks = getattr(module, class_name)()
-        return hooks
+        """The entity's behaviour, as installed by the services layer (a plain :class:`Hooks` if none)."""
+        return REGISTRY.hooks_for(self)
 
     @property
     def per_production(self) -> bool:
@@ -189,6 +194,36 @@ class EntitySpec:
 class Registry:
     def __init__(self) -> None:
         self._by_slug: dict[str, EntitySpec] = {}
+        self._hooks: dict[str, Hooks] = {}
+        self._hooks_loader: Callable[[], None] | None = None
+        self._device_hooks: Hooks | None = None
+        self.hooks_installed = False
+
+    def set_hooks_loader(self, loader: Callable[[], None]) -> None:
+        """Called once, on first use of any entity's hooks, to install them (the services layer)."""
+        self._hooks_loader = loader
+
+    def use_hooks(self, slug: str, hooks: Hooks) -> None:
+        """Install the behaviour of one entity (called by ``vpm.services.hook_table``)."""
+        if slug not in self._by_slug:
+            raise ValueError(f"hooks for an unknown entity: {slug}")
+        self._hooks[slug] = hooks
+        self.hooks_installed = True
+
+    def use_device_hooks(self, hooks: Hooks) -> None:
+        """The behaviour of every device kind that has none of its own (also kinds added later)."""
+        self._device_hooks = hooks
+
+    def hooks_for(self, spec: EntitySpec) -> Hooks:
+        if not self.hooks_installed and self._hooks_loader is not None:
+            self._hooks_loader()
+        if not self.hooks_installed:
+            # a write without the services' hooks would skip validation: refuse loudly instead
+            raise RuntimeError("entity hooks are not installed: import vpm.services first")
+        hooks = self._hooks.get(spec.slug)
+        if hooks is None:
+            hooks = self._device_hooks if spec.kind is not None and self._device_hooks else _PLAIN_HOOKS
+        return hooks
 
     def add(self, spec: EntitySpec) -> EntitySpec:
         if spec.slug in self._by_slug:
@@ -221,5 +256,6 @@ class Registry:
 
 
 REGISTRY = Registry()
+_PLAIN_HOOKS = Hooks()
 
 Validator = Callable[[Any], Any]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from vpm.db.base import utcnow
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.common import production_of
 
@@ -23,20 +23,20 @@ def due_date(load_in: dt.datetime | None, days_before: int | None) -> dt.date | 
 
 
 class ChecklistHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         obj.notes = list(obj.notes or [])
         if options.get("add_note"):
             obj.notes.append(_note(ctx, options["add_note"], "info"))
         obj.completed_at = utcnow() if obj.completed else None
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         if not (data.get("title") or "").strip():
             raise ValidationFailed("title", "must not be empty")
         days = data.get("days_before_show")
         if days is not None and not -3650 <= days <= 3650:
             raise ValidationFailed("days_before_show", "must be within ten years of load-in")
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         if "completed" in changes:
             changes["completed_at"] = utcnow() if changes["completed"] else None
         note = options.get("add_note")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from vpm.calc.links import link_standard
 from vpm.domain.devices import Device
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.services import ports as port_service
 from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.common import check_device_ref, check_spec_ref, next_number
@@ -22,7 +22,7 @@ SIGNED = ("pos_", "rot", "sort_order")
 
 
 class DeviceHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         obj.kind = spec.kind
         if not (obj.label or "").strip():
             n = next_number(ctx.session, Device.label, [Device.production_id == obj.production_id,
@@ -32,7 +32,7 @@ class DeviceHooks(Hooks):
         if not obj.name:
             obj.name = obj.label
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         label = (data.get("label") or "").strip()
         if not label:
             raise ValidationFailed("label", "must not be empty")
@@ -55,15 +55,15 @@ class DeviceHooks(Hooks):
             if field in data:
                 check_spec_ref(ctx, field, data[field], category)
 
-    def after_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if obj.equipment_spec_id is not None:
             port_service.stamp_ports(ctx, obj, obj.equipment_spec_id)
 
-    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         if "equipment_spec_id" in changes:
             port_service.restamp_ports(ctx, obj, changes["equipment_spec_id"][0], obj.equipment_spec_id)
 
-    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+    def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         port_service.disconnect_device(ctx, obj)
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from vpm.calc.errors import CalcError
 from vpm.domain.devices import LedScreen, ProjectionScreen, ProjectionSurface
 from vpm.domain.enums import EventOp
 from vpm.domain.library import SPEC_NUMBER_COLUMNS, EquipmentSpec
-from vpm.domain.registry import REGISTRY, EntitySpec
+from vpm.domain.registry import REGISTRY, EntitySpec, WriteContext
 from vpm.services import derived
 from vpm.services.changelog import record_event
 from vpm.services.errors import ValidationFailed
@@ -70,7 +70,7 @@ class LedScreenHooks(DeviceHooks):
     """An LED wall: its grid is checked on every write, tile_cols/tile_rows follow the painted grid
     (and a resize crops or pads it), and its read shape carries the wall's numbers."""
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         super().validate(ctx, spec, data, obj, is_new)
         grid = data.get("tile_grid")
         changed = is_new or grid != obj.tile_grid or any(
@@ -92,7 +92,7 @@ class LedScreenHooks(DeviceHooks):
                 and data["tile_cols"] * data["tile_rows"] > derived.MAX_GRID_CELLS:
             raise ValidationFailed("tile_cols", f"a wall has at most {derived.MAX_GRID_CELLS} tiles")
 
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().before_create(ctx, spec, obj, options)
         grid = obj.tile_grid
         if isinstance(grid, dict):
@@ -100,7 +100,7 @@ class LedScreenHooks(DeviceHooks):
                 if getattr(obj, name) is None and _whole(grid.get(key)):
                     setattr(obj, name, grid[key])
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         super().on_update(ctx, spec, obj, changes, options)
         if "tile_grid" in changes:
             grid = changes["tile_grid"]
@@ -141,24 +141,24 @@ class ProjectorHooks(DeviceHooks):
     """A projector position: lumens x stacked units, native raster, its lens's throw range. The
     surface it is aimed at is told when the projector's light or aim changes."""
 
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().before_create(ctx, spec, obj, options)
         remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id]))
 
-    def after_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().after_create(ctx, spec, obj, options)
         announce(ctx)
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         super().on_update(ctx, spec, obj, changes, options)
         if any(name in changes for name in SURFACE_INPUTS):
             remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id, changes.get("surface_id")]))
 
-    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         super().after_update(ctx, spec, obj, changes)
         announce(ctx)
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         super().validate(ctx, spec, data, obj, is_new)
         if not is_new and obj.deleted_at is not None and obj.surface_id is not None:  # being restored
             surfaces = _surfaces(ctx.session, [obj.surface_id])
@@ -169,7 +169,7 @@ class ProjectorHooks(DeviceHooks):
             finally:
                 ctx.session.info[_BACK].pop(obj.id, None)
 
-    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+    def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         super().before_delete(ctx, spec, obj)
         if obj.surface_id is None:
             return
@@ -284,7 +284,7 @@ class LibrarySpecHooks(EquipmentSpecHooks):
     """Equipment specs, plus: when a spec's numbers change, every LED wall, projector and surface
     that reads them gets an event with its new numbers (in every show that uses the spec)."""
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         super().on_update(ctx, spec, obj, changes, options)
         if not SPEC_INPUTS & set(changes):
             return
@@ -299,6 +299,6 @@ class LibrarySpecHooks(EquipmentSpecHooks):
         remember(ctx, "projection-screens", projectors)
         remember(ctx, "projection-surfaces", _surfaces(session, [pj.surface_id for pj in projectors]))
 
-    def after_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         super().after_update(ctx, spec, obj, changes)
         announce(ctx)

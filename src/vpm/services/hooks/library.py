@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from vpm.domain.library import EquipmentCard, EquipmentSpec
 from vpm.domain.ports import Port
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.domain.schemas import jsonable
 from vpm.services.errors import AlreadyExists, Forbidden, ValidationFailed
 
@@ -25,7 +25,7 @@ def _port(p: Any) -> dict[str, Any]:
 
 
 class EquipmentSpecHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         obj.origin = "user"
         if not obj.slug:
             base = slugify(f"{obj.manufacturer} {obj.model}") or "spec"
@@ -35,7 +35,7 @@ class EquipmentSpecHooks(Hooks):
                 slug = f"{base}-{n}"
             obj.slug = slug
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         for name in ("manufacturer", "model"):
             if not (data.get(name) or "").strip():
                 raise ValidationFailed(name, "must not be empty")
@@ -74,7 +74,7 @@ _IMMUTABLE_FORMAT = ("h_res", "v_res", "frame_rate", "interlaced", "blanking")
 
 
 class FormatHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         from vpm.calc.formats import format_id
 
         for name in ("h_res", "v_res", "frame_rate"):
@@ -85,14 +85,14 @@ class FormatHooks(Hooks):
         if ctx.session.get(type(obj), obj.id) is not None:
             raise AlreadyExists(f"format {obj.id!r} already exists", field="id", existing_id=obj.id)
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         if obj.is_system:
             raise Forbidden(f"{obj.id} is a system preset and cannot be changed; duplicate it as a custom format")
         for name in _IMMUTABLE_FORMAT:
             if name in changes:
                 raise ValidationFailed(name, "defines the format; create a new format instead of changing this one")
 
-    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+    def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         if obj.is_system:
             raise Forbidden(f"{obj.id} is a system preset and cannot be deleted")
         used = ctx.session.scalar(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vpm.domain.checklist import IpAddress
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.common import check_device_ref
 
@@ -55,15 +55,15 @@ def warnings_for(ip: str | None, subnet: str | None, gateway: str | None) -> lis
 
 
 class IpAddressHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         values = {"ip": obj.ip, "gateway": obj.gateway, "subnet": obj.subnet}
         _normalise(values)
         obj.ip, obj.gateway, obj.subnet = values["ip"], values["gateway"], values["subnet"]
 
-    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         _normalise(changes)
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         if not data.get("ip"):
             raise ValidationFailed("ip", "is required")
         vlan = data.get("vlan")

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.services.errors import AlreadyExists, ValidationFailed
 
 
 class PickListHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         model = spec.model
         obj.name = (obj.name or "").strip()
         existing = ctx.session.scalars(select(model).where(model.name == obj.name)).first()
@@ -23,6 +23,6 @@ class PickListHooks(Hooks):
             obj.sort_order = (ctx.session.scalar(select(func.max(model.sort_order))) or 0) + 1
         obj.is_active = True
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         if not (data.get("name") or "").strip():
             raise ValidationFailed("name", "must not be empty")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from vpm.domain.devices import Device
 from vpm.domain.naming import code_of
 from vpm.domain.ports import Connection, Port
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.domain.support import Format
 from vpm.services import ports as port_service
 from vpm.services.errors import ValidationFailed
@@ -22,7 +22,7 @@ def _check_format(ctx: Any, field: str, value: Any) -> None:
 
 
 class PortHooks(Hooks):
-    def before_create(self, ctx: Any, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         taken = ctx.session.scalar(
             select(func.max(Port.index)).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
                                                Port.deleted_at.is_(None))
@@ -36,7 +36,7 @@ class PortHooks(Hooks):
         if not obj.label:
             obj.label = f"{'Input' if obj.direction == 'in' else 'Output'} {obj.index}"
 
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         check_device_ref(ctx, "device_id", data.get("device_id"), obj.production_id)
         _check_format(ctx, "format_id", data.get("format_id"))
         _check_format(ctx, "expected_format_id", data.get("expected_format_id"))
@@ -45,7 +45,7 @@ class PortHooks(Hooks):
             if cabled:
                 raise ValidationFailed("direction", "cannot change while a cable is connected")
 
-    def before_delete(self, ctx: Any, spec: EntitySpec, obj: Any) -> None:
+    def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         port_service.disconnect_ports(ctx, [obj.id])
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def _port(ctx: Any, field: str, port_id: Any, production_id: Any) -> Port:
 
 
 class ConnectionHooks(Hooks):
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         src = _port(ctx, "from_port_id", data.get("from_port_id"), obj.production_id)
         dst = _port(ctx, "to_port_id", data.get("to_port_id"), obj.production_id)
         if src.direction != "out":

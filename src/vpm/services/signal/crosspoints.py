@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vpm.domain.ports import Port, RouterCrosspoint
-from vpm.domain.registry import EntitySpec, Hooks
+from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.common import check_device_ref
 
@@ -26,7 +26,7 @@ def router_port(ctx: Any, field: str, port_id: Any, router: Any, direction: str)
 
 
 class CrosspointHooks(Hooks):
-    def validate(self, ctx: Any, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
+    def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         router = check_device_ref(ctx, "router_id", data.get("router_id"), obj.production_id, "router")
         if router is None:
             raise ValidationFailed("router_id", "is required")
