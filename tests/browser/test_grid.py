@@ -185,3 +185,20 @@ def test_derived_figures_read_for_people_in_grid_and_detail(page, server, api): 
     assert "Frame width" in figures_list and "{" not in figures_list and "[" not in figures_list
     assert "_" not in figures_list  # no internal names
     page.recorder.check()
+
+
+def test_linked_fields_read_by_label_in_history(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "History Labels Show")["id"]
+    specs = api.get("/api/equipment-specs", params={"category": "COMPUTER", "limit": 2}).json()["items"]
+    assert len(specs) == 2
+    made = api.post(f"/api/productions/{pid}/sources", json={"name": "Playback", "equipment_spec_id": specs[0]["id"]})
+    assert made.status_code == 201, made.text
+    src = made.json()
+    r = api.patch(f"/api/sources/{src['id']}", json={"version": src["version"], "equipment_spec_id": specs[1]["id"]})
+    assert r.status_code == 200, r.text
+    goto(page, f"{server.base}/productions/{pid}/sources/{src['id']}")
+    history = page.inner_text("#history")
+    assert specs[0]["id"] not in history and specs[1]["id"] not in history
+    for spec in specs:
+        assert spec["model"] in history, (spec, history)
+    page.recorder.check()

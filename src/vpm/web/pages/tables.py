@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from vpm.calc import display
 from vpm.domain.devices import Device
 from vpm.domain.ports import Connection
 from vpm.domain.registry import REGISTRY, EntitySpec
@@ -102,13 +103,30 @@ def library_table(request: Request, slug: str) -> Response:
 
 # ---------------------------------------------------------------- detail
 
-def history_items(request: Request, spec: EntitySpec, entity_id: str) -> list[dict[str, Any]]:
+def history_items(request: Request, spec: EntitySpec, entity_id: str,
+                  options: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """The record's changes, newest first, as people read them: field labels, linked records by
+    their label (``options``, the pickers' lists), derived numbers as their figures line."""
     events = svc.history(db_of(request), spec, entity_id)
+    cols = {c["name"]: c for c in ui.columns(spec)}
+    labels = {ref: {str(o["id"]): o["label"] for o in opts} for ref, opts in (options or {}).items()}
+
+    def shown(name: str, value: Any) -> Any:
+        ref = cols[name]["ref"] if name in cols else None
+        if ref and ref in labels and value not in (None, ""):
+            return labels[ref].get(str(value), f"a removed {ref}")
+        if name == "derived":
+            return display.figures(value) if isinstance(value, dict) else value
+        if isinstance(value, (bool, list, dict)):
+            return display.format_value(value)
+        return value
+
     out = []
     for e in reversed(events):
         item = describe_event(e)
         item["changes"] = [
-            {"field": ui.words(name), "from": ch.get("from"), "to": ch.get("to"), "secret": "changed" in ch}
+            {"field": cols[name]["label"] if name in cols else ("Figures" if name == "derived" else ui.words(name)),
+             "from": shown(name, ch.get("from")), "to": shown(name, ch.get("to")), "secret": "changed" in ch}
             for name, ch in (e.get("changes") or {}).items() if isinstance(ch, dict)
         ]
         out.append(item)
@@ -154,7 +172,7 @@ def detail_context(request: Request, spec: EntitySpec, entity_id: str, productio
         options = ui.options_for(session, refs, production_id)
     ctx: dict[str, Any] = {
         "spec": spec, "meta": ui.entity_meta(spec), "record": record, "form_columns": ui.form_columns(spec),
-        "options": options, "history": history_items(request, spec, entity_id),
+        "options": options, "history": history_items(request, spec, entity_id, options),
         "undo": has_route(request, f"/api/{spec.slug}/{{id}}/undo", "POST"),
         "record_pages": record_pages(request, spec.slug, str(production_id) if production_id else None, entity_id),
         "deleted": bool(record.get("deleted_at")) or record.get("is_active") is False,

@@ -30,9 +30,10 @@ export function show(value) {
 /**
  * Someone else changed a field we changed. Ask, per field, keep mine or take theirs; then send the
  * kept fields (and the other fields of our edit) again with the version the server has now.
- * Returns the record as it ends up.
+ * Returns the record as it ends up. ``label`` names a field, ``value`` shows a value (linked
+ * records by their label).
  */
-export async function resolveConflict(url, sent, error, label = (f) => f) {
+export async function resolveConflict(url, sent, error, label = (f) => f, value = (f, v) => show(v)) {
   let body = error.body;
   let mine = { ...sent };
   delete mine.version;
@@ -48,10 +49,10 @@ export async function resolveConflict(url, sent, error, label = (f) => f) {
       rows.append(el("tr", {},
         el("th", { scope: "row", text: label(c.field) }),
         el("td", {}, el("label", { class: "choice" },
-          el("input", { type: "radio", name, value: "mine", checked: true }), " ", el("span", { class: "mine", text: show(c.yours) }))),
+          el("input", { type: "radio", name, value: "mine", checked: true }), " ", el("span", { class: "mine", text: value(c.field, c.yours) || "—" }))),
         el("td", {}, el("label", { class: "choice" },
           el("input", { type: "radio", name, value: "theirs" }), " ",
-          el("span", { class: "theirs", text: show(c.theirs) }), el("span", { class: "muted small", text: ` (v${c.their_version})` })))));
+          el("span", { class: "theirs", text: value(c.field, c.theirs) || "—" }), el("span", { class: "muted small", text: ` (v${c.their_version})` })))));
     }
     const answer = await openDialog(dialog, $("#conflict-apply", dialog));
     const keep = {};

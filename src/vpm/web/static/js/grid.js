@@ -403,7 +403,8 @@ export class Grid {
       }
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
         try {
-          const saved = await resolveConflict(url, body, err, (f) => this.colByName(f)?.label || f);
+          const saved = await resolveConflict(url, body, err, (f) => this.colByName(f)?.label || fieldLabel(f),
+            (f, v) => (this.colByName(f) ? display(this.colByName(f), v, this.options) : display(null, v)));
           this.replace(saved);
           return saved;
         } catch (again) { toast(again.message, "error"); }

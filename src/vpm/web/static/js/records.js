@@ -79,7 +79,10 @@ export function initRecordForm(form) {
       setTimeout(() => box?.classList.remove("is-saved"), 1200);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
-        try { rec.update(await resolveConflict(url, body, err, (f) => cols[f]?.label || words(f))); }
+        try {
+          rec.update(await resolveConflict(url, body, err, (f) => cols[f]?.label || words(f),
+            (f, v) => display(cols[f] || null, v, options)));
+        }
         catch (again) { toast(again.message, "error"); }
       } else if (err instanceof ApiError && err.status === 422) {
         const mine = (err.body.errors || []).filter((e) => e.field === name || e.field.endsWith(`.${name}`));
