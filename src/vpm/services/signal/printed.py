@@ -231,3 +231,28 @@ def path_list(setup: PageSetup, rows: list[Any], title: str = "Path list") -> by
                               else f"{r.text} ({r.end_kind})", "" if r.length_ft is None else f"{r.length_ft:g}"]
                              for r in block], group=heading, max_lines=6)
     return doc.bytes()
+
+
+PACK_COLS = [Column("Manufacturer", 14), Column("Model", 16), Column("Description", 20), Column("Qty", 5, "R"),
+             Column("Spares", 5, "R"), Column("Total", 5, "R"), Column("Pulled", 5), Column("Notes", 30)]
+
+
+def pack_list(setup: PageSetup, pl: Any, title: str = "Pack list") -> bytes:
+    """The pull sheet (``packlist.PackList``): one table per category with its spares."""
+    from vpm.services.signal.packlist import CATEGORIES, CATEGORY_TITLES
+
+    doc = Document(title, setup)
+    for cat in CATEGORIES:
+        lines = [ln for ln in pl.lines if ln.category == cat]
+        if not lines:
+            continue
+        head = CATEGORY_TITLES[cat]
+        doc.heading(head, f"{sum(ln.quantity for ln in lines)} items, spares {pl.spares_pct.get(cat, 0):g} %", keep=12)
+        doc.grid(PACK_COLS, [[ln.manufacturer, ln.model, ln.description, ln.quantity, ln.spares, ln.total, "[  ]",
+                              ln.notes] for ln in lines], group=head, max_lines=4)
+    if pl.cable_totals:
+        doc.heading("Cable runs and stock", keep=10)
+        doc.grid([Column("Type", 20), Column("Cables", 8, "R"), Column("Run ft", 8, "R"), Column("Stock pieces", 8, "R"),
+                  Column("Stock ft", 8, "R")],
+                 [[k, v[0], f"{v[1]:g}", v[2], v[3]] for k, v in sorted(pl.cable_totals.items())], group="Cable runs")
+    return doc.bytes()

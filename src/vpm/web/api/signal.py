@@ -24,6 +24,7 @@ from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.signal import layout as diagram_layout
 from vpm.services.signal import labels as cable_labels_pdf
 from vpm.services.signal import paperwork, patching, printed
+from vpm.services.signal import packlist as pack
 from vpm.services.signal import paths as path_lists
 from vpm.services.signal.pdf import PageSetup, now_text
 from vpm.services.signal.check import SEVERITIES, check
@@ -359,6 +360,50 @@ def paths_pdf(production_id: str, direction: PathDirection = Query("both", descr
               device_id: str | None = None, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
     graph, rows = _paths(db, production_id, direction, device_id)
     return _pdf(printed.path_list(_setup(db, graph, opts), rows), "paths.pdf")
+
+
+class PackOptions:
+    """Spares per category (percent, rounded up) and, optionally, the stock lengths cables come in."""
+
+    def __init__(self, spares_devices: float = Query(0, ge=0, le=100, description="spare devices, %"),
+                 spares_snakes: float = Query(0, ge=0, le=100, description="spare snakes, %"),
+                 spares_converters: float = Query(10, ge=0, le=100, description="spare converters and adapters, %"),
+                 spares_cables: float = Query(10, ge=0, le=100, description="spare cables, %"),
+                 stock_lengths: str | None = Query(None, max_length=200,
+                                                   description="stock cable lengths in ft, e.g. 3,6,10,25,50,100")) -> None:
+        self.spares = {"devices": spares_devices, "snakes": spares_snakes, "converters": spares_converters,
+                       "cables": spares_cables}
+        self.stock = pack.parse_stock(stock_lengths)
+
+
+def _packlist(db: Database, production_id: str, o: PackOptions) -> tuple[ShowGraph, pack.PackList]:
+    graph = show_graph(db, production_id)
+    return graph, pack.packlist(db, graph, o.spares, o.stock)
+
+
+@router.get("/productions/{production_id}/paperwork/packlist.csv", tags=[PAGES],
+            summary="Pack list (pull sheet) as CSV: manufacturer, model, quantity, spares, notes")
+def packlist_csv(production_id: str, o: PackOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+    _graph, pl = _packlist(db, production_id, o)
+    return _csv(pack.packlist_csv(pl), "packlist.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/packlist.xlsx", tags=[PAGES],
+            summary="Pack list (pull sheet) as an Excel workbook")
+def packlist_xlsx(production_id: str, o: PackOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+    graph, pl = _packlist(db, production_id, o)
+    return Response(pack.packlist_xlsx(pl, graph.show_name),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="packlist.xlsx"'})
+
+
+@router.get("/productions/{production_id}/paperwork/packlist.pdf", tags=[PAGES],
+            summary="Pack list (pull sheet) as PDF: devices by kind and model, snakes, converters, cables by "
+                    "type and stock length, spares per category")
+def packlist_pdf(production_id: str, o: PackOptions = Depends(), opts: PrintOptions = Depends(),
+                 db: Database = Depends(get_db)) -> Any:
+    graph, pl = _packlist(db, production_id, o)
+    return _pdf(printed.pack_list(_setup(db, graph, opts), pl), "packlist.pdf")
 
 
 @router.get("/productions/{production_id}/paperwork/showbuild.csv", tags=[PAGES],
