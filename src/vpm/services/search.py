@@ -40,9 +40,8 @@ def words(text: str) -> list[str]:
 
 
 def port_code(port: PortNode) -> str:
-    """How a port is written after its device's label: "IN 3", "OUT 12" (the one place to switch to
-    the shared naming when it prints card slots)."""
-    return port.code[len(port.device.label) + 1 :]
+    """The code printed on the port: "IN 3", "OUT 5.2", "line 7" (vpm.domain.naming)."""
+    return port.short_code
 
 
 @dataclass

@@ -307,3 +307,207 @@ def _table(ctx: WriteContext, router: Device) -> dict[str, Any]:
             "version": x.version if x is not None else None, "notes": x.notes if x is not None else None,
         })
     return {"router_id": str(router.id), "label": router.label, "crosspoints": rows}
+
+
+# ------------------------------------------------------------------------------- patch by name
+
+@dataclass
+class NamedCable:
+    """A cable as a crew writes it: ``CAM 1 OUT 1`` -> ``SW 1 IN 3`` (device label, then the port's
+    printed code or its label; see services/port_lookup.py)."""
+
+    from_port: str
+    to_port: str
+    cable_type: str | None = None
+    length_ft: float | None = None
+    label: str | None = None
+    notes: str | None = None
+
+
+def _why(exc: ServiceError) -> str:
+    reasons = getattr(exc, "errors", None) or [{"field": "", "reason": exc.message}]
+    words = {"from_port_id": "from", "to_port_id": "to", "length_ft": "length", "cable_type": "type"}
+    return "; ".join(f"{words.get(r['field'], r['field'])} {r['reason']}".strip() for r in reasons)
+
+
+def patch_by_name(db: Database, production_id: Any, rows: list[NamedCable], actor: Actor) -> dict[str, Any]:
+    """Create one cable per row from natural keys, all or nothing. A refusal lists every failing row
+    (``rows[i].from``, ``rows[i].to``, ``rows[i]``) with the reason, and nothing is written."""
+    from vpm.services.port_lookup import PortLookup
+
+    if not 1 <= len(rows) <= MAX_BULK:
+        raise ValidationFailed("rows", f"must hold between 1 and {MAX_BULK} cables")
+    spec = REGISTRY["connections"]
+    with writing(db, actor) as ctx:
+        pid = live_production(ctx.session, production_id).id
+        lookup = PortLookup(ctx.session, pid)
+        errors: list[tuple[str, str]] = []
+        pairs: list[tuple[Port | None, Port | None]] = []
+        for i, row in enumerate(rows):
+            ends: list[Port | None] = []
+            for text, direction, field in ((row.from_port, "out", "from"), (row.to_port, "in", "to")):
+                if not (text or "").strip():
+                    errors.append((f"rows[{i}].{field}", "is empty: write a device label and a port, e.g. "
+                                   + ("CAM 1 OUT 1" if direction == "out" else "SW 1 IN 3")))
+                    ends.append(None)
+                    continue
+                try:
+                    ends.append(lookup.resolve(text, direction, f"rows[{i}].{field}"))
+                except ValidationFailed as exc:
+                    errors.extend((e["field"], e["reason"]) for e in exc.errors)
+                    ends.append(None)
+            pairs.append((ends[0], ends[1]))
+        taken: dict[Any, int] = {}
+        for i, (_, inp) in enumerate(pairs):
+            if inp is None:
+                continue
+            if inp.id in taken:
+                errors.append((f"rows[{i}].to", f"{rows[i].to_port.strip()} is also fed by row {taken[inp.id] + 1}; "
+                               "an input takes one feed"))
+            else:
+                taken[inp.id] = i
+        if errors:
+            raise ValidationFailed(*errors[0], *errors[1:])
+        made: list[Connection] = []
+        for i, ((out, inp), row) in enumerate(zip(pairs, rows, strict=True)):
+            assert out is not None and inp is not None
+            values = {"from_port_id": out.id, "to_port_id": inp.id, "cable_type": row.cable_type,
+                      "length_ft": row.length_ft, "label": row.label, "notes": row.notes}
+            try:
+                made.append(create_in(ctx, spec, values, {}, pid))
+            except ServiceError as exc:
+                errors.append((f"rows[{i}]", f"{row.from_port.strip()} → {row.to_port.strip()}: {_why(exc)}"))
+                break  # the transaction is refused as a whole; later rows are not tried
+        if errors:
+            raise ValidationFailed(*errors[0], *errors[1:])
+        items = []
+        for c, (out, inp) in zip(made, pairs, strict=True):
+            assert out is not None and inp is not None
+            items.append({**_connection_dict(c), "from": _code(out.device, out), "to": _code(inp.device, inp)})
+    return {"created": len(made), "items": items}
+
+
+# ------------------------------------------------------------------------------- feed matrix
+
+@dataclass
+class FeedSet:
+    input_port_id: uuid.UUID
+    from_port_id: uuid.UUID | None  # None: unpatch this input
+
+
+def _show_device(session: Any, production_id: Any, device_id: Any) -> tuple[uuid.UUID, Device]:
+    pid = live_production(session, production_id).id
+    try:
+        key = device_id if isinstance(device_id, uuid.UUID) else uuid.UUID(str(device_id))
+    except ValueError:
+        raise ValidationFailed("device_id", "is not a device id") from None
+    dev = session.get(Device, key)
+    if dev is None or dev.deleted_at is not None or dev.production_id != pid:
+        from vpm.services.errors import NotFound
+
+        raise NotFound(f"device {device_id} is not a live device of this show")
+    return pid, dev
+
+
+def _feed_table(session: Any, pid: uuid.UUID, dev: Device) -> dict[str, Any]:
+    from vpm.domain.naming import natural_key
+
+    devices = {d.id: d for d in session.scalars(select(Device).where(Device.production_id == pid,
+                                                                     Device.deleted_at.is_(None)))}
+    ports = [p for p in session.scalars(select(Port).where(Port.production_id == pid, Port.deleted_at.is_(None)))
+             if p.device_id in devices]
+    cables = session.scalars(select(Connection).where(Connection.production_id == pid,
+                                                      Connection.deleted_at.is_(None))).all()
+    by_id = {p.id: p for p in ports}
+    feed_of = {c.to_port_id: c for c in cables}
+    sends: dict[Any, list[str]] = {}
+    for c in cables:
+        dst = by_id.get(c.to_port_id)
+        if dst is not None:
+            sends.setdefault(c.from_port_id, []).append(_code(devices[dst.device_id], dst))
+
+    def ref(p: Port) -> dict[str, Any]:
+        d = devices[p.device_id]
+        return {"id": str(p.id), "device_id": str(d.id), "device": d.label, "code": _code(d, p),
+                "label": p.label, "connector": p.connector}
+
+    inputs = []
+    for p in sorted((p for p in ports if p.device_id == dev.id and p.direction == "in"),
+                    key=lambda p: (p.card_slot or 0, p.card_port or 0, p.index)):
+        c = feed_of.get(p.id)
+        src = by_id.get(c.from_port_id) if c is not None else None
+        inputs.append({**ref(p), "feed": None if c is None or src is None else
+                       {"connection_id": str(c.id), "version": c.version, "from_port_id": str(src.id),
+                        "from": _code(devices[src.device_id], src)}})
+    sources = [{**ref(p), "feeds": sends.get(p.id, [])}
+               for p in ports if p.direction == "out" and p.device_id != dev.id]
+    sources.sort(key=lambda s: natural_key(s["code"]))
+    return {"device": {"id": str(dev.id), "label": dev.label, "name": dev.name, "kind": dev.kind},
+            "inputs": inputs, "sources": sources}
+
+
+def feed_table(db: Database, production_id: Any, device_id: Any) -> dict[str, Any]:
+    """A switcher's or router's inputs with what feeds each, and every output of the show that could
+    (with the inputs it already drives): the rows and columns of the patch matrix."""
+    with db.read() as session:
+        pid, dev = _show_device(session, production_id, device_id)
+        return _feed_table(session, pid, dev)
+
+
+def set_feeds(db: Database, production_id: Any, device_id: Any, items: list[FeedSet], actor: Actor,
+              cable_type: str | None = None, length_ft: float | None = None) -> dict[str, Any]:
+    """Patch many inputs of one device at once, all or nothing: each input gets the given output as its
+    feed (its old cable, if from elsewhere, is removed) or, with no output, is unpatched. A refusal
+    names every failing item (``feeds[i]...``) and nothing is written."""
+    if not 1 <= len(items) <= MAX_BULK:
+        raise ValidationFailed("feeds", f"must hold between 1 and {MAX_BULK} inputs")
+    spec = REGISTRY["connections"]
+    with writing(db, actor) as ctx:
+        pid, dev = _show_device(ctx.session, production_id, device_id)
+        errors: list[tuple[str, str]] = []
+        seen: dict[Any, int] = {}
+        plan: list[tuple[Port, Port | None, Connection | None]] = []
+        for i, item in enumerate(items):
+            inp = ctx.session.get(Port, item.input_port_id)
+            if inp is None or inp.deleted_at is not None or inp.device_id != dev.id or inp.direction != "in":
+                errors.append((f"feeds[{i}].input_port_id", f"is not an input of {dev.label}"))
+                continue
+            if inp.id in seen:
+                errors.append((f"feeds[{i}].input_port_id", f"{_code(dev, inp)} is listed twice (items {seen[inp.id] + 1} "
+                               f"and {i + 1})"))
+                continue
+            seen[inp.id] = i
+            out = None
+            if item.from_port_id is not None:
+                out = ctx.session.get(Port, item.from_port_id)
+                if out is None or out.deleted_at is not None or out.production_id != pid or out.direction != "out":
+                    errors.append((f"feeds[{i}].from_port_id", f"is not an output of this show (for {_code(dev, inp)})"))
+                    continue
+                owner = ctx.session.get(Device, out.device_id)
+                if owner is None or owner.deleted_at is not None:
+                    errors.append((f"feeds[{i}].from_port_id", "belongs to a deleted device"))
+                    continue
+            old = ctx.session.scalar(select(Connection).where(Connection.to_port_id == inp.id,
+                                                              Connection.deleted_at.is_(None)).limit(1))
+            plan.append((inp, out, old))
+        if errors:
+            raise ValidationFailed(*errors[0], *errors[1:])
+        created = deleted = unchanged = 0
+        for _inp, out, old in plan:  # first every removal, so a source can move from one input to another
+            if old is not None and (out is None or old.from_port_id != out.id):
+                delete_in(ctx, spec, old)
+                deleted += 1
+        for i, (inp, out, old) in enumerate(plan):
+            if out is None:
+                continue
+            if old is not None and old.from_port_id == out.id:
+                unchanged += 1
+                continue
+            values = {"from_port_id": out.id, "to_port_id": inp.id, "cable_type": cable_type, "length_ft": length_ft}
+            try:
+                create_in(ctx, spec, values, {}, pid)
+                created += 1
+            except ServiceError as exc:
+                raise ValidationFailed(f"feeds[{i}]", f"{_code(dev, inp)}: {_why(exc)}") from None
+        table = _feed_table(ctx.session, pid, dev)
+    return {"created": created, "deleted": deleted, "unchanged": unchanged, **table}

@@ -60,6 +60,30 @@ class BulkPatchBody(StrictInput):
                                          description="labels the cables <prefix>1, <prefix>2, ...")
 
 
+class NamedCableRow(StrictInput):
+    from_port: SafeStr = Field(alias="from", max_length=300, description="e.g. CAM 1 OUT 1 (device label, then port code or label)")
+    to_port: SafeStr = Field(alias="to", max_length=300, description="e.g. SW 1 IN 3")
+    cable_type: SafeStr | None = Field(None, max_length=40)
+    length_ft: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
+    label: SafeStr | None = Field(None, max_length=120)
+    notes: SafeStr | None = Field(None, max_length=2000)
+
+
+class NamedCablesBody(StrictInput):
+    rows: list[NamedCableRow] = Field(max_length=patching.MAX_BULK)
+
+
+class FeedItem(StrictInput):
+    input_port_id: uuid.UUID
+    from_port_id: uuid.UUID | None = Field(None, description="the output feeding this input; null to unpatch it")
+
+
+class FeedsBody(StrictInput):
+    feeds: list[FeedItem] = Field(max_length=patching.MAX_BULK)
+    cable_type: SafeStr | None = Field(None, max_length=40, description="for the new cables")
+    length_ft: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False, description="for the new cables")
+
+
 class SnakeLinesBody(StrictInput):
     count: int = Field(ge=1, le=patching.MAX_LINES)
     connector: SafeStr | None = Field(None, max_length=40)
@@ -87,6 +111,31 @@ class CrosspointsBody(StrictInput):
 def bulk_connect(production_id: str, body: BulkPatchBody, db: Database = Depends(get_db),
                  actor: Actor = Depends(get_actor)) -> Any:
     return patching.bulk_patch(db, production_id, patching.BulkPatch(**body.model_dump()), actor)
+
+
+@router.post("/api/productions/{production_id}/connections/by-name", tags=[TAG], status_code=201,
+             summary="Cable many pairs written as natural keys (CAM 1 OUT 1 -> SW 1 IN 3), all or nothing; "
+                     "a refusal lists every failing row")
+def connect_by_name(production_id: str, body: NamedCablesBody, db: Database = Depends(get_db),
+                    actor: Actor = Depends(get_actor)) -> Any:
+    rows = [patching.NamedCable(**r.model_dump()) for r in body.rows]
+    return patching.patch_by_name(db, production_id, rows, actor)
+
+
+@router.get("/api/productions/{production_id}/feeds/{device_id}", tags=[TAG],
+            summary="A switcher's or router's inputs with their feeds, and the outputs that could feed them "
+                    "(the patch matrix)")
+def get_feeds(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
+    return patching.feed_table(db, production_id, device_id)
+
+
+@router.put("/api/productions/{production_id}/feeds/{device_id}", tags=[TAG],
+            summary="Patch many inputs of one device at once (all or nothing); an item without from_port_id "
+                    "unpatches that input")
+def put_feeds(production_id: str, device_id: str, body: FeedsBody, db: Database = Depends(get_db),
+              actor: Actor = Depends(get_actor)) -> Any:
+    items = [patching.FeedSet(i.input_port_id, i.from_port_id) for i in body.feeds]
+    return patching.set_feeds(db, production_id, device_id, items, actor, body.cable_type, body.length_ft)
 
 
 @router.get("/api/productions/{production_id}/free-outputs", tags=[TAG],
