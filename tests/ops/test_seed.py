@@ -98,3 +98,32 @@ def test_bad_delay_hook_is_a_clear_error(scratch, home):  # type: ignore[no-unty
     result = invoke(["seed", "--only", "library"], url, home, VPM_SEED_BATCH_DELAY_S="soon")
     assert result.exit_code == 1 and "is not a number of seconds" in result.output
     assert _spec_count(url) == 0
+
+
+def test_library_seed_writes_one_event_per_spec_and_none_when_unchanged(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from vpm.domain.events import Event
+    from vpm.domain.library import EquipmentSpec
+    from vpm.services import seeding
+
+    def counts() -> tuple[int, int]:
+        with db.read() as session:
+            specs = session.scalar(select(func.count()).select_from(EquipmentSpec))
+            events = session.scalar(select(func.count()).select_from(Event)
+                                    .where(Event.entity_type == "equipment_spec", Event.actor == "seed"))
+            return int(specs or 0), int(events or 0)
+
+    specs, events = counts()  # the test template was seeded through the same code
+    assert specs > 200 and events == specs
+    reports = seeding.seed_library(db)
+    assert sum(r.changed for r in reports) == 0
+    assert counts() == (specs, events)
+    forced = seeding.seed_library(db, force=True)
+    reapplied = sum(r.updated for r in forced)
+    assert reapplied == specs  # every seeded spec is written again ...
+    assert counts() == (specs, events + reapplied)  # ... and each write is logged
+    with db.read() as session:
+        newest = session.scalars(select(Event).where(Event.entity_type == "equipment_spec")
+                                 .order_by(Event.id.desc()).limit(1)).one()
+    assert newest.op == "update" and newest.data["id"] == newest.entity_id

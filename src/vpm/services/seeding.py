@@ -22,12 +22,18 @@ from sqlalchemy.orm import selectinload
 
 from vpm.db.engine import Database
 from vpm.domain.library import EquipmentCard, EquipmentCardIo, EquipmentIoPort, EquipmentSpec
+from vpm.domain.enums import EventOp
 from vpm.domain.registry import REGISTRY
 from vpm.domain.support import Format
+from vpm.services.changelog import record_event
+from vpm.services.context import Actor, writing
 from vpm.services.errors import ServiceError
 from vpm.services.picklists import PICKLISTS
 
 Progress = Callable[[int], None]
+
+#: Who the change log names for library rows written by `vpm seed`.
+SEED_ACTOR = Actor("seed", via="system")
 
 
 @dataclass
@@ -91,8 +97,12 @@ def _sync_ports(existing: list[Any], records: Iterable[Any], make: Callable[...,
     return keep
 
 
-def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: str) -> EquipmentSpec:
+def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: str
+                ) -> tuple[EquipmentSpec, dict[str, dict[str, Any]]]:
+    """Write one library record into ``spec`` (new when None); returns the spec and its field changes."""
     cols = _spec_columns(record, origin)
+    changes = {name: {"from": None if spec is None else getattr(spec, name), "to": value}
+               for name, value in cols.items() if spec is None or getattr(spec, name) != value}
     if spec is None:
         spec = EquipmentSpec(version=1, field_versions={}, created_by="seed", updated_by="seed")
         session.add(spec)
@@ -111,15 +121,17 @@ def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: s
         card.io = _sync_ports(list(card.io), rc.ports, lambda **kw: EquipmentCardIo(**kw))
         new_cards.append(card)
     spec.cards = new_cards
-    return spec
+    return spec, changes
 
 
 def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, batch_size: int = 100,
                force: bool = False, progress: Progress | None = None) -> SeedReport:
     report = SeedReport(name)
     delay = _batch_delay()
+    entity = REGISTRY["equipment-specs"]
     for chunk in batched(records, batch_size):
-        with db.write() as session:
+        with writing(db, SEED_ACTOR) as ctx:
+            session = ctx.session
             slugs = [r.slug for r in chunk]
             current = {
                 s.slug: s for s in session.scalars(
@@ -139,7 +151,11 @@ def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, bat
                 if spec is not None and not force and spec.seed_hash == _fingerprint(record):
                     report.unchanged += 1
                     continue
-                _apply_spec(session, spec, record, origin)
+                row, changes = _apply_spec(session, spec, record, origin)
+                # one change-log event per spec, like any write (the signal graph cache and the
+                # live pages key on the newest event)
+                record_event(ctx, entity, row, EventOp.CREATE if spec is None else EventOp.UPDATE,
+                             changes or {"ports": {"from": None, "to": "re-read from the library"}})
                 if spec is None:
                     report.inserted += 1
                 else:
