@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from vpm.services.context import Actor
 
-#: Actions: read, create, update, delete, restore, reveal (a secret), manage (members, share links), admin.
+#: Actions: read, create, update, delete, restore, reveal (a secret), manage (members, share links),
+#: mint (make a personal token), admin.
 WRITE_ACTIONS = frozenset({"create", "update", "delete", "restore", "reveal"})
 EDITORS = frozenset({"owner", "editor"})
 
@@ -51,7 +52,8 @@ def can(actor: Actor, action: str, target: Target) -> bool:
     if target.area == "signed-in":
         return action == "read" or signed_in
     if target.area == "account":
-        return signed_in
+        # a personal token cannot make more tokens (sign in with a password for that)
+        return signed_in and not (action == "mint" and actor.via == "token")
     if target.area == "settings":
         return action == "read"
     if target.area == "library":

@@ -8,15 +8,15 @@ security headers and limits request bodies.
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
+import functools
 import secrets
 import threading
 import time
 import uuid
 from collections import defaultdict, deque
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Request
 from sqlalchemy import select
@@ -24,20 +24,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vpm.domain.registry import REGISTRY
-from vpm.services import accounts
-from vpm.services.errors import Unauthorized
+from vpm.services import accounts, picklists
 from vpm.services.context import Actor
-from vpm.services.errors import Forbidden, ServiceError
+from vpm.services.errors import Forbidden, ServiceError, Unauthorized, ValidationFailed
 from vpm.services.permissions import Target, can
 
 SESSION_COOKIE = "vpm_session"
 CSRF_COOKIE = "vpm_csrf"
 SHARE_COOKIE = "vpm_share"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_PREFIXES = ("/health", "/static/", "/login", "/logout", "/api/auth/login", "/docs", "/redoc",
-                   "/openapi.json", "/favicon.ico")
-LIBRARY_SLUGS = frozenset({"equipment-specs", "formats", "connector-types", "source-types", "frame-rates",
-                           "resolution-presets"})
 
 
 class CsrfFailed(ServiceError):
@@ -85,66 +80,196 @@ def resolve_actor(request: Request) -> Actor:
 
 # ------------------------------------------------------------------ what is asked
 
-#: POST routes that only compute an answer from what the caller may already read (a draft LED plan).
-COMPUTE_ONLY_SUFFIXES = ("/plan",)
+@dataclass(frozen=True)
+class Rule:
+    """How one route finds what it acts on. Every route has exactly one rule (``RULES``); a route
+    without one is refused, and ``tests/auth/test_route_rules.py`` fails until it gets one.
+
+    ``area``: "public", "signed-in", "account", "settings", "library", "shows", "show" (a show named
+    by the path parameter ``show``, and/or the show of the row named by the path parameter ``entity``
+    of kind ``slug`` — the ``{slug}`` path parameter when ``slug`` is None) or "body-show" (the show
+    named by ``production_id`` in the JSON body; the kind from the ``{slug}`` path parameter).
+    ``action``: the action for every method; ``write_action``: for non-read methods only.
+    """
+
+    area: str
+    show: str | None = None
+    entity: str | None = None
+    slug: str | None = None
+    action: str | None = None
+    write_action: str | None = None
+    show_itself: bool = False
 
 
-def _action(method: str, path: str) -> str:
-    if method in SAFE_METHODS or (method == "POST" and path.endswith(COMPUTE_ONLY_SUFFIXES)):
+PUBLIC = Rule("public")
+SIGNED_IN = Rule("signed-in")
+LIBRARY = Rule("library")
+
+
+def _static_rules() -> dict[str, Rule]:
+    show = Rule("show", show="production_id")
+    page = Rule("show", show="pid")
+    rules = {
+        # framework pages and the sign-in flow
+        "/health": PUBLIC, "/favicon.ico": PUBLIC, "/login": PUBLIC, "/api/auth/login": PUBLIC,
+        "/docs": PUBLIC, "/docs/oauth2-redirect": PUBLIC, "/redoc": PUBLIC, "/openapi.json": PUBLIC,
+        "/static": PUBLIC, "/admin": Rule("admin"),
+        "/": SIGNED_IN, "/api/entities": SIGNED_IN, "/api/calc": SIGNED_IN, "/api/calc/{name}": SIGNED_IN,
+        "/api/auth/logout": Rule("account"), "/api/auth/me": Rule("account"), "/api/auth/tokens": Rule("account", write_action="mint"),
+        "/api/auth/tokens/{token_id}": Rule("account"),
+        "/api/settings": Rule("settings"), "/api/settings/{key}": Rule("settings"),
+        "/api/productions/stream": Rule("shows"),
+        # one show, named in the path
+        "/api/productions/{production_id}/events": show,
+        "/api/productions/{production_id}/stream": show,
+        "/api/productions/{production_id}/presence": show,
+        "/api/productions/{production_id}/members": Rule("show", show="production_id", write_action="manage"),
+        "/api/productions/{production_id}/members/{username}": Rule("show", show="production_id", action="manage"),
+        "/api/productions/{production_id}/share-links": Rule("show", show="production_id", action="manage"),
+        "/api/productions/{production_id}/share-links/{link_id}": Rule("show", show="production_id", action="manage"),
+        "/api/productions/{production_id}/duplicate": show,
+        "/api/productions/{production_id}/connections/bulk": show,
+        "/api/productions/{production_id}/free-outputs": show,
+        "/api/productions/{production_id}/signal-check": show,
+        "/api/productions/{production_id}/cable-totals": show,
+        # a row, named in the path: the show it belongs to
+        "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
+        "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
+        "/api/projection-surfaces/{entity_id}/analysis": Rule("show", entity="entity_id", slug="projection-surfaces"),
+        "/api/cameras/{entity_id}/framing": Rule("show", entity="entity_id", slug="cameras"),
+        "/api/cable-snakes/{snake_id}/lines": Rule("show", entity="snake_id", slug="cable-snakes"),
+        "/api/routers/{router_id}/crosspoints": Rule("show", entity="router_id", slug="routers"),
+        "/api/ports/{port_id}/trace": Rule("show", entity="port_id", slug="ports"),
+        "/api/connections/{connection_id}/signal-check": Rule("show", entity="connection_id", slug="connections"),
+        # many rows, the show named in the body
+        "/api/{slug}/bulk": Rule("body-show"),
+        # pages
+        "/productions/{pid}": page, "/productions/{pid}/checklist": page, "/productions/{pid}/ip-plan": page,
+        "/productions/{pid}/{slug}": page,
+        "/productions/{pid}/{slug}/{entity_id}": Rule("show", show="pid", entity="entity_id"),
+        "/productions/{pid}/checklist/items/{item_id}": Rule("show", show="pid", entity="item_id",
+                                                               slug="checklist-items"),
+        "/productions/{pid}/led-screens/{entity_id}/planner": Rule("show", show="pid", entity="entity_id",
+                                                                   slug="led-screens"),
+        "/productions/{pid}/projection-surfaces/{entity_id}/projection": Rule(
+            "show", show="pid", entity="entity_id", slug="projection-surfaces"),
+        "/library": LIBRARY, "/library/equipment-specs": LIBRARY, "/library/{slug}": LIBRARY,
+        "/library/{slug}/{entity_id}": LIBRARY,
+    }
+    for tail in ("diagram", "diagram.svg", "paperwork", "paperwork/cable-labels", "paperwork/cables",
+                 "paperwork/cables.csv", "paperwork/patch", "paperwork/patch/{device_id}",
+                 "paperwork/patch/{device_id}.csv", "paperwork/showbuild", "paperwork/showbuild.csv"):
+        rules[f"/productions/{{production_id}}/{tail}"] = show
+    return rules
+
+
+def _registry_rules() -> dict[str, Rule]:
+    """The routes every entity kind gets (``web/api/entities.py``, undo, pick-list order)."""
+    rules: dict[str, Rule] = {}
+    item_tails = ("", "/restore", "/history", "/undo")
+    for spec in REGISTRY:
+        item = f"/api/{spec.slug}/{{entity_id}}"
+        if spec.slug == "productions":
+            rules["/api/productions"] = Rule("shows")
+            for tail in item_tails:
+                rules[item + tail] = Rule("show", show="entity_id", show_itself=tail in ("", "/restore"))
+        elif spec.per_production:
+            rules[f"/api/productions/{{production_id}}/{spec.slug}"] = Rule("show", show="production_id")
+            for tail in item_tails:
+                rules[item + tail] = Rule("show", entity="entity_id", slug=spec.slug)
+        else:
+            for path in (f"/api/{spec.slug}", *(item + tail for tail in item_tails)):
+                rules[path] = LIBRARY
+            if spec.slug in picklists.PICKLISTS:
+                rules[f"/api/{spec.slug}/order"] = rules[f"/api/{spec.slug}/restore-defaults"] = LIBRARY
+    return rules
+
+
+@functools.cache
+def rules() -> dict[str, Rule]:
+    """Every route's rule, by its path template."""
+    return _static_rules() | _registry_rules()
+
+
+def rule_for(request: Request) -> Rule | None:
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return rules().get(path) if path is not None else None
+
+
+class NoRule(ServiceError):
+    status = 403
+    code = "no_rule"
+
+
+def _action(method: str, rule: Rule) -> str:
+    if rule.action:
+        return rule.action
+    if method in SAFE_METHODS:
         return "read"
-    if path.endswith("/restore"):
+    if rule.write_action:
+        return rule.write_action
+    if rule.show_itself and method == "POST":
         return "restore"
     return {"POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}.get(method, "update")
 
 
-def _production_of_entity(db: Any, slug: str, entity_id: str) -> str | None:
-    spec = REGISTRY.get(slug)
+def canonical_id(raw: Any) -> str | None:
+    """A show id as roles and share links store it; None when it is not an id at all."""
+    try:
+        return str(uuid.UUID(str(raw)))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _entity_target(db: Any, slug: str | None, raw_id: str) -> Target | None:
+    """The target a row stands in: its show, the library, or None when there is no such row."""
+    spec = REGISTRY.get(slug) if slug else None
     if spec is None:
         return None
     if spec.slug == "productions":
-        return entity_id
-    model = spec.model
+        return Target("show", canonical_id(raw_id) or raw_id)
+    if not spec.per_production:
+        return Target("library")
     try:
-        key = spec.id_type(entity_id)
+        key = spec.id_type(raw_id)
     except (ValueError, TypeError):
         return None
     with db.read() as s:
-        pid = s.scalar(select(model.production_id).where(model.id == key))
-    return str(pid) if pid else None
+        pid = s.scalar(select(spec.model.production_id).where(spec.model.id == key))
+    return Target("show", str(pid)) if pid else None
 
 
-def target_for(request: Request) -> Target:
-    path = request.url.path
+def targets_for(request: Request, rule: Rule, body: Any = None) -> list[Target]:
+    """What the request acts on (each must be allowed). Runs in a worker thread (database look-ups)."""
     params = request.path_params
-    if path.startswith(PUBLIC_PREFIXES) or path == "/":
-        # the show list page is public only as a login prompt; the list API below is filtered
-        return Target("public") if path != "/" else Target("signed-in")
-    if path.startswith("/admin"):
-        return Target("admin")
-    if path.startswith("/api/auth/"):
-        return Target("account")
-    if path.startswith(("/api/settings", "/api/entities", "/api/calc")):
-        return Target("settings") if path.startswith("/api/settings") else Target("signed-in")
-    pid = params.get("production_id")
-    if pid is not None:
-        return Target("show", str(pid))
-    parts = [p for p in path.split("/") if p]
-    if parts[:1] == ["api"] and len(parts) >= 2:
-        slug = parts[1]
-        if slug in LIBRARY_SLUGS:
-            return Target("library")
-        if slug == "productions":
-            if len(parts) == 2 or parts[2] == "stream":
-                return Target("shows")
-            return Target("show", parts[2], show_itself=len(parts) == 3 or parts[3] == "restore")
-        if slug in {s.slug for s in REGISTRY} and len(parts) >= 3:
-            pid = _production_of_entity(request.app.state.db, slug, parts[2])
-            return Target("show", pid) if pid else Target("signed-in")
-    if parts[:1] == ["productions"] and len(parts) >= 2:
-        return Target("show", parts[1])
-    if parts[:1] == ["library"]:
-        return Target("library")
-    return Target("signed-in")
+    if rule.area == "body-show":
+        spec = REGISTRY.get(params.get("slug", ""))
+        if spec is None:
+            return [Target("signed-in")]  # the route answers 404
+        if not spec.per_production:
+            return [Target("library")] if spec.slug != "productions" else [Target("shows")]
+        raw = body.get("production_id") if isinstance(body, dict) else None
+        if raw is None:
+            raise ValidationFailed("production_id", "is required for a per-show entity")
+        pid = canonical_id(raw)
+        if pid is None:
+            raise ValidationFailed("production_id", "must be a show id")
+        return [Target("show", pid)]
+    if rule.area != "show":
+        return [Target(rule.area)]
+    targets = []
+    if rule.show:
+        raw = str(params.get(rule.show, ""))
+        targets.append(Target("show", canonical_id(raw) or raw, show_itself=rule.show_itself))
+    if rule.entity:
+        slug = rule.slug or params.get("slug")
+        found = _entity_target(request.app.state.db, slug, str(params.get(rule.entity, "")))
+        if found is not None:
+            targets.append(found)
+        elif not targets:
+            targets.append(Target("signed-in"))  # no such row: the route answers 404
+    return targets
 
 
 # ------------------------------------------------------------------ CSRF
@@ -174,24 +299,51 @@ async def _check_csrf(request: Request, actor: Actor) -> None:
         raise CsrfFailed("missing or wrong CSRF token: reload the page and try again")
 
 
+def target_for(request: Request) -> Target:
+    """The (first) target of a page's own request, for pages that ask "may this person edit?"."""
+    rule = rule_for(request)
+    if rule is None or rule.area == "body-show":
+        return Target("none")
+    return targets_for(request, rule)[0]
+
+
 # ------------------------------------------------------------------ the guard
 
+REFUSALS = {"mint": "a personal token cannot make more tokens; sign in with a password",
+            "manage": "only the show's owner or an admin may manage who has access"}
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except Exception:  # not JSON: the route itself answers 422
+        return None
+
+
 async def guard(request: Request) -> None:
-    """Runs before every route: authenticate, authorise, check CSRF."""
-    actor = await run_in_threadpool(resolve_actor, request)
+    """Runs before every route: authenticate, authorise (each target the route acts on), check CSRF."""
+    rule = rule_for(request)
+    if rule is None:
+        raise NoRule("this route has no permission rule (vpm.web.security.RULES)")
+    try:
+        actor = await run_in_threadpool(resolve_actor, request)
+    except Unauthorized:
+        if rule.area != "public":
+            raise
+        actor = Actor(name="anonymous", via="anonymous")  # a stale token does not lock anyone out of signing in
     request.state.actor = actor
-    target = await run_in_threadpool(target_for, request)
-    action = _action(request.method, request.url.path)
-    if target.area == "public":
+    if rule.area == "public":
         if request.method not in SAFE_METHODS and not _same_origin(request):
             raise CsrfFailed("cross-site request refused")
         return
     if actor.via == "anonymous":
         raise Unauthorized("sign in first (or send a bearer token)")
-    if "/secret/" in request.url.path:
-        action = "reveal"
-    if not can(actor, action, target):
-        raise Forbidden(f"{actor.name} may not {action} here")
+    body = await _json_body(request) if rule.area == "body-show" else None
+    targets = await run_in_threadpool(targets_for, request, rule, body)
+    action = _action(request.method, rule)
+    for target in targets:
+        if not can(actor, action, target):
+            raise Forbidden(REFUSALS.get(action, f"{actor.name} may not {action} here"))
     await _check_csrf(request, actor)
 
 
