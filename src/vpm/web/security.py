@@ -132,6 +132,7 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/free-outputs": show,
         "/api/productions/{production_id}/signal-check": show,
         "/api/productions/{production_id}/cable-totals": show,
+        "/api/productions/{production_id}/search": show,
         # a row, named in the path: the show it belongs to
         "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
         "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
@@ -156,9 +157,11 @@ def _static_rules() -> dict[str, Rule]:
         "/library": LIBRARY, "/library/equipment-specs": LIBRARY, "/library/{slug}": LIBRARY,
         "/library/{slug}/{entity_id}": LIBRARY,
     }
-    for tail in ("diagram", "diagram.svg", "paperwork", "paperwork/cable-labels", "paperwork/cables",
-                 "paperwork/cables.csv", "paperwork/patch", "paperwork/patch/{device_id}",
-                 "paperwork/patch/{device_id}.csv", "paperwork/showbuild", "paperwork/showbuild.csv"):
+    for tail in ("diagram", "diagram.svg", "paperwork", "paperwork/cable-labels", "paperwork/cable-labels.pdf",
+                 "paperwork/cables", "paperwork/cables.csv", "paperwork/cables.pdf", "paperwork/patch",
+                 "paperwork/patch.pdf", "paperwork/patch/{device_id}", "paperwork/patch/{device_id}.csv",
+                 "paperwork/patch/{device_id}.pdf", "paperwork/paths", "paperwork/paths.csv", "paperwork/paths.pdf",
+                 "paperwork/showbuild", "paperwork/showbuild.csv", "paperwork/showbuild.pdf"):
         rules[f"/productions/{{production_id}}/{tail}"] = show
     return rules
 
