@@ -133,6 +133,8 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/signal-check": show,
         "/api/productions/{production_id}/cable-totals": show,
         "/api/productions/{production_id}/search": show,
+        "/api/productions/{production_id}/connections/by-name": show,
+        "/api/productions/{production_id}/feeds/{device_id}": show,
         # a row, named in the path: the show it belongs to
         "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
         "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
@@ -161,6 +163,7 @@ def _static_rules() -> dict[str, Rule]:
                  "paperwork/cables", "paperwork/cables.csv", "paperwork/cables.pdf", "paperwork/patch",
                  "paperwork/patch.pdf", "paperwork/patch/{device_id}", "paperwork/patch/{device_id}.csv",
                  "paperwork/patch/{device_id}.pdf", "paperwork/paths", "paperwork/paths.csv", "paperwork/paths.pdf",
+                 "paperwork/packlist.csv", "paperwork/packlist.pdf", "paperwork/packlist.xlsx",
                  "paperwork/showbuild", "paperwork/showbuild.csv", "paperwork/showbuild.pdf"):
         rules[f"/productions/{{production_id}}/{tail}"] = show
     return rules
