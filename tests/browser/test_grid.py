@@ -202,3 +202,68 @@ def test_linked_fields_read_by_label_in_history(page, server, api):  # type: ign
     for spec in specs:
         assert spec["model"] in history, (spec, history)
     page.recorder.check()
+
+
+PASTE_JS = """(text) => {
+    const dt = new DataTransfer(); dt.setData('text/plain', text);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}));
+}"""
+
+
+def test_paste_like_a_spreadsheet_with_a_preview_of_conversions(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Paste Formats Show")["id"]
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    page.click("tr.new-row td.has-placeholder")
+    page.evaluate(PASTE_JS, "Name\tRate\tH res\nDeck A\t59,94\t1,920\nDeck B\t50\t1280\n")
+    page.wait_for_selector("#confirm-dialog[open]")
+    preview = page.inner_text("#confirm-text")
+    assert "row 1, Rate: “59,94” → 59.94" in preview and "Deck B" not in preview
+    page.click("#confirm-ok")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/sources").json()["total"] == 2, what="two sources")
+    items = api.get(f"/api/productions/{pid}/sources").json()["items"]
+    assert [(s["name"], s["rate"], s["h_res"]) for s in items] == [("Deck A", 59.94, 1920), ("Deck B", 50, 1280)]
+    # ambiguous: nothing pasted, the row and column named
+    page.click("tr.new-row td.has-placeholder")
+    page.evaluate(PASTE_JS, "Name\tRate\nDeck C\t1,001\n")
+    page.wait_for_selector(".toast-error")
+    assert "row 1, Rate" in page.inner_text("#toasts") and "ambiguous" in page.inner_text("#toasts")
+    assert api.get(f"/api/productions/{pid}/sources").json()["total"] == 2
+    page.recorder.check()
+
+
+def test_paste_a_subnet_mask_into_the_ip_plan(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Paste Mask Show")["id"]
+    goto(page, f"{server.base}/productions/{pid}/ip-plan")
+    page.click("tr.new-row td.has-placeholder")
+    page.evaluate(
+        PASTE_JS, "IP\tDevice name\tSubnet\n10.0.10.40\tCCU 1\t255.255.255.0\n10.0.20.41\tCCU 2\t255.255.0.0\n"
+    )
+    page.wait_for_selector("#confirm-dialog[open]")
+    assert "255.255.255.0” → 10.0.10.0/24" in page.inner_text("#confirm-text")
+    page.click("#confirm-ok")
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/ip-addresses").json()["total"] == 2, what="two addresses")
+    got = {a["ip"]: a["subnet"] for a in api.get(f"/api/productions/{pid}/ip-addresses").json()["items"]}
+    assert got == {"10.0.10.40": "10.0.10.0/24", "10.0.20.41": "10.0.0.0/16"}
+    page.recorder.check()
+
+
+def test_values_people_write_are_read_in_chromium(page, server):  # type: ignore[no-untyped-def]
+    goto(page, f"{server.base}/")
+    got = page.evaluate("""async () => {
+        const v = await import('/static/js/values.js');
+        const d = {name: 'due', editor: 'date', label: 'Due'};
+        const ft = {name: 'length_ft', editor: 'number', label: 'Length'};
+        const m = {name: 'width_m', editor: 'number', label: 'Width'};
+        const out = {};
+        for (const t of ['2/15/2027', '15.02.2027', 'Feb 15 2027', '15 February 2027', '2027-02-15', '2/3/2027', '2/30/2027'])
+            out['date ' + t] = v.parse(d, t);
+        for (const t of ["100'", "10' 6\\"", '30 m']) out['ft ' + t] = v.parse(ft, t);
+        out['m 100ft'] = v.parse(m, "100'");
+        return out;
+    }""")
+    for key in ("date 2/15/2027", "date 15.02.2027", "date Feb 15 2027", "date 15 February 2027", "date 2027-02-15"):
+        assert got[key]["value"] == "2027-02-15", (key, got[key])
+    assert "ambiguous" in got["date 2/3/2027"]["error"] and "Feb 3 or Mar 2" in got["date 2/3/2027"]["error"]
+    assert "not a date" in got["date 2/30/2027"]["error"]
+    assert got["ft 100'"]["value"] == 100 and got["ft 10' 6\""]["value"] == 10.5 and got["ft 30 m"]["value"] == 98.43
+    assert got["m 100ft"]["value"] == 30.48

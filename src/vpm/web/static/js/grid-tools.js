@@ -4,7 +4,7 @@ import { $, el, debounce } from "./util.js";
 import { del, put, get, ApiError } from "./api.js";
 import { confirmDialog } from "./dialogs.js";
 import { Combo } from "./combo.js";
-import { parse, display } from "./values.js";
+import { parse, display, subnetFromMask } from "./values.js";
 import { toast } from "./toast.js";
 
 const NEW = "__new__";
@@ -313,11 +313,15 @@ export function parsePaste(grid, text) {
   if (cells.length === 1 && cells[0].length === 1 && grid.cursor.id !== NEW) {
     const c = grid.col(grid.cursor.c);
     const row = grid.rows[grid.rowIndex(grid.cursor.id)];
-    if (!c.writable) return { errors: [`${c.label} is not editable`], skipped: [], updates: [], creates: [] };
-    const r = parse(c, cells[0][0], grid.options);
-    if (r.error) return { errors: [`${c.label}: ${r.error}`], skipped: [], updates: [], creates: [] };
-    return { errors: [], skipped: [], updates: r.skip ? [] : [{ row, fields: { [c.name]: r.value } }], creates: [] };
+    const none = { skipped: [], updates: [], creates: [], conversions: [] };
+    if (!c.writable) return { ...none, errors: [`${c.label} is not editable`] };
+    let r = parse(c, cells[0][0], grid.options);
+    if (!r.error && c.name === "subnet" && r.value) r = { ...subnetFromMask(r.value, row.ip), raw: r.value };
+    if (r.error) return { ...none, errors: [`${c.label}: ${r.error}`] };
+    const conversions = r.converted ? [`${c.label}: “${cells[0][0].trim()}” → ${r.converted}`] : [];
+    return { ...none, conversions, updates: r.skip ? [] : [{ row, fields: { [c.name]: r.value } }] };
   }
+  const conversions = [];
   const errors = [];
   const skipped = new Set();
   const updates = [];
@@ -331,18 +335,28 @@ export function parsePaste(grid, text) {
       if (!c) { if (raw.trim()) skipped.add(`column ${k + 1}`); return; }
       if (existing ? !c.writable : !c.creatable) { if (raw.trim()) skipped.add(c.label); return; }
       const r = parse(c, raw, grid.options);
-      if (r.error) { errors.push(`line ${n + 1}, ${c.label}: ${r.error}`); return; }
+      if (r.error) { errors.push(`row ${n + 1}, ${c.label}: ${r.error}`); return; }
       if (r.skip) return;
       if (!existing && (r.value === null || r.value === "")) return;
+      if (r.converted) conversions.push(`row ${n + 1}, ${c.label}: “${raw.trim()}” → ${r.converted}`);
       fields[c.name] = r.value;
     });
+    if (typeof fields.subnet === "string" && fields.subnet) {
+      const raw = fields.subnet;
+      const r = subnetFromMask(raw, fields.ip ?? existing?.ip);
+      if (r.error) errors.push(`row ${n + 1}, ${grid.colByName("subnet")?.label || "Subnet"}: ${r.error}`);
+      else if (r.converted) {
+        conversions.push(`row ${n + 1}, ${grid.colByName("subnet")?.label || "Subnet"}: “${raw}” → ${r.converted}`);
+        fields.subnet = r.value;
+      }
+    }
     if (!Object.keys(fields).length) return;
     if (existing) updates.push({ row: existing, fields });
     else {
       const missing = grid.meta.required.filter((q) => fields[q] === undefined || fields[q] === null || fields[q] === "");
-      if (missing.length) errors.push(`line ${n + 1}: needs ${missing.map((q) => grid.colByName(q)?.label || q).join(", ")}`);
+      if (missing.length) errors.push(`row ${n + 1}: needs ${missing.map((q) => grid.colByName(q)?.label || q).join(", ")}`);
       creates.push(fields);
     }
   });
-  return { errors, skipped: [...skipped], updates, creates };
+  return { errors, skipped: [...skipped], updates, creates, conversions };
 }

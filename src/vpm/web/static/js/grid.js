@@ -3,9 +3,9 @@
 // multi-select for bulk edit and delete, sort, filter, column choice, live updates.
 import { $, el, readJSON, store, words, SaveQueue } from "./util.js";
 import { patch, post, get, del, ApiError, OfflineError, readOnly, learnLabels, fieldLabel } from "./api.js";
-import { resolveConflict, newFormat } from "./dialogs.js";
+import { resolveConflict, newFormat, confirmDialog } from "./dialogs.js";
 import { Combo } from "./combo.js";
-import { parse, display, same } from "./values.js";
+import { parse, display, same, subnetFromMask } from "./values.js";
 import { toast } from "./toast.js";
 import { onChange, slugOf, emitLocal } from "./live.js";
 import { installTools, parsePaste } from "./grid-tools.js";
@@ -323,6 +323,10 @@ export class Grid {
     if (col.editor === "ref") result = { value: ed.combo.value };
     else if (col.editor === "choice") result = { value: ed.input.value === "" ? null : ed.input.value };
     else result = parse(col, ed.input.value, this.options);
+    if (!result.error && col.name === "subnet" && result.value) {
+      const row = ed.id === NEW ? this.draft : this.rows[this.rowIndex(ed.id)];
+      result = subnetFromMask(result.value, row?.ip);
+    }
     if (result.error) {
       ed.input.setAttribute("aria-invalid", "true");
       toast(`${col.label}: ${result.error}`, "error");
@@ -714,6 +718,11 @@ export class Grid {
     if (plan.errors.length) {
       toast(`Nothing pasted: ${plan.errors.slice(0, 4).join("; ")}${plan.errors.length > 4 ? ` (and ${plan.errors.length - 4} more)` : ""}`, "error");
       return;
+    }
+    if (plan.conversions.length) {
+      // say what was understood before anything is written
+      const list = plan.conversions.slice(0, 8).join("; ") + (plan.conversions.length > 8 ? ` (and ${plan.conversions.length - 8} more)` : "");
+      if (!(await confirmDialog(`Paste with ${plan.conversions.length === 1 ? "this conversion" : "these conversions"}? ${list}`, "Paste"))) return;
     }
     if (plan.skipped.length) toast(`Not editable, left out: ${plan.skipped.join(", ")}`, "info");
     for (const { row, fields } of plan.updates) await this.save(row, fields, row.version);
