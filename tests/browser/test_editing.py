@@ -145,7 +145,7 @@ def test_patch_a_port_label_format_and_feed(page, server, api):  # type: ignore[
     page.recorder.check()
 
 
-def test_tick_a_checklist_item_with_a_completion_note(page, server, api):  # type: ignore[no-untyped-def]
+def test_tick_a_checklist_item_then_add_a_note_inline(page, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Checklist Show", load_in="2027-03-10T08:00:00")["id"]
     item = api.post(f"/api/productions/{pid}/checklist-items",
                     json={"title": "Order fibre", "category": "SWITCH", "days_before_show": 14}).json()
@@ -153,13 +153,18 @@ def test_tick_a_checklist_item_with_a_completion_note(page, server, api):  # typ
     goto(page, f"{server.base}/productions/{pid}/checklist")
     page.click("details[data-category=SWITCH] > summary")
     assert "Wed 24 Feb" in page.inner_text(f"#item-{item['id']}")  # load-in 10 Mar minus 14 days
-    page.check(f"#item-{item['id']} .check-toggle")
-    page.fill("#completion-note", "Ordered from the usual vendor, PO 4411")
-    page.click("#completion-dialog button[value=save]")
+    page.check(f"#item-{item['id']} .check-toggle")  # one click ticks: no dialog
     page.wait_for_selector(f"#item-{item['id']}[data-completed='1']")
+    assert page.query_selector("dialog[open]") is None
     got = api.get(f"/api/checklist-items/{item['id']}").json()
     assert got["completed"] and got["completed_at"]
-    assert got["notes"][-1]["type"] == "completion" and got["notes"][-1]["text"].startswith("Ordered")
+    # the note is optional, added inline
+    page.click(f"#item-{item['id']} details.check-notes > summary")
+    page.fill(f"#n-{item['id']}", "Ordered from the usual vendor, PO 4411")
+    page.press(f"#n-{item['id']}", "Enter")
+    eventually(page, lambda: len(api.get(f"/api/checklist-items/{item['id']}").json()["notes"]) == 1, what="note")
+    got = api.get(f"/api/checklist-items/{item['id']}").json()
+    assert got["notes"][-1]["text"].startswith("Ordered") and got["completed"]
     assert got["notes"][-1]["by"] == "Alex Crew"
     assert page.inner_text("details[data-category=SWITCH] [data-cat-done]") == "1"
     # each person's open categories are theirs (AT-04): reloading keeps SWITCH open, SCREENS closed

@@ -267,3 +267,32 @@ def test_values_people_write_are_read_in_chromium(page, server):  # type: ignore
     assert "not a date" in got["date 2/30/2027"]["error"]
     assert got["ft 100'"]["value"] == 100 and got["ft 10' 6\""]["value"] == 10.5 and got["ft 30 m"]["value"] == 98.43
     assert got["m 100ft"]["value"] == 30.48
+
+
+def test_checklist_ticks_with_one_click_or_space(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Quick Ticks Show", load_in="2027-03-10T08:00:00")["id"]
+    items = [
+        api.post(
+            f"/api/productions/{pid}/checklist-items",
+            json={"title": f"Task {n}", "category": "SWITCH", "sort_order": n},
+        ).json()
+        for n in range(1, 4)
+    ]
+    goto(page, f"{server.base}/productions/{pid}/checklist")
+    page.click("details[data-category=SWITCH] > summary")
+    page.click(f"#item-{items[0]['id']} .check-toggle")
+    page.click(f"#item-{items[1]['id']} .check-toggle")
+    page.focus(f"#item-{items[2]['id']} .check-toggle")
+    page.keyboard.press("Space")
+    for it in items:
+        eventually(
+            page, lambda it=it: api.get(f"/api/checklist-items/{it['id']}").json()["completed"], what=it["title"]
+        )
+    assert page.query_selector("dialog[open]") is None
+    # the keyboard stays on the tick after the item is redrawn: Space again unticks
+    page.wait_for_selector(f"#item-{items[2]['id']}[data-completed='1']")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement.classList.contains('check-toggle')")
+    page.keyboard.press("Space")
+    eventually(page, lambda: not api.get(f"/api/checklist-items/{items[2]['id']}").json()["completed"], what="untick")
+    page.recorder.check()

@@ -1,9 +1,9 @@
-// The checklist page: tick with an optional completion note, edit title / lead days / due date /
+// The checklist page: tick with one click or Space (a note is optional, added inline), edit title / lead days / due date /
 // assignee in place, notes, add, reorder, delete. Each item is re-rendered by the server after a
 // change (its own or someone else's); expand / collapse is remembered per person in this browser.
 import { $, $$, store, debounce, refreshTimes, SaveQueue } from "./util.js";
 import { patch, post, del, ApiError, OfflineError } from "./api.js";
-import { resolveConflict, completionNote, confirmDialog } from "./dialogs.js";
+import { resolveConflict, confirmDialog } from "./dialogs.js";
 import { toast } from "./toast.js";
 import { onChange, emitLocal } from "./live.js";
 
@@ -99,6 +99,7 @@ export function initChecklist(root) {
     if (!fresh) return;
     if (li && Number(li.dataset.version) > Number(fresh.dataset.version)) return; // an older answer
     const openNotes = li?.querySelector("details.check-notes")?.open;
+    const tickFocused = !!li && li.querySelector(".check-toggle") === document.activeElement;
     if (openNotes) fresh.querySelector("details.check-notes").open = true;
     const target = root.querySelector(`details.check-category[data-category="${CSS.escape(fresh.dataset.category)}"] [data-items]`);
     if (li && li.parentElement === target) li.replaceWith(fresh);
@@ -108,6 +109,7 @@ export function initChecklist(root) {
       if (after) after.before(fresh); else target.append(fresh);
     }
     refreshTimes(fresh);
+    if (tickFocused) fresh.querySelector(".check-toggle")?.focus(); // Space again, Tab on: the keyboard stays
     recount();
     applyFilters();
   }
@@ -164,14 +166,9 @@ export function initChecklist(root) {
     if (!li) return;
     const t = e.target;
     if (t.matches("[data-action=toggle]")) {
-      if (t.checked) {
-        const title = li.querySelector(".check-title").value;
-        const note = await completionNote(title);
-        if (note === null) { t.checked = false; return; }
-        await save(li, note ? { completed: true, add_note: note } : { completed: true });
-      } else {
-        await save(li, { completed: false });
-      }
+      // one click (or Space) ticks; a note is optional and added inline under "Notes"
+      const saved = await save(li, { completed: t.checked });
+      if (!saved) t.checked = !t.checked;
       return;
     }
     if (t.matches("[data-due]")) {
