@@ -8,7 +8,7 @@ few hand-made ones. Static files are served from ``/static``.
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from vpm.web.pages import actions, checklist, dashboard, ipplan, library, planner, shows, tables
+from vpm.web.pages import actions, checklist, dashboard, ipplan, library, patch, planner, shows, tables
 from vpm.web.pages.render import STATIC_DIR
 
 router = APIRouter()
@@ -19,6 +19,7 @@ router.include_router(dashboard.router)
 # fixed paths before the generic /productions/{pid}/{slug} and /library/{slug}
 router.include_router(checklist.router)
 router.include_router(ipplan.router)
+router.include_router(patch.router)
 router.include_router(library.router)
 router.include_router(planner.router)
 router.include_router(tables.router)

@@ -31,7 +31,8 @@ STATIC_DIR = WEB_DIR / "static"
 PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 #: Special pages that replace the generic table of an entity in the navigation.
-SPECIAL_PAGES = {"checklist-items": ("checklist", "Checklist"), "ip-addresses": ("ip-plan", "IP plan")}
+SPECIAL_PAGES = {"checklist-items": ("checklist", "Checklist"), "ip-addresses": ("ip-plan", "IP plan"),
+                 "connections": ("patch", "Connections")}
 
 
 def _asset_version() -> str:

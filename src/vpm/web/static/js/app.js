@@ -15,6 +15,7 @@ import { initNewShow, initShowList } from "./shows.js";
 import { initNewSpec, initAddToShow } from "./library.js";
 import { initRecentChanges, initSignalCheck } from "./dashboard.js";
 import { initPalette } from "./palette.js";
+import { initPatch } from "./patch.js";
 
 const MODULES = {
   grid: initGrid,
@@ -29,6 +30,7 @@ const MODULES = {
   "add-to-show": initAddToShow,
   "recent-changes": initRecentChanges,
   "signal-check": initSignalCheck,
+  patch: initPatch,
 };
 
 function boot() {
