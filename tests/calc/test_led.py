@@ -60,9 +60,10 @@ def test_spreadsheet_units_per_leg(units, legs):
 
 def test_power_summary_for_the_main_led():
     summary = power_summary(43_200, 12_960)
-    assert summary.max_amps_120v == 360.0 and summary.max_amps_110v == pytest.approx(392.73, abs=0.01)
+    assert summary.max_amps_120v == 360.0 and summary.max_amps_230v == pytest.approx(187.83, abs=0.01)
     assert summary.max_amps_208v_3ph == pytest.approx(43_200 / (208 * 3 ** 0.5))
-    assert summary.typical_amps_220v_3ph == pytest.approx(34.01, abs=0.01)
+    # 230/400 V: the 400 V line-to-line figure, 12,960 W / (1.7320508 x 400 V) = 18.71 A per phase
+    assert summary.typical_amps_400v_3ph == pytest.approx(18.71, abs=0.01)
     with pytest.raises(CalcError) as err:
         power_summary(100, 200)
     assert err.value.field == "typical_w"
@@ -70,11 +71,11 @@ def test_power_summary_for_the_main_led():
 
 def test_single_phase_amps_and_circuits():
     assert amps_per_phase(1800, 120) == 15.0
-    assert circuits_needed(43_200) == 24                    # previous app: ceil(W / 1800)
-    assert circuits_needed(43_200, continuous_load=True) == 30  # 1440 W each
-    assert circuits_needed(43_200, breaker_amps=20, volts=208, phases=3) == 6  # 7205 W each
+    assert circuits_needed(43_200, continuous_load=False) == 24  # previous app: ceil(W / 1800)
+    assert circuits_needed(43_200) == 30                    # 80 % by default: 1440 W each
+    assert circuits_needed(43_200, breaker_amps=20, volts=208, phases=3, continuous_load=False) == 6  # 7205 W
     assert circuits_needed(0) == 0
-    assert circuits_needed(1800) == 1 and circuits_needed(1801) == 2
+    assert circuits_needed(1440) == 1 and circuits_needed(1441) == 2
     assert tiles_per_circuit(360) == 4                      # 1440 W continuous / 360 W
     assert tiles_per_circuit(360, breaker_amps=20, volts=208, continuous_load=True) == 9
 

@@ -71,13 +71,17 @@ def test_contrast_against_ambient():
 def test_full_screen_block():
     screen = projection_screen(screen_width_m=12.192, screen_height_m=3.81, pj_h_px=1920, pj_v_px=1200,
                                lumens_per_projector=20_000, gain=1.02, ambient_lux=50, throw_distance_m=15)
-    assert (screen.total_h_px, screen.total_v_px, screen.blend_count, screen.blend_px) == (3840, 1200, 2, 0)
+    # The sheet butts two 1920-px projectors (3840 x 1200, 0 px blend). A blend needs an overlap, so
+    # the image shrinks to the canvas of two projectors with a 10 % (192 px) blend: 3840 - 192 = 3648
+    # px wide, 1200 x 3648 / 3840 = 1140 lines.
+    assert (screen.total_h_px, screen.total_v_px, screen.blend_count, screen.blend_px) == (3648, 1140, 2, 192)
+    assert screen.blend_fraction == pytest.approx(0.1)
     assert screen.area_sqft == pytest.approx(500.0)
-    assert screen.total_lumens == 40_000 and screen.lumen_usage == 1.0
-    assert screen.nits == pytest.approx(40_000 / 46.45152 * 1.02 / math.pi)
-    # D17: per-projector width = 1920 / 3840 x 40 ft = 20 ft = 6.096 m; B23 = 15 / 6.096
-    assert screen.projector_image_width_m == pytest.approx(6.096)
-    assert screen.throw_ratio == pytest.approx(15 / 6.096)
+    assert screen.total_lumens == 40_000 and screen.lumen_usage == pytest.approx(3648 * 1140 / (1920 * 1200 * 2))
+    assert screen.nits == pytest.approx(40_000 * screen.lumen_usage / 46.45152 * 1.02 / math.pi)
+    # D17: per-projector width = 1920 / 3648 x 40 ft = 6.4168 m; B23 = 15 / that
+    assert screen.projector_image_width_m == pytest.approx(1920 / 3648 * 12.192)
+    assert screen.throw_ratio == pytest.approx(15 / (1920 / 3648 * 12.192))
     assert screen.contrast_ratio > 7
 
 

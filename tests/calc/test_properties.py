@@ -4,13 +4,15 @@ import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+import pytest
 
 from vpm.calc.cables import split_run
+from vpm.calc.errors import CalcError
 from vpm.calc.formats import exact_rate_hz, format_id, parse_format
 from vpm.calc.led import spreadsheet_units_per_leg
 from vpm.calc.led_chains import plan_chains
 from vpm.calc.links import link_standard, spreadsheet_clock_mhz
-from vpm.calc.projection import blend, image_width_for_throw, throw_distance, throw_ratio
+from vpm.calc.projection import blend, image_width_for_throw, plan_blend, throw_distance, throw_ratio
 from vpm.calc.scaling import pip_layout
 from vpm.calc.timing import timing_card
 
@@ -62,11 +64,33 @@ def test_throw_round_trips(distance, width):
 @FAST
 @given(total=st.integers(1, 30000), pj=st.sampled_from([1280, 1920, 2560, 3840, 4096]))
 def test_blend_covers_the_image(total, pj):
-    layout = blend(total_h_px=total, pj_h_px=pj)
+    try:
+        layout = blend(total_h_px=total, pj_h_px=pj)
+    except CalcError as err:  # refused only when the overlap would leave (0, 50 %)
+        assert err.field == "total_h_px"
+        count = math.ceil(total / pj)
+        overlap = (count * pj - total) / ((count - 1) * pj)
+        assert overlap <= 0 or overlap >= 0.5
+        return
     assert layout.count * pj >= total
     assert math.isclose(layout.count * pj - (layout.count - 1) * layout.blend_px, total, rel_tol=1e-9) or \
         layout.count == 1
-    assert 0 <= layout.blend_px < pj
+    assert layout.count == 1 or 0 < layout.blend_fraction < 0.5
+
+
+@FAST
+@given(total=st.integers(1, 30000), lines=st.integers(1, 2400),
+       pj=st.sampled_from([1280, 1920, 2560, 3840, 4096]))
+def test_planned_blend_overlap_is_always_sane(total, lines, pj):
+    plan = plan_blend(total_h_px=total, total_v_px=lines, pj_h_px=pj)
+    if plan.count == 1:
+        assert plan.blend_px == 0 and plan.image_h_px <= pj
+    else:
+        assert 0 < plan.blend_fraction < 0.5
+        assert plan.blend_fraction >= 0.1 - 1e-9
+        # the canvas the projectors make is exactly the image width
+        assert plan.count * pj - (plan.count - 1) * plan.blend_px == pytest.approx(plan.image_h_px)
+    assert plan.image_h_px <= total and plan.image_v_px <= lines  # never larger than asked
 
 
 @FAST

@@ -54,22 +54,29 @@ def _cable(client, pid, kind, length):  # type: ignore[no-untyped-def]
 
 def test_cable_totals_and_stock_splits(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
-    for kind, length in (("12G-SDI", 450), ("12G-SDI", 40), ("Ethercon", 100), ("Ethercon", 100), ("HDMI", None)):
+    for kind, length in (("12G-SDI", 450), ("12G-SDI", 40), ("Ethercon", 100), ("Ethercon", 100), ("HDMI", None),
+                         ("HDMI", 6)):
         _cable(client, pid, kind, length)
     r = client.get(f"/api/productions/{pid}/cable-totals")
     assert r.status_code == 200, r.text
     t = r.json()
-    ref = cables.cable_totals([("12G-SDI", 450), ("12G-SDI", 40), ("Ethercon", 100), ("Ethercon", 100)])
+    ref = cables.cable_totals([("12G-SDI", 450), ("12G-SDI", 40), ("Ethercon", 100), ("Ethercon", 100),
+                               ("HDMI", 6)])
     assert [(x["cable_type"], x["total_ft"], x["count"]) for x in t["by_type"]] == list(ref.by_type)
-    assert (t["total_ft"], t["cable_count"]) == (690, 4)
+    assert (t["total_ft"], t["cable_count"]) == (696, 5)
     assert t["without_length"] == [{"cable_type": "HDMI", "count": 1}]
+    # each family has its own stock: SDI coax drums to 300 ft, Cat cable, short HDMI leads
+    assert t["stock_lengths_by_type"]["HDMI"] == [50, 35, 25, 15, 10, 6, 3]
     run = next(x for x in t["runs"] if x["length_ft"] == 450)
-    assert run["split"]["pieces"] == [[200, 2], [50, 1]]
+    assert run["split"]["pieces"] == [[300, 1], [150, 1]]  # two pieces beat 2 x 200 + 50
+    hdmi = next(x for x in t["runs"] if x["cable_type"] == "HDMI" and x["length_ft"] == 6)
+    assert hdmi["split"]["pieces"] == [[6, 1]]  # a 6 ft HDMI run stays a 6 ft HDMI (was "25 ft")
     pieces = {(p["cable_type"], p["length_ft"]): p["count"] for p in t["stock_pieces"]}
-    assert pieces == {("12G-SDI", 200): 2, ("12G-SDI", 50): 2, ("Ethercon", 100): 2}
+    assert pieces == {("12G-SDI", 300): 1, ("12G-SDI", 150): 1, ("12G-SDI", 50): 1, ("Ethercon", 100): 2,
+                      ("HDMI", 6): 1}
     short = client.get(f"/api/productions/{pid}/cable-totals", params={"stock_lengths_ft": "25,50,100"}).json()
     assert next(x for x in short["runs"] if x["length_ft"] == 450)["split"]["pieces"] == [[100, 4], [50, 1]]
-    for value in ("0", "-25", "abc", "25,nan", "1000000"):
+    for value in ("0", "-25", "abc", "25,nan", "1000000", ",".join(str(n) for n in range(1, 3001))):
         r = client.get(f"/api/productions/{pid}/cable-totals", params={"stock_lengths_ft": value})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "stock_lengths_ft", (value, r.text)
     assert client.get("/api/productions/00000000-0000-4000-8000-000000000000/cable-totals").status_code == 404

@@ -10,8 +10,10 @@ Modules:
     led         LED wall pixels, size, weight, power, phase current, circuits, processors
     led_chains  LED data-chain plans (serpentine, capped per port, voids skipped)
     projection  projected raster, blends, lumen usage, nits, contrast, throw, lenses, stacks
-    camera      frame size, focal length for a framing, lens range checks
-    cables      cable tallies and stock-length splits
+    camera      frame size, focal length for a framing, lens range checks, field of view
+    cables      cable tallies, cable families and their stock lengths, stock-length splits
+    reach       how far each cable family carries a signal rate, and a path's reach budget
+    ipvideo     IP flow bandwidths (ST 2110-20/30/31/40, 2022-6/7, NDI, SRT, RTMP) and link budgets
     units       ft/m, in/mm, kg/lb, fL/nits, ft-in text
     registry    a plain description of every calculator for the API layer
 """

@@ -63,3 +63,24 @@ def choice(field: str, value: object, options: Iterable[str]) -> str:
             if option.lower() == key:
                 return option
     raise CalcError(field, f"must be one of {', '.join(options)}; got {value!r}")
+
+
+#: Frame (or field) rates a video format can have, in Hz: slower than 1 Hz is a slide show, faster
+#: than 1000 Hz no display shows.
+MIN_RATE_HZ = 1.0
+MAX_RATE_HZ = 1000.0
+
+
+def frame_rate(field: str, value: object) -> float:
+    """A frame or field rate in Hz, from 1 to 1000 (0.01 Hz would make a 0 MHz clock)."""
+    result = positive(field, value)
+    if not MIN_RATE_HZ <= result <= MAX_RATE_HZ:
+        raise CalcError(field, f"must be a frame rate from {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} Hz, got {value!r}")
+    return result
+
+
+def at_most(field: str, value: float, limit: float, unit: str = "") -> float:
+    """``value`` unchanged when it is at most ``limit``; CalcError naming ``field`` otherwise."""
+    if value > limit:
+        raise CalcError(field, f"must be at most {limit:g}{' ' + unit if unit else ''}, got {value:g}")
+    return value

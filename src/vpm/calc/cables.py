@@ -1,12 +1,14 @@
 """Cable tallies and splitting a run into stock lengths.
 
 Stock lengths default to the spreadsheet's LED CABLE LENGTHS / LED Cable Tracker columns:
-25', 50', 100', 150', 200'. Lengths in feet.
+25', 50', 100', 150', 200'; on a show each cable family has its own stock lengths
+(:data:`STOCK_BY_FAMILY`: a 6 ft HDMI run stays a 6 ft HDMI). Lengths in feet.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +18,49 @@ from .errors import CalcError
 STOCK_LENGTHS_FT: tuple[int, ...] = (25, 50, 100, 150, 200)
 #: Longest run :func:`split_run` accepts (ft); keeps the search small.
 MAX_RUN_FT = 100_000
+#: Most stock lengths one split takes (a cable store has a handful).
+MAX_STOCK_LENGTHS = 32
+#: Work bound of the exact search (states x stock lengths); beyond it the answer is a 422.
+MAX_SPLIT_WORK = 2_000_000
+
+#: Stock lengths (ft) per cable family, as rental stores and the show's own stock hold them:
+#: short HDMI and DisplayPort leads (passive copper stops near 50 ft), SDI coax and Cat cable in
+#: the usual drum lengths, fibre in long reels. "OTHER" keeps the spreadsheet's LED cable lengths.
+STOCK_BY_FAMILY: dict[str, tuple[int, ...]] = {
+    "SDI": (3, 6, 10, 25, 50, 100, 150, 200, 250, 300),
+    "HDMI": (3, 6, 10, 15, 25, 35, 50),
+    "DP": (3, 6, 10, 15),
+    "USB": (3, 6, 10, 15),
+    "CAT": (3, 6, 10, 25, 50, 100, 150, 200, 300),
+    "FIBRE": (10, 25, 50, 100, 150, 250, 500, 1000),
+    "OTHER": STOCK_LENGTHS_FT,
+}
+_FAMILY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("FIBRE", re.compile(r"fib(?:re|er)|opticalcon|\bsmf?\b|\bmmf?\b|\bom[1-5]\b|\bos[12]\b|\blc\b|\bst\b"
+                         r"|\bsc\b|tactical", re.I)),
+    ("HDMI", re.compile(r"hdmi", re.I)),
+    ("DP", re.compile(r"display\s*port|\bm?dp\b", re.I)),
+    ("USB", re.compile(r"usb", re.I)),
+    ("CAT", re.compile(r"\bcat\s*[5-8]|ethernet|hdbase|\brj-?45\b|ethercon|\butp\b|\bstp\b|network", re.I)),
+    ("SDI", re.compile(r"sdi|bnc|coax|1694|1505|\b(?:3|6|12|24)g\b|\bhd\b|\bsd\b|triax", re.I)),
+)
+
+
+def cable_family(cable_type: str | None) -> str:
+    """The family of a cable type as crews write it: "SDI" ("12G SDI", "BNC", "1694A coax"),
+    "HDMI", "DP", "USB", "CAT" (Cat6, HDBaseT, etherCON), "FIBRE" ("SMF LC", "OM3"), else "OTHER".
+    A cable type naming an adapter ("SDI > HDMI") takes the family of its first part."""
+    text = (cable_type or "").strip()
+    first = re.split(r"\s*(?:>|→|->|\bto\b)\s*", text, maxsplit=1)[0] if text else ""
+    for family, pattern in _FAMILY_WORDS:
+        if pattern.search(first):
+            return family
+    return "OTHER"
+
+
+def stock_lengths_for(cable_type: str | None) -> tuple[int, ...]:
+    """Stock lengths (ft) for a cable type: a 6 ft HDMI run stays a 6 ft HDMI (see :data:`STOCK_BY_FAMILY`)."""
+    return STOCK_BY_FAMILY[cable_family(cable_type)]
 
 
 @dataclass(frozen=True)
@@ -32,22 +77,42 @@ class CableSplit:
 def split_run(run_ft: float, stock_lengths_ft: Iterable[int] = STOCK_LENGTHS_FT) -> CableSplit:
     """Cover a run with stock cables: fewest pieces first, then least spare length, then the
     longest pieces (450 ft with 25/50/100/150/200 -> 2 x 200 + 1 x 50; with 25/50/100 ->
-    4 x 100 + 1 x 50). Exact search (dynamic programming over whole feet)."""
+    4 x 100 + 1 x 50). Exact search (dynamic programming over whole feet, in steps of the stock
+    lengths' common divisor), at most 32 stock lengths.
+
+    Bounded work: an optimal split never holds M or more pieces shorter than the longest stock
+    length M (among M of them some subset sums to a multiple of M and fewer longest pieces would
+    do), so all but the last M x M feet are longest pieces and only that window is searched.
+    """
     run = _checks.positive("run_ft", run_ft)
     if run > MAX_RUN_FT:
         raise CalcError("run_ft", f"must be at most {MAX_RUN_FT} ft")
     if isinstance(stock_lengths_ft, (str, bytes)):
         raise CalcError("stock_lengths_ft", "must be a list of whole-foot lengths")
-    stock = sorted({_checks.whole("stock_lengths_ft", s, minimum=1) for s in stock_lengths_ft}, reverse=True)
+    raw = list(stock_lengths_ft)
+    if len(raw) > MAX_STOCK_LENGTHS:
+        raise CalcError("stock_lengths_ft", f"at most {MAX_STOCK_LENGTHS} stock lengths, got {len(raw)}")
+    stock = sorted({_checks.whole("stock_lengths_ft", s, minimum=1) for s in raw}, reverse=True)
     if not stock:
         raise CalcError("stock_lengths_ft", "needs at least one stock length")
-    target = math.ceil(run - 1e-9)
-    limit = target + stock[0]
-    best: list[int | None] = [None] * (limit + 1)  # fewest pieces making exactly t ft
+    if stock[0] > MAX_RUN_FT:
+        raise CalcError("stock_lengths_ft", f"each stock length must be at most {MAX_RUN_FT} ft")
+    step = math.gcd(*stock)
+    units = [length // step for length in stock]
+    longest = units[0]
+    target_all = math.ceil((run - 1e-9) / step)
+    window = longest * longest
+    pre = max(0, (target_all - window) // longest)  # longest pieces taken before the search
+    target = target_all - pre * longest
+    limit = target + longest
+    if limit * len(units) > MAX_SPLIT_WORK:
+        raise CalcError("stock_lengths_ft", "these stock lengths make the search too large; use fewer, "
+                        "rounder lengths (e.g. 25, 50, 100 ft)")
+    best: list[int | None] = [None] * (limit + 1)  # fewest pieces making exactly t units
     choice = [0] * (limit + 1)
     best[0] = 0
     for total in range(1, limit + 1):
-        for length in stock:  # longest first, so ties keep the longest piece
+        for length in units:  # longest first, so ties keep the longest piece
             if length <= total and best[total - length] is not None:
                 count = (best[total - length] or 0) + 1
                 current = best[total]
@@ -55,13 +120,15 @@ def split_run(run_ft: float, stock_lengths_ft: Iterable[int] = STOCK_LENGTHS_FT)
                     best[total], choice[total] = count, length
     reachable = [t for t in range(target, limit + 1) if best[t] is not None]
     total = min(reachable, key=lambda t: (best[t], t))
-    counts: dict[int, int] = {}
+    counts: dict[int, int] = {stock[0]: pre} if pre else {}
     rest = total
     while rest:
-        counts[choice[rest]] = counts.get(choice[rest], 0) + 1
+        piece = choice[rest] * step
+        counts[piece] = counts.get(piece, 0) + 1
         rest -= choice[rest]
     pieces = tuple(sorted(counts.items(), reverse=True))
-    return CableSplit(run, pieces, sum(counts.values()), total, total - run)
+    feet = (total + pre * longest) * step
+    return CableSplit(run, pieces, sum(counts.values()), feet, feet - run)
 
 
 @dataclass(frozen=True)

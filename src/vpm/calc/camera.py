@@ -13,6 +13,7 @@ Units: focal lengths and sensor sizes in mm, distances and frame sizes in metres
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from . import _checks
@@ -111,3 +112,68 @@ def reference_distance_ft(focal_length_mm: float, zoom: float) -> float:
     focal = _checks.positive("focal_length_mm", focal_length_mm)
     factor = _checks.positive("zoom", zoom)
     return 8 * focal * factor * 25.4 / (6.6 * 304.8)
+
+
+@dataclass(frozen=True)
+class FieldOfView:
+    """Angular field of view in degrees (horizontal, vertical, diagonal)."""
+
+    horizontal_deg: float
+    vertical_deg: float
+    diagonal_deg: float
+
+
+def field_of_view(focal_length_mm: float, sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0],
+                  sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]) -> FieldOfView:
+    """Angle of view = 2 x atan(sensor size / (2 x focal length)), for the width, height and diagonal
+    (rectilinear lens focused at infinity). 2/3-inch 16:9 at 9.3 mm: 54.6 x 32.3 degrees."""
+    focal = _checks.positive("focal_length_mm", focal_length_mm)
+    width = _checks.positive("sensor_width_mm", sensor_width_mm)
+    height = _checks.positive("sensor_height_mm", sensor_height_mm)
+    if max(width, height) > 100:
+        raise CalcError("sensor_width_mm", "a sensor is at most 100 mm across")
+    if focal > 10_000:
+        raise CalcError("focal_length_mm", "must be at most 10000 mm")
+
+    def angle(size: float) -> float:
+        return math.degrees(2 * math.atan(size / (2 * focal)))
+
+    return FieldOfView(angle(width), angle(height), angle(math.hypot(width, height)))
+
+
+@dataclass(frozen=True)
+class SubjectInFrame:
+    """How much of the frame height a subject fills (fraction; above 1 it is cropped) and in lines."""
+
+    frame_height_m: float
+    fraction_of_height: float
+    lines: float | None
+    shot: str
+
+
+#: Shot names by how much of the frame height a 1.8 m standing person fills (broadcast usage, rough).
+_SHOTS = ((0.35, "wide shot"), (0.8, "full shot"), (1.4, "medium long shot"), (2.4, "mid shot"),
+          (4.0, "medium close-up"), (7.0, "close-up"))
+
+
+def subject_in_frame(subject_height_m: float, distance_m: float, focal_length_mm: float,
+                     sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1], frame_lines: int | None = None) -> SubjectInFrame:
+    """Share of the frame height a subject of ``subject_height_m`` fills at ``distance_m`` with the
+    lens at ``focal_length_mm``: subject / (sensor h x d / f); in picture lines when ``frame_lines``
+    (e.g. 1080) is given. ``shot`` names the framing for a 1.8 m person (scaled by the subject)."""
+    subject = _checks.positive("subject_height_m", subject_height_m)
+    if subject > 1000:
+        raise CalcError("subject_height_m", "must be at most 1000 m")
+    frame = frame_size(focal_length_mm, distance_m, sensor_height_mm=sensor_height_mm,
+                       sensor_width_mm=sensor_height_mm * 16 / 9).height_m
+    fraction = subject / frame
+    lines = None
+    if frame_lines is not None:
+        lines = fraction * _checks.whole("frame_lines", frame_lines, minimum=1)
+    person_fill = fraction * 1.8 / subject
+    shot = "extreme close-up"
+    for limit, name in _SHOTS:
+        if person_fill < limit:
+            shot = name
+            break
+    return SubjectInFrame(frame, fraction, lines, shot)

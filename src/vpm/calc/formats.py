@@ -32,7 +32,7 @@ def fractional_family(rate: float) -> int | None:
 
     23.98, 23.976 and 24000/1001 all give 24; 59.94 gives 60; 60 gives None.
     """
-    value = _checks.positive("rate", rate)
+    value = _checks.frame_rate("rate", rate)
     for family in FRACTIONAL_FAMILIES:
         if abs(value - family * 1000 / 1001) < _FRACTIONAL_TOLERANCE:
             return family
@@ -66,7 +66,7 @@ def stored_rate(label: str) -> float:
     if text in _STORED_RATE:
         return _STORED_RATE[text]
     try:
-        return _checks.positive("rate", float(text))
+        return _checks.frame_rate("rate", float(text))
     except ValueError as exc:  # float() failure
         if isinstance(exc, CalcError):
             raise

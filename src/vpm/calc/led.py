@@ -9,6 +9,9 @@ NEC 210.19(A)/210.20(A): a continuous load (3 h or more) may use 80 % of the bre
 
 Units: pixels are counts, sizes mm (m, ft-in in results), weights kg (lb in results),
 power W, voltage V, current A. Data-chain planning is in :mod:`vpm.calc.led_chains`.
+
+Sanity bounds: tiles of at most 2 m a side and 2000 W, typical power no more than max, walls of
+at most 1000 tiles and 1 km a side (a 500 km wall is a typing error, refused naming the field).
 """
 
 from __future__ import annotations
@@ -26,6 +29,15 @@ SPREADSHEET_RUN_RATE = 0.30
 PROCESSOR_MAX_WIDTH_PX = 8192
 #: NEC 210.19(A)/210.20(A): continuous loads may use 80 % of the breaker rating.
 CONTINUOUS_LOAD_FACTOR = 0.8
+#: Sanity bounds (see the module text).
+MAX_TILE_MM = 2000.0
+MAX_TILE_W = 2000.0
+MAX_TILES_PER_SIDE = 1000
+MAX_WALL_M = 1000.0
+#: Colour depth and refresh a processor's "pixels per port" figure is quoted at (Novastar, Brompton,
+#: Colorlight data sheets: 8-bit, 60 Hz).
+PORT_RATED_BIT_DEPTH = 8
+PORT_RATED_RATE_HZ = 60.0
 
 
 @dataclass(frozen=True)
@@ -80,9 +92,18 @@ def led_wall(*, tile_px_w: int, tile_px_h: int, tile_w_mm: float, tile_h_mm: flo
         raise CalcError("rows", "the wall needs at least one row of tiles")
     if px_h % 2 and halves:
         raise CalcError("tile_px_h", "a half-height tile needs an even pixel height")
+    _checks.at_most("tile_w_mm", w_mm, MAX_TILE_MM, "mm")
+    _checks.at_most("tile_h_mm", h_mm, MAX_TILE_MM, "mm")
+    _checks.at_most("tile_power_max_w", watts, MAX_TILE_W, "W")
+    _checks.at_most("columns", cols, MAX_TILES_PER_SIDE, "tiles")
+    _checks.at_most("rows", full_rows + halves, MAX_TILES_PER_SIDE, "tiles")
+    _checks.at_most("columns", cols * w_mm / 1000, MAX_WALL_M, "m of wall width")
+    _checks.at_most("rows", (full_rows + halves) * h_mm / 1000, MAX_WALL_M, "m of wall height")
     fraction = _checks.fraction("run_rate", run_rate)
     typical = watts * fraction if tile_power_typical_w is None else _checks.non_negative(
         "tile_power_typical_w", tile_power_typical_w)
+    if typical > watts:
+        raise CalcError("tile_power_typical_w", f"must not exceed tile_power_max_w ({watts:g} W), got {typical:g}")
     half_kg = kg / 2 if half_tile_weight_kg is None else _checks.positive(
         "half_tile_weight_kg", half_tile_weight_kg)
     half_w = watts / 2 if half_tile_power_max_w is None else _checks.positive(
@@ -127,34 +148,136 @@ def amps_per_phase(watts: float, volts: float, phases: int = 1) -> float:
 
 @dataclass(frozen=True)
 class PowerSummary:
-    """Current for one load at the usual show voltages, max and typical, in A per phase."""
+    """Current for one load on the usual show supplies, max and typical, in A per phase.
+
+    120 V and 230 V single-phase (I = P / V); 120/208 V and 230/400 V balanced three-phase
+    (I = P / (sqrt(3) x V_LL) with the line-to-line voltage, 208 V and 400 V).
+    """
 
     max_w: float
     typical_w: float
-    max_amps_110v: float
     max_amps_120v: float
+    max_amps_230v: float
     max_amps_208v_3ph: float
-    max_amps_220v_3ph: float
-    typical_amps_110v: float
+    max_amps_400v_3ph: float
     typical_amps_120v: float
+    typical_amps_230v: float
     typical_amps_208v_3ph: float
-    typical_amps_220v_3ph: float
+    typical_amps_400v_3ph: float
 
 
 def power_summary(max_w: float, typical_w: float) -> PowerSummary:
-    """Amps per phase for a load (W) at 110/120 V single-phase (I = P / V) and 208/220 V balanced
-    three-phase (I = P / (sqrt(3) x V_LL)), for the max and the typical draw."""
+    """Amps per phase for a load (W) at 120 and 230 V single-phase (I = P / V) and on 120/208 V and
+    230/400 V three-phase supplies (balanced, I = P / (sqrt(3) x V_LL): 208 V and 400 V line to
+    line, IEC 60038 / ANSI C84.1 nominal), for the max and the typical draw."""
     peak = _checks.non_negative("max_w", max_w)
     typical = _checks.non_negative("typical_w", typical_w)
     if typical > peak:
         raise CalcError("typical_w", "must not exceed max_w")
 
     def row(watts: float) -> tuple[float, float, float, float]:
-        """(110 V, 120 V, 208 V 3-phase, 220 V 3-phase) amps for ``watts``."""
-        return (amps_per_phase(watts, 110), amps_per_phase(watts, 120), amps_per_phase(watts, 208, 3),
-                amps_per_phase(watts, 220, 3))
+        """(120 V, 230 V, 208 V 3-phase, 400 V 3-phase) amps for ``watts``."""
+        return (amps_per_phase(watts, 120), amps_per_phase(watts, 230), amps_per_phase(watts, 208, 3),
+                amps_per_phase(watts, 400, 3))
 
     return PowerSummary(peak, typical, *row(peak), *row(typical))
+
+
+#: Nominal line-to-line voltage of a three-phase supply from its line-to-neutral voltage (IEC 60038,
+#: ANSI C84.1): 120/208, 127/220, 220/380, 230/400, 240/415, 277/480 V. Others: V_LN x sqrt(3).
+LINE_TO_LINE_V: dict[float, float] = {120.0: 208.0, 127.0: 220.0, 220.0: 380.0, 230.0: 400.0, 240.0: 415.0,
+                                      277.0: 480.0}
+#: Bounds of a show supply a person can mean (V line-to-neutral, A per circuit breaker).
+SUPPLY_VOLTS = (90.0, 300.0)
+SUPPLY_BREAKER_A = (1.0, 400.0)
+
+
+@dataclass(frozen=True)
+class Supply:
+    """A show's power supply: circuits at ``volts`` line-to-neutral behind ``breaker_amps`` breakers.
+
+    ``line_to_line_v`` is the three-phase line-to-line voltage (400 V for 230/400 V), None for a
+    single-phase supply. ``label`` reads "230/400 V 3φ, 16 A circuits".
+    """
+
+    volts: float
+    phases: int
+    breaker_amps: float
+    line_to_line_v: float | None
+    label: str
+
+
+def power_supply(volts: float = 120.0, phases: int = 1, breaker_amps: float = 15.0) -> Supply:
+    """Check and describe a supply. ``volts`` is the line-to-neutral (circuit) voltage, 90-300 V; for a
+    three-phase supply the line-to-line voltage is the nominal pair (230 -> 400 V, 120 -> 208 V) or
+    volts x sqrt(3). ``breaker_amps`` is each circuit's breaker, 1-400 A."""
+    voltage = _checks.positive("volts", volts)
+    if not SUPPLY_VOLTS[0] <= voltage <= SUPPLY_VOLTS[1]:
+        raise CalcError("volts", f"must be the line-to-neutral voltage, {SUPPLY_VOLTS[0]:g} to "
+                        f"{SUPPLY_VOLTS[1]:g} V (230 for a 230/400 V supply), got {volts!r}")
+    count = _checks.whole("phases", phases, minimum=1)
+    if count not in (1, 3):
+        raise CalcError("phases", "must be 1 (single-phase) or 3 (three-phase)")
+    amps = _checks.positive("breaker_amps", breaker_amps)
+    if not SUPPLY_BREAKER_A[0] <= amps <= SUPPLY_BREAKER_A[1]:
+        raise CalcError("breaker_amps", f"must be {SUPPLY_BREAKER_A[0]:g} to {SUPPLY_BREAKER_A[1]:g} A, "
+                        f"got {breaker_amps!r}")
+    line = None
+    if count == 3:
+        line = LINE_TO_LINE_V.get(float(voltage), round(voltage * math.sqrt(3)))
+    text = f"{voltage:g}/{line:g} V 3φ" if line else f"{voltage:g} V 1φ"
+    return Supply(voltage, count, amps, line, f"{text}, {amps:g} A circuits")
+
+
+@dataclass(frozen=True)
+class SupplyPower:
+    """A load on a show supply: amps per phase, circuits at 80 % and tiles per circuit."""
+
+    supply: str
+    volts: float
+    phases: int
+    line_to_line_v: float | None
+    breaker_amps: float
+    max_w: float
+    typical_w: float
+    max_amps_per_phase: float
+    typical_amps_per_phase: float
+    circuit_capacity_w: float
+    tiles_per_circuit: int
+    circuits: int
+    circuits_per_phase: int
+
+
+def supply_power(*, max_w: float, typical_w: float, tile_count: int, tile_watts: float, volts: float = 120.0,
+                 phases: int = 1, breaker_amps: float = 15.0) -> SupplyPower:
+    """A wall on the show's supply (NEC 210.19(A)/210.20(A) 80 % rule for continuous loads).
+
+    Amps per phase: single-phase P / V; three-phase balanced P / (sqrt(3) x V_LL), so 230/400 V
+    uses 400 V. Each circuit is one phase to neutral at ``volts`` behind a ``breaker_amps``
+    breaker and carries V x A x 0.8; tiles per circuit = floor(that / tile W); circuits =
+    max(ceil(tiles / tiles per circuit), ceil(max W / that)), so circuits x tiles per circuit >=
+    tiles always. On three phases the circuits spread over the phases (ceil(circuits / 3) each).
+    """
+    supply = power_supply(volts, phases, breaker_amps)
+    peak = _checks.non_negative("max_w", max_w)
+    typical = _checks.non_negative("typical_w", typical_w)
+    if typical > peak:
+        raise CalcError("typical_w", "must not exceed max_w")
+    tiles = _checks.whole("tile_count", tile_count, minimum=0)
+    per_tile = _checks.positive("tile_watts", tile_watts)
+    capacity = circuit_capacity_w(supply.breaker_amps, supply.volts, continuous_load=True)
+    per_circuit = math.floor(capacity / per_tile + 1e-9)
+    if per_circuit < 1 and tiles:
+        raise CalcError("tile_watts", f"one tile ({per_tile:g} W) is more than a {supply.breaker_amps:g} A "
+                        f"circuit carries at 80 % ({capacity:g} W)")
+    circuits = max(math.ceil(tiles / per_circuit) if tiles else 0, math.ceil(peak / capacity - 1e-9))
+
+    def amps(watts: float) -> float:
+        return amps_per_phase(watts, supply.line_to_line_v or supply.volts, supply.phases)
+
+    return SupplyPower(supply.label, supply.volts, supply.phases, supply.line_to_line_v, supply.breaker_amps,
+                       peak, typical, amps(peak), amps(typical), capacity, per_circuit, circuits,
+                       math.ceil(circuits / supply.phases))
 
 
 def spreadsheet_units_per_leg(units: int) -> tuple[int, int, int]:
@@ -211,12 +334,13 @@ def spreadsheet_phase_draw(units: int, amps_per_unit: float, mode: str = "208v",
 
 
 def circuits_needed(watts: float, breaker_amps: float = 15.0, volts: float = 120.0,
-                    continuous_load: bool = False, phases: int = 1) -> int:
+                    continuous_load: bool = True, phases: int = 1) -> int:
     """Circuits for a load: ceil(W / circuit capacity); 0 W needs 0 circuits.
 
     Capacity = V x A (single-phase) or sqrt(3) x V_LL x A (three-phase), times 0.8 when
-    ``continuous_load`` (NEC 210.19(A)/210.20(A)). Default 15 A / 120 V without derating =
-    1800 W per circuit, the previous app's LED planner rule.
+    ``continuous_load`` (NEC 210.19(A)/210.20(A); on by default, as for :func:`tiles_per_circuit`:
+    15 A at 120 V = 1440 W). The previous app's planner used 1800 W (no derating), which
+    contradicted its own tiles-per-circuit figure. For whole tiles use :func:`supply_power`.
     """
     return math.ceil(_checks.non_negative("watts", watts) / circuit_capacity_w(breaker_amps, volts,
                                                                               continuous_load, phases) - 1e-9)
@@ -240,6 +364,25 @@ def tiles_per_circuit(tile_watts: float, breaker_amps: float = 15.0, volts: floa
     "Max Tiles Per Circuit" row). Uses max tile power; 80 % continuous rule on by default."""
     per_tile = _checks.positive("tile_watts", tile_watts)
     return math.floor(circuit_capacity_w(breaker_amps, volts, continuous_load, phases) / per_tile + 1e-9)
+
+
+def derated_pixels_per_port(pixels_per_port: float, bit_depth: int = 8, rate: float = 60.0) -> float:
+    """A processor port's pixel budget at a colour depth and refresh.
+
+    Data sheets quote pixels per port at 8-bit, 60 Hz (Novastar MX40: 659,722). A port is a fixed
+    1 Gb/s link, so the budget scales with the inverse of the data per pixel: 10- and 12-bit
+    video travels in 16-bit words per colour on the port (Novastar: "10-bit/12-bit: half the
+    8-bit capacity"), i.e. x 8/16; above 60 Hz x 60 / rate (120 Hz halves it again). Below 60 Hz
+    the quoted figure stands (the port frame timing does not stretch).
+    """
+    per_port = _checks.positive("pixels_per_port", pixels_per_port)
+    depth = _checks.whole("bit_depth", bit_depth, minimum=1)
+    if depth not in (8, 10, 12):
+        raise CalcError("bit_depth", "LED processors take 8-, 10- or 12-bit video")
+    hz = _checks.frame_rate("rate", rate)
+    depth_factor = 1.0 if depth == 8 else 0.5
+    rate_factor = min(1.0, PORT_RATED_RATE_HZ / hz)
+    return per_port * depth_factor * rate_factor
 
 
 def max_tiles_per_port(pixels_per_port: float, tile_px_w: int, tile_px_h: int) -> int:

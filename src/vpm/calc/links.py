@@ -21,8 +21,8 @@ DP 1.2         17.28 Gb/s payload                      DisplayPort 1.2 HBR2 4 x 
 DP 1.4         25.92 Gb/s payload                      DisplayPort 1.4 HBR3 4 x 8.1 Gb/s, 8b/10b
 SD..24G-SDI    0.27 / 1.485 / 2.97 / 5.94 / 11.88 /    SMPTE ST 259 / 292-1 / 424 / 2081-1 /
                23.76 Gb/s, SMPTE rasters only          2082-1 / 2083-1 (see :mod:`vpm.calc.sdi`)
-ST 2110 10G    10 Gb/s Ethernet, ST 2110-20 flow       SMPTE ST 2110-20, wire-rate estimate
-ST 2110 25G    25 Gb/s Ethernet, ST 2110-20 flow       SMPTE ST 2110-20, wire-rate estimate
+ST 2110 10G    10 Gb/s Ethernet x max utilisation      SMPTE ST 2110-20, wire-rate estimate
+ST 2110 25G    25 Gb/s Ethernet x max utilisation      SMPTE ST 2110-20, wire-rate estimate
 =============  ======================================  =============================================
 
 TMDS need = pixel clock x bits per component / 8 for 4:4:4/RGB (HDMI deep colour), x 1 for
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from . import _checks
 from .errors import CalcError
 from .formats import format_id, fractional_family
-from .sdi import SDI_LEVELS, sdi_requirement, st2110_bandwidth
+from .sdi import DEFAULT_MAX_UTILISATION, SDI_LEVELS, sdi_requirement, st2110_bandwidth
 from .timing import timing_card
 
 SPREADSHEET_BLANKING_FACTOR = 1.055
@@ -61,6 +61,9 @@ CONNECTORS: dict[str, tuple[str, float, str, str]] = {
     "ST 2110 25G": ("ip", 25.0, "Gb/s", "SMPTE ST 2110-20 on 25 GbE"),
 }
 CHROMA_CHOICES = ("4:4:4", "RGB", "4:2:2", "4:2:0")
+#: Connectors whose standard defines 4:2:0 transport: HDMI 2.0 (YCbCr 4:2:0 for 2160p50/60) and
+#: later, DisplayPort 1.3 (VSC SDP colorimetry) and later. HDMI 1.4 and DP 1.1/1.2 cannot send it.
+CARRIES_420 = frozenset({"HDMI 2.0", "HDMI 2.1", "DP 1.4"})
 
 
 def spreadsheet_clock_mhz(h: float, v: float, rate: float) -> float:
@@ -138,14 +141,19 @@ def _tmds_clock(clock_mhz: float, chroma: str, depth: int) -> float:
 
 
 def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto",
-                bits_per_component: int = 8, chroma: str = "4:4:4") -> LinkReport:
+                bits_per_component: int = 8, chroma: str = "4:4:4",
+                max_utilisation: float = DEFAULT_MAX_UTILISATION) -> LinkReport:
     """Exact pixel clock of a format and, for every connector in :data:`CONNECTORS`, whether it fits.
 
     The pixel clock comes from the real timing (:func:`vpm.calc.timing.timing_card`, CTA-861 or
     VESA CVT per ``blanking``). ``bits_per_component`` (8, 10, 12) and ``chroma`` (4:4:4, RGB,
     4:2:2, 4:2:0) size HDMI/DP; SDI and ST 2110 use 4:2:2 10-bit, or 4:4:4 at the given depth
     when ``chroma`` is 4:4:4/RGB and the depth is 10 or 12. Sizes in pixels, rate in Hz.
+    4:2:0 fits only the connectors whose standard defines it (HDMI 2.0+, DisplayPort 1.3+).
+    An ST 2110 flow fits a link when its wire rate is at most capacity x ``max_utilisation``
+    (the show's headroom rule, default 0.9: the same rule as :func:`vpm.calc.sdi.sum_flows`).
     """
+    limit = _checks.fraction("max_utilisation", max_utilisation, allow_zero=False)
     depth = _checks.whole("bits_per_component", bits_per_component, minimum=1)
     if depth not in (6, 8, 10, 12, 16):
         raise CalcError("bits_per_component", "must be 6, 8, 10, 12 or 16")
@@ -162,12 +170,13 @@ def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking:
         sdi_payload = None
     flow = st2110_bandwidth(h, v, rate, interlaced, pro_sampling, pro_depth).wire_gbps
     for name, (kind, capacity, unit, _source) in CONNECTORS.items():
-        if kind == "tmds":
-            need = _tmds_clock(clock, mode, depth)
-            fits.append(ConnectorFit(name, need <= capacity + 1e-9, need, capacity, unit, ""))
-        elif kind == "packet":
-            need = clock * _bits_per_pixel(mode, depth) / 1e3
-            fits.append(ConnectorFit(name, need <= capacity + 1e-9, need, capacity, unit, ""))
+        if kind in ("tmds", "packet"):
+            need = _tmds_clock(clock, mode, depth) if kind == "tmds" else clock * _bits_per_pixel(mode, depth) / 1e3
+            if mode == "4:2:0" and name not in CARRIES_420:
+                fits.append(ConnectorFit(name, False, need, capacity, unit,
+                                         "4:2:0 needs HDMI 2.0 or DisplayPort 1.3 or later"))
+            else:
+                fits.append(ConnectorFit(name, need <= capacity + 1e-9, need, capacity, unit, ""))
         elif kind == "sdi":
             if sdi_payload is None:
                 fits.append(ConnectorFit(name, False, math.nan, capacity, unit, "not an SDI raster"))
@@ -177,8 +186,9 @@ def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking:
                 fits.append(ConnectorFit(name, ok, sdi_payload, capacity, unit,
                                          f"{pro_sampling} {pro_depth}-bit, single link"))
         else:
-            fits.append(ConnectorFit(name, flow <= capacity, flow, capacity, unit,
-                                     f"ST 2110-20 {pro_sampling} {pro_depth}-bit wire rate"))
+            fits.append(ConnectorFit(name, flow <= capacity * limit + 1e-12, flow, capacity, unit,
+                                     f"ST 2110-20 {pro_sampling} {pro_depth}-bit wire rate, "
+                                     f"at most {limit:.0%} of the link"))
     return LinkReport(
         format_id=format_id(h, v, rate, interlaced, "" if blanking in ("auto", "", "-", "cta", "cvt", None)
                             else blanking),
@@ -189,6 +199,8 @@ def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking:
 
 
 def connectors_that_fit(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto",
-                        bits_per_component: int = 8, chroma: str = "4:4:4") -> tuple[str, ...]:
+                        bits_per_component: int = 8, chroma: str = "4:4:4",
+                        max_utilisation: float = DEFAULT_MAX_UTILISATION) -> tuple[str, ...]:
     """Names of the connectors that can carry the format (see :func:`link_report`)."""
-    return link_report(h, v, rate, interlaced, blanking, bits_per_component, chroma).fitting_connectors
+    return link_report(h, v, rate, interlaced, blanking, bits_per_component, chroma,
+                       max_utilisation).fitting_connectors

@@ -29,6 +29,10 @@ from . import _checks
 from .errors import CalcError
 from .units import KG_PER_POUND, M_PER_FOOT, NITS_PER_FOOT_LAMBERT
 
+#: Smallest image a brightness figure is given for (m²): below it the nits are meaningless.
+MIN_SCREEN_AREA_M2 = 0.01
+#: Largest screen side (m) the screen calculators take.
+MAX_SCREEN_M = 1000.0
 ASPECT_CONSTRAINTS = ("No constraint", "16:9 V-constrain", "16:9 H-constrain", "V-constrain", "H-constrain")
 #: PROJECTION SCREENS!J14: gain factor by projector position.
 SPREADSHEET_GAIN = {"front": 1.02, "rear": 1.18}
@@ -88,13 +92,21 @@ class Blend:
     spreadsheet_blend_fraction: float
 
 
+#: A blend zone is a share of one projector's width strictly between 0 and 50 % (blend engines allow
+#: up to 49 %); planned layouts keep at least 10 %, the usual smallest zone that hides the seam.
+MAX_BLEND_FRACTION = 0.5
+MIN_PLANNED_BLEND_FRACTION = 0.10
+
+
 def blend(*, total_h_px: int, pj_h_px: int) -> Blend:
     """Blend count and overlap (PROJECTION SCREENS!I14, J11, I11).
 
     count = ceil(total H / pj H); blend px = (pj H x count - total H) / (count - 1) (0 for one
     projector); blend_fraction = blend px / pj H (overlap as a share of one projector, the
     usual meaning and the blend engine's); spreadsheet_blend_fraction = blend px x (count - 1)
-    / (2 x pj H), what cell I11 shows as "blend width [%]".
+    / (2 x pj H), what cell I11 shows as "blend width [%]". An overlap of 0 (projectors butted,
+    no blend) or of 50 % or more is refused on ``total_h_px``: :func:`plan_blend` chooses a
+    layout that works.
     """
     total = _checks.whole("total_h_px", total_h_px, minimum=1)
     pj_h = _checks.whole("pj_h_px", pj_h_px, minimum=1)
@@ -102,7 +114,68 @@ def blend(*, total_h_px: int, pj_h_px: int) -> Blend:
     if count <= 1:
         return Blend(1, 0.0, 0.0, 0.0)
     px = (pj_h * count - total) / (count - 1)
-    return Blend(count, px, px / pj_h, px * (count - 1) / (pj_h * 2))
+    fraction = px / pj_h
+    if not 0 < fraction < MAX_BLEND_FRACTION:
+        raise CalcError("total_h_px", f"{count} projectors of {pj_h} px across {total} px would overlap "
+                        f"{fraction:.1%}; a blend needs an overlap above 0 and below 50 % of a projector "
+                        "(plan_blend picks a layout that works)")
+    return Blend(count, px, fraction, px * (count - 1) / (pj_h * 2))
+
+
+@dataclass(frozen=True)
+class BlendPlan:
+    """A blend layout that works: ``count`` projectors, the image raster they show, the overlap.
+
+    ``scaled`` is True when the image had to be made smaller than the requested raster (its
+    aspect ratio kept) so that the overlap lands in [10 %, 50 %); ``note`` says why.
+    """
+
+    count: int
+    image_h_px: int
+    image_v_px: int
+    blend_px: float
+    blend_fraction: float
+    spreadsheet_blend_fraction: float
+    scaled: bool
+    note: str
+
+
+def plan_blend(*, total_h_px: int, total_v_px: int, pj_h_px: int,
+               min_overlap: float = MIN_PLANNED_BLEND_FRACTION) -> BlendPlan:
+    """Projectors side by side for an image of ``total_h_px`` x ``total_v_px`` with a sane overlap.
+
+    n = ceil(H / W) (W = pj H); overlap = (n W - H) / ((n - 1) W). When that is 50 % or more (only
+    with two projectors and H up to 1.5 W) one projector shows the image scaled to its width; when
+    it is under ``min_overlap`` (10 %) the image is scaled to the canvas n W - (n - 1) x
+    ceil(min x W). Tiny overshoots from rounding (3847 px on a 3840-px projector) therefore give one
+    projector, not a 99.8 % overlap. The image keeps its aspect ratio; pixels are counts.
+    """
+    total = _checks.whole("total_h_px", total_h_px, minimum=1)
+    lines = _checks.whole("total_v_px", total_v_px, minimum=1)
+    pj_h = _checks.whole("pj_h_px", pj_h_px, minimum=1)
+    low = _checks.fraction("min_overlap", min_overlap)
+    if low >= MAX_BLEND_FRACTION:
+        raise CalcError("min_overlap", "must be below 0.5")
+    count = math.ceil(total / pj_h)
+    if count <= 1:
+        return BlendPlan(1, total, lines, 0.0, 0.0, 0.0, False, "")
+    fraction = (pj_h * count - total) / ((count - 1) * pj_h)
+    if fraction >= MAX_BLEND_FRACTION:
+        scaled_v = max(1, _round(lines * pj_h / total))
+        return BlendPlan(1, pj_h, scaled_v, 0.0, 0.0, 0.0, True,
+                         f"{count} projectors would overlap {fraction:.1%} (a blend must stay below 50 %); "
+                         f"one projector shows the image at {pj_h} x {scaled_v}")
+    if fraction < low:
+        overlap_px = math.ceil(low * pj_h - 1e-9)
+        canvas = count * pj_h - (count - 1) * overlap_px
+        scaled_v = max(1, _round(lines * canvas / total))
+        return BlendPlan(count, canvas, scaled_v, float(overlap_px), overlap_px / pj_h,
+                         overlap_px * (count - 1) / (pj_h * 2), True,
+                         f"{count} projectors would overlap {fraction:.1%}; with a {overlap_px} px "
+                         f"({overlap_px / pj_h:.0%}) blend the image is {canvas} x {scaled_v}")
+    layout = blend(total_h_px=total, pj_h_px=pj_h)
+    return BlendPlan(layout.count, total, lines, layout.blend_px, layout.blend_fraction,
+                     layout.spreadsheet_blend_fraction, False, "")
 
 
 def canvas_width_for_overlap(pj_h_px: int, count: int, overlap_fraction: float) -> float:
@@ -134,6 +207,9 @@ def screen_nits(*, lumens: float, area_m2: float, gain: float = 1.0, usage: floa
     """
     light = _checks.non_negative("lumens", lumens)
     area = _checks.positive("area_m2", area_m2)
+    if area < MIN_SCREEN_AREA_M2:
+        raise CalcError("area_m2", f"must be at least {MIN_SCREEN_AREA_M2:g} m² (a 10 x 10 cm image); "
+                        f"got {area_m2!r}")
     factor = _checks.positive("gain", gain)
     share = _checks.fraction("usage", usage)
     passed = _checks.fraction("transmission", transmission, allow_zero=False)
@@ -313,14 +389,17 @@ def projection_screen(*, screen_width_m: float, screen_height_m: float, pj_h_px:
     """Everything the PROJECTION SCREENS block shows, for one screen with one stack per blend
     position. Total lumens = lumens x projectors per stack x blend count. ``throw_distance_m``
     0 leaves the throw ratio empty (None). Metres, pixels, lumens, lux."""
-    screen_width_m = _checks.positive("screen_width_m", screen_width_m)
-    screen_height_m = _checks.positive("screen_height_m", screen_height_m)
+    screen_width_m = _checks.at_most("screen_width_m", _checks.positive("screen_width_m", screen_width_m),
+                                     MAX_SCREEN_M, "m")
+    screen_height_m = _checks.at_most("screen_height_m", _checks.positive("screen_height_m", screen_height_m),
+                                      MAX_SCREEN_M, "m")
     raster = screen_raster(screen_width=screen_width_m, screen_height=screen_height_m, pj_h_px=pj_h_px,
                            pj_v_px=pj_v_px, constraint=constraint)
     if raster.total_v_px > pj_v_px:
         raise CalcError("constraint", f"the image needs {raster.total_v_px} lines, more than one projector's "
                         f"{pj_v_px}; vertical blends are not modelled, use another constraint")
-    layout = blend(total_h_px=raster.total_h_px, pj_h_px=pj_h_px)
+    layout = plan_blend(total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h_px)
+    raster = ScreenRaster(raster.screen_ratio, layout.image_h_px, layout.image_v_px)
     usage = lumen_usage(total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h_px,
                         pj_v_px=pj_v_px, count=layout.count)
     stacks = projector_stacks(lumens_per_projector=lumens_per_projector,

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from . import cables, camera, formats, led, led_chains, links, projection, scaling, sdi, timing
+from . import cables, camera, formats, ipvideo, led, led_chains, links, projection, reach, scaling, sdi, timing
 
 _EXPORTED: dict[str, Callable[..., Any]] = {
     # formats and links
@@ -27,6 +27,13 @@ _EXPORTED: dict[str, Callable[..., Any]] = {
     "sdi_requirement": sdi.sdi_requirement,
     "st2110_bandwidth": sdi.st2110_bandwidth,
     "sum_flows": sdi.sum_flows,
+    "video_2110_flow": ipvideo.video_2110_flow,
+    "audio_flow": ipvideo.audio_flow,
+    "anc_flow": ipvideo.anc_flow,
+    "st2022_6_flow": ipvideo.st2022_6_flow,
+    "ndi_flow": ipvideo.ndi_flow,
+    "stream_flow": ipvideo.stream_flow,
+    "link_budget": ipvideo.link_budget,
     # scaling
     "aspect_ratio": scaling.aspect_ratio,
     "scale_to_width": scaling.scale_to_width,
@@ -43,9 +50,12 @@ _EXPORTED: dict[str, Callable[..., Any]] = {
     "amps_per_phase": led.amps_per_phase,
     "power_summary": led.power_summary,
     "spreadsheet_phase_draw": led.spreadsheet_phase_draw,
+    "power_supply": led.power_supply,
+    "supply_power": led.supply_power,
     "circuits_needed": led.circuits_needed,
     "tiles_per_circuit": led.tiles_per_circuit,
     "max_tiles_per_port": led.max_tiles_per_port,
+    "derated_pixels_per_port": led.derated_pixels_per_port,
     "processors_needed": led.processors_needed,
     "led_processing": led.led_processing,
     "rigging_check": led.rigging_check,
@@ -54,6 +64,7 @@ _EXPORTED: dict[str, Callable[..., Any]] = {
     "projection_screen": projection.projection_screen,
     "screen_raster": projection.screen_raster,
     "blend": projection.blend,
+    "plan_blend": projection.plan_blend,
     "lumen_usage": projection.lumen_usage,
     "screen_nits": projection.screen_nits,
     "contrast_ratio": projection.contrast_ratio,
@@ -68,9 +79,15 @@ _EXPORTED: dict[str, Callable[..., Any]] = {
     "focal_length_for_frame_height": camera.focal_length_for_frame_height,
     "zoom_factor_needed": camera.zoom_factor_needed,
     "lens_range_check": camera.lens_range_check,
+    "field_of_view": camera.field_of_view,
+    "subject_in_frame": camera.subject_in_frame,
     # cables
     "split_run": cables.split_run,
     "cable_totals": cables.cable_totals,
+    "stock_lengths_for": cables.stock_lengths_for,
+    "cable_reach": reach.cable_reach,
+    "sdi_reach": reach.sdi_reach,
+    "path_reach": reach.path_reach,
 }
 
 

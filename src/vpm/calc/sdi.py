@@ -55,14 +55,53 @@ IP_OVERHEAD_BYTES = 48
 WIRE_OVERHEAD_BYTES = 86
 
 
+#: Default headroom rule for IP video links: flows may fill at most 90 % of a link, leaving 10 % for
+#: PTP, control traffic and packet bursts. A show may set its own (``ip_max_utilisation``).
+DEFAULT_MAX_UTILISATION = 0.9
+
+#: Raster families SDI carries: (h, v) -> family name. SMPTE ST 125 (SD), 296 (720), 274 (1080),
+#: ST 2036-1 / ST 2048-1 (2160 and 4320, UHD and DCI widths).
+SDI_RASTERS: dict[tuple[int, int], str] = {
+    (720, 480): "SD", (720, 576): "SD", (1280, 720): "720", (1920, 1080): "1080", (2048, 1080): "1080",
+    (3840, 2160): "2160", (4096, 2160): "2160", (7680, 4320): "4320", (8192, 4320): "4320",
+}
+
+#: (level, links) -> (mapping standard, raster families it maps). A multi-link option exists only
+#: where a SMPTE mapping defines it (sizing by bandwidth alone would offer "2 x HD-SDI" for 2160p).
+SDI_MAPPINGS: dict[tuple[str, int], tuple[str, frozenset[str]]] = {
+    ("SD-SDI", 1): ("SMPTE ST 259", frozenset({"SD"})),
+    ("HD-SDI", 1): ("SMPTE ST 292-1", frozenset({"720", "1080"})),
+    ("HD-SDI", 2): ("SMPTE ST 372 (dual link)", frozenset({"1080"})),
+    ("3G-SDI", 1): ("SMPTE ST 424 / ST 425-1 (level A or B)", frozenset({"720", "1080"})),
+    ("3G-SDI", 2): ("SMPTE ST 425-3 (dual link)", frozenset({"1080", "2160"})),
+    ("3G-SDI", 4): ("SMPTE ST 425-5 (quad link)", frozenset({"2160"})),
+    ("6G-SDI", 1): ("SMPTE ST 2081-10", frozenset({"1080", "2160"})),
+    ("6G-SDI", 2): ("SMPTE ST 2081-11 (dual link)", frozenset({"2160"})),
+    ("6G-SDI", 4): ("SMPTE ST 2081-12 (quad link)", frozenset({"2160", "4320"})),
+    ("12G-SDI", 1): ("SMPTE ST 2082-10", frozenset({"1080", "2160"})),
+    ("12G-SDI", 2): ("SMPTE ST 2082-11 (dual link)", frozenset({"2160", "4320"})),
+    ("12G-SDI", 4): ("SMPTE ST 2082-12 (quad link)", frozenset({"4320"})),
+    ("24G-SDI", 1): ("SMPTE ST 2083-10", frozenset({"2160", "4320"})),
+    ("24G-SDI", 2): ("SMPTE ST 2083-11 (dual link)", frozenset({"4320"})),
+    ("24G-SDI", 4): ("SMPTE ST 2083-12 (quad link)", frozenset({"4320"})),
+}
+
+
 @dataclass(frozen=True)
 class SdiLink:
-    """One way to carry a format: ``links`` x ``level``; ``link_rate_gbps`` is the actual line rate."""
+    """One way to carry a format: ``links`` x ``level``; ``link_rate_gbps`` is the actual line rate.
+
+    ``mapping`` is the SMPTE mapping that defines it. ``levels_3g`` is set on a single 3G-SDI link:
+    ("A",) for 1080p50/60 4:2:2 10-bit (level A direct mapping; level B-DL carries the same
+    picture as two ST 372 streams - sender and receiver must agree), ("A", "B-DL") otherwise.
+    """
 
     level: str
     links: int
     link_rate_gbps: float
     standard: str
+    mapping: str = ""
+    levels_3g: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -74,8 +113,9 @@ class SdiLink:
 class SdiRequirement:
     """SDI needs of a format: the payload (Gb/s) and the smallest level for 1, 2 and 4 links.
 
-    ``options`` lists a 2- or 4-link option only when it uses a smaller level than the option
-    with fewer links (2160p59.94: 12G-SDI, 2 x 6G-SDI, 4 x 3G-SDI).
+    ``options`` lists a 2- or 4-link option only when a SMPTE mapping defines it for the raster
+    and it uses a smaller level than the option with fewer links (2160p59.94: 12G-SDI,
+    2 x 6G-SDI, 4 x 3G-SDI; 4320p60: 2 x 24G-SDI, 4 x 12G-SDI).
     """
 
     format_id: str
@@ -89,22 +129,33 @@ def _sampling(field: str, value: str, allowed: tuple[str, ...]) -> str:
     return _checks.choice(field, value, allowed)
 
 
+def _levels_3g(raster: str) -> tuple[str, ...]:
+    """3G-SDI levels that map a format (SMPTE ST 425-1): 1080p above 30 frames 4:2:2 10-bit is level A
+    (direct) or level B-DL (an ST 372 dual link in one 3G link); 4:4:4 or 12-bit 1080 up to 30 frames
+    likewise; 720p 4:4:4 is level A only."""
+    if raster == "720":
+        return ("A",)
+    return ("A", "B-DL")
+
+
 def sdi_requirement(
     h: int, v: int, rate: float, interlaced: bool = False, sampling: str = "4:2:2", bit_depth: int = 10
 ) -> SdiRequirement:
-    """The SDI level a format needs, and dual/quad-link alternatives.
+    """The SDI level a format needs, and dual/quad-link alternatives from the SMPTE mappings.
 
-    Only SMPTE rasters travel on SDI (720 x 480/576, 1280 x 720, 1920 x 1080, 3840 x 2160,
-    4096 x 2160 at their standard rates); anything else raises CalcError on ``h``.
+    Only SMPTE rasters travel on SDI (720 x 480/576, 1280 x 720, 1920/2048 x 1080, 3840/4096 x 2160,
+    7680/8192 x 4320 at their standard rates); anything else raises CalcError on ``h``.
     ``rate`` in Hz (field rate if interlaced); ``sampling`` 4:2:2, 4:4:4 or RGB; ``bit_depth``
-    10 or 12. Example: 2160p59.94 4:2:2 10-bit -> 12G-SDI, or 2 x 6G-SDI, or 4 x 3G-SDI.
+    10 or 12. Example: 2160p59.94 4:2:2 10-bit -> 12G-SDI, or 2 x 6G-SDI, or 4 x 3G-SDI;
+    4320p60 -> 2 x 24G-SDI or 4 x 12G-SDI (SMPTE ST 2082-12).
     """
     mode = _sampling("sampling", sampling, SDI_SAMPLINGS)
     depth = _checks.whole("bit_depth", bit_depth, minimum=1)
     if depth not in (10, 12):
         raise CalcError("bit_depth", "SDI carries 10- or 12-bit samples")
     card = find_cta_timing(h, v, rate, interlaced)
-    if card is None:
+    raster = SDI_RASTERS.get((int(h), int(v)))
+    if card is None or raster is None:
         raise CalcError("h", f"{format_id(h, v, rate, interlaced)} is not an SDI raster "
                         "(SMPTE ST 125/296/274/"
                         "2036-1); convert it to a broadcast format first")
@@ -114,13 +165,22 @@ def sdi_requirement(
     options: list[SdiLink] = []
     for links in (1, 2, 4):
         for name, gbps, standard in SDI_LEVELS:
+            mapping = SDI_MAPPINGS.get((name, links))
+            if mapping is None or raster not in mapping[1]:
+                continue
             link_rate = _link_rate(name, gbps, fractional)
             if payload / links <= link_rate * (1 + 1e-9):
                 # a multi-link option is listed only when it uses a smaller level than fewer links
-                if not options or options[-1].level != name:
-                    options.append(SdiLink(name, links, link_rate, standard))
+                if not options or SDI_LEVELS.index(next(x for x in SDI_LEVELS if x[0] == name)) < \
+                        SDI_LEVELS.index(next(x for x in SDI_LEVELS if x[0] == options[-1].level)):
+                    levels = _levels_3g(raster) \
+                        if (name, links) == ("3G-SDI", 1) else ()
+                    options.append(SdiLink(name, links, link_rate, standard, mapping[0], levels))
                 break
-    single = options[0] if options and options[0].links == 1 else None
+    if not options:
+        raise CalcError("h", f"{format_id(h, v, rate, interlaced)} {mode} {depth}-bit needs more than "
+                        "four 24G-SDI links; no SMPTE mapping carries it")
+    single = options[0] if options[0].links == 1 else None
     return SdiRequirement(format_id(h, v, rate, interlaced), payload, single, tuple(options))
 
 
@@ -142,16 +202,21 @@ def sdi_links_needed(level: str, h: int, v: int, rate: float, interlaced: bool =
                      sampling: str = "4:2:2", bit_depth: int = 10) -> int:
     """How many links of ``level`` (e.g. "3G-SDI") a format needs: 1, 2 or 4 (SMPTE multi-link).
 
-    Raises CalcError on ``level`` when even four links of that level are not enough.
+    Only link counts a SMPTE mapping defines for the raster count (see :data:`SDI_MAPPINGS`).
+    Raises CalcError on ``level`` when no mapping of that level carries the format.
     """
+    req = sdi_requirement(h, v, rate, interlaced, sampling, bit_depth)
     name = _checks.choice("level", level, [n for n, _, _ in SDI_LEVELS])
     gbps = dict((n, g) for n, g, _ in SDI_LEVELS)[name]
-    req = sdi_requirement(h, v, rate, interlaced, sampling, bit_depth)
+    raster = SDI_RASTERS[(int(h), int(v))]
     link_rate = _link_rate(name, gbps, fractional_family(rate) is not None)
     for links in (1, 2, 4):
+        mapping = SDI_MAPPINGS.get((name, links))
+        if mapping is None or raster not in mapping[1]:
+            continue
         if req.payload_gbps / links <= link_rate * (1 + 1e-9):
             return links
-    raise CalcError("level", f"four {name} links cannot carry {req.format_id}")
+    raise CalcError("level", f"no SMPTE mapping carries {req.format_id} on {name} links")
 
 
 @dataclass(frozen=True)
@@ -179,7 +244,7 @@ def st2110_bandwidth(h: int, v: int, rate: float, interlaced: bool = False, samp
     """
     width = _checks.whole("h", h, minimum=1)
     height = _checks.whole("v", v, minimum=1)
-    hz = _checks.positive("rate", rate)
+    hz = _checks.frame_rate("rate", rate)
     mode = _sampling("sampling", sampling, ST2110_SAMPLINGS)
     depth = _checks.whole("bit_depth", bit_depth, minimum=1)
     if depth not in (8, 10, 12, 16):
@@ -213,10 +278,11 @@ class FlowPlan:
 
 
 def sum_flows(flows_gbps: tuple[float, ...] | list[float], link_capacity_gbps: float,
-              max_utilisation: float = 0.9) -> FlowPlan:
+              max_utilisation: float = DEFAULT_MAX_UTILISATION) -> FlowPlan:
     """Add flow rates (Gb/s, e.g. ``St2110Bandwidth.wire_gbps``) on one link and check the fit.
 
-    ``max_utilisation`` (fraction, default 0.9) keeps headroom for PTP, control and bursts;
+    ``max_utilisation`` (fraction, default :data:`DEFAULT_MAX_UTILISATION` = 0.9, the one rule
+    :func:`vpm.calc.links.link_report` uses too) keeps headroom for PTP, control and bursts;
     the plan fits when total <= capacity x max_utilisation. ``headroom_gbps`` may be negative.
     """
     capacity = _checks.positive("link_capacity_gbps", link_capacity_gbps)

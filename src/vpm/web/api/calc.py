@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from vpm.calc import registry
-from vpm.calc.cables import MAX_RUN_FT, STOCK_LENGTHS_FT
+from vpm.calc.cables import MAX_RUN_FT, MAX_STOCK_LENGTHS
 from vpm.calc.errors import CalcError
 from vpm.db.engine import Database
 from vpm.domain.library import EquipmentSpec
@@ -36,7 +36,7 @@ from vpm.domain.registry import REGISTRY
 from vpm.services import derived
 from vpm.services import entities as svc
 from vpm.services.errors import NotFound
-from vpm.services.hooks.displays import LedScreenHooks, aimed_at
+from vpm.services.hooks.displays import LedScreenHooks, aimed_at, show_of
 from vpm.web.deps import get_db
 
 log = logging.getLogger("vpm.web.calc")
@@ -165,6 +165,8 @@ def coerce_json(field: str, kind: Kind, value: Any) -> Any:
     if kind.name in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise CalcError(field, f"must be a number, got {value!r}")
+        if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:  # before float(): 10**400 overflows
+            raise CalcError(field, f"must be at most {MAX_MAGNITUDE:g} in size")
         number = _finite(field, float(value))
         if kind.name == "int":
             if number != int(number):
@@ -252,7 +254,8 @@ def _scalar_from_text(field: str, kind: Kind, text: str) -> Any:
 # ---------------------------------------------------------------- the catalogue
 
 _SUFFIX_UNITS = (("_m2", "m²"), ("_mm", "mm"), ("_m", "m"), ("_ft", "ft"), ("_kg", "kg"), ("_px", "px"),
-                 ("_gbps", "Gb/s"), ("_lux", "lx"), ("_hz", "Hz"))
+                 ("_gbps", "Gb/s"), ("_mbps", "Mb/s"), ("_lux", "lx"), ("_hz", "Hz"), ("_us", "µs"),
+                 ("_deg", "°"))
 _NAME_UNITS = {
     "h": "px", "v": "px", "w": "px", "rate": "Hz", "pixels": "px", "total_pixels": "px", "pixels_per_port": "px",
     "processor_max_pixels": "px", "max_pixels_per_input": "px", "x": "px", "y": "px", "crop_h": "px",
@@ -272,7 +275,8 @@ _NAME_UNITS = {
     "stacks": "stacks", "units": "units", "phases": "phases", "processor_ports": "ports",
     "ports_per_processor": "ports", "voids": "(column, row) tiles", "flows_gbps": "Gb/s",
     "lenses": "(name, min ratio, max ratio)", "cables": "(type, length ft[, count])",
-    "stock_lengths_ft": "ft",
+    "stock_lengths_ft": "ft", "segments": "(cable type, length m)", "min_overlap": "fraction",
+    "channels": "channels", "bytes_per_frame": "B", "frame_lines": "lines", "cable_type": "text",
     "screen_width": "any length unit (same for both)", "screen_height": "any length unit (same for both)",
     "throw_distance": "any length unit (same as image_width)", "image_width": "any length unit",
     "given_w": "any unit (same for all)", "given_h": "any unit (same for all)",
@@ -424,6 +428,8 @@ def _limits(name: str, inputs: dict[str, Any]) -> None:
         if isinstance(cols, int) and isinstance(rows, int) and cols * rows > MAX_CHAIN_CELLS:
             raise CalcError("columns", f"columns x rows must be at most {MAX_CHAIN_CELLS}")
     if name == "split_run":
+        if len(inputs.get("stock_lengths_ft") or ()) > MAX_STOCK_LENGTHS:
+            raise CalcError("stock_lengths_ft", f"at most {MAX_STOCK_LENGTHS} stock lengths")
         for length in inputs.get("stock_lengths_ft") or ():
             if isinstance(length, (int, float)) and length > MAX_RUN_FT:
                 raise CalcError("stock_lengths_ft", f"each stock length must be at most {MAX_RUN_FT} ft")
@@ -465,7 +471,8 @@ def _plan_answer(db: Database, entity_id: str, grid: dict[str, Any] | None, patt
         screen = svc.load(session, spec, entity_id)
         cache: dict[str, Any] = {}
         tile, processor = LedScreenHooks.specs(session, screen, cache)
-        return JSONResponse(derived.jsonable(derived.led_plan(screen, tile, processor, grid, pattern)))
+        production = show_of(session, screen, cache)
+        return JSONResponse(derived.jsonable(derived.led_plan(screen, tile, processor, grid, pattern, production)))
 
 
 @router.get("/api/led-screens/{entity_id}/plan", tags=[TAG],
@@ -554,12 +561,14 @@ def camera_framing(entity_id: str, request: Request, db: Database = Depends(get_
             summary="Cable totals per type from the show's connections, and each run split into stock lengths")
 def cable_totals(production_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     """Query ``stock_lengths_ft`` (comma-separated or repeated, default 25,50,100,150,200)."""
-    stock: tuple[int, ...] = STOCK_LENGTHS_FT
+    stock: tuple[int, ...] | None = None  # each cable family's own stock lengths
     if request.query_params.getlist("stock_lengths_ft"):
         values = coerce_query("stock_lengths_ft", Kind("list", item=Kind("int")),
                               request.query_params.getlist("stock_lengths_ft"))
         if not values:
             raise CalcError("stock_lengths_ft", "needs at least one stock length")
+        if len(values) > MAX_STOCK_LENGTHS:
+            raise CalcError("stock_lengths_ft", f"at most {MAX_STOCK_LENGTHS} stock lengths")
         for value in values:
             if not 1 <= value <= MAX_RUN_FT:
                 raise CalcError("stock_lengths_ft", f"each stock length must be from 1 to {MAX_RUN_FT} ft")
@@ -573,3 +582,18 @@ def cable_totals(production_id: str, request: Request, db: Database = Depends(ge
     runs = [derived.Run(str(i), label, kind, length) for i, label, kind, length in rows]
     return JSONResponse(derived.jsonable({"production_id": str(production.id),
                                           **derived.cable_report(runs, stock)}))
+
+
+@router.get("/api/productions/{production_id}/ip-budget", tags=[TAG],
+            summary="IP video flows summed per network link and per port from the show's signal flow")
+def ip_budget(production_id: str, db: Database = Depends(get_db)) -> Any:
+    """Each network cable (NDI, IP, ST 2110/2022 ports) carries the flow of the format leaving its output;
+    links and ports are checked against their speed x the show's headroom rule (``ip_max_utilisation``)."""
+    from vpm.services.signal.graph import show_graph
+
+    with db.read() as session:
+        production = svc.live_production(session, production_id)
+        headroom = derived.show_headroom(production)
+    graph = show_graph(db, production_id)
+    return JSONResponse(derived.jsonable({"production_id": str(production.id),
+                                          **derived.ip_budget(graph, headroom)}))
