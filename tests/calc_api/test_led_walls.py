@@ -52,7 +52,13 @@ def test_main_led_matches_the_spreadsheet_and_calc(client, production, specs):  
     assert d["amps_max_120v_1ph"] == pytest.approx(power.max_amps_120v) == pytest.approx(360)
     assert d["amps_max_208v_3ph"] == pytest.approx(power.max_amps_208v_3ph)
     assert d["amps_typical_208v_3ph"] == pytest.approx(12_960 / (math.sqrt(3) * 208))
-    assert d["circuits_15a_120v"] == led.circuits_needed(43_200) == 24
+    # no supply on the show: 120 V, 15 A circuits at 80 % = 1440 W, 4 tiles of 360 W each; 120 tiles need 30
+    # circuits (the previous app said ceil(43,200 / 1800) = 24, which 4 tiles per circuit cannot feed)
+    assert (d["supply"], d["supply_from_show"]) == ("120 V 1φ, 15 A circuits", False)
+    assert (d["tiles_per_circuit"], d["circuits"]) == (4, 30)
+    assert d["circuits"] * d["tiles_per_circuit"] >= d["tiles"]
+    assert d["amps_max_400v_3ph"] == pytest.approx(43_200 / (math.sqrt(3) * 400))
+    assert d["explain"]["circuits"]["source"].startswith("NEC 210.19(A)")
     plan = led.led_processing(tile_px_w=128, tile_px_h=256, tile_count=120, pixels_w=5120, total_pixels=3_932_160,
                               pixels_per_port=659_722, processor_ports=40, processor_max_pixels=8_847_360)
     assert (d["ports_needed"], d["processors_needed"], d["pixel_load"]) == (
@@ -197,3 +203,43 @@ def test_listing_walls_costs_no_query_per_wall(client, production, specs):  # ty
         items = client.get(url).json()["items"]
     assert len(items) == 7 and all(i["derived"] for i in items)
     assert seven.count == one.count, (one.count, seven.count)
+
+
+def test_the_shows_supply_feeds_the_wall(client, production, specs):  # type: ignore[no-untyped-def]
+    """230/400 V three-phase with 16 A circuits: amps per phase on the 400 V line-to-line figure,
+    circuits at 80 % of 230 V x 16 A; the wall gets an event of its own when the supply changes."""
+    pid = production["id"]
+    wall = _wall(client, production, specs, label="MAIN LED", tile_cols=40, tile_rows=3)
+    last = client.get(f"/api/productions/{pid}/events", params={"after": 0, "limit": 5000}).json()["items"][-1]["id"]
+    show = client.get(f"/api/productions/{pid}").json()
+    show = patch(client, "productions", show, power_volts=230, power_phases=3, power_breaker_a=16)
+    d = client.get(f"/api/led-screens/{wall['id']}").json()["derived"]
+    assert (d["supply"], d["supply_from_show"], d["supply_line_to_line_v"]) == ("230/400 V 3φ, 16 A circuits", True, 400)
+    # 43,200 W / (1.7320508 x 400 V) = 62.35 A per phase; 230 x 16 x 0.8 = 2944 W: 8 tiles, 15 circuits, 5 a phase
+    assert d["amps_max_per_phase"] == pytest.approx(62.354, abs=1e-3)
+    assert (d["circuit_capacity_w"], d["tiles_per_circuit"], d["circuits"], d["circuits_per_phase"]) == (
+        pytest.approx(2944), 8, 15, 5)
+    events = client.get(f"/api/productions/{pid}/events", params={"after": last, "limit": 5000}).json()["items"]
+    moved = [e for e in events if e["entity_id"] == wall["id"]]
+    assert moved and moved[-1]["data"]["derived"]["circuits"] == 15 and "derived" in moved[-1]["changes"]
+    for field, bad in (("power_volts", 400), ("power_volts", 0.01), ("power_phases", 2), ("power_breaker_a", 1e9),
+                       ("ip_max_utilisation", 1.5), ("ip_max_utilisation", 0)):
+        r = client.patch(f"/api/productions/{pid}", json={"version": show["version"], field: bad})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, (field, bad, r.text)
+
+
+def test_pixels_per_port_follow_depth_and_refresh(client, production, specs):  # type: ignore[no-untyped-def]
+    """MX40 ports are rated 659,722 px at 8-bit 60 Hz: 10-bit halves it (329,861 -> 10 tiles of 128 x 256),
+    120 Hz halves it again (164,930.5 -> 5 tiles)."""
+    wall = _wall(client, production, specs, tile_cols=40, tile_rows=3)
+    assert (wall["derived"]["pixels_per_port"], wall["derived"]["tiles_per_port"]) == (659_722, 20)
+    wall = patch(client, "led-screens", wall, bit_depth=10)
+    assert (wall["derived"]["pixels_per_port"], wall["derived"]["tiles_per_port"]) == (329_861, 10)
+    assert wall["derived"]["ports_needed"] == 12
+    wall = patch(client, "led-screens", wall, refresh_hz=120)
+    assert (wall["derived"]["pixels_per_port"], wall["derived"]["tiles_per_port"]) == (164_930.5, 5)
+    plan = client.get(f"/api/led-screens/{wall['id']}/plan").json()
+    assert plan["chains"]["tiles_per_chain"] == 5
+    for field, bad in (("bit_depth", 9), ("refresh_hz", 0.01), ("refresh_hz", 5000)):
+        r = client.patch(f"/api/led-screens/{wall['id']}", json={"version": wall["version"], field: bad})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, (field, bad, r.text)

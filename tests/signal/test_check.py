@@ -227,3 +227,29 @@ def test_signal_check_api(client, production):  # type: ignore[no-untyped-def]
     client.patch(f"/api/sources/{src['id']}", json={"version": 1, "h_res": 1920, "v_res": 1080})
     after = client.get(url).json()
     assert ("link-capacity", "error") not in {(f["rule"], f["severity"]) for f in after["findings"]}
+
+
+def test_reach_along_a_run_through_a_snake() -> None:
+    """3G-SDI (78 m on 1694A-class coax): 40 m + a 30 m snake line + 20 m = 90 m warns; 30 + 30 + 10 = 70 m
+    does not; a 12 m HDMI lead at 2160p60 (17.82 Gb/s, 5 m) warns; a run without a length is not judged."""
+    b = G()
+    snake = b.dev("cable_snake", "SNAKE A", length_ft=30 / 0.3048)
+    far_in, near_in = b.port(snake, "in"), b.port(snake, "in")
+    far_out, near_out = b.port(snake, "out"), b.port(snake, "out")
+    first = b.cable(_src(b, "CAM 1"), far_in, cable_type="SDI")
+    last = b.cable(far_out, _sink(b, "REC 1"), cable_type="SDI")
+    first.length_ft, last.length_ft = 40 / 0.3048, 20 / 0.3048
+    ok_first = b.cable(_src(b, "CAM 2"), near_in, cable_type="SDI")
+    ok_last = b.cable(near_out, _sink(b, "REC 2"), cable_type="SDI")
+    ok_first.length_ft, ok_last.length_ft = 30 / 0.3048, 10 / 0.3048
+    hdmi = b.cable(_src(b, "UHD", "HDMI 2.0", b.fmt(3840, 2160, 60)), _sink(b, "MON", "HDMI 2.0"), cable_type="HDMI")
+    hdmi.length_ft = 12 / 0.3048
+    unknown = b.cable(_src(b, "CAM 3"), _sink(b, "REC 3"), cable_type="SDI")
+    unknown.length_ft = None
+    g = b.done()
+    found = {tuple(f["connections"]): f for f in _rules(g, "reach", "warning")}
+    assert set(found) == {(str(first.id), str(last.id)), (str(hdmi.id),)}
+    sdi = found[(str(first.id), str(last.id))]
+    assert "CAM 1 OUT 1 → REC 1 IN 1" in sdi["message"] and "90 m" in sdi["message"]
+    assert "78 m" in sdi["message"] and "Belden 1694A" in sdi["message"]
+    assert "5 m" in found[(str(hdmi.id),)]["message"]

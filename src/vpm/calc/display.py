@@ -68,7 +68,7 @@ KEY_UNITS: dict[str, str] = {
 #: Keys that are a part of a whole (0..1), shown as a percentage.
 FRACTION_KEYS = frozenset({"pixel_load", "lumen_usage", "blend_fraction"})
 #: Keys never shown to people (references are shown by their name instead).
-HIDDEN_KEYS = frozenset({"id"})
+HIDDEN_KEYS = frozenset({"id", "explain"})  # "explain" has its own "How was this computed?" disclosure
 #: Words for key parts that read badly as they are.
 WORDS: dict[str, str] = {
     "pixels_w": "pixels wide",

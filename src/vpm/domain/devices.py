@@ -215,6 +215,9 @@ class LedScreen(Device):
     tile_rows: Mapped[int | None] = mapped_column(Integer)
     #: {"cols", "rows", "cells": [[{"type": "TILE"|"VOID", "variant", "chain", "order"}...]...]}; row 0 is the bottom.
     tile_grid: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Colour depth (8, 10, 12) and refresh (Hz) the wall runs at; they derate pixels per port.
+    bit_depth: Mapped[int | None] = mapped_column(Integer)
+    refresh_hz: Mapped[float | None] = mapped_column(Float)
     pos_ds_x_m: Mapped[float | None] = mapped_column(Float)
     pos_ds_y_m: Mapped[float | None] = mapped_column(Float)
     rotation_deg: Mapped[float | None] = mapped_column(Float)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpm.calc import cables, camera, display, led, led_chains, projection, scaling
+from vpm.calc import cables, camera, display, ipvideo, led, led_chains, projection, scaling, sdi
 from vpm.calc.errors import CalcError
 from vpm.calc.units import M_PER_FOOT
 
@@ -275,8 +275,42 @@ def _missing_spec_numbers(spec: Any, ref_field: str, prefix: str, names: Sequenc
     return [f"{prefix}.{name}" for name in names if entered(getattr(spec, name)) is None]
 
 
-def led_numbers(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | None = None) -> Derived:
-    """Everything the LED SCREEN INFO sheet shows for one wall, from its grid and specs.
+def show_supply(production: Any) -> dict[str, Any]:
+    """The show's supply (docs/MATHS.md): its own volts, phases and breaker, else 120 V, 1 phase, 15 A."""
+    volts = entered(getattr(production, "power_volts", None)) if production is not None else None
+    phases = getattr(production, "power_phases", None) if production is not None else None
+    breaker = entered(getattr(production, "power_breaker_a", None)) if production is not None else None
+    return {"volts": volts or DEFAULT_SUPPLY["volts"], "phases": phases or DEFAULT_SUPPLY["phases"],
+            "breaker_amps": breaker or DEFAULT_SUPPLY["breaker_amps"],
+            "from_show": any(v is not None for v in (volts, phases, breaker))}
+
+
+def show_headroom(production: Any) -> float:
+    """The show's IP headroom rule: the fraction of a link flows may fill (default 0.9)."""
+    value = entered(getattr(production, "ip_max_utilisation", None)) if production is not None else None
+    return value or sdi.DEFAULT_MAX_UTILISATION
+
+
+#: A show without a supply of its own: 120 V, single phase, 15 A circuits (the previous app's planner).
+DEFAULT_SUPPLY = {"volts": 120.0, "phases": 1, "breaker_amps": 15.0}
+
+
+def explain(formula: str, inputs: dict[str, Any], source: str) -> dict[str, Any]:
+    """One figure's "how was this computed?": the formula, the inputs it used and where the rule comes from;
+    ``inputs_text`` is the inputs as people read them (the one formatter, :mod:`vpm.calc.display`)."""
+    def text(key: str, value: Any) -> str:
+        if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+            return " × ".join(display.format_value(v, *display.unit_of(key)) for v in value)
+        return display.format_value(value, *display.unit_of(key))
+
+    return {"formula": formula, "inputs": inputs, "source": source,
+            "inputs_text": ", ".join(f"{display.label_of(k).lower()} {text(k, v)}" for k, v in inputs.items())}
+
+
+def led_numbers(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | None = None,
+                production: Any = None) -> Derived:
+    """Everything the LED SCREEN INFO sheet shows for one wall, from its grid and specs, with power on
+    the show's supply (``production``'s power fields).
 
     ``grid`` overrides the stored one (a draft from the planner, already checked).
     """
@@ -288,7 +322,7 @@ def led_numbers(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | N
         missing += _missing_spec_numbers(processor, "processor_spec_id", "processor_spec", PROCESSOR_NUMBERS)
         if missing or grid is None:
             return Derived(None, missing)
-        return Derived(_led_values(count_grid(grid), tile, processor))
+        return Derived(_led_values(count_grid(grid), tile, processor, screen, production))
     except CalcError as err:
         return Derived(None, [], _error(err, LED_FIELDS))
 
@@ -302,14 +336,23 @@ def _tile_args(tile: Any) -> dict[str, Any]:
     }
 
 
-def _effective_pixels_per_port(tile: Any, processor: Any) -> float:
-    """Pixels one port carries; the tile's longest data chain, when the library gives one, caps it
-    at that many tiles."""
-    per_port = float(processor.pixels_per_port)
+def _effective_pixels_per_port(tile: Any, processor: Any, screen: Any = None) -> float:
+    """Pixels one port carries at the wall's colour depth and refresh (8-bit 60 Hz unless the wall
+    says otherwise; see :func:`vpm.calc.led.derated_pixels_per_port`); the tile's longest data
+    chain, when the library gives one, caps it at that many tiles."""
+    depth, hz = wall_signal(screen)
+    per_port = led.derated_pixels_per_port(float(processor.pixels_per_port), depth, hz)
     cap = entered(tile.max_chain_length)
     if cap:
         per_port = min(per_port, int(cap) * int(tile.native_width_px) * int(tile.native_height_px))
     return per_port
+
+
+def wall_signal(screen: Any) -> tuple[int, float]:
+    """(bit depth, refresh Hz) the wall runs at: its own ``bit_depth`` / ``refresh_hz``, else 8-bit 60 Hz."""
+    depth = getattr(screen, "bit_depth", None) if screen is not None else None
+    hz = entered(getattr(screen, "refresh_hz", None)) if screen is not None else None
+    return int(depth or led.PORT_RATED_BIT_DEPTH), float(hz or led.PORT_RATED_RATE_HZ)
 
 
 def width_limit(processor: Any) -> int:
@@ -320,7 +363,8 @@ def width_limit(processor: Any) -> int:
     return max(led.PROCESSOR_MAX_WIDTH_PX, int(own) if own else 0)
 
 
-def _led_values(counts: GridCounts, tile: Any, processor: Any) -> dict[str, Any]:
+def _led_values(counts: GridCounts, tile: Any, processor: Any, screen: Any = None,
+                production: Any = None) -> dict[str, Any]:
     args = _tile_args(tile)
     wall = led.led_wall(**args, columns=counts.cols, rows=counts.full_rows, half_rows=counts.half_rows)
     one = led.led_wall(**args, columns=1, rows=1)
@@ -341,9 +385,15 @@ def _led_values(counts: GridCounts, tile: Any, processor: Any) -> dict[str, Any]
     processing = led.led_processing(
         tile_px_w=args["tile_px_w"], tile_px_h=args["tile_px_h"], tile_count=counts.tiles,
         pixels_w=wall.pixels_w, total_pixels=wall.total_pixels,
-        pixels_per_port=_effective_pixels_per_port(tile, processor),
+        pixels_per_port=_effective_pixels_per_port(tile, processor, screen),
         processor_ports=int(processor.port_count), processor_max_pixels=float(processor.max_pixels),
         max_width_px=limit)
+    supply = show_supply(production)
+    on_supply = led.supply_power(max_w=power_max, typical_w=power_typical, tile_count=counts.tiles,
+                                 tile_watts=args["tile_power_max_w"], volts=supply["volts"],
+                                 phases=supply["phases"], breaker_amps=supply["breaker_amps"])
+    depth, hz = wall_signal(screen)
+    per_port = _effective_pixels_per_port(tile, processor, screen)
     rigging = led.rigging_check(counts.tiles_high, tile.max_hang or None, tile.max_stack or None) \
         if counts.tiles_high else None
     aspect = scaling.aspect_ratio(wall.pixels_w, wall.pixels_h)
@@ -359,10 +409,19 @@ def _led_values(counts: GridCounts, tile: Any, processor: Any) -> dict[str, Any]
         "power_max_w": power_max, "power_typical_w": power_typical,
         "typical_from": "spec" if args["tile_power_typical_w"] is not None
         else f"run rate {round(led.SPREADSHEET_RUN_RATE * 100)} % of max",
+        "supply": on_supply.supply, "supply_from_show": supply["from_show"],
+        "supply_volts": on_supply.volts, "supply_phases": on_supply.phases,
+        "supply_line_to_line_v": on_supply.line_to_line_v, "supply_breaker_a": on_supply.breaker_amps,
+        "amps_max_per_phase": on_supply.max_amps_per_phase,
+        "amps_typical_per_phase": on_supply.typical_amps_per_phase,
+        "circuit_capacity_w": on_supply.circuit_capacity_w, "circuits": on_supply.circuits,
+        "circuits_per_phase": on_supply.circuits_per_phase, "tiles_per_circuit": on_supply.tiles_per_circuit,
         "amps_max_120v_1ph": power.max_amps_120v, "amps_max_208v_3ph": power.max_amps_208v_3ph,
         "amps_typical_120v_1ph": power.typical_amps_120v, "amps_typical_208v_3ph": power.typical_amps_208v_3ph,
-        "circuits_15a_120v": led.circuits_needed(power_max),
-        "tiles_per_circuit_15a_120v": led.tiles_per_circuit(args["tile_power_max_w"]),
+        "amps_max_230v_1ph": power.max_amps_230v, "amps_max_400v_3ph": power.max_amps_400v_3ph,
+        "amps_typical_230v_1ph": power.typical_amps_230v, "amps_typical_400v_3ph": power.typical_amps_400v_3ph,
+        "bit_depth": depth, "refresh_hz": hz, "pixels_per_port_rated": float(processor.pixels_per_port),
+        "pixels_per_port": per_port,
         "tiles_per_port": processing.max_tiles_per_port, "ports_needed": processing.ports_needed,
         "processor_ports": int(processor.port_count), "processors_needed": processing.processors_needed,
         "processors_by_pixels": processing.processors_by_pixels,
@@ -372,6 +431,44 @@ def _led_values(counts: GridCounts, tile: Any, processor: Any) -> dict[str, Any]
         "max_hang": rigging.max_hang if rigging else None, "max_stack": rigging.max_stack if rigging else None,
         "can_hang": rigging.can_hang if rigging else None, "can_stack": rigging.can_stack if rigging else None,
         "warnings": _led_warnings(tile, processor, wall, rigging),
+        "explain": _led_explain(counts, args, wall, power_max, power_typical, on_supply, processing, depth, hz,
+                                float(processor.pixels_per_port), per_port, processor),
+    }
+
+
+def _led_explain(counts: GridCounts, args: dict[str, Any], wall: led.LedWall, power_max: float,
+                 power_typical: float, on_supply: led.SupplyPower, processing: led.ProcessingPlan, depth: int,
+                 hz: float, rated: float, per_port: float, processor: Any) -> dict[str, Any]:
+    """How each LED figure was computed: formula, inputs, source."""
+    per_phase = ("P / (√3 × V_LL)" if on_supply.phases == 3 else "P / V")
+    volts = on_supply.line_to_line_v or on_supply.volts
+    return {
+        "pixels": explain("W = columns × tile px W; H = rows × tile px H (+ half rows × px H / 2)",
+                          {"columns": counts.cols, "rows": counts.full_rows, "half_rows": counts.half_rows,
+                           "tile_px": [args["tile_px_w"], args["tile_px_h"]]}, "LED SCREEN INFO!B12, C12"),
+        "size": explain("columns × tile mm W; rows × tile mm H", {"tile_mm": [args["tile_w_mm"], args["tile_h_mm"]],
+                        "columns": counts.cols, "rows": counts.full_rows}, "LED SCREEN INFO!B19, C19"),
+        "power": explain("max = Σ tile W; typical = tile typical W, else max × 30 %",
+                         {"tile_w": args["tile_power_max_w"], "tiles": counts.tiles, "max_w": power_max,
+                          "typical_w": power_typical}, "LED SCREEN INFO!B27"),
+        "amps": explain(f"I per phase = {per_phase}", {"max_w": power_max, "volts": volts,
+                        "phases": on_supply.phases, "supply": on_supply.supply},
+                        "electrical basics; IEC 60038 / ANSI C84.1 nominal voltages"),
+        "circuits": explain("tiles per circuit = floor(V × A × 0.8 / tile W); circuits = max(ceil(tiles / "
+                            "tiles per circuit), ceil(max W / (V × A × 0.8)))",
+                            {"volts": on_supply.volts, "breaker_a": on_supply.breaker_amps,
+                             "tile_w": args["tile_power_max_w"], "tiles": counts.tiles,
+                             "circuit_w": on_supply.circuit_capacity_w},
+                            "NEC 210.19(A)/210.20(A) continuous load, 80 %"),
+        "pixels_per_port": explain("rated px per port × (8-bit: 1, 10/12-bit: 1/2) × min(1, 60 / refresh)",
+                                   {"rated": rated, "bit_depth": depth, "refresh_hz": hz, "result": per_port},
+                                   "processor data sheets (rated at 8-bit 60 Hz)"),
+        "tiles_per_port": explain("floor(px per port / tile px)", {"pixels_per_port": per_port,
+                                  "tile_px": args["tile_px_w"] * args["tile_px_h"]}, "LED SCREEN INFO!B15"),
+        "processors": explain("max(pixel rule, ceil(ports / ports per processor))",
+                              {"ports_needed": processing.ports_needed, "ports_per_processor": int(processor.port_count),
+                               "total_pixels": wall.total_pixels, "processor_max_pixels": float(processor.max_pixels)},
+                              "LED SCREEN INFO!B17 + port count"),
     }
 
 
@@ -396,10 +493,10 @@ def _led_warnings(tile: Any, processor: Any, wall: led.LedWall, rigging: led.Rig
 
 
 def led_plan(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | None = None,
-             pattern: dict[str, Any] | None = None) -> dict[str, Any]:
+             pattern: dict[str, Any] | None = None, production: Any = None) -> dict[str, Any]:
     """The wall's numbers plus its data-chain plan. Chains address tiles as (column, row) with
     row 0 at the bottom, like ``tile_grid``."""
-    numbers = led_numbers(screen, tile, processor, grid)
+    numbers = led_numbers(screen, tile, processor, grid, production)
     out: dict[str, Any] = {"id": str(screen.id), "label": screen.label, "name": screen.name,
                            "version": screen.version, **numbers.as_fields(), "chains": None}
     try:
@@ -420,7 +517,8 @@ def led_plan(screen: Any, tile: Any, processor: Any, grid: dict[str, Any] | None
     try:
         plan = led_chains.plan_chains(
             columns=counts.cols, rows=counts.rows, tile_px_w=int(tile.native_width_px),
-            tile_px_h=int(tile.native_height_px), pixels_per_port=float(processor.pixels_per_port),
+            tile_px_h=int(tile.native_height_px),
+            pixels_per_port=led.derated_pixels_per_port(float(processor.pixels_per_port), *wall_signal(screen)),
             order=chosen["order"], start=chosen["start"], serpentine=chosen["serpentine"],
             max_chain_length=int(entered(tile.max_chain_length) or 0), voids=counts.voids_top,
             ports_per_processor=int(processor.port_count), break_at_line_end=chosen["break_at_line_end"])
@@ -562,7 +660,7 @@ def _surface_values(surface: Any, width: float, height: float, aimed: Sequence[A
         "blend_count_needed": None, "blend_px": None, "blend_fraction": None, "lumen_usage": None,
         "used_lumens": None, "nits": None, "foot_lamberts": None,
         "ambient_nits": projection.ambient_nits(ambient, gain), "contrast_ratio": None,
-        "projector_image_width_m": None, "warnings": [],
+        "projector_image_width_m": None, "image_scaled": False, "warnings": [], "explain": {},
     }
     if not aimed:
         missing.append("projectors")
@@ -595,12 +693,28 @@ def _surface_values(surface: Any, width: float, height: float, aimed: Sequence[A
     total_lumens = math.fsum(n["total_lumens"] for _i, n, _r in lit)
     raster = projection.screen_raster(screen_width=width, screen_height=height, pj_h_px=pj_h, pj_v_px=pj_v,
                                       constraint=values["constraint"])
-    layout = projection.blend(total_h_px=raster.total_h_px, pj_h_px=pj_h)
+    layout = projection.plan_blend(total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h)
+    asked = raster
+    raster = projection.ScreenRaster(raster.screen_ratio, layout.image_h_px, layout.image_v_px)
+    if layout.note:
+        values["warnings"].append(layout.note)
     values.update({
         "positions": positions, "units": sum(n["units"] for _i, n, _r in lit), "total_lumens": total_lumens,
         "pj_h_px": pj_h, "pj_v_px": pj_v, "total_h_px": raster.total_h_px, "total_v_px": raster.total_v_px,
         "blend_count_needed": layout.count, "blend_px": layout.blend_px, "blend_fraction": layout.blend_fraction,
+        "image_scaled": layout.scaled,
         "projector_image_width_m": projection.projector_image_width(width, raster.total_h_px, pj_h),
+        "explain": {
+            "image_raster": explain(
+                "constraint raster (V = pj V, H = ROUND(pj V × ratio) unconstrained), then a blend with an overlap "
+                "in [10 %, 50 %) of a projector: scaled to fit when it would fall outside",
+                {"constraint": values["constraint"], "ratio": asked.screen_ratio, "pj_px": [pj_h, pj_v],
+                 "asked_px": [asked.total_h_px, asked.total_v_px], "image_px": [raster.total_h_px, raster.total_v_px]},
+                "PROJECTION SCREENS!I8, J8; blend engines' 0-49 % overlap"),
+            "blend": explain("count = ceil(H / pj H); overlap px = (pj H × count − H) / (count − 1); share = px / pj H",
+                             {"image_h_px": raster.total_h_px, "pj_h_px": pj_h, "count": layout.count},
+                             "PROJECTION SCREENS!I14, J11"),
+        },
     })
     if positions < layout.count:
         values["warnings"].append(f"the image is {raster.total_h_px} px wide: it needs {layout.count} projectors "
@@ -620,6 +734,17 @@ def _surface_values(surface: Any, width: float, height: float, aimed: Sequence[A
         "lumen_usage": usage, "used_lumens": total_lumens * usage, "nits": nits,
         "foot_lamberts": projection.nits_to_foot_lamberts(nits),
         "contrast_ratio": projection.contrast_ratio(nits, ambient, gain),
+    })
+    values["explain"].update({
+        "lumen_usage": explain("(image H × image V) / (pj H × pj V × positions)",
+                               {"image_px": [raster.total_h_px, raster.total_v_px], "pj_px": [pj_h, pj_v],
+                                "positions": positions}, "PROJECTION SCREENS!N8"),
+        "nits": explain("lumens × usage / area m² × gain / π (Lambertian screen)",
+                        {"lumens": total_lumens, "usage": usage, "area_m2": area, "gain": gain},
+                        "PROJECTION SCREENS!M11"),
+        "foot_lamberts": explain("nits / 3.4262591", {"nits": nits}, "1 fL = 1/π cd/ft²"),
+        "contrast_ratio": explain("(image nits + ambient nits) / ambient nits; ambient = lx × gain / π",
+                                  {"nits": nits, "ambient_lux": ambient, "gain": gain}, "previous app help text"),
     })
     return values
 
@@ -775,6 +900,20 @@ def framing(cam: Any, distance_m: float, focal_length_mm: float, frame_height_m:
         "lens_mm": list(lens) if lens else None, "target_frame_height_m": frame_height_m,
         "focal_length_for_target_mm": None, "lens_check": None,
     }
+    fov = camera.field_of_view(focal_length_mm, sensor_width_mm, sensor_height_mm)
+    out.update({"fov_horizontal_deg": fov.horizontal_deg, "fov_vertical_deg": fov.vertical_deg,
+                "fov_diagonal_deg": fov.diagonal_deg,
+                "person_fills": camera.subject_in_frame(1.8, distance_m, focal_length_mm,
+                                                        sensor_height_mm).fraction_of_height})
+    out["explain"] = {
+        "frame": explain("frame size = sensor size × distance / focal length (pinhole)",
+                         {"sensor_mm": [sensor_width_mm, sensor_height_mm], "distance_m": distance_m,
+                          "focal_length_mm": focal_length_mm}, "optics; 2/3-inch 16:9 image area 9.59 × 5.39 mm"),
+        "field_of_view": explain("angle = 2 × atan(sensor size / (2 × focal length))",
+                                 {"sensor_mm": [sensor_width_mm, sensor_height_mm], "focal_length_mm": focal_length_mm},
+                                 "rectilinear lens at infinity focus"),
+        "person_fills": explain("1.8 m / frame height", {"frame_height_m": frame.height_m}, "framing"),
+    }
     if frame_height_m is not None:
         needed = camera.focal_length_for_frame_height(distance_m, frame_height_m, sensor_height_mm)
         out["focal_length_for_target_mm"] = needed
@@ -795,9 +934,10 @@ class Run:
     length_ft: float | None
 
 
-def cable_report(runs: Sequence[Run], stock_lengths_ft: Sequence[int] = cables.STOCK_LENGTHS_FT) -> dict[str, Any]:
-    """Totals per cable type (LED CABLE LENGTHS sheet) and each run split into stock lengths.
-    Runs without a length are counted apart, never as 0 ft."""
+def cable_report(runs: Sequence[Run], stock_lengths_ft: Sequence[int] | None = None) -> dict[str, Any]:
+    """Totals per cable type (LED CABLE LENGTHS sheet) and each run split into stock lengths: the
+    given ones for every type, else each cable family's own (a 6 ft HDMI run stays a 6 ft HDMI;
+    :data:`vpm.calc.cables.STOCK_BY_FAMILY`). Runs without a length are counted apart, never as 0 ft."""
     measured = [r for r in runs if entered(r.length_ft) is not None]
     unmeasured = [r for r in runs if entered(r.length_ft) is None]
     kind = (lambda r: (r.cable_type or "").strip() or "unspecified")
@@ -806,7 +946,8 @@ def cable_report(runs: Sequence[Run], stock_lengths_ft: Sequence[int] = cables.S
     items = []
     for run in measured:
         try:
-            split = cables.split_run(float(run.length_ft), stock_lengths_ft)  # type: ignore[arg-type]
+            stock = stock_lengths_ft or cables.stock_lengths_for(run.cable_type)
+            split = cables.split_run(float(run.length_ft), stock)  # type: ignore[arg-type]
         except CalcError as err:
             items.append({"id": run.id, "label": run.label, "cable_type": kind(run), "length_ft": run.length_ft,
                           "split": None, "error": {"field": err.field, "reason": err.reason}})
@@ -820,7 +961,9 @@ def cable_report(runs: Sequence[Run], stock_lengths_ft: Sequence[int] = cables.S
     for run in unmeasured:
         without[kind(run)] = without.get(kind(run), 0) + 1
     return {
-        "stock_lengths_ft": sorted(set(stock_lengths_ft), reverse=True),
+        "stock_lengths_ft": sorted(set(stock_lengths_ft), reverse=True) if stock_lengths_ft else None,
+        "stock_lengths_by_type": {t: sorted(stock_lengths_ft or cables.stock_lengths_for(t), reverse=True)
+                                  for t in sorted({kind(r) for r in runs})},
         "by_type": [{"cable_type": t, "total_ft": ft, "count": n} for t, ft, n in totals.by_type],
         "by_type_and_length": [{"cable_type": t, "length_ft": ft, "count": n} for t, ft, n in totals.by_type_and_length],
         "total_ft": totals.total_ft, "cable_count": totals.cable_count,
@@ -829,3 +972,98 @@ def cable_report(runs: Sequence[Run], stock_lengths_ft: Sequence[int] = cables.S
         "runs": items,
         "without_length": [{"cable_type": t, "count": n} for t, n in sorted(without.items())],
     }
+
+
+# ---------------------------------------------------------------- IP budgets from the signal flow
+
+_LINK_SPEED = re.compile(r"(\d{1,3})\s*G(?:b(?:/?s|e)?|BASE|\b)", re.IGNORECASE)
+
+
+def link_speed_gbps(*texts: str | None) -> float:
+    """A network link's speed from its cable type and port connectors ("25G", "10GbE", "SFP+" = 10,
+    "QSFP28" = 100); plain copper Ethernet / NDI: 1 GbE."""
+    joined = " ".join(t for t in texts if t)
+    speeds = [float(m.group(1)) for m in _LINK_SPEED.finditer(joined)
+              if float(m.group(1)) in ipvideo.LINK_SPEEDS_GBPS]
+    if speeds:
+        return max(speeds)
+    lowered = joined.lower()
+    if "qsfp28" in lowered:
+        return 100.0
+    if "sfp28" in lowered:
+        return 25.0
+    if "sfp+" in lowered or "qsfp" in lowered:
+        return 10.0 if "qsfp" not in lowered else 40.0
+    return 1.0
+
+
+def _is_network(port: Any) -> bool:
+    return port.family == "ETHERNET" or "2110" in (port.connector or "") or "2022" in (port.connector or "")
+
+
+def flow_of(graph: Any, port: Any, cable_type: str | None) -> ipvideo.Flow | None:
+    """The flow leaving a network output: NDI (|HX when the port or cable says HX) for NDI ports, ST 2022-6
+    for "2022" ports, else ST 2110-20 4:2:2 10-bit from a narrow sender; ST 2022-7 when the port or cable
+    says "-7" / "redundant". None when the format leaving it is unknown."""
+    from vpm.services.signal.formats import output_format
+
+    info = graph.formats.get(output_format(graph, port) or "")
+    if info is None:
+        return None
+    words = f"{port.connector or ''} {cable_type or ''}".lower()
+    redundant = "2022-7" in words or "redundan" in words
+    if "ndi" in words:
+        return ipvideo.ndi_flow(info.h, info.v, info.rate, info.interlaced, hx="hx" in words)
+    if "2022-6" in words or ("2022" in words and "2022-7" not in words):
+        return ipvideo.st2022_6_flow(info.h, info.v, info.rate, info.interlaced, redundant=redundant)
+    return ipvideo.video_2110_flow(info.h, info.v, info.rate, info.interlaced, redundant=redundant)
+
+
+def ip_budget(graph: Any, max_utilisation: float = sdi.DEFAULT_MAX_UTILISATION) -> dict[str, Any]:
+    """Flows summed per network link (cable) and per device port from the show's signal flow, against
+    each link's speed x the show's headroom rule. A warning for every link or port over it."""
+    links_out: list[dict[str, Any]] = []
+    per_port: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    unknown = 0
+    for cable in graph.cables:
+        if not (_is_network(cable.src) or _is_network(cable.dst)):
+            continue
+        speed = link_speed_gbps(cable.cable_type, cable.src.connector, cable.dst.connector)
+        try:
+            flow = flow_of(graph, cable.src, cable.cable_type)
+        except CalcError:
+            flow = None
+        if flow is None:
+            unknown += 1
+        gbps = flow.peak_gbps if flow else 0.0
+        budget = ipvideo.link_budget([gbps], speed, max_utilisation)
+        row = {"connection_id": cable.uid, "from": cable.src.code, "to": cable.dst.code,
+               "cable_type": cable.cable_type, "capacity_gbps": speed, "flows": [jsonable(flow)] if flow else [],
+               "total_gbps": budget.total_gbps, "usable_gbps": budget.usable_gbps,
+               "utilisation": budget.utilisation, "fits": budget.fits}
+        links_out.append(row)
+        if not budget.fits:
+            warnings.append(f"{cable.src.code} → {cable.dst.code}: {budget.total_gbps:.3f} Gb/s on a {speed:g} Gb/s "
+                            f"link, over the show's {max_utilisation:.0%} rule")
+        for port in (cable.src, cable.dst):
+            entry = per_port.setdefault(port.uid, {"port_id": port.uid, "port": port.code, "capacity_gbps": speed,
+                                                   "flows": 0, "total_gbps": 0.0})
+            entry["capacity_gbps"] = max(entry["capacity_gbps"], speed)
+            entry["flows"] += 1 if flow else 0
+            entry["total_gbps"] += gbps
+    ports_out = []
+    for entry in sorted(per_port.values(), key=lambda e: e["port"]):
+        budget = ipvideo.link_budget([entry["total_gbps"]], entry["capacity_gbps"], max_utilisation)
+        entry.update({"usable_gbps": budget.usable_gbps, "utilisation": budget.utilisation, "fits": budget.fits})
+        if not budget.fits:
+            warnings.append(f"{entry['port']}: {entry['total_gbps']:.3f} Gb/s through a {entry['capacity_gbps']:g} "
+                            f"Gb/s port, over the show's {max_utilisation:.0%} rule")
+        ports_out.append(entry)
+    both_paths = math.fsum(f["total_gbps"] * max((x.get("paths", 1) for x in f["flows"]), default=1)
+                           for f in links_out)
+    return {"max_utilisation": max_utilisation, "links": links_out, "ports": ports_out,
+            "total_gbps": math.fsum(f["total_gbps"] for f in links_out), "total_gbps_both_paths": both_paths,
+            "links_without_format": unknown, "warnings": sorted(set(warnings)),
+            "explain": explain("per link: Σ flow peaks ≤ link speed × max utilisation (the show's headroom rule)",
+                               {"max_utilisation": max_utilisation}, "docs/MATHS.md, IP video budgets")}

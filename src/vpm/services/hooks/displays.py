@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vpm.calc import _checks
 from vpm.calc.errors import CalcError
 from vpm.domain.devices import LedScreen, ProjectionScreen, ProjectionSurface
 from vpm.domain.enums import EventOp
@@ -62,6 +63,16 @@ def _prefetch(session: Session, cache: dict[str, Any], key: str, columns: tuple[
     cache[marker] = True
 
 
+def show_of(session: Session, obj: Any, cache: dict[str, Any]) -> Any:
+    """The record's show (its power supply feeds the wall's numbers), read once per request."""
+    from vpm.domain.production import Production
+
+    key = f"production:{obj.production_id}"
+    if key not in cache:
+        cache[key] = session.get(Production, obj.production_id)
+    return cache[key]
+
+
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -91,6 +102,13 @@ class LedScreenHooks(DeviceHooks):
         if data.get("tile_cols") and data.get("tile_rows") \
                 and data["tile_cols"] * data["tile_rows"] > derived.MAX_GRID_CELLS:
             raise ValidationFailed("tile_cols", f"a wall has at most {derived.MAX_GRID_CELLS} tiles")
+        if data.get("bit_depth") is not None and data["bit_depth"] not in (8, 10, 12):
+            raise ValidationFailed("bit_depth", "must be 8, 10 or 12")
+        if data.get("refresh_hz") is not None:
+            try:
+                _checks.frame_rate("refresh_hz", data["refresh_hz"])
+            except CalcError as err:
+                raise ValidationFailed(err.field, err.reason) from None
 
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().before_create(ctx, spec, obj, options)
@@ -121,7 +139,7 @@ class LedScreenHooks(DeviceHooks):
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         out = super().extra_read(session, obj, detail, cache)
         tile, processor = self.specs(session, obj, cache)
-        out.update(derived.led_numbers(obj, tile, processor).as_fields())
+        out.update(derived.led_numbers(obj, tile, processor, production=show_of(session, obj, cache)).as_fields())
         return out
 
     @staticmethod

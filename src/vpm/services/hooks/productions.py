@@ -15,6 +15,19 @@ class ProductionHooks(Hooks):
         load_in, load_out = data.get("load_in"), data.get("load_out")
         if load_in and load_out and load_out < load_in:
             raise ValidationFailed("load_out", "is before load-in")
+        check_supply(data)
+
+    def on_update(self, ctx: Any, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+        super().on_update(ctx, spec, obj, changes, options)
+        if set(changes) & set(SUPPLY_FIELDS):  # the show's LED walls' power figures move with the supply
+            from sqlalchemy import select
+
+            from vpm.domain.devices import LedScreen
+            from vpm.services.hooks.displays import remember
+
+            walls = ctx.session.scalars(select(LedScreen).where(
+                LedScreen.production_id == obj.id, LedScreen.deleted_at.is_(None)).order_by(LedScreen.id)).all()
+            remember(ctx, "led-screens", walls)
 
     def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if ctx.actor.user_id:  # whoever creates a show owns it
@@ -37,6 +50,30 @@ class ProductionHooks(Hooks):
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         if "load_in" in changes:
             _announce_due_dates(ctx, obj, *changes["load_in"])
+        if set(changes) & set(SUPPLY_FIELDS):
+            from vpm.services.hooks.displays import announce
+
+            announce(ctx)
+
+
+#: The show's power supply and IP headroom fields (the calculators' own bounds apply).
+SUPPLY_FIELDS = ("power_volts", "power_phases", "power_breaker_a", "ip_max_utilisation")
+
+
+def check_supply(data: dict[str, Any]) -> None:
+    """The supply fields of a show, each checked as the calculators check them (422 naming the field)."""
+    from vpm.calc import _checks, led
+    from vpm.calc.errors import CalcError
+
+    try:
+        volts, phases, breaker = (data.get(k) for k in SUPPLY_FIELDS[:3])
+        led.power_supply(120.0 if volts is None else volts, 1 if phases is None else phases,
+                         15.0 if breaker is None else breaker)
+        if data.get("ip_max_utilisation") is not None:
+            _checks.fraction("ip_max_utilisation", data["ip_max_utilisation"], allow_zero=False)
+    except CalcError as err:
+        names = {"volts": "power_volts", "phases": "power_phases", "breaker_amps": "power_breaker_a"}
+        raise ValidationFailed(names.get(err.field, err.field), err.reason) from None
 
 
 def _announce_due_dates(ctx: Any, production: Any, old_load_in: Any, new_load_in: Any) -> None:

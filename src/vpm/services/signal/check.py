@@ -30,6 +30,9 @@ input-fed-twice        error     an input with more than one live cable (importe
                                  database refuses it)
 output-split           warning   one output (not NDI/IP) drives more than one cable
 signal-loop            warning   routers, snakes or converters route a signal back into itself
+reach                  warning   a run from an output through passive snake lines to an input is
+                                 longer than its cable types carry the signal's rate (calc.reach,
+                                 the figure's source in the message)
 =====================  ========  ==================================================================
 """
 
@@ -333,7 +336,96 @@ def _run(graph: ShowGraph) -> list[dict[str, Any]]:
         run.inputs()
         run.devices()
         run.loops()
+        _reach(run)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     run.findings.sort(key=lambda f: (order[f["severity"]], f["rule"],
                                      f["devices"][0]["label"] if f["devices"] else ""))
     return run.findings
+
+
+# ---------------------------------------------------------------- reach (calc.reach along passive runs)
+
+#: Most cables one passive run may chain through snake lines before the walk stops (loops, bad data).
+_MAX_HOPS = 12
+
+
+def _reach(run: _Check) -> None:
+    """Warn where a run (an output, cables and snake lines, an input) is longer than its cables carry."""
+    from vpm.calc.errors import CalcError
+    from vpm.calc.reach import path_reach
+
+    g = run.g
+    for cable in g.cables:
+        if cable.src.device.kind == "cable_snake":
+            continue  # runs are walked from an active output
+        for path in _runs(g, [cable]):
+            segments = _segments(path)
+            if segments is None:
+                continue
+            rate = _serial_rate(g, path[0].src, segments[0][0])
+            try:
+                result = path_reach(segments, rate)
+            except CalcError:
+                continue  # a cable type without reach figures, or a rate beyond the cable
+            if result.fits:
+                continue
+            worst = min(result.segments, key=lambda row: row[2])
+            feet = result.total_ft
+            run.add("warning", "reach",
+                    f"{path[0].src.code} → {path[-1].dst.code}: {feet:.0f} ft ({result.total_m:.0f} m) of "
+                    f"{', '.join(dict.fromkeys(r[0] for r in result.segments))} at {rate:.3g} Gb/s is "
+                    f"{result.budget:.0%} of its reach ({worst[2]:g} m for {worst[0]}: {worst[3]}).",
+                    "Shorten the run, use lower-loss cable, put a reclocking DA or extender in the middle, "
+                    "or go over fibre.",
+                    ports=(path[0].src, path[-1].dst), connections=path)
+
+
+def _runs(g: ShowGraph, path: list[Cable]) -> list[list[Cable]]:
+    """Every passive run starting with ``path``: on through a snake line's matching output, else ending."""
+    last = path[-1]
+    dev = last.dst.device
+    if dev.kind != "cable_snake" or len(path) >= _MAX_HOPS:
+        return [path]
+    onward = [c for out in dev.fanout.get(last.dst.id, []) for c in g.sends.get(out.id, []) if c not in path]
+    if not onward:
+        return []  # the snake line goes nowhere yet: nothing arrives to check
+    return [p for c in onward for p in _runs(g, [*path, c])]
+
+
+def _segments(path: list[Cable]) -> list[tuple[str, float]] | None:
+    """(cable type, metres) per cable and per snake line, or None when a length or a type is missing."""
+    out: list[tuple[str, float]] = []
+    for cable in path:
+        if cable.length_ft is None or not (cable.cable_type or "").strip():
+            return None
+        out.append((cable.cable_type, cable.length_ft * 0.3048))
+        snake = cable.dst.device
+        if snake.kind == "cable_snake" and cable is not path[-1]:
+            if snake.length_ft is None:
+                return None
+            out.append((cable.cable_type, snake.length_ft * 0.3048))
+    return out
+
+
+def _serial_rate(g: ShowGraph, port: PortNode, cable_type: str) -> float:
+    """The rate on the wire (Gb/s) of the format leaving ``port`` on this cable type: the SDI level's rate
+    (per link when it needs several), HDMI TMDS (clock x 30 bits) or DisplayPort (clock x 30 bits),
+    else the lowest rate (the most forgiving reach) when the format is unknown."""
+    from vpm.calc.errors import CalcError
+    from vpm.calc.reach import SDI_RATE_GBPS, reach_family
+    from vpm.calc.sdi import sdi_requirement
+    from vpm.calc.timing import timing_card
+
+    info = _fmt(g, output_format(g, port))
+    if info is None:
+        return 0.001
+    family = reach_family(cable_type)
+    try:
+        if family == "SDI" or (family and family.startswith(("FIBRE", "CAT")) and port.family in ("SDI", "FIBER")):
+            option = sdi_requirement(info.h, info.v, info.rate, info.interlaced).options[0]
+            return SDI_RATE_GBPS[option.level]
+        blanking = "auto" if info.blanking in ("NONE", "", None) else info.blanking
+        clock = timing_card(info.h, info.v, info.rate, info.interlaced, blanking).pixel_clock_mhz
+    except CalcError:
+        return 0.001
+    return clock * 30 / 1000

@@ -233,10 +233,11 @@ function start() {
       ...row("size", "Size", `${fmt(d.width_m, 2)} × ${fmt(d.height_m, 2)} m · ${d.width_ft_in} × ${d.height_ft_in}`),
       ...row("weight", "Weight", `${fmt(d.weight_kg)} kg · ${fmt(d.weight_lb)} lb`),
       ...row("power", "Power", `${fmt(d.power_max_w)} W max · ${fmt(d.power_typical_w)} W typical (${d.typical_from})`),
-      ...row("amps_max", "Amps at max", `${fmt(d.amps_max_120v_1ph, 1)} A at 120 V 1φ · ${fmt(d.amps_max_208v_3ph, 1)} A per phase at 208 V 3φ`),
-      ...row("amps_typical", "Amps typical", `${fmt(d.amps_typical_120v_1ph, 1)} A at 120 V 1φ · ${fmt(d.amps_typical_208v_3ph, 1)} A per phase at 208 V 3φ`),
-      ...row("circuits", "Circuits", `${d.circuits_15a_120v} × 15 A at 120 V · ${d.tiles_per_circuit_15a_120v} tiles per circuit (80 %)`),
-      ...row("ports", "Ports", `${d.ports_needed} needed · ${d.tiles_per_port} tiles per port · ${d.processor_ports} per processor`),
+      ...row("supply", "Supply", `${d.supply}${d.supply_from_show ? "" : " (the show has no supply set)"}`),
+      ...row("amps_max", "Amps at max", `${fmt(d.amps_max_per_phase, 1)} A per phase`),
+      ...row("amps_typical", "Amps typical", `${fmt(d.amps_typical_per_phase, 1)} A per phase`),
+      ...row("circuits", "Circuits", `${d.circuits} × ${fmt(d.supply_breaker_a)} A${d.supply_phases === 3 ? ` (${d.circuits_per_phase} per phase)` : ""} · ${d.tiles_per_circuit} tiles per circuit (80 %)`),
+      ...row("ports", "Ports", `${d.ports_needed} needed · ${d.tiles_per_port} tiles per port (${fmt(d.pixels_per_port)} px at ${d.bit_depth}-bit ${fmt(d.refresh_hz, 2)} Hz) · ${d.processor_ports} per processor`),
       ...row("processors", "Processors", `${d.processors_needed} · pixel load ${fmt(d.pixel_load * 100, 1)} %`),
       ...row("rigging", "Rigging", `${d.tiles_high} high · hang ${d.max_hang ?? "unknown"} · stack ${d.max_stack ?? "unknown"}`),
     );
@@ -244,6 +245,20 @@ function start() {
       dl.append(...row("chains", "Chains", `${chains.ports_needed} chains of up to ${chains.tiles_per_chain} tiles · ${chains.processors_needed} processor${chains.processors_needed === 1 ? "" : "s"}`));
     }
     for (const w of d.warnings || []) warnings.append(el("li", { text: w }));
+    drawExplain(d.explain || {});
+  }
+
+  // "How was this computed?": each figure's formula, inputs and source
+  function drawExplain(explain) {
+    const box = document.getElementById("pl-explain");
+    if (!box) return;
+    const list = box.querySelector("dl");
+    list.replaceChildren();
+    for (const [key, item] of Object.entries(explain)) {
+      list.append(el("dt", { text: key.replaceAll("_", " ") }),
+        el("dd", { "data-explain": key, text: `${item.formula} · ${item.inputs_text} · source: ${item.source}` }));
+    }
+    box.hidden = !Object.keys(explain).length;
   }
 
   function render() {
