@@ -80,7 +80,8 @@ def test_pack_list_routes(client: Any, production: dict[str, Any]) -> None:
     assert das["notes"] == "CONV 2, CONV 10"  # natural order
     cables = [r for r in rows if r["category"] == "Cables"]
     assert sum(int(r["quantity"]) for r in cables) >= len(s.connections())
-    assert {r["description"] for r in cables} >= {"12G-SDI cable 25'", "12G-SDI cable 200'", "HDMI cable 25'"}
+    # each cable type has its own stock lengths: the 6 ft SDI and 15 ft HDMI runs stay 6 ft and 15 ft
+    assert {r["description"] for r in cables} >= {"12G-SDI cable 6'", "12G-SDI cable 200'", "HDMI cable 15'"}
     x = client.get(f"{base}.xlsx")
     assert x.status_code == 200 and x.headers["content-type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(x.content)).active

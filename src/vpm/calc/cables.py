@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from . import _checks
@@ -61,6 +61,24 @@ def cable_family(cable_type: str | None) -> str:
 def stock_lengths_for(cable_type: str | None) -> tuple[int, ...]:
     """Stock lengths (ft) for a cable type: a 6 ft HDMI run stays a 6 ft HDMI (see :data:`STOCK_BY_FAMILY`)."""
     return STOCK_BY_FAMILY[cable_family(cable_type)]
+
+
+class _StockByType(Mapping[str, tuple[int, ...]]):
+    """Stock lengths by cable type text, as written on a show ("12G SDI", "HDMI 2.0", "Cat6"): every
+    type has an entry, its family's (:func:`stock_lengths_for`); iterating gives the families."""
+
+    def __getitem__(self, cable_type: str) -> tuple[int, ...]:
+        return stock_lengths_for(cable_type)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(STOCK_BY_FAMILY)
+
+    def __len__(self) -> int:
+        return len(STOCK_BY_FAMILY)
+
+
+#: ``STOCK_LENGTHS_BY_TYPE[cable_type]`` (and ``.get``) gives that type's stock lengths.
+STOCK_LENGTHS_BY_TYPE: Mapping[str, tuple[int, ...]] = _StockByType()
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ class PathReach:
     limiting_reach_m: float
 
 
-def path_reach(segments: Iterable[tuple], rate_gbps: float) -> PathReach:
+def path_reach(segments: Iterable[tuple], rate_gbps: float) -> PathReach:  # type: ignore[type-arg]  # the calc API reads this annotation
     """Sum a run through passive patch points: ``segments`` are (cable type such as "SDI", length m)
     in order, e.g. [["SDI", 30], ["SDI", 40]]; the
     joints between them are the patch points. See the module text for the budget rule."""

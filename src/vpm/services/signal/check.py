@@ -398,12 +398,12 @@ def _segments(path: list[Cable]) -> list[tuple[str, float]] | None:
     for cable in path:
         if cable.length_ft is None or not (cable.cable_type or "").strip():
             return None
-        out.append((cable.cable_type, cable.length_ft * 0.3048))
+        out.append((cable.cable_type or "", cable.length_ft * 0.3048))
         snake = cable.dst.device
         if snake.kind == "cable_snake" and cable is not path[-1]:
             if snake.length_ft is None:
                 return None
-            out.append((cable.cable_type, snake.length_ft * 0.3048))
+            out.append((cable.cable_type or "", snake.length_ft * 0.3048))
     return out
 
 
