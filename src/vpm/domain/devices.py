@@ -272,9 +272,3 @@ class Converter(Device):
     converter_type: Mapped[str | None] = mapped_column(String(80))
     is_scaler: Mapped[bool] = mapped_column(Boolean, default=False)
     is_distribution_amp: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-DEVICE_MODELS: tuple[type[Device], ...] = (
-    Source, Send, Camera, Ccu, VisionSwitcher, CamSwitcher, Router, CableSnake, MediaServer,
-    RecordDevice, Stream, LedScreen, ProjectionScreen, ProjectionSurface, Converter,
-)

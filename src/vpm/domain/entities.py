@@ -5,13 +5,13 @@ from __future__ import annotations
 from vpm.domain import devices as d
 from vpm.domain.checklist import ChecklistItem, IpAddress
 from vpm.domain.enums import (
-    Blanking, ChecklistCategory, Direction, EquipmentCategory, IoArchitecture, IpCategory,
+    Blanking, ChecklistCategory, Direction, IoArchitecture, IpCategory,
     ProductionStatus, SurfaceType,
 )
 from vpm.domain.library import EquipmentSpec
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.production import Production
-from vpm.domain.registry import REGISTRY, EntitySpec
+from vpm.domain.registry import REGISTRY, EntitySpec, LiveChoices
 from vpm.domain.support import ConnectorType, Format, FrameRate, ResolutionPreset, SourceType
 
 REGISTRY.add(EntitySpec(
@@ -40,32 +40,33 @@ def _device(slug: str, model: type[d.Device], label: str, plural: str, group: st
 
 
 _device("sources", d.Source, "Source", "Sources", "Sources", "SRC",
-        ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking})
+        ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking}, spec_category="COMPUTER")
 _device("media-servers", d.MediaServer, "Media server", "Media servers", "Sources", "MS",
-        ("platform", "pair_number", "is_backup"))
+        ("platform", "pair_number", "is_backup"), spec_category="MEDIA_SERVER")
 _device("cameras", d.Camera, "Camera", "Cameras", "Sources", "CAM",
-        ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"))
-_device("ccus", d.Ccu, "CCU", "CCUs", "Sources", "CCU", ("format_mode",))
+        ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"), spec_category="CAMERA")
+_device("ccus", d.Ccu, "CCU", "CCUs", "Sources", "CCU", ("format_mode",), spec_category="CCU")
 _device("sends", d.Send, "Send", "Sends", "Sends", "DST",
-        ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking})
+        ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking}, spec_category="MONITOR")
 _device("led-screens", d.LedScreen, "LED screen", "LED screens", "Sends", "LED",
-        ("tile_cols", "tile_rows", "processor_spec_id"))
+        ("tile_cols", "tile_rows", "processor_spec_id"), spec_category="LED_TILE")
 _device("projection-screens", d.ProjectionScreen, "Projector", "Projectors", "Sends", "PJ",
-        ("placement",) + _VIDEO + ("stack_count",))
+        ("placement",) + _VIDEO + ("stack_count",), spec_category="PROJECTOR")
 _device("projection-surfaces", d.ProjectionSurface, "Projection surface", "Projection surfaces", "Sends",
         "SCREEN", ("width_m", "height_m", "surface_type", "gain_factor"), choices={"surface_type": SurfaceType})
-_device("records", d.RecordDevice, "Record", "Records", "Sends", "REC", ("codec",))
+_device("records", d.RecordDevice, "Record", "Records", "Sends", "REC", ("codec",), spec_category="RECORDER")
 _device("streams", d.Stream, "Stream", "Streams", "Sends", "STR", ("platform", "url", "stream_key"),
-        secret_fields=("stream_key",))
+        secret_fields=("stream_key",), spec_category="STREAM_ENCODER")
 _device("vision-switchers", d.VisionSwitcher, "Vision switcher", "Vision switchers", "Signal flow", "VSW",
-        ("mes", "control_ip"))
+        ("mes", "control_ip"), spec_category="VISION_SWITCHER")
 _device("cam-switchers", d.CamSwitcher, "Camera switcher", "Camera switchers", "Signal flow", "CSW",
-        ("mes", "control_ip"))
-_device("routers", d.Router, "Router", "Routers", "Signal flow", "RTR", ("signal_type", "location"))
+        ("mes", "control_ip"), spec_category="CAM_SWITCHER")
+_device("routers", d.Router, "Router", "Routers", "Signal flow", "RTR", ("signal_type", "location"),
+        spec_category="ROUTER")
 _device("cable-snakes", d.CableSnake, "Cable snake", "Cable snakes", "Signal flow", "SNAKE",
-        ("snake_type", "length_ft", "location_a", "location_b"))
+        ("snake_type", "length_ft", "location_a", "location_b"), spec_category="CABLE_SNAKE")
 _device("converters", d.Converter, "Converter", "Converters", "Signal flow", "CONV",
-        ("converter_type", "is_scaler", "is_distribution_amp"))
+        ("converter_type", "is_scaler", "is_distribution_amp"), spec_category="CONVERTER")
 
 # ------------------------------------------------------------------ wiring
 REGISTRY.add(EntitySpec(
@@ -108,13 +109,19 @@ REGISTRY.add(EntitySpec(
 ))
 
 # ------------------------------------------------------------------ library and support (global)
+#: Library categories that are not a device kind's own (processors and lenses are parts of other gear).
+OTHER_LIBRARY_CATEGORIES = ("LED_PROCESSOR", "LENS")
+#: Every library category: each device kind's (also kinds registered later), then the others.
+LIBRARY_CATEGORIES = LiveChoices(lambda: tuple(dict.fromkeys(
+    [s.spec_category for s in REGISTRY.devices if s.spec_category] + list(OTHER_LIBRARY_CATEGORIES))))
+
 REGISTRY.add(EntitySpec(
     slug="equipment-specs", model=EquipmentSpec, label="Equipment spec", plural="Equipment library",
     group="Library", scope="global", event_type="equipment_spec", required=("category", "manufacturer", "model"),
     read_only=("origin", "seed_hash"), lookup_field="slug",
     list_columns=("manufacturer", "model", "category", "io_architecture"),
     search_fields=("manufacturer", "model", "slug"),
-    choices={"category": EquipmentCategory, "io_architecture": IoArchitecture},
+    choices={"category": LIBRARY_CATEGORIES, "io_architecture": IoArchitecture},
     default_sort=("category", "manufacturer", "model"),
 ))
 REGISTRY.add(EntitySpec(

@@ -3,7 +3,7 @@
 from vpm.db.base import Base
 from vpm.domain.accounts import ApiToken, Membership, ShareLink, User, WebSession
 from vpm.domain.checklist import ChecklistItem, IpAddress
-from vpm.domain.devices import DEVICE_MODELS, Device
+from vpm.domain.devices import Device
 from vpm.domain.events import Event
 from vpm.domain.library import EquipmentCard, EquipmentCardIo, EquipmentIoPort, EquipmentSpec
 from vpm.domain.ports import Connection, Port
@@ -13,7 +13,7 @@ from vpm.domain.support import ConnectorType, Format, FrameRate, ResolutionPrese
 metadata = Base.metadata
 
 __all__ = [
-    "DEVICE_MODELS", "ApiToken", "Base", "ChecklistItem", "Connection", "ConnectorType", "Device",
+    "ApiToken", "Base", "ChecklistItem", "Connection", "ConnectorType", "Device",
     "EquipmentCard", "EquipmentCardIo", "EquipmentIoPort", "EquipmentSpec", "Event", "Format", "FrameRate",
     "IpAddress", "Membership", "Port", "Production", "ResolutionPreset", "Setting", "ShareLink", "SourceType",
     "User", "WebSession", "metadata",

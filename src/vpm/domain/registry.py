@@ -10,10 +10,10 @@ import builtins
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Text, Uuid, inspect
 from sqlalchemy.orm import Mapper, Session
@@ -65,6 +65,24 @@ def _column_type(col: Any) -> tuple[str, type, int | None]:
     if isinstance(t, String):
         return "string", str, t.length
     raise TypeError(f"no API type for column {col} of type {t!r}")
+
+
+class LiveChoices(Sequence[str]):
+    """Choices worked out from the registry when read (e.g. library categories from the device kinds), so a
+    kind registered later is offered too."""
+
+    def __init__(self, compute: Callable[[], tuple[str, ...]]) -> None:
+        self._compute = compute
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._compute()[index]
+
+    def __len__(self) -> int:
+        return len(self._compute())
 
 
 class WriteContext(Protocol):
@@ -131,12 +149,14 @@ class EntitySpec:
     read_only: tuple[str, ...] = ()
     immutable: tuple[str, ...] = ()
     secret_fields: tuple[str, ...] = ()
-    choices: Mapping[str, type[enum.Enum] | tuple[str, ...]] = field(default_factory=dict)
+    choices: Mapping[str, type[enum.Enum] | Sequence[str]] = field(default_factory=dict)
     create_options: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     patch_options: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     lookup_field: str | None = None
     default_sort: tuple[str, ...] = ("created_at",)
     delete_mode: str = "soft"  # "soft" | "hard" | "deactivate"
+    #: A device kind's usual library category (offered first in its spec picker; "add to show" target).
+    spec_category: str | None = None
     id_type: type = uuid.UUID
 
     @property

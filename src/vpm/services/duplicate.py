@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectin_polymorphic
 
 from vpm.db.engine import Database
 from vpm.domain.checklist import ChecklistItem, IpAddress
-from vpm.domain.devices import DEVICE_MODELS, Device
+from vpm.domain.devices import Device
 from vpm.domain.enums import ProductionStatus
 from vpm.domain.ports import Connection, Port
 from vpm.domain.registry import REGISTRY, EntitySpec
@@ -99,7 +99,7 @@ def duplicate_in(ctx: WriteContext, source_id: Any, values: dict[str, Any], *, i
 
     devices = list(session.scalars(
         select(Device).where(Device.production_id == source.id, Device.deleted_at.is_(None))
-        .options(selectin_polymorphic(Device, list(DEVICE_MODELS)))
+        .options(selectin_polymorphic(Device, [s.model for s in REGISTRY.devices]))
         .order_by(Device.sort_order, Device.created_at)))
     specs = {s.kind: s for s in REGISTRY.devices}
     refs = {kind: _device_refs(spec) for kind, spec in specs.items()}

@@ -16,24 +16,23 @@ import io
 from collections import defaultdict
 from typing import Any
 
+import vpm.domain.entities  # noqa: F401  (the registry is filled before the kind lists are read)
 from vpm.domain.naming import natural_key
+from vpm.domain.registry import REGISTRY
 from vpm.services.signal.formats import arriving_format, output_format
 from vpm.services.signal.graph import Cable, DeviceNode, PortNode, ShowGraph
 from vpm.services.signal.trace import walk_down, walk_up
 
-#: The order devices appear in on the paperwork index and the show-build list.
-KIND_ORDER = ("vision_switcher", "cam_switcher", "router", "cable_snake", "converter", "ccu", "camera",
-              "source", "media_server", "send", "led_screen", "projection_screen", "record", "stream",
-              "projection_surface")
-#: Devices that get a show-build verification list (the spreadsheet's <<< ... >>> blocks).
-SHOWBUILD_KINDS = ("vision_switcher", "cam_switcher", "router", "cable_snake", "converter")
-KIND_LABELS = {
-    "vision_switcher": "Vision switcher", "cam_switcher": "Camera switcher", "router": "Router",
-    "cable_snake": "Cable snake", "converter": "Converter", "ccu": "CCU", "camera": "Camera",
-    "source": "Source", "media_server": "Media server", "send": "Send", "led_screen": "LED screen",
-    "projection_screen": "Projector", "record": "Record", "stream": "Stream",
-    "projection_surface": "Projection surface",
-}
+#: The order the paperwork lists groups of devices in: the signal path's core first, then what feeds it,
+#: then where it goes. Within a group, the registry's order.
+GROUP_ORDER = ("Signal flow", "Sources", "Sends")
+#: The order devices appear in on the paperwork index and the show-build list (derived from the registry).
+KIND_ORDER = tuple(s.kind for s in sorted(
+    REGISTRY.devices, key=lambda s: GROUP_ORDER.index(s.group) if s.group in GROUP_ORDER else len(GROUP_ORDER))
+    if s.kind)
+#: Devices that get a show-build verification list (the spreadsheet's <<< ... >>> blocks): the pass-through kinds.
+SHOWBUILD_KINDS = tuple(s.kind for s in REGISTRY.devices if s.kind and s.group == "Signal flow")
+KIND_LABELS = {s.kind: s.label for s in REGISTRY.devices if s.kind}
 
 
 def device_order(dev: DeviceNode) -> tuple[Any, ...]:

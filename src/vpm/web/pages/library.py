@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from vpm.domain.enums import EquipmentCategory
 from vpm.domain.library import EquipmentCard, EquipmentSpec
 from vpm.domain.production import Production
+from vpm.domain.entities import LIBRARY_CATEGORIES
 from vpm.domain.registry import REGISTRY
 from vpm.services.serialize import serialize
 from vpm.web.pages import ui
@@ -47,7 +47,7 @@ def _browse(request: Request, category: str, manufacturer: str, q: str, archived
             .options(selectinload(EquipmentSpec.io_ports), selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io))
             .limit(PAGE).offset(offset))
         items = [serialize(spec, r, session, detail=False) for r in rows]
-    categories = [(c.value, ui.words(c.value.lower()), int(cat_counts.get(c.value, 0))) for c in EquipmentCategory]
+    categories = [(c, ui.words(c.lower()), int(cat_counts.get(c, 0))) for c in LIBRARY_CATEGORIES]
     return {"items": items, "total": total, "categories": categories,
             "manufacturers": [(m, int(n)) for m, n in makers], "offset": offset, "page": PAGE}
 
@@ -55,7 +55,7 @@ def _browse(request: Request, category: str, manufacturer: str, q: str, archived
 @router.get("/library/equipment-specs", response_class=HTMLResponse)
 def equipment(request: Request, category: str = "", manufacturer: str = "", q: str = "", archived: bool = False,
               offset: int = 0) -> HTMLResponse:
-    if category and category not in {c.value for c in EquipmentCategory}:
+    if category and category not in LIBRARY_CATEGORIES:
         category = ""
     q = q.strip()[:200]
     data = _browse(request, category, manufacturer, q, archived, max(0, offset))

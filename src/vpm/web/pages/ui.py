@@ -38,13 +38,8 @@ WORDS = {
     "imag": "IMAG", "rbv1": "RBv1", "rbv2": "RBv2", "rbv3": "RBv3", "foh": "FOH", "led": "LED", "ds": "DS",
 }
 
-#: The library category a device kind is usually stamped from (offered first in its picker).
-SPEC_CATEGORY_FOR_KIND = {
-    "source": "COMPUTER", "media_server": "COMPUTER", "camera": "CAMERA", "ccu": "CCU",
-    "vision_switcher": "VISION_SWITCHER", "cam_switcher": "CAM_SWITCHER", "router": "ROUTER",
-    "cable_snake": "CABLE_SNAKE", "record": "RECORDER", "stream": "STREAM_ENCODER", "led_screen": "LED_TILE",
-    "projection_screen": "PROJECTOR", "send": "MONITOR", "converter": "CONVERTER",
-}
+#: The library category a device kind is usually stamped from (offered first in its picker): the registry's.
+SPEC_CATEGORY_FOR_KIND = {s.kind: s.spec_category for s in REGISTRY.devices if s.kind and s.spec_category}
 
 REF_TABLES = {"devices": "device", "equipment_specs": "spec", "ports": "port", "formats": "format"}
 
@@ -215,6 +210,4 @@ def device_slug_for_category(category: str) -> str | None:
             spec = next((s for s in REGISTRY.devices if s.kind == kind), None)
             if spec is not None:
                 return spec.slug
-    if category == "MEDIA_SERVER":
-        return "media-servers"
     return None
