@@ -8,6 +8,7 @@ from vpm.domain.events import Event
 from vpm.domain.library import EquipmentCard, EquipmentCardIo, EquipmentIoPort, EquipmentSpec
 from vpm.domain.ports import Connection, Port
 from vpm.domain.production import Production
+from vpm.domain.revisions import Revision
 from vpm.domain.support import ConnectorType, Format, FrameRate, ResolutionPreset, Setting, SourceType
 
 metadata = Base.metadata
@@ -15,6 +16,6 @@ metadata = Base.metadata
 __all__ = [
     "ApiToken", "Base", "ChecklistItem", "Connection", "ConnectorType", "Device",
     "EquipmentCard", "EquipmentCardIo", "EquipmentIoPort", "EquipmentSpec", "Event", "Format", "FrameRate",
-    "IpAddress", "Membership", "Port", "Production", "ResolutionPreset", "Setting", "ShareLink", "SourceType",
+    "IpAddress", "Membership", "Port", "Production", "ResolutionPreset", "Revision", "Setting", "ShareLink", "SourceType",
     "User", "WebSession", "metadata",
 ]

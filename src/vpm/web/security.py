@@ -135,6 +135,9 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/search": show,
         "/api/productions/{production_id}/connections/by-name": show,
         "/api/productions/{production_id}/feeds/{device_id}": show,
+        # marking a revision ("Rev C") is the owner's word; everyone on the show reads them
+        "/api/productions/{production_id}/revisions": Rule("show", show="production_id", write_action="manage"),
+        "/api/productions/{production_id}/changes": show,
         # a row, named in the path: the show it belongs to
         "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
         "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
@@ -164,6 +167,7 @@ def _static_rules() -> dict[str, Rule]:
                  "paperwork/patch.pdf", "paperwork/patch/{device_id}", "paperwork/patch/{device_id}.csv",
                  "paperwork/patch/{device_id}.pdf", "paperwork/paths", "paperwork/paths.csv", "paperwork/paths.pdf",
                  "paperwork/packlist.csv", "paperwork/packlist.pdf", "paperwork/packlist.xlsx",
+                 "paperwork/changes.csv", "paperwork/changes.pdf",
                  "paperwork/showbuild", "paperwork/showbuild.csv", "paperwork/showbuild.pdf"):
         rules[f"/productions/{{production_id}}/{tail}"] = show
     return rules

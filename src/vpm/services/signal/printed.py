@@ -36,6 +36,9 @@ PATCH_OUT = [
 ]
 
 
+CHANGED_LEGEND = "| a bar in the margin: changed since the previous revision"
+
+
 def is_patched(graph: ShowGraph, dev: DeviceNode) -> bool:
     return any(graph.feed(p) is not None for p in dev.inputs) or any(graph.sends.get(p.id) for p in dev.outputs)
 
@@ -67,7 +70,7 @@ def patch_book(
     ports, cables and devices changed since the previous revision, marked with a bar."""
     doc = Document(title, setup)
     if changed:
-        doc.legend = "| a bar in the margin: changed since the previous revision"
+        doc.legend = CHANGED_LEGEND
     first = True
     for dev in devices:
         sheet = paperwork.patch_sheet(graph, dev)
@@ -141,6 +144,8 @@ def cable_schedule(
 ) -> bytes:
     schedule = schedule or paperwork.cable_schedule(graph)
     doc = Document(title, setup)
+    if changed:
+        doc.legend = CHANGED_LEGEND
     rows = [
         [
             r["label"],
@@ -255,4 +260,28 @@ def pack_list(setup: PageSetup, pl: Any, title: str = "Pack list") -> bytes:
         doc.grid([Column("Type", 20), Column("Cables", 8, "R"), Column("Run ft", 8, "R"), Column("Stock pieces", 8, "R"),
                   Column("Stock ft", 8, "R")],
                  [[k, v[0], f"{v[1]:g}", v[2], v[3]] for k, v in sorted(pl.cable_totals.items())], group="Cable runs")
+    return doc.bytes()
+
+
+CHANGE_COLS = [Column("Item", 26), Column("Change", 8), Column("Field", 12), Column("Was", 22), Column("Now", 22)]
+
+
+def changes(setup: PageSetup, report: dict[str, Any]) -> bytes:
+    """The "changes since Rev N" report: one table per kind of item."""
+    from vpm.services.revisions import ENTITIES, ENTITY_TITLES
+
+    doc = Document(f"Changes from {report['from']} to {report['to']}", setup)
+    if not report["rows"]:
+        doc.new_page()
+        doc.paragraph(f"Nothing changed from {report['from']} to {report['to']}.", size=10)
+    for entity in ENTITIES:
+        rows = [r for r in report["rows"] if r["entity"] == entity]
+        if not rows:
+            continue
+        s = report["summary"][entity]
+        doc.heading(ENTITY_TITLES[entity], f"{s['added']} added, {s['removed']} removed, {s['changed']} changed",
+                    keep=10)
+        doc.grid(CHANGE_COLS, [[r["item"], r["change"], r["field"], "" if r["from"] is None else r["from"],
+                                "" if r["to"] is None else r["to"]] for r in rows],
+                 group=ENTITY_TITLES[entity], max_lines=4)
     return doc.bytes()

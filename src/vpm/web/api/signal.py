@@ -22,6 +22,7 @@ from vpm.domain.schemas import SafeStr, StrictInput
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.signal import layout as diagram_layout
+from vpm.services import revisions
 from vpm.services.signal import labels as cable_labels_pdf
 from vpm.services.signal import paperwork, patching, printed
 from vpm.services.signal import packlist as pack
@@ -243,12 +244,18 @@ class PrintOptions:
         self.paper, self.landscape = paper, landscape
 
 
-def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, revision: str = "") -> PageSetup:
+def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, changed: set[str] | None = None) -> PageSetup:
+    """Paper and header; the revision is the newest one, "+ changes" when the show moved on since
+    (``changed`` receives the ids changed since it, for the margin marks)."""
     from vpm.domain.production import Production
 
     with db.read() as session:
         show = session.get(Production, graph.production_id)
         venue = (show.venue if show is not None else None) or ""
+    name, ids = revisions.latest(db, graph.production_id)
+    if changed is not None:
+        changed |= ids
+    revision = f"{name} + changes" if name and ids else name
     return PageSetup(paper=opts.paper, landscape=opts.landscape, show=graph.show_name, venue=venue,
                      revision=revision, printed=now_text())
 
@@ -289,7 +296,9 @@ def patch_book_pdf(production_id: str, opts: PrintOptions = Depends(),
                    db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     devices, unlisted = printed.patch_devices(graph, include_unpatched)
-    return _pdf(printed.patch_book(graph, _setup(db, graph, opts), devices, unlisted, page_per_device),
+    changed: set[str] = set()
+    setup = _setup(db, graph, opts, changed)
+    return _pdf(printed.patch_book(graph, setup, devices, unlisted, page_per_device, changed=changed),
                 "patch-book.pdf")
 
 
@@ -333,7 +342,9 @@ def cables_csv(production_id: str, db: Database = Depends(get_db)) -> Any:
             summary="Cable schedule as PDF, with counts by type and length")
 def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
-    return _pdf(printed.cable_schedule(graph, _setup(db, graph, opts)), "cable-schedule.pdf")
+    changed: set[str] = set()
+    setup = _setup(db, graph, opts, changed)
+    return _pdf(printed.cable_schedule(graph, setup, changed=changed), "cable-schedule.pdf")
 
 
 @router.get("/productions/{production_id}/paperwork/cables", tags=[PAGES], response_class=HTMLResponse,
@@ -366,11 +377,17 @@ def cable_labels_pdf_route(
         device_id: str | None = Query(None, description="only the cables of this device (a snake, a switcher)"),
         label_prefix: str | None = Query(None, max_length=100, description="only cables whose label starts so"),
         outline: bool = Query(False, description="draw each label's edge (a test print on plain paper)"),
+        changed_since: str | None = Query(None, max_length=20,
+                                          description="only cables added or changed since this revision (e.g. B)"),
         db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     stock = cable_labels_pdf.stock(template)
     key = _device(graph, device_id).id if device_id else None
-    cables = cable_labels_pdf.filter_cables(graph, device_key=key, label_prefix=label_prefix)
+    ids = None
+    if changed_since:
+        report = revisions.changes_since(db, graph.production_id, changed_since)
+        ids = {r["id"] for r in report["rows"] if r["entity"] == "cables" and r["change"] != "removed"}
+    cables = cable_labels_pdf.filter_cables(graph, device_key=key, label_prefix=label_prefix, ids=ids)
     setup = PageSetup(show=graph.show_name)
     data = cable_labels_pdf.labels_pdf(cable_labels_pdf.cable_labels(graph, cables, ends), stock, setup,
                                        start=start, outline=outline)
@@ -453,6 +470,49 @@ def packlist_pdf(production_id: str, o: PackOptions = Depends(), opts: PrintOpti
                  db: Database = Depends(get_db)) -> Any:
     graph, pl = _packlist(db, production_id, o)
     return _pdf(printed.pack_list(_setup(db, graph, opts), pl), "packlist.pdf")
+
+
+# ------------------------------------------------------------------------------- revisions
+
+class RevisionBody(StrictInput):
+    name: SafeStr | None = Field(None, max_length=20, description="A, B, C ... (the next letter when omitted)")
+    note: SafeStr | None = Field(None, max_length=2000)
+
+
+@router.post("/api/productions/{production_id}/revisions", tags=[TAG], status_code=201,
+             summary="Mark the show as it is now as a revision (Rev A, B, C ...); owners only")
+def mark_revision(production_id: str, body: RevisionBody, db: Database = Depends(get_db),
+                  actor: Actor = Depends(get_actor)) -> Any:
+    return revisions.mark(db, production_id, actor, body.name, body.note)
+
+
+@router.get("/api/productions/{production_id}/revisions", tags=[TAG], summary="The show's revisions, oldest first")
+def list_revisions(production_id: str, db: Database = Depends(get_db)) -> Any:
+    return revisions.list_revisions(db, production_id)
+
+
+@router.get("/api/productions/{production_id}/changes", tags=[TAG],
+            summary="What changed since a revision (to another revision or to now), field by field")
+def changes_json(production_id: str, since: str = Query(..., max_length=20, description="a revision name, e.g. B"),
+                 to: str | None = Query(None, max_length=20), db: Database = Depends(get_db)) -> Any:
+    return JSONResponse(revisions.changes_since(db, production_id, since, to))
+
+
+@router.get("/productions/{production_id}/paperwork/changes.csv", tags=[PAGES],
+            summary="Changes since a revision as CSV: entity, item, change, field, from, to")
+def changes_csv(production_id: str, since: str = Query(..., max_length=20), to: str | None = Query(None, max_length=20),
+                db: Database = Depends(get_db)) -> Any:
+    return _csv(revisions.changes_csv(revisions.changes_since(db, production_id, since, to)),
+                f"changes-since-rev-{since}.csv")
+
+
+@router.get("/productions/{production_id}/paperwork/changes.pdf", tags=[PAGES],
+            summary="Changes since a revision, printable: added, removed and changed items field by field")
+def changes_pdf(production_id: str, since: str = Query(..., max_length=20), to: str | None = Query(None, max_length=20),
+                opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    report = revisions.changes_since(db, production_id, since, to)
+    return _pdf(printed.changes(_setup(db, graph, opts), report), f"changes-since-rev-{since}.pdf")
 
 
 @router.get("/productions/{production_id}/paperwork/showbuild.csv", tags=[PAGES],
