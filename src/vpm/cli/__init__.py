@@ -21,6 +21,7 @@ COMMANDS = {
     "db": "vpm.cli.db:db",
     "seed": "vpm.cli.seed:seed",
     "users": "vpm.cli.users:users",
+    "library": "vpm.cli.library:library",
     "doctor": "vpm.cli.doctor:doctor",
 }
 

@@ -74,8 +74,11 @@ class PortRecord:
 @dataclass(frozen=True)
 class CardRecord:
     key: str
-    slot_number: int
+    slot_number: int | None          # the slot it ships in (a default card); None: accepted, not fitted
     ports: tuple[PortRecord, ...]
+    name: str = ""
+    width: int = 1                   # slots taken (2: double width)
+    fits_slots: tuple[int, ...] = ()  # empty: any slot of its bank
 
 
 @dataclass(frozen=True)

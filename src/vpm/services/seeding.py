@@ -113,11 +113,12 @@ def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: s
         setattr(spec, name, value)
     spec.seed_hash = _fingerprint(record)
     spec.io_ports = _sync_ports(list(spec.io_ports), record.ports, lambda **kw: EquipmentIoPort(**kw))
-    cards = {c.slot_number: c for c in spec.cards}
+    cards = {c.key: c for c in spec.cards}
     new_cards = []
     for rc in record.cards:
-        card = cards.pop(rc.slot_number, None) or EquipmentCard(slot_number=rc.slot_number, key=rc.key)
-        card.key = rc.key
+        card = cards.pop(rc.key, None) or EquipmentCard(slot_number=rc.slot_number, key=rc.key)
+        card.slot_number, card.name = rc.slot_number, getattr(rc, "name", "") or rc.key
+        card.width, card.fits_slots = getattr(rc, "width", 1), list(getattr(rc, "fits_slots", ()))
         card.io = _sync_ports(list(card.io), rc.ports, lambda **kw: EquipmentCardIo(**kw))
         new_cards.append(card)
     spec.cards = new_cards
@@ -182,10 +183,14 @@ def _batch_delay() -> float:
 def seed_library(db: Database, batch_size: int = 100, force: bool = False,
                  progress: Progress | None = None) -> list[SeedReport]:
     from vpm.seed.data import load_equipment_library, load_reference_libraries
+    from vpm.seed.frames import curated_library, curated_references
 
+    # the department's frames and the corrections of known bad rows go in here (vpm.seed.frames)
     return [
-        seed_specs(db, load_equipment_library(), "library", "equipment library", batch_size, force, progress),
-        seed_specs(db, load_reference_libraries(), "reference", "reference libraries", batch_size, force, progress),
+        seed_specs(db, curated_library(load_equipment_library()), "library", "equipment library", batch_size,
+                   force, progress),
+        seed_specs(db, curated_references(load_reference_libraries()), "reference", "reference libraries",
+                   batch_size, force, progress),
     ]
 
 
