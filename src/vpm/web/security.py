@@ -138,6 +138,9 @@ def _static_rules() -> dict[str, Rule]:
         # marking a revision ("Rev C") is the owner's word; everyone on the show reads them
         "/api/productions/{production_id}/revisions": Rule("show", show="production_id", write_action="manage"),
         "/api/productions/{production_id}/changes": show,
+        "/api/productions/{production_id}/devices/{device_id}/cards": show,
+        "/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}": show,
+        "/api/library/search": LIBRARY, "/api/library/check": LIBRARY,
         # a row, named in the path: the show it belongs to
         "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
         "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
