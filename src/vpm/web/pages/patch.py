@@ -4,6 +4,8 @@ Writes go through services/signal/patching.py (``connections/by-name`` and ``fee
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -18,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 MATRIX_KINDS = ("vision_switcher", "cam_switcher", "router")
 
 
-def patch_context(request: Request, pid: str) -> dict | None:
+def patch_context(request: Request, pid: str) -> dict[str, Any]:
     graph = show_graph(db_of(request), pid)
     cables = sorted(graph.cables, key=lambda c: (natural_key(c.src.code), natural_key(c.dst.code)))
     rows = [
