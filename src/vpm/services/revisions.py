@@ -19,12 +19,13 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from vpm.db.engine import Database
-from vpm.domain import devices as d
+import vpm.domain.entities  # noqa: F401  (the registry's device kinds)
 from vpm.domain.checklist import ChecklistItem, IpAddress
 from vpm.domain.events import Event
 from vpm.domain.naming import natural_key, port_code
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.production import Production
+from vpm.domain.registry import REGISTRY
 from vpm.domain.revisions import Revision
 from vpm.services.changelog import append_event
 from vpm.services.context import Actor, writing
@@ -75,7 +76,7 @@ def _rows(session: Session, model: Any, production_id: uuid.UUID) -> dict[str, d
 def snapshot(session: Session, production_id: uuid.UUID) -> dict[str, dict[str, dict[str, Any]]]:
     """What the paperwork prints, as {entity: {id: {field: value}}}."""
     devices: dict[str, dict[str, Any]] = {}
-    for model in d.DEVICE_MODELS:
+    for model in (s.model for s in REGISTRY.devices):
         devices.update(_rows(session, model, production_id))
     return {
         "devices": devices,
