@@ -1,7 +1,7 @@
 """revisions: named points of a show
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03 14:30:45.786422
 
 Reviewed: creates the new table `revisions` (named points of a show's change log with a snapshot
@@ -15,8 +15,8 @@ from alembic import op  # noqa: F401
 
 import vpm.db.base  # noqa: F401 (custom column types render as vpm.db.base.X)
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 #: A migration that drops or rewrites data sets this to True; `vpm db upgrade` then needs --force.
