@@ -21,7 +21,9 @@ def test_flows_per_link_and_port(client, production):  # type: ignore[no-untyped
     s.cable(out_2110, in_2110, cable_type="SFP+ 10G fibre")
     s.cable(out_ndi, in_ndi, cable_type="Cat6")
     url = f"/api/productions/{s.pid}/ip-budget"
-    body = client.get(url).json()
+    r = client.get(url)
+    assert r.status_code == 200, r.text
+    body = r.json()
     assert body["max_utilisation"] == sdi.DEFAULT_MAX_UTILISATION
     links = {row["from"]: row for row in body["links"]}
     # 4096 x 2160p50 4:2:2 10-bit from a narrow sender peaks at the wire rate x 2250 / 2160, over 9 of 10 Gb/s

@@ -132,6 +132,7 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/free-outputs": show,
         "/api/productions/{production_id}/signal-check": show,
         "/api/productions/{production_id}/cable-totals": show,
+        "/api/productions/{production_id}/ip-budget": show,
         "/api/productions/{production_id}/search": show,
         "/api/productions/{production_id}/connections/by-name": show,
         "/api/productions/{production_id}/feeds/{device_id}": show,
