@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from vpm.domain.naming import natural_key
 from vpm.services.signal import paperwork
 from vpm.services.signal.graph import DeviceNode, ShowGraph
 from vpm.services.signal.pdf import Column, Document, PageSetup
@@ -284,4 +285,75 @@ def changes(setup: PageSetup, report: dict[str, Any]) -> bytes:
         doc.grid(CHANGE_COLS, [[r["item"], r["change"], r["field"], "" if r["from"] is None else r["from"],
                                 "" if r["to"] is None else r["to"]] for r in rows],
                  group=ENTITY_TITLES[entity], max_lines=4)
+    return doc.bytes()
+
+
+def _ip_key(text: Any) -> tuple[Any, ...]:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(str(text))
+        return (ip.version, int(ip))
+    except ValueError:
+        return (9, 0)
+
+
+def _done(v: Any) -> str:
+    return "[x]" if v else "[  ]"
+
+
+def _fig(item: dict[str, Any]) -> str:
+    return str(item.get("figures") or "")
+
+
+#: The record lists printed as tables: (registry slug, title, group-by field, sort, columns with getters).
+RECORD_VIEWS: dict[str, dict[str, Any]] = {
+    "ip-plan": {"slug": "ip-addresses", "title": "IP plan", "group": "category", "sort": lambda i: _ip_key(i["ip"]),
+                "columns": [(Column("IP", 12), lambda i: i["ip"]),
+                            (Column("Device", 18), lambda i: i.get("device_name") or ""),
+                            (Column("Subnet", 12), lambda i: i.get("subnet") or ""),
+                            (Column("Gateway", 12), lambda i: i.get("gateway") or ""),
+                            (Column("VLAN", 6, "R"), lambda i: "" if i.get("vlan") is None else i["vlan"]),
+                            (Column("Notes", 26), lambda i: i.get("notes") or "")]},
+    "checklist": {"slug": "checklist-items", "title": "Checklist", "group": "category",
+                  "sort": lambda i: (i.get("sort_order") or 0, natural_key(i.get("title"))),
+                  "columns": [(Column("Done", 5), lambda i: _done(i.get("completed"))),
+                              (Column("Task", 34), lambda i: i.get("title") or ""),
+                              (Column("Days before", 8, "R"),
+                               lambda i: "" if i.get("days_before_show") is None else i["days_before_show"]),
+                              (Column("Assignee", 12), lambda i: i.get("assignee") or ""),
+                              (Column("Reference", 20), lambda i: i.get("reference") or "")]},
+    "led-plans": {"slug": "led-screens", "title": "LED plans", "group": None,
+                  "sort": lambda i: natural_key(i.get("label")),
+                  "columns": [(Column("Screen", 10), lambda i: i.get("label") or ""),
+                              (Column("Name", 14), lambda i: i.get("name") or ""),
+                              (Column("Tiles", 8), lambda i: f"{i.get('tile_cols') or '?'} x {i.get('tile_rows') or '?'}"),
+                              (Column("Station", 10), lambda i: i.get("station") or ""),
+                              (Column("Figures", 50), _fig)]},
+    "projection-plans": {"slug": "projection-surfaces", "title": "Projection plans", "group": None,
+                         "sort": lambda i: natural_key(i.get("label")),
+                         "columns": [(Column("Surface", 10), lambda i: i.get("label") or ""),
+                                     (Column("Name", 14), lambda i: i.get("name") or ""),
+                                     (Column("Size (m)", 10),
+                                      lambda i: f"{i.get('width_m') or '?'} x {i.get('height_m') or '?'}"),
+                                     (Column("Type", 10), lambda i: i.get("surface_type") or ""),
+                                     (Column("Figures", 48), _fig)]},
+}
+
+
+def records(setup: PageSetup, view: str, items: list[dict[str, Any]]) -> bytes:
+    """A record list (IP plan, checklist, LED and projection plans) as tables, grouped and sorted."""
+    conf = RECORD_VIEWS[view]
+    doc = Document(conf["title"], setup)
+    cols = [c for c, _get in conf["columns"]]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in sorted(items, key=conf["sort"]):
+        groups.setdefault(str(item.get(conf["group"]) or "") if conf["group"] else conf["title"], []).append(item)
+    if not items:
+        doc.new_page()
+        doc.paragraph(f"No {conf['title'].lower()} in this show yet.", size=10)
+    for name in sorted(groups, key=natural_key):
+        rows = groups[name]
+        doc.heading(name or "(none)", f"{len(rows)}", keep=10)
+        doc.grid(cols, [[get(i) for _c, get in conf["columns"]] for i in rows], group=name, max_lines=4)
     return doc.bytes()

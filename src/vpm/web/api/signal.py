@@ -472,6 +472,38 @@ def packlist_pdf(production_id: str, o: PackOptions = Depends(), opts: PrintOpti
     return _pdf(printed.pack_list(_setup(db, graph, opts), pl), "packlist.pdf")
 
 
+# ------------------------------------------------------------------------------- record lists
+
+def _record_items(db: Database, slug: str, production_id: str) -> list[dict[str, Any]]:
+    from vpm.domain.registry import REGISTRY
+    from vpm.services.entities import MAX_LIMIT, ListParams, list_
+
+    spec = REGISTRY[slug]
+    items: list[dict[str, Any]] = []
+    while True:
+        page = list_(db, spec, ListParams(limit=MAX_LIMIT, offset=len(items)), production_id)
+        items += page["items"]
+        if len(items) >= page["total"] or not page["items"]:
+            return items
+
+
+def _record_route(view: str) -> None:
+    conf = printed.RECORD_VIEWS[view]
+
+    def route(production_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+        graph = show_graph(db, production_id)
+        items = _record_items(db, conf["slug"], production_id)
+        return _pdf(printed.records(_setup(db, graph, opts), view, items), f"{view}.pdf")
+
+    route.__name__ = f"{view.replace('-', '_')}_pdf"
+    router.add_api_route(f"/productions/{{production_id}}/paperwork/{view}.pdf", route, methods=["GET"], tags=[PAGES],
+                         summary=f"{conf['title']} as PDF")
+
+
+for _view in printed.RECORD_VIEWS:
+    _record_route(_view)
+
+
 # ------------------------------------------------------------------------------- revisions
 
 class RevisionBody(StrictInput):
