@@ -23,6 +23,8 @@ COMMANDS = {
     "users": "vpm.cli.users:users",
     "library": "vpm.cli.library:library",
     "doctor": "vpm.cli.doctor:doctor",
+    "import": "vpm.cli.transfer:import_",
+    "export": "vpm.cli.transfer:export",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from vpm.domain import devices as d
 from vpm.domain.checklist import ChecklistItem, IpAddress
 from vpm.domain.enums import (
@@ -97,7 +99,8 @@ REGISTRY.add(EntitySpec(
     scope="production", event_type="checklist_item", required=("title",), read_only=("completed_at",),
     list_columns=("category", "title", "days_before_show", "completed", "assignee"),
     search_fields=("title", "assignee", "reference"), choices={"category": ChecklistCategory},
-    patch_options={"add_note": (str | None, None)}, create_options={"add_note": (str | None, None)},
+    patch_options={"add_note": (str | None, None), "completed_on": (dt.date | None, None)},
+    create_options={"add_note": (str | None, None), "completed_on": (dt.date | None, None)},
     default_sort=("category", "sort_order", "created_at"),
 ))
 REGISTRY.add(EntitySpec(

@@ -25,6 +25,7 @@ ESTIMATES_MB = {
     "restore": 128,
     "upgrade": 96,
     "bulk import": 128,
+    "export": 128,
 }
 
 

@@ -15,6 +15,13 @@ def _note(ctx: Any, text: str, kind: str) -> dict[str, Any]:
     return {"text": text, "at": utcnow().isoformat(), "by": ctx.actor.name, "type": kind}
 
 
+def _completed_at(day: dt.date | None) -> dt.datetime:
+    """When an item was done: the day given (an imported completion date, noon UTC) or now."""
+    if day is None:
+        return utcnow()
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
+
+
 def due_date(load_in: dt.datetime | None, days_before: int | None) -> dt.date | None:
     """The day an item is due: the production's load-in date minus the item's lead days."""
     if load_in is None or days_before is None:
@@ -27,7 +34,7 @@ class ChecklistHooks(Hooks):
         obj.notes = list(obj.notes or [])
         if options.get("add_note"):
             obj.notes.append(_note(ctx, options["add_note"], "info"))
-        obj.completed_at = utcnow() if obj.completed else None
+        obj.completed_at = _completed_at(options.get("completed_on")) if obj.completed else None
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         if not (data.get("title") or "").strip():
@@ -38,7 +45,11 @@ class ChecklistHooks(Hooks):
 
     def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
         if "completed" in changes:
-            changes["completed_at"] = utcnow() if changes["completed"] else None
+            changes["completed_at"] = _completed_at(options.get("completed_on")) if changes["completed"] else None
+        elif options.get("completed_on") and obj.completed:
+            when = _completed_at(options["completed_on"])
+            if obj.completed_at is None or obj.completed_at.date() != when.date():
+                changes["completed_at"] = when
         note = options.get("add_note")
         if note:
             kind = "completion" if changes.get("completed") else "info"

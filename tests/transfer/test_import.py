@@ -1,0 +1,222 @@
+"""Importing the department's workbook and vpm's own, exporting a show, and the round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from vpm.domain.checklist import ChecklistItem
+from vpm.domain.devices import Device
+from vpm.domain.ports import Connection, Port
+from vpm.domain.registry import REGISTRY
+from vpm.services import entities as svc
+from vpm.services.context import Actor
+from vpm.services.transfer import (
+    ImportAborted,
+    ImportRefused,
+    export_show,
+    import_file,
+    open_workbook,
+    parse_workbook,
+)
+from vpm.services.transfer.native import export_sheets, show_counts
+
+LEGACY = Path(__file__).resolve().parents[3] / "shared" / "data" / "legacy-show-spreadsheet.ods"
+ACTOR = Actor("tester")
+
+
+def _show(db, name: str = "Imported", template: bool = True) -> uuid.UUID:
+    prod = svc.create(db, REGISTRY["productions"], {"show_name": name, "checklist_template": template}, ACTOR)
+    return uuid.UUID(prod["id"])
+
+
+def _snapshot(db, pid: uuid.UUID) -> dict[str, list[list]]:
+    """A show as its export sheets (natural keys only), without the version column."""
+    with db.read() as session:
+        out = {}
+        for title, headers, rows in export_sheets(session, pid):
+            keep = [i for i, h in enumerate(headers) if h != "Version"]
+            body = [[r[i] for i in keep] for r in rows]
+            if title != "Show":
+                body.sort(key=lambda r: [str(v) for v in r])
+            else:
+                body = [r for r in body if r[0] not in ("Show",)]
+            out[title] = body
+        return out
+
+
+@pytest.fixture(scope="module")
+def legacy_parsed():
+    book = open_workbook(LEGACY)
+    parsed = parse_workbook(book)
+    items = list(parsed.items)
+    book.close()
+    return parsed, items
+
+
+def test_legacy_workbook_parses_sheet_by_sheet(legacy_parsed) -> None:
+    parsed, items = legacy_parsed
+    assert parsed.layout == "legacy"
+    by_slug: dict[str, int] = {}
+    for i in items:
+        by_slug[i.slug] = by_slug.get(i.slug, 0) + 1
+    # SOURCES: 63 SRC rows, 6 of them template filler (no name); SENDS: 39 DST rows, 5 filler
+    assert by_slug["sources"] == 57 and by_slug["sends"] == 34
+    # E2 ID.0-5, Q8 ID.0-1 (two frames), X80 ID.0-2; CARBONITE and ATEM; ROUTER 01-06; ten snakes
+    assert by_slug["vision-switchers"] == 11 and by_slug["cam-switchers"] == 2
+    assert by_slug["routers"] == 6 and by_slug["cable-snakes"] == 10 and by_slug["media-servers"] == 1
+    assert by_slug["connections"] == 100  # the 100 free-text patch cells of the sample rows
+    assert by_slug["ip-addresses"] == 193
+    skips = parsed.skips
+    routers = [s for s in skips if s.sheet.startswith("ROUTER") and "#NAME?" in s.reason]
+    assert len(routers) == 264 and all(s.column in ("A", "E") for s in routers)
+    assert sum(1 for s in skips if s.sheet == "Q8" and "#NAME?" in s.reason) == 32
+    header = [s for s in skips if s.sheet == "PREPRODUCTION CHECKLIST" and "#REF!" in s.reason]
+    assert {s.row for s in header} == {3, 4, 5, 6, 7}  # SHOW NAME, VENUE, ROOM, LOAD IN, LOAD OUT
+    filler = [s for s in skips if s.sheet == "SOURCES"]
+    assert len(filler) == 6 and all("filler" in s.reason for s in filler)
+    snake = [s for s in skips if s.sheet == "DSM SNAKE A" and "100'+" in s.reason]
+    assert snake and snake[0].row == 2 and snake[0].column == "D"
+    checklist = [i for i in items if i.slug == "checklist-items"]
+    keys = [(i.values["category"], i.key[1]) for i in checklist]
+    assert len(keys) == len(set(keys)), "no duplicate titles within a category"
+
+
+def test_legacy_import_then_reimport_changes_nothing(db, legacy_parsed) -> None:
+    pid = _show(db, "Legacy")
+    report = import_file(db, pid, LEGACY, ACTOR, dry_run=False, placeholders={"MVR 0.1": "sends"})
+    assert report.written and not report.errors and not report.conflicts
+    with db.read() as s:
+        cables = s.scalar(select(func.count()).select_from(Connection).where(Connection.production_id == pid))
+        sources = s.scalar(select(func.count()).select_from(Device).where(Device.production_id == pid,
+                                                                          Device.kind == "source"))
+        placeholder = s.scalars(select(Device).where(Device.production_id == pid, Device.label == "MVR 0.1")).one()
+        mvr_inputs = s.scalar(select(func.count()).select_from(Port).where(Port.device_id == placeholder.id))
+    assert sources == 57
+    # every patch cell is a cable, or listed as unresolved or refused with its reason
+    unresolved = [c for u in report.unresolved.values() for c in u.cells]
+    assert all(c["reason"] for c in unresolved + report.refused_cells)
+    assert cables + len(unresolved) + len(report.refused_cells) == 100
+    assert placeholder.kind == "send" and mvr_inputs == 3  # fed from E2 ID.0, Q8 ID.0 and X80 ID.0
+    assert "DSM A" in {u.name for u in report.unresolved.values()}
+    assert any("already has a feed" in c["reason"] and c["sheet"] == "Q8" for c in report.refused_cells)
+    assert report.counts["SOURCES"]["create"] == 114  # 57 sources and their outputs
+    assert report.counts["IP MANAGEMENT"]["create"] == 193
+
+    before = _snapshot(db, pid)
+    again = import_file(db, pid, LEGACY, ACTOR, dry_run=False, placeholders={"MVR 0.1": "sends"})
+    assert again.changed == 0 and set(again.ops()) == {"unchanged"}
+    assert _snapshot(db, pid) == before
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_export_import_round_trip_reproduces_the_show(db, tmp_path, fmt) -> None:
+    pid = _show(db, "Source show")
+    import_file(db, pid, LEGACY, ACTOR, dry_run=False, placeholders={"DSM A": "sends"})
+    item = REGISTRY["checklist-items"]
+    with db.read() as s:
+        first = s.scalars(select(ChecklistItem).where(ChecklistItem.production_id == pid)
+                          .order_by(ChecklistItem.title)).first()
+    svc.update(db, item, first.id, {"version": first.version, "completed": True}, ACTOR)
+    out = tmp_path / f"show.{fmt}"
+    export_show(db, pid, out, fmt)
+    copy = _show(db, "Copy", template=False)
+    report = import_file(db, copy, out, ACTOR, dry_run=False)
+    assert not report.errors and not report.skips
+    a, b = _snapshot(db, pid), _snapshot(db, copy)
+    for sheet in a:
+        assert a[sheet] == b[sheet], sheet
+    with db.read() as s:
+        assert show_counts(s, pid) == show_counts(s, copy)
+    # the export re-imported into the show it came from changes nothing
+    same = import_file(db, pid, out, ACTOR, dry_run=True)
+    assert same.changed == 0 and not same.errors
+
+
+def test_checklist_merge_carries_completion_date(db, tmp_path) -> None:
+    pid = _show(db, "Merge")
+    with db.read() as s:
+        n_before = s.scalar(select(func.count()).select_from(ChecklistItem).where(ChecklistItem.production_id == pid))
+        tpl = s.scalars(select(ChecklistItem).where(ChecklistItem.production_id == pid)).first()
+    csv_path = tmp_path / "checklist-items.csv"
+    title = "  " + tpl.title.upper() + " "
+    csv_path.write_text(f"Category,Title,Completed,Completed on\n{tpl.category},{title},yes,2026-11-02\n"
+                        f"{tpl.category},A brand new item,no,\n", encoding="utf-8")
+    report = import_file(db, pid, csv_path, ACTOR, dry_run=False)
+    assert report.ops()["update"] == 1 and report.ops()["create"] == 1
+    with db.read() as s:
+        merged = s.get(ChecklistItem, tpl.id)
+        n_after = s.scalar(select(func.count()).select_from(ChecklistItem).where(ChecklistItem.production_id == pid))
+    assert merged.completed and merged.completed_at.date() == dt.date(2026, 11, 2)
+    assert merged.title == tpl.title  # the template's spelling stays
+    assert n_after == n_before + 1
+    again = import_file(db, pid, csv_path, ACTOR, dry_run=True)
+    assert again.changed == 0
+
+
+def test_bad_cells_are_named_and_nothing_is_half_written(db, tmp_path) -> None:
+    pid = _show(db, "Bad", template=False)
+    path = tmp_path / "sources.csv"
+    path.write_text("Label,Name,Rate,H res\nSRC 1,GOOD,59.94,1920\nSRC 2,BAD RATE,\"59,94\",1920\n"
+                    "SRC 3,BAD RES,59.94,19x0\n", encoding="utf-8")
+    report = import_file(db, pid, path, ACTOR, dry_run=True)
+    errors = [s for s in report.skips if s.level == "error"]
+    assert [(s.sheet, s.row, s.column) for s in errors] == [("sources", 3, "Rate"), ("sources", 4, "H res")]
+    assert "use a dot" in errors[0].reason
+    # a row that fails the entity's own rules: the whole file is refused, the good row is not kept
+    path.write_text("Label,Name,H res\nSRC 1,GOOD,1920\nSRC 2,NEGATIVE,-5\n", encoding="utf-8")
+    with pytest.raises(ImportAborted, match="nothing was written"):
+        import_file(db, pid, path, ACTOR, dry_run=False)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Device).where(Device.production_id == pid)) == 0
+    dry = import_file(db, pid, path, ACTOR, dry_run=True)
+    assert [(r.sheet, r.row, r.op) for r in dry.errors] == [("sources", 3, "error")]
+    assert "'H res'" in dry.errors[0].message and "negative" in dry.errors[0].message
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("show.txt", b"hello", "not a workbook vpm reads"),
+    ("show.xlsx", b"PK\x03\x04 not really a zip", "not a readable xlsx workbook"),
+    ("show.ods", b"garbage", "not a readable ods workbook"),
+    ("gadgets.csv", b"a,b\n1,2\n", "named after it"),
+])
+def test_wrong_files_are_refused_with_a_message(db, tmp_path, name, content, message) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportRefused, match=message):
+        import_file(db, _show(db, "X", template=False), path, ACTOR)
+
+
+def test_too_big_is_refused(db, tmp_path, monkeypatch) -> None:
+    from vpm.services.transfer import reader
+
+    monkeypatch.setattr(reader, "MAX_BYTES", 1000)
+    path = tmp_path / "sources.csv"
+    path.write_text("Label\n" + "SRC 1\n" * 400, encoding="utf-8")
+    with pytest.raises(ImportRefused, match="the limit is"):
+        import_file(db, _show(db, "Big", template=False), path, ACTOR)
+
+
+def test_someone_elses_change_since_the_export_is_a_conflict(db, tmp_path) -> None:
+    pid = _show(db, "Conflict", template=False)
+    src = svc.create(db, REGISTRY["sources"], {"label": "SRC 1", "name": "GFX A", "rate": 59.94}, ACTOR, pid)
+    out = tmp_path / "show.xlsx"
+    export_show(db, pid, out, "xlsx")
+    svc.update(db, REGISTRY["sources"], src["id"], {"version": src["version"], "name": "GFX B"}, ACTOR)
+    # the crew edits the exported file's name cell: someone changed that field since the export
+    from vpm.services.transfer import native, writers
+
+    with db.read() as s:
+        sheets = [(t, h, list(r)) for t, h, r in native.export_sheets(s, pid)]
+    for title, headers, rows in sheets:
+        if title == "Sources":
+            rows[0][headers.index("Name")] = "GFX C"
+            rows[0][headers.index("Version")] = src["version"]
+    writers.write_xlsx(out, sheets)
+    with pytest.raises(ImportAborted, match="changed by someone else"):
+        import_file(db, pid, out, ACTOR, dry_run=False)
+    assert svc.get(db, REGISTRY["sources"], src["id"])["name"] == "GFX B"
