@@ -13,7 +13,7 @@ from vpm import __version__
 from vpm.config import Settings, get_settings
 from vpm.db.engine import Database
 from vpm.web import admin, errors, pages, security
-from vpm.web.api import auth, calc, library, misc, search, signal, stream
+from vpm.web.api import auth, calc, library, misc, search, signal, stream, transfer
 from vpm.web.api import entities as entity_routes
 
 log = logging.getLogger("vpm.web")
@@ -58,6 +58,7 @@ def _routes() -> APIRouter:
     root.include_router(search.router)
     root.include_router(library.router)
     root.include_router(calc.router)
+    root.include_router(transfer.router)
     root.include_router(entity_routes.build_router())
     root.include_router(pages.router)
     return root

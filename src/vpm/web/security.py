@@ -430,6 +430,10 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: A workbook upload to an Import page may be this big (plus the form around it).
+UPLOAD_MAX_BYTES = 51 * 1024 * 1024
+
+
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed."""
 
@@ -440,9 +444,12 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if scope.get("method") == "POST" and scope.get("path", "").rstrip("/").endswith("/import"):
+            limit = max(limit, UPLOAD_MAX_BYTES)  # a workbook upload (the importer checks 50 MB itself)
         for key, value in scope.get("headers", []):
-            if key == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _too_large(send, self.max_bytes)
+            if key == b"content-length" and value.isdigit() and int(value) > limit:
+                await _too_large(send, limit)
                 return
         seen = 0
 
@@ -451,14 +458,14 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await _too_large(send, self.max_bytes)
+            await _too_large(send, limit)
 
 
 class _BodyTooLarge(Exception):

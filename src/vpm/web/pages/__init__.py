@@ -8,7 +8,7 @@ few hand-made ones. Static files are served from ``/static``.
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from vpm.web.pages import actions, checklist, dashboard, ipplan, library, patch, planner, shows, tables
+from vpm.web.pages import actions, checklist, dashboard, ipplan, library, patch, planner, shows, tables, transfer
 from vpm.web.pages.render import STATIC_DIR
 
 router = APIRouter()
@@ -22,4 +22,5 @@ router.include_router(ipplan.router)
 router.include_router(patch.router)
 router.include_router(library.router)
 router.include_router(planner.router)
+router.include_router(transfer.router)
 router.include_router(tables.router)

@@ -212,7 +212,8 @@ def show_nav(request: Request, production: dict[str, Any], counts: dict[str, int
     for href, label in paperwork_links(request, pid):
         groups.setdefault("Paperwork", []).append({"href": href, "label": label, "count": None})
     return [{"label": "Show", "items": [{"href": f"/productions/{pid}", "label": "Dashboard", "count": None}]
-             + groups.pop("Show", [])}] + [{"label": g, "items": items} for g, items in groups.items()]
+             + groups.pop("Show", [])
+             + [{"href": f"/productions/{pid}/import", "label": "Import / export", "count": None}]}] + [{"label": g, "items": items} for g, items in groups.items()]
 
 
 def library_nav() -> list[dict[str, Any]]:
