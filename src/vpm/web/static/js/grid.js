@@ -508,6 +508,18 @@ export class Grid {
 
   // ------------------------------------------------------------------ data
 
+  /** The download address of this grid as it is shown: visible columns, in order, and the filter. */
+  downloadUrl(fmt) {
+    const allowed = new Set([...this.meta.fields, "ports", "standard", "due_date", "overdue"]);
+    const params = new URLSearchParams();
+    params.set("columns", this.visible.filter((n) => allowed.has(n)).join(","));
+    if (this.query.q) params.set("q", this.query.q);
+    if (this.query.sort) params.set("sort", this.query.sort);
+    for (const [k, v] of Object.entries(this.query.filters)) params.set(k, v);
+    const base = this.data.production_id ? `/api/productions/${this.data.production_id}/grid` : "/api/grid";
+    return `${base}/${this.meta.slug}.${fmt}?${params}`;
+  }
+
   async refetch() {
     const params = new URLSearchParams();
     if (this.query.q) params.set("q", this.query.q);
@@ -593,6 +605,9 @@ export class Grid {
 
   bind() {
     const t = this.table;
+    for (const link of this.wrap.querySelectorAll("[data-grid-download]")) {
+      link.addEventListener("click", () => { link.href = this.downloadUrl(link.dataset.gridDownload); });
+    }
     t.addEventListener("mousedown", (e) => {
       const td = e.target.closest("td.cell");
       if (!td || td.classList.contains("is-editing")) return;
