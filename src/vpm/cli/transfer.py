@@ -126,7 +126,8 @@ def import_(file: Path, show: str | None, dry_run: bool, placeholders: bool, ski
             task = progress.add_task(f"{'checking' if dry_run else 'importing'} {file.name}", total=None)
             try:
                 report = run_import(db, pid, parsed, actor, dry_run=dry_run, placeholders=chosen,
-                                    allow_errors=skip_errors, progress=lambda n: progress.advance(task, n))
+                                    allow_errors=skip_errors, progress=lambda n: progress.advance(task, n),
+                                    reparse=lambda: parse_workbook(open_workbook(file)))
             except ImportAborted as exc:
                 if created:
                     svc.delete(db, REGISTRY["productions"], pid, actor)

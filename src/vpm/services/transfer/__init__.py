@@ -38,12 +38,18 @@ def parse_workbook(book: Workbook) -> Parsed:
 
 def import_file(db: Any, production_id: Any, source: str | Path | bytes, actor: Any, *, filename: str | None = None,
                 dry_run: bool = True, **kwargs: Any) -> Report:
-    book = open_workbook(source, filename)
+    books = [open_workbook(source, filename)]
+
+    def reparse() -> Parsed:
+        books.append(open_workbook(source, filename))
+        return parse_workbook(books[-1])
+
     try:
-        parsed = parse_workbook(book)
-        return run_import(db, production_id, parsed, actor, dry_run=dry_run, **kwargs)
+        parsed = parse_workbook(books[0])
+        return run_import(db, production_id, parsed, actor, dry_run=dry_run, reparse=reparse, **kwargs)
     finally:
-        book.close()
+        for book in books:
+            book.close()
 
 
 EXPORT_FORMATS = ("xlsx", "ods")

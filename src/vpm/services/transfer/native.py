@@ -57,6 +57,8 @@ class Column:
 
 def sheet_specs() -> list[tuple[str, EntitySpec]]:
     """(sheet title, spec) in the order rows must be written: devices, ports, cables, IPs, checklist."""
+    import vpm.domain.entities  # noqa: F401  (fills the registry)
+
     out = [(s.plural, s) for s in REGISTRY.devices]
     out += [("Ports", REGISTRY["ports"]), ("Connections", REGISTRY["connections"]),
             ("IP plan", REGISTRY["ip-addresses"]), ("Checklist", REGISTRY["checklist-items"])]
