@@ -142,6 +142,14 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/devices/{device_id}/cards": show,
         "/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}": show,
         "/api/library/search": LIBRARY, "/api/library/check": LIBRARY,
+        # import and export: the show in the path (an upload writes, a download reads)
+        "/api/productions/{production_id}/import": show,
+        "/api/productions/{production_id}/import/{token}": show,
+        "/api/productions/{production_id}/export.{fmt}": show,
+        "/api/productions/{production_id}/grid/{slug}.{fmt}": show,
+        "/api/grid/{slug}.{fmt}": LIBRARY,
+        "/productions/{production_id}/import": show,
+        "/productions/{production_id}/import/{token}": show,
         # a row, named in the path: the show it belongs to
         "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
         "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
