@@ -411,7 +411,12 @@ class Importer:
                 if obj.equipment_spec_id is not None:
                     ports = list(self.session.execute(select(Port.id, Port.direction, Port.label).where(
                         Port.device_id == obj.id, Port.deleted_at.is_(None))))
-                    after.append(lambda: [self._remember_port(p, obj.id, d, lbl) for p, d, lbl in ports])
+
+                    def remember_ports() -> None:
+                        for p, d, lbl in ports:
+                            self._remember_port(p, obj.id, d, lbl)
+
+                    after.append(remember_ports)
                 return "create", {k: (None, v) for k, v in values.items() if v not in (None, "")}, None
             obj = self.session.get(spec.model, did)
             return self._update(item, spec, obj, values, {})
@@ -539,7 +544,10 @@ class Importer:
         return self._placeholders
 
     def _port_text(self, port_id: uuid.UUID) -> str:
-        did, label = self.port_label.get(port_id, (None, "?"))
+        found = self.port_label.get(port_id)
+        if found is None:
+            return "?"
+        did, label = found
         return f"{self.device_label.get(did, '?')} {label}"
 
     def _cell(self, item: Item, reason: str) -> dict[str, Any]:
@@ -614,10 +622,11 @@ class Importer:
         reason = found
         name = patch_candidates(text)[-1] if patch_candidates(text) else text
         choice = self.placeholders.get(norm(name))
-        if choice and choice != "skip" and REGISTRY.get(choice) and REGISTRY[choice].kind:
-            spec = REGISTRY[choice]
-            did = self.devices.get((spec.kind, norm(name)))
-            if did is None:
+        chosen = REGISTRY.get(choice) if choice and choice != "skip" else None
+        if chosen is not None and chosen.kind:
+            spec = chosen
+            found_did = self.devices.get((chosen.kind, norm(name)))
+            if found_did is None:
                 from vpm.services.entities import create_in
 
                 obj = create_in(self.ctx, spec, {"label": name[:64], "name": name[:200],
@@ -626,13 +635,15 @@ class Importer:
                 self._remember_device(obj.id, obj.kind, obj.label, obj.name)
                 self.placeholder_ids().add(obj.id)
                 self._undo.append(lambda: self.placeholder_ids().discard(obj.id))
-                did = obj.id
-            elif direction == "in" and feed is not None:
-                same = next((p for p in self.device_ports.get((did, "in")) or []
-                             if self.feeds.get(p, (None, None))[1] == feed), None)
-                if same is not None:
-                    return same
-            return self._port_of(did, direction, None, "", after, create=direction == "in")
+                placeholder: uuid.UUID = obj.id
+            else:
+                placeholder = found_did
+                if direction == "in" and feed is not None:
+                    same = next((p for p in self.device_ports.get((placeholder, "in")) or []
+                                 if self.feeds.get(p, (None, None))[1] == feed), None)
+                    if same is not None:
+                        return same
+            return self._port_of(placeholder, direction, None, "", after, create=direction == "in")
         entry = self.report.unresolved.get(norm(name))
         if entry is None:
             entry = self.report.unresolved[norm(name)] = Unresolved(

@@ -188,7 +188,7 @@ class _Sheets:
                       connector=connector if connector != "-" else "")
 
     # ---------------------------------------------------------------- patch sheets
-    def _blocks(self, rows: list[list[Any]]) -> list[tuple[int, dict[str, list[int]]]]:
+    def _blocks(self, rows: list[list[Any]]) -> list[tuple[int, dict[str, Any]]]:
         """Header rows ("ID", "CONNECTOR", ...) and, per side, the column of ID/CONNECTOR/FEED/NOTES."""
         out = []
         for i, row in enumerate(rows):
@@ -291,14 +291,15 @@ class _Sheets:
                     label = _port_label(pid, device)
                     cell = self.patch_cell(sheet, n, patch_col, row[patch_col]) if patch_col is not None else None
                     if connector == "-" and not cell:
-                        self.skip(sheet, n, conn_col, f"{device} {label}: unused slot ('-'); skipped")
+                        self.skip(sheet, n, conn_col if conn_col is not None else id_col,
+                                  f"{device} {label}: unused slot ('-'); skipped")
                         continue
                     if make_ports:
                         conn, note = _connector(connector)
                         notes = text(row[notes_col]) if notes_col is not None else ""
                         self.port(device, kind, direction, label, sheet, n, connector=conn,
                                   notes="; ".join(x for x in (note, notes) if x) or None)
-                    if cell:
+                    if cell and patch_col is not None:
                         self.cable(sheet, n, patch_col, cell, PortRef(device, direction, label, kind), direction)
 
     def snakes(self, sheet: str) -> None:
@@ -342,7 +343,7 @@ class _Sheets:
                               connector=conn, notes="; ".join(x for x in (note, notes) if x) or None)
                     patch_col = cols.get("FEED") if direction == "in" else cols.get("SEND")
                     cell = self.patch_cell(sheet, n, patch_col, row[patch_col]) if patch_col is not None else None
-                    if cell:
+                    if cell and patch_col is not None:
                         here = PortRef(sheet, direction, label, "cable_snake")
                         self.cable(sheet, n, patch_col, cell, here, direction)
 

@@ -79,9 +79,9 @@ async def import_decide_page(request: Request, production_id: str, token: str) -
             return page(request, "transfer/import.html", _context(request, show, report=report, done=True))
         report = api.preview(request, db, production_id, token, actor, choices)
     except ImportAborted as exc:
-        report = exc.extra.get("report")
         return page(request, "transfer/import.html",
-                    _context(request, show, report=report, token=token, message=exc.message), status=409)
+                    _context(request, show, report=exc.extra.get("report"), token=token, message=exc.message),
+                    status=409)
     except (ImportRefused, ServiceError) as exc:
         return page(request, "transfer/import.html", _context(request, show, message=exc.message), status=422)
     return page(request, "transfer/import.html", _context(request, show, report=report, token=token))
