@@ -21,6 +21,8 @@ WALL = {"tile_px_w": 128, "tile_px_h": 256, "tile_w_mm": 500, "tile_h_mm": 1000,
 CASES: list[tuple[str, Callable[[], Any]]] = [
     ("split_run 100,000 ft, default stock", lambda: cables.split_run(99_999)),
     ("split_run 100,000 ft, 32 lengths 1..32 ft", lambda: cables.split_run(99_999, range(1, 33))),
+    ("split_run 100,000 ft, 32 lengths 209..240 ft (near the work bound)",
+     lambda: cables.split_run(99_999, range(209, 241))),
     ("split_run 100,000 ft, 32 lengths near 3,000 ft (refused)", lambda: cables.split_run(99_999, range(2_969, 3_001))),
     ("split_run 100,000 ft, 3000 lengths (refused)", lambda: cables.split_run(99_999, range(1, 3_001))),
     ("split_run 100,000 ft, 32 lengths near 99,000 ft (refused)",
