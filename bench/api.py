@@ -1,32 +1,106 @@
-"""API throughput and latency on a show of 500 devices and 5,000 ports.
+"""API throughput and latency on the workload of the app vpm replaces, driven by wrk.
 
-Starts `vpm serve` on a fresh database (SQLite file, PostgreSQL scratch database), fills one show
-through the services, then drives list / get / create / patch from a separate process with
-concurrent clients for a fixed time. Prints requests/s and p50/p99 per endpoint, and each
-endpoint's throughput as a ratio of GET /health measured in the same run (the framework floor).
+The same data as the side-by-side comparison with the previous app (VideoDept's API, Express +
+Prisma on Node 20): 3 shows; 200 sources with 2 output ports each in the first. For every server
+configuration a fresh database is filled through the services, ``vpm serve`` is started (start-up
+to the first 200 from /health is timed), its idle RSS is read, then each endpoint of the table is
+driven for a fixed time with ``wrk -t2 -c16`` (and ``-c64`` for the 200-source list). Prints
+requests/s, p50 and p99 per endpoint next to the previous app's figures (measured earlier on this
+machine, quoted from the comparison), plus start-up, idle RSS and peak RSS per worker.
 
-    .venv/bin/python bench/api.py --backend both --seconds 15 --clients 8
+A same-run baseline — a bare Starlette app answering a constant JSON /health on uvicorn — is
+measured first: the machine may be shared, so compare ratios rather than absolute figures.
+
+    .venv/bin/python bench/api.py                      # PostgreSQL 1 and 2 workers, SQLite 1 worker
+    .venv/bin/python bench/api.py --backend sqlite --workers 1 --only health,get
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VPM = str(ROOT / ".venv" / "bin" / "vpm") if (ROOT / ".venv" / "bin" / "vpm").exists() else "vpm"
+BIN = ROOT / ".venv" / "bin"
+VPM = str(BIN / "vpm") if (BIN / "vpm").exists() else "vpm"
+PYTHON = str(BIN / "python") if (BIN / "python").exists() else sys.executable
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-DEVICES, PORTS_PER_DEVICE = 500, 10
+SHOWS, SOURCES, OUT_PORTS = 3, 200, 2
+PATCH_POOL = 64  # rows each wrk thread patches in turn (more than its connections: no 409s)
+
+#: The previous app's figures on this machine: requests/s, p50 ms, p99 ms (one Node process).
+PREVIOUS = {
+    "health": (1899, 7.6, 20.5),
+    "productions": (706, 21.2, 44.0),
+    "list": (78.9, 200, 355),
+    "list64": (None, None, None),
+    "get": (619, 25.0, 39.4),
+    "create_show": (548, 27.7, 52.5),
+    "create_show_checklist": (None, None, None),
+    "create_source": (289, 52.4, 133),
+    "patch": (223, 68.6, 116),
+}
+PREVIOUS_START_MS, PREVIOUS_IDLE_MB, PREVIOUS_PEAK_MB = 469, 91, 180
+TITLES = {
+    "health": "GET /health",
+    "productions": "GET productions (3)",
+    "list": "GET 200 sources of a show",
+    "list64": "  the same, -c64",
+    "get": "GET one source",
+    "create_show": "POST production",
+    "create_show_checklist": "POST production + 95-item checklist",
+    "create_source": "POST source",
+    "patch": "update one field",
+}
+
+LUA_POST = """
+local n = 0
+function setup(thread) thread:set("tid", math.random(1, 1e9)) end
+function request()
+  n = n + 1
+  local body = string.format(BODY, tid, n)
+  return wrk.format("POST", PATH, {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+LUA_PATCH = """
+local ids = {IDS}
+local ready, version = {}, {}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("part", counter)
+end
+function init(args)
+  local half = math.floor(#ids / 2)
+  local first = (part - 1) * half + 1
+  for i = first, first + half - 1 do table.insert(ready, ids[i]); version[ids[i]] = 1 end
+end
+local n = 0
+function request()
+  n = n + 1
+  local id = table.remove(ready, 1)
+  if id == nil then id = ids[1] end
+  local body = string.format('{"version": %d, "notes": "edit %d"}', version[id] or 1, n)
+  return wrk.format("PATCH", "/api/sources/" .. id, {["Content-Type"] = "application/json"}, body)
+end
+function response(status, headers, body)
+  local id = body:match('"id":"([^"]+)"')
+  local v = body:match('"version":(%d+)')
+  if id and v then version[id] = tonumber(v); table.insert(ready, id) end
+end
+"""
 
 
 def free_port() -> int:
@@ -35,8 +109,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def populate(url: str) -> str:
-    """One show with 500 sources of 10 ports each (5 in, 5 out), written through the services."""
+def populate(url: str) -> dict[str, object]:
+    """3 shows; 200 sources with 2 output ports each in the first; a pool of sources to patch in the third."""
     import vpm.domain.entities  # noqa: F401
     from vpm.db.engine import Database
     from vpm.domain.registry import REGISTRY
@@ -44,157 +118,282 @@ def populate(url: str) -> str:
     from vpm.services.entities import create_in
 
     db = Database(url)
+    shows = []
     with writing(db, Actor("bench")) as ctx:
-        prod = create_in(ctx, REGISTRY["productions"], {"show_name": "Bench show", "client": "bench"},
-                         {"checklist_template": False})
-        pid = prod.id
+        for i in range(SHOWS):
+            prod = create_in(ctx, REGISTRY["productions"], {"show_name": f"Bench show {i + 1}", "client": "bench"},
+                             {"checklist_template": False})
+            shows.append(prod.id)
     ports = REGISTRY["ports"]
-    for batch in range(DEVICES // 50):
-        with writing(db, Actor("bench")) as ctx:
-            for i in range(50):
-                n = batch * 50 + i + 1
-                dev = create_in(ctx, REGISTRY["sources"], {"label": f"SRC {n}", "name": f"Source {n}",
-                                                           "h_res": 1920, "v_res": 1080, "rate": 59.94}, {}, pid)
-                for k in range(PORTS_PER_DEVICE):
-                    create_in(ctx, ports, {"device_id": dev.id, "direction": "in" if k < 5 else "out",
-                                           "connector": "HDMI", "label": f"P{k + 1}", "index": k % 5 + 1}, {}, pid)
-    return str(pid)
+    sources = []
+    with writing(db, Actor("bench")) as ctx:
+        for n in range(1, SOURCES + 1):
+            dev = create_in(ctx, REGISTRY["sources"], {"label": f"SRC {n}", "name": f"Source {n}",
+                                                       "h_res": 1920, "v_res": 1080, "rate": 59.94}, {}, shows[0])
+            sources.append(str(dev.id))
+            for k in range(OUT_PORTS):
+                create_in(ctx, ports, {"device_id": dev.id, "direction": "out", "connector": "SDI",
+                                       "label": f"OUT {k + 1}", "index": k + 1}, {}, shows[0])
+    pool = []
+    with writing(db, Actor("bench")) as ctx:
+        for n in range(1, 2 * PATCH_POOL + 1):
+            dev = create_in(ctx, REGISTRY["sources"], {"label": f"EDIT {n}", "h_res": 1920}, {}, shows[2])
+            pool.append(str(dev.id))
+    db.engine.dispose()
+    return {"shows": [str(s) for s in shows], "sources": sources, "pool": pool}
 
 
-def start_server(url: str, home: str, port: int, workers: int) -> subprocess.Popen:
-    env = os.environ | {"DATABASE_URL": url, "VPM_HOME": home}
-    proc = subprocess.Popen([VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    import httpx
+def process_tree(pid: int) -> list[int]:
+    import psutil
 
-    for _ in range(200):
+    try:
+        root = psutil.Process(pid)
+        return [root.pid] + [c.pid for c in root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def worker_pids(pid: int, workers: int) -> list[int]:
+    """The processes that serve requests: the server itself with one worker, its children with more."""
+    tree = process_tree(pid)
+    if workers == 1:
+        return tree[:1]
+    import psutil
+
+    return [p for p in tree[1:] if "resource_tracker" not in " ".join(psutil.Process(p).cmdline())] or tree[1:]
+
+
+def wait_health(port: int, proc: subprocess.Popen, deadline_s: float = 180) -> float:
+    import http.client
+
+    t_end = time.perf_counter() + deadline_s
+    while time.perf_counter() < t_end:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/health")
+            if c.getresponse().status == 200:
+                return time.perf_counter()
+        except OSError:
+            pass
+        time.sleep(0.005)
     proc.kill()
-    raise SystemExit(f"server did not start: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    raise SystemExit("server did not answer /health in time")
 
 
-async def drive(base: str, pid: str, seconds: float, clients: int) -> dict[str, list[float]]:
-    import httpx
-
-    lat: dict[str, list[float]] = {k: [] for k in ("health", "list", "get", "create", "patch")}
-    errors: dict[str, int] = {k: 0 for k in lat}
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=clients)) as http:
-        ids = [i["id"] for i in (await http.get(f"/api/productions/{pid}/sources", params={"limit": 500})).json()["items"]]
-        stop = time.perf_counter() + seconds
-
-        async def worker(w: int) -> None:
-            mine: dict[str, int] = {}
-            rnd = random.Random(w)
-            while time.perf_counter() < stop:
-                kind = rnd.choices(["health", "list", "get", "create", "patch"], [1, 3, 4, 1, 2])[0]
-                t0 = time.perf_counter()
-                if kind == "health":
-                    r = await http.get("/health")
-                elif kind == "list":
-                    r = await http.get(f"/api/productions/{pid}/sources",
-                                       params={"limit": 50, "offset": rnd.randrange(0, 450), "sort": "label"})
-                elif kind == "get":
-                    r = await http.get(f"/api/sources/{rnd.choice(ids)}")
-                elif kind == "create":
-                    r = await http.post(f"/api/productions/{pid}/sources",
-                                        json={"label": f"B{w}-{uuid.uuid4().hex[:8]}", "h_res": 1920})
-                    if r.status_code == 201:
-                        mine[r.json()["id"]] = r.json()["version"]
-                else:
-                    if not mine:
-                        continue
-                    eid = rnd.choice(list(mine))
-                    r = await http.patch(f"/api/sources/{eid}", json={"version": mine[eid], "notes": f"n{t0}"})
-                    if r.status_code == 200:
-                        mine[eid] = r.json()["version"]
-                elapsed = time.perf_counter() - t0
-                if r.status_code >= 400:
-                    errors[kind] += 1
-                else:
-                    lat[kind].append(elapsed)
-
-        await asyncio.gather(*(worker(w) for w in range(clients)))
-    lat["_errors"] = [float(sum(errors.values()))]
-    return lat
+def start(cmd: list[str], env: dict[str, str], port: int) -> tuple[subprocess.Popen, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    t1 = wait_health(port, proc)
+    return proc, (t1 - t0) * 1000
 
 
-def pct(values: list[float], q: float) -> float:
-    if not values:
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wrk(url: str, seconds: float, connections: int, script: str | None = None) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
+    path = None
+    if script:
+        fd, path = tempfile.mkstemp(suffix=".lua")
+        os.write(fd, script.encode())
+        os.close(fd)
+        cmd += ["-s", path]
+    try:
+        out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    finally:
+        if path:
+            os.unlink(path)
+    return parse_wrk(out)
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
+    if not m:
         return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+    value, unit = float(m.group(1)), m.group(2)
+    return value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_backend(backend: str, seconds: float, clients: int, workers: int) -> dict:
-    home = tempfile.mkdtemp(prefix="vpm-bench-")
-    dbname = None
+def parse_wrk(out: str) -> dict[str, float]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0}
+
+
+def endpoints(data: dict[str, object]) -> dict[str, tuple[str, int, str | None]]:
+    shows: list[str] = data["shows"]  # type: ignore[assignment]
+    sources: list[str] = data["sources"]  # type: ignore[assignment]
+    pool: list[str] = data["pool"]  # type: ignore[assignment]
+    post = LUA_POST
+    return {
+        "health": ("/health", 16, None),
+        "productions": ("/api/productions", 16, None),
+        "list": (f"/api/productions/{shows[0]}/sources?limit=200", 16, None),
+        "list64": (f"/api/productions/{shows[0]}/sources?limit=200", 64, None),
+        "get": (f"/api/sources/{sources[len(sources) // 2]}", 16, None),
+        "create_show": ("/api/productions", 16, post.replace("PATH", '"/api/productions"').replace(
+            "BODY", """'{"show_name": "Show %d-%d", "client": "bench", "checklist_template": false}'""")),
+        "create_show_checklist": ("/api/productions", 16, post.replace("PATH", '"/api/productions"').replace(
+            "BODY", """'{"show_name": "Show %d-%d", "client": "bench"}'""")),
+        "create_source": (f"/api/productions/{shows[1]}/sources", 16, post.replace(
+            "PATH", f'"/api/productions/{shows[1]}/sources"').replace(
+            "BODY", """'{"label": "B%d-%d", "h_res": 1920, "v_res": 1080, "rate": 59.94}'""")),
+        "patch": ("/api/sources", 16, LUA_PATCH.replace("{IDS}", "{" + ",".join(f'"{i}"' for i in pool) + "}")),
+    }
+
+
+def fresh_database(backend: str, home: str) -> tuple[str, str | None]:
     if backend == "sqlite":
-        url = f"sqlite:///{home}/bench.db"
-    else:
+        return f"sqlite:///{home}/bench.db", None
+    import psycopg
+
+    dbname = f"vpm_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {dbname}")
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{dbname}", dbname
+
+
+def drop_database(dbname: str | None) -> None:
+    if dbname:
         import psycopg
 
-        dbname = f"vpm_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {dbname}")
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{dbname}"
-    env = os.environ | {"DATABASE_URL": url, "VPM_HOME": home}
-    subprocess.run([VPM, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([VPM, "seed", "--only", "formats", "--only", "picklists"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    t0 = time.perf_counter()
-    pid = populate(url)
-    fill_s = time.perf_counter() - t0
-    port = free_port()
-    proc = start_server(url, home, port, workers if backend == "postgresql" else 1)
-    try:
-        lat = asyncio.run(drive(f"http://127.0.0.1:{port}", pid, seconds, clients))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        if dbname:
-            import psycopg
+            c.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
 
-            with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
-    errors = int(lat.pop("_errors")[0])
-    health_p50 = pct(lat["health"], 0.5)
-    rows = {}
-    for kind, values in lat.items():
-        rps = len(values) / seconds
-        p50 = pct(values, 0.5)
-        rows[kind] = {"requests": len(values), "rps": round(rps, 1), "p50_ms": round(p50, 2),
-                      "p99_ms": round(pct(values, 0.99), 2),
-                      "ratio_vs_health": round(p50 / health_p50, 2) if health_p50 else None}
-    return {"backend": backend, "seconds": seconds, "clients": clients, "fill_s": round(fill_s, 2),
-            "errors": errors, "endpoints": rows}
+
+def run_config(backend: str, workers: int, seconds: float, only: set[str] | None, server: list[str]) -> dict:
+    home = tempfile.mkdtemp(prefix="vpm-bench-")
+    url, dbname = fresh_database(backend, home)
+    try:
+        env = os.environ | {"DATABASE_URL": url, "VPM_HOME": home}
+        subprocess.run([VPM, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([VPM, "seed", "--only", "formats", "--only", "picklists"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        data = populate(url)
+        port = free_port()
+        cmd = [VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"] + server
+        proc, start_ms = start(cmd, env, port)
+        try:
+            time.sleep(1.0 + workers)  # every worker up and settled
+            wait_health(port, proc)
+            pids = worker_pids(proc.pid, workers)
+            idle_mb = [_status_kb(p, "VmRSS") / 1024 for p in pids]
+            rows = {}
+            for kind, (path, conns, script) in endpoints(data).items():
+                if only and kind not in only:
+                    continue
+                rows[kind] = wrk(f"http://127.0.0.1:{port}{path}", seconds, conns, script)
+                wait_health(port, proc)  # requests still queued when wrk stopped are answered first
+                time.sleep(0.5)
+            peak_mb = [_status_kb(p, "VmHWM") / 1024 for p in pids]
+        finally:
+            stop(proc)
+    finally:
+        drop_database(dbname)
+        shutil.rmtree(home, ignore_errors=True)
+    return {"backend": backend, "workers": workers, "start_ms": round(start_ms), "idle_mb": idle_mb,
+            "peak_mb": peak_mb, "endpoints": rows}
+
+
+BARE_APP = textwrap.dedent("""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def health(request):
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(routes=[Route("/health", health)])
+""")
+
+
+def baseline(seconds: float) -> dict[str, float]:
+    """A bare Starlette /health on uvicorn, one process: how far the stack goes on this machine now."""
+    home = tempfile.mkdtemp(prefix="vpm-bench-bare-")
+    Path(home, "bare_app.py").write_text(BARE_APP)
+    port = free_port()
+    env = os.environ | {"PYTHONPATH": home}
+    proc, _ = start([PYTHON, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level", "warning",
+                     "--no-access-log"], env, port)
+    try:
+        return wrk(f"http://127.0.0.1:{port}/health", seconds, 16)
+    finally:
+        stop(proc)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _fmt(rps: float | None, p50: float | None, p99: float | None) -> str:
+    if rps is None:
+        return "—"
+    return f"{rps:,.1f} · {p50:,.1f} · {p99:,.1f}"
+
+
+def print_table(res: dict) -> None:
+    print(f"\n### {res['backend']}, {res['workers']} worker{'s' if res['workers'] > 1 else ''}\n")
+    print("| endpoint | previous app req/s · p50 · p99 ms | vpm req/s · p50 · p99 ms | vpm / previous (req/s) | errors |")
+    print("|---|---|---|---|---|")
+    for kind, row in res["endpoints"].items():
+        prev = PREVIOUS[kind]
+        ratio = f"{row['rps'] / prev[0]:.2f}" if prev[0] else "—"
+        errors = row["non2xx"] + row["socket_errors"]
+        print(f"| {TITLES[kind]} | {_fmt(*prev)} | {_fmt(row['rps'], row['p50'], row['p99'])} | {ratio} | {errors} |")
+    idle = " + ".join(f"{m:.0f}" for m in res["idle_mb"])
+    peak = " + ".join(f"{m:.0f}" for m in res["peak_mb"])
+    print(f"\nstart-up to first /health: {res['start_ms']} ms (previous app {PREVIOUS_START_MS} ms); "
+          f"idle RSS per worker: {idle} MB (previous {PREVIOUS_IDLE_MB}); "
+          f"peak RSS per worker: {peak} MB (previous {PREVIOUS_PEAK_MB})")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    ap.add_argument("--seconds", type=float, default=15)
-    ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--workers", type=int, default=1, help="server processes on PostgreSQL")
-    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--workers", default="1,2", help="comma-separated worker counts (several need PostgreSQL)")
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--only", help="comma-separated endpoint keys: " + ",".join(TITLES))
+    ap.add_argument("--server-arg", action="append", default=[], help="extra argument for `vpm serve`")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = ap.parse_args()
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    results = [run_backend(b, args.seconds, args.clients, args.workers) for b in backends]
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
+    only = set(args.only.split(",")) if args.only else None
+    counts = [int(w) for w in args.workers.split(",")]
+    bare = baseline(args.seconds)
+    results = []
+    for backend in backends:
+        for workers in counts:
+            if workers > 1 and backend == "sqlite":
+                continue
+            results.append(run_config(backend, workers, args.seconds, only, args.server_arg))
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({"bare_starlette_health": bare, "runs": results}, indent=2))
         return
+    print(f"same-run baseline, bare Starlette /health on uvicorn (1 process, wrk -t2 -c16): "
+          f"{_fmt(bare['rps'], bare['p50'], bare['p99'])}")
     for res in results:
-        print(f"\n{res['backend']}: {DEVICES} devices / {DEVICES * PORTS_PER_DEVICE} ports "
-              f"(filled in {res['fill_s']} s), {res['clients']} clients, {res['seconds']} s, errors {res['errors']}")
-        total = sum(r["requests"] for r in res["endpoints"].values()) / res["seconds"]
-        print(f"all endpoints together: {total:.1f} requests/s")
-        print(f"{'endpoint':10} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p50 / health p50':>17}")
-        for kind, row in res["endpoints"].items():
-            print(f"{kind:10} {row['requests']:>9} {row['rps']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} "
-                  f"{row['ratio_vs_health']:>17}")
+        print_table(res)
 
 
 if __name__ == "__main__":
