@@ -131,6 +131,21 @@ class Hooks:
         """SQLAlchemy loader options for reading many rows at once."""
         return []
 
+    def extra_rows(self, session: Session, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
+                   cache: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The same derived fields as ``extra_read``, for many rows read without ORM objects
+        (``items`` are their read shapes so far); None when there are none."""
+        return None
+
+    @property
+    def reads_rows(self) -> bool:
+        """Whether ``extra_rows`` stands for ``extra_read``: it is defined on the same class as
+        ``extra_read`` or on a subclass of it (a subclass that changes only ``extra_read`` needs objects)."""
+        mro = type(self).__mro__
+        read_at = next(i for i, c in enumerate(mro) if "extra_read" in c.__dict__)
+        rows_at = next(i for i, c in enumerate(mro) if "extra_rows" in c.__dict__)
+        return rows_at <= read_at
+
 
 @dataclass(frozen=True, eq=False)
 class EntitySpec:

@@ -21,7 +21,8 @@ from vpm.domain.naming import natural_key
 from vpm.domain.production import Production
 from vpm.domain.registry import EntitySpec
 from vpm.domain.schemas import jsonable
-from vpm.services.changelog import event_dict, record_event
+from vpm.services import reads
+from vpm.services.changelog import event_dict, record_event, record_events
 from vpm.services.context import Actor, WriteContext, writing
 from vpm.services.errors import AlreadyExists, Conflict, NotFound, PreconditionRequired, ValidationFailed
 from vpm.services.serialize import serialize
@@ -91,9 +92,40 @@ def _uuid_or_none(raw: Any) -> uuid.UUID | None:
 # ---------------------------------------------------------------- reading
 
 def get(db: Database, spec: EntitySpec, entity_id: Any, include_deleted: bool = False) -> dict[str, Any]:
+    rs = reads.shape(spec)
     with db.read() as session:
-        obj = load(session, spec, entity_id, include_deleted=include_deleted)
-        return serialize(spec, obj, session, detail=True)
+        if rs is None or spec.lookup_field or "deleted_at" not in rs.index and hasattr(spec.model, "deleted_at"):
+            obj = load(session, spec, entity_id, include_deleted=include_deleted)
+            return serialize(spec, obj, session, detail=True)
+        return _get_row(session, spec, rs, entity_id, include_deleted)
+
+
+def _get_row(session: Session, spec: EntitySpec, rs: reads.RowShape, entity_id: Any,
+             include_deleted: bool) -> dict[str, Any]:
+    """``load`` + ``serialize`` in one column-only query (the same answers and the same errors)."""
+    key = parse_id(spec, entity_id)
+    if key is None:
+        raise NotFound(f"{spec.label} {entity_id} not found")
+    model = spec.model
+    cols = list(rs.columns)
+    joined = spec.per_production and spec.slug != "productions"
+    if spec.kind:
+        cols.append(model.kind)
+    if joined:
+        cols += [Production.id, Production.deleted_at]
+    stmt = select(*cols).where(model.id == key)
+    if joined:
+        stmt = stmt.outerjoin(Production, Production.id == model.production_id)
+    row = session.execute(stmt).first()
+    n = len(rs.columns)
+    if row is None or (spec.kind and row[n] != spec.kind):
+        raise NotFound(f"{spec.label} {entity_id} not found")
+    deleted_at = rs.index.get("deleted_at")
+    if not include_deleted and deleted_at is not None and row[deleted_at] is not None:
+        raise NotFound(f"{spec.label} {entity_id} was deleted")
+    if joined and (row[-2] is None or row[-1] is not None):
+        raise NotFound(f"the production of {spec.label} {entity_id} was deleted")
+    return reads.read_rows(session, spec, rs, [row[:n]], detail=True)[0]
 
 
 def _coerce_filter(spec: EntitySpec, name: str, raw: str) -> Any:
@@ -171,11 +203,22 @@ def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any
             keyed = session.execute(stmt.with_only_columns(spec.model.id, col).order_by(*order)).all()
             keyed.sort(key=lambda row: natural_key(row[1]), reverse=sort_keys[0].startswith("-"))
             page = [row[0] for row in keyed[params.offset:params.offset + params.limit]]
+            rs = reads.shape(spec)
+            if rs is not None:
+                at = rs.index["id"]
+                found = {row[at]: row for row in session.execute(select(*rs.columns).where(spec.model.id.in_(page)))}
+                items = reads.read_rows(session, spec, rs, [found[i] for i in page if i in found], detail=False,
+                                        cache=cache)
+                return {"items": items, "total": total}
             rows = {o.id: o for o in session.scalars(
                 select(spec.model).where(spec.model.id.in_(page)).options(*spec.hooks.load_options(False)))}
             items = [serialize(spec, rows[i], session, detail=False, cache=cache) for i in page if i in rows]
             return {"items": items, "total": total}
         stmt = stmt.order_by(*order).limit(params.limit).offset(params.offset)
+        rs = reads.shape(spec)
+        if rs is not None:
+            rows = session.execute(stmt.with_only_columns(*rs.columns)).all()
+            return {"items": reads.read_rows(session, spec, rs, rows, detail=False, cache=cache), "total": total}
         stmt = stmt.options(*spec.hooks.load_options(False))
         items = [serialize(spec, o, session, detail=False, cache=cache) for o in session.scalars(stmt)]
         return {"items": items, "total": total}
@@ -229,14 +272,57 @@ def create_in(ctx: WriteContext, spec: EntitySpec, values: dict[str, Any], optio
     return obj
 
 
+def create_many_in(ctx: WriteContext, spec: EntitySpec, rows: list[dict[str, Any]],
+                   production_id: Any = None) -> list[Any]:
+    """Create many rows of one kind inside an open write context: one insert for the rows and one
+    for their events. For rows that cannot clash with each other (a template's checklist): each is
+    validated on its own, as ``create_in`` would, but not against the others of the batch."""
+    pid = live_production(ctx.session, production_id).id if spec.per_production else None
+    objs = []
+    for values in rows:
+        obj = spec.model()
+        if pid is not None:
+            obj.production_id = pid
+        for name, value in values.items():
+            setattr(obj, name, value)
+        spec.hooks.before_create(ctx, spec, obj, {})
+        spec.hooks.validate(ctx, spec, _state(spec, obj), obj, True)
+        obj.version = 1
+        obj.field_versions = {}
+        if hasattr(obj, "created_by"):
+            obj.created_by = obj.updated_by = ctx.actor.name
+        objs.append(obj)
+    ctx.session.add_all(objs)
+    _flush(ctx, spec)
+    for obj in objs:
+        spec.hooks.after_create(ctx, spec, obj, {})
+    record_events(ctx, spec, objs, EventOp.CREATE,
+                  [{k: {"from": None, "to": v} for k, v in values.items() if v not in (None, "", [], {})}
+                   for values in rows])
+    return objs
+
+
 def create(db: Database, spec: EntitySpec, values: dict[str, Any], actor: Actor,
            production_id: Any = None) -> dict[str, Any]:
     values = dict(values)
     options = {k: values.pop(k) for k in list(values) if k in spec.create_options}
     with writing(db, actor) as ctx:
         obj = create_in(ctx, spec, values, options, production_id)
-        result = serialize(spec, obj, ctx.session)
+        result = _written(ctx, spec, obj)
     return result
+
+
+def _written(ctx: WriteContext, spec: EntitySpec, obj: Any) -> dict[str, Any]:
+    """The read shape of a row this write context just wrote: its change-log event carries it
+    (nothing changes the row after its event), so it is not read or serialised again."""
+    entity_id = str(obj.id)
+    for event in reversed(ctx.events):
+        if event["entity_id"] == entity_id and event["entity_type"] == spec.event_type:
+            data = event["data"]
+            if event["op"] in ("create", "update", "restore") and data and data.get("version") == obj.version:
+                return data
+            break
+    return serialize(spec, obj, ctx.session)
 
 
 def update_in(ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, Any], base_version: int,
@@ -305,7 +391,7 @@ def update(db: Database, spec: EntitySpec, entity_id: Any, values: dict[str, Any
             with writing(db, actor) as ctx:
                 obj = load(ctx.session, spec, entity_id)
                 update_in(ctx, spec, obj, values, int(base_version), options)
-                result = serialize(spec, obj, ctx.session)
+                result = _written(ctx, spec, obj)
             return result
         except StaleDataError:
             continue  # someone committed between our read and our write: merge again against theirs

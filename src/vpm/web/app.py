@@ -7,6 +7,7 @@ from functools import cache
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 import vpm.domain.entities  # noqa: F401  (fills the registry)
 from vpm import __version__
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = Database(settings.database_url)
     errors.install(app)
     app.add_middleware(security.BodyLimit, max_bytes=settings.max_body_bytes)
+    # large answers (a show's lists, the pages) shrink several-fold for venue Wi-Fi; streams are left alone
+    app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=6)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

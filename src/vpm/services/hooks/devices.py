@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +74,11 @@ class DeviceHooks(Hooks):
     def load_options(self, detail: bool) -> list[Any]:
         return [selectinload(Device.ports)]
 
+    def extra_rows(self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
+                   cache: dict[str, Any]) -> list[dict[str, Any]] | None:
+        ports = port_service.ports_of(session, [uuid.UUID(i["id"]) for i in items])
+        return [{"ports": ports.get(uuid.UUID(i["id"]), [])} for i in items]
+
 
 class VideoDeviceHooks(DeviceHooks):
     """Sources and sends carry a resolution and rate; their link standard is derived, never typed."""
@@ -80,6 +86,13 @@ class VideoDeviceHooks(DeviceHooks):
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         out = super().extra_read(session, obj, detail, cache)
         out["standard"] = _standard(obj.h_res, obj.v_res, obj.rate)
+        return out
+
+    def extra_rows(self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
+                   cache: dict[str, Any]) -> list[dict[str, Any]] | None:
+        out = super().extra_rows(session, spec, items, detail, cache) or [{} for _ in items]
+        for extra, item in zip(out, items):
+            extra["standard"] = _standard(item["h_res"], item["v_res"], item["rate"])
         return out
 
 

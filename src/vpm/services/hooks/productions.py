@@ -39,13 +39,11 @@ class ProductionHooks(Hooks):
             ctx.actor.roles[str(obj.id)] = "owner"
         if options.get("checklist_template", True):
             from vpm.services.context import WriteContext as ServiceContext
-            from vpm.services.entities import create_in
+            from vpm.services.entities import create_many_in
             from vpm.services.templates import checklist_template
 
             assert isinstance(ctx, ServiceContext)
-            items = REGISTRY["checklist-items"]
-            for item in checklist_template():
-                create_in(ctx, items, item, {}, obj.id)
+            create_many_in(ctx, REGISTRY["checklist-items"], checklist_template(), obj.id)
 
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         if "load_in" in changes:

@@ -2,8 +2,10 @@
 
 # No ``from __future__ import annotations``: FastAPI reads the body models from real annotations.
 
+import hashlib
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -18,11 +20,26 @@ RESERVED_QUERY = {"q", "sort", "limit", "offset", "include_deleted"}
 
 
 class Json(JSONResponse):
-    """Read shapes are already JSON-safe: skip FastAPI's generic (slow) encoder."""
+    """Read shapes are already JSON-safe: skip FastAPI's generic (slow) encoder, and encode with
+    orjson (the same bytes as ``json.dumps(..., separators=(",", ":"), ensure_ascii=False)``)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _ok(content: Any, status: int = 200) -> Json:
     return Json(content, status_code=status)
+
+
+def _read(request: Request, content: Any) -> Response:
+    """A read answer with an ``ETag`` (a hash of the body, so any change of a row, its ports or the
+    page changes it); ``304 Not Modified`` when the client already holds it."""
+    response = Json(content)
+    etag = 'W/"' + hashlib.blake2b(response.body, digest_size=12).hexdigest() + '"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"etag": etag})
+    response.headers["etag"] = etag
+    return response
 
 
 def _params(request: Request, q: str | None, sort: str | None, limit: int, offset: int,
@@ -47,7 +64,8 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
         def list_items(production_id: str, request: Request, q: str | None = None, sort: str | None = None,
                        limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
                        include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-            return _ok(svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted), production_id))
+            return _read(request, svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted),
+                                            production_id))
 
         @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
                      responses={201: {"model": Read}})
@@ -66,7 +84,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             params = _params(request, q, sort, limit, offset, include_deleted)
             if spec.slug == "productions" and not actor.is_admin and actor.via != "system":
                 params.only_ids = set(actor.roles) | ({actor.share_production} if actor.share_production else set())
-            return _ok(svc.list_(db, spec, params))
+            return _read(request, svc.list_(db, spec, params))
 
         @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
                      responses={201: {"model": Read}})
@@ -75,8 +93,9 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             return _ok(svc.create(db, spec, body.model_dump(), actor), 201)  # type: ignore[attr-defined]
 
     @router.get(item_path, tags=[tag], summary=f"Read a {spec.label.lower()}", responses={200: {"model": Read}})
-    def get_item(entity_id: str, include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-        return _ok(svc.get(db, spec, entity_id, include_deleted=include_deleted))
+    def get_item(entity_id: str, request: Request, include_deleted: bool = False,
+                 db: Database = Depends(get_db)) -> Any:
+        return _read(request, svc.get(db, spec, entity_id, include_deleted=include_deleted))
 
     @router.patch(item_path, tags=[tag], summary=f"Change fields of a {spec.label.lower()} (field merge)",
                   responses={200: {"model": Read}, 409: {"description": "a field you change was changed by someone else"},
