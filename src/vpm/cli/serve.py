@@ -32,8 +32,11 @@ def setup(skip_demo: bool) -> None:
 @click.option("--require-login", is_flag=True, help="Ask for accounts even on 127.0.0.1.")
 @click.option("--insecure-open", is_flag=True,
               help="Serve beyond this machine WITHOUT accounts: anyone on the network may change everything.")
+@click.option("--access-log", is_flag=True,
+              help="Log a line per request (off by default: it costs time on every request).")
 @friendly_errors
-def serve(host: str, port: int, workers: int, log_level: str, require_login: bool, insecure_open: bool) -> None:
+def serve(host: str, port: int, workers: int, log_level: str, require_login: bool, insecure_open: bool,
+          access_log: bool = False) -> None:
     """Serve the API, the pages and the live updates on one port.
 
     On 127.0.0.1 (the default) it runs in single-user mode without login. On any other address
@@ -67,7 +70,7 @@ def serve(host: str, port: int, workers: int, log_level: str, require_login: boo
                f"on {masked_url(settings.database_url)}")
     os.environ.setdefault("DATABASE_URL", settings.database_url)
     uvicorn.run("vpm.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, proxy_headers=False,
+                log_level=log_level, proxy_headers=False, access_log=access_log,
                 timeout_graceful_shutdown=3)  # live streams never finish by themselves; pages resume
 
 

@@ -78,6 +78,13 @@ def resolve_actor(request: Request) -> Actor:
     return Actor(name="anonymous", via="anonymous")
 
 
+async def _resolve(request: Request) -> Actor:
+    """``resolve_actor`` off the event loop only when it reads the database (accounts mode)."""
+    if request.app.state.settings.auth_mode != "accounts":
+        return resolve_actor(request)
+    return await run_in_threadpool(resolve_actor, request)
+
+
 # ------------------------------------------------------------------ what is asked
 
 @dataclass(frozen=True)
@@ -349,7 +356,7 @@ async def guard(request: Request) -> None:
     if rule is None:
         raise NoRule("this route has no permission rule (vpm.web.security.RULES)")
     try:
-        actor = await run_in_threadpool(resolve_actor, request)
+        actor = await _resolve(request)
     except Unauthorized:
         if rule.area != "public":
             raise
@@ -362,7 +369,9 @@ async def guard(request: Request) -> None:
     if actor.via == "anonymous":
         raise Unauthorized("sign in first (or send a bearer token)")
     body = await _json_body(request) if rule.area == "body-show" else None
-    targets = await run_in_threadpool(targets_for, request, rule, body)
+    # only a row named in the path is looked up in the database: the rest needs no thread
+    targets = (targets_for(request, rule, body) if rule.entity is None
+               else await run_in_threadpool(targets_for, request, rule, body))
     action = _action(request.method, rule)
     for target in targets:
         if not can(actor, action, target):
