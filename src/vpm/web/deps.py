@@ -1,4 +1,7 @@
-"""Request dependencies: the database and who is acting."""
+"""Request dependencies: the database and who is acting.
+
+Both are ``async def`` although they wait for nothing: FastAPI runs a plain ``def`` dependency in
+the thread pool, a hop per dependency per request for what is an attribute read."""
 
 from __future__ import annotations
 
@@ -10,11 +13,11 @@ from vpm.db.engine import Database
 from vpm.services.context import Actor
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_actor(request: Request) -> Actor:
+async def get_actor(request: Request) -> Actor:
     actor = getattr(request.state, "actor", None)
     if actor is not None:
         return actor

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vpm.calc.links import link_standard
 from vpm.domain.devices import Device
@@ -59,6 +60,8 @@ class DeviceHooks(Hooks):
     def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if obj.equipment_spec_id is not None:
             port_service.stamp_ports(ctx, obj, obj.equipment_spec_id)
+        else:  # a new device without a spec has no ports: its read shape need not ask the database
+            set_committed_value(obj, "ports", [])
 
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         if "equipment_spec_id" in changes:
