@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -83,11 +84,40 @@ def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool =
 
 def ensure_current() -> None:
     """Before serving: bring an empty or older database to head (with a backup), and refuse on drift."""
-    from vpm.db import migrate
     settings = get_settings()
     db = database()
+    if _at_head(db):
+        return  # the usual case, answered without loading the migration tool
+    from vpm.db import migrate
     if migrate.pending(settings.database_url, db.engine):
         run_upgrade()
+
+
+def _at_head(db: Any) -> bool:
+    """Whether the database is at the one head of the shipped migrations, read from the migration
+    files' ``revision``/``down_revision`` lines and ``alembic_version``; False whenever unsure."""
+    import re
+
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    versions = Path(__file__).resolve().parents[1] / "db" / "migrations" / "versions"
+    for path in versions.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev = re.search(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]\s*$", text, re.M)
+        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", text, re.M)
+        if rev is None or down is None:
+            return False
+        revisions.add(rev.group(1))
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    heads = revisions - parents
+    if len(heads) != 1:
+        return False
+    try:
+        with db.engine.connect() as conn:
+            current = {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except Exception:  # no table yet, or no database: the migration tool decides
+        return False
+    return current == heads
 
 
 @click.group()
