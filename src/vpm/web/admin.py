@@ -15,6 +15,7 @@ will not do, on purpose:
 from __future__ import annotations
 
 import re
+import threading
 import types
 from typing import Any
 
@@ -123,10 +124,43 @@ def build_views() -> list[type]:
 
 
 def install(app: FastAPI) -> None:
-    """Mount the read-only data browser on ``app`` at ``/admin``."""
-    from sqladmin import Admin
+    """Mount the read-only data browser on ``app`` at ``/admin``; it is built on its first use
+    (loading sqladmin and one view per table is a large part of start-up otherwise)."""
+    app.mount("/admin", LazyAdmin(app), name="admin")
 
-    admin = Admin(app, engine=app.state.db.engine, base_url="/admin", title="vpm data browser")
-    for view in build_views():
-        admin.add_view(view)
-    app.state.admin = admin
+
+class LazyAdmin:
+    """The data browser's ASGI app, built on the first request to it (or the first ``url_for``)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._inner: Any = None
+        self._lock = threading.Lock()
+
+    def build(self) -> Any:
+        if self._inner is None:
+            with self._lock:
+                if self._inner is None:
+                    from sqladmin import Admin
+                    from starlette.applications import Starlette
+
+                    # sqladmin mounts itself on the app it is given: give it a holder, serve its app here
+                    admin = Admin(Starlette(), engine=self.app.state.db.engine, base_url="/admin",
+                                  title="vpm data browser")
+                    for view in build_views():
+                        admin.add_view(view)
+                    self.app.state.admin = admin
+                    self._inner = admin.admin
+        return self._inner
+
+    @property
+    def routes(self) -> list[Any]:
+        return list(self.build().routes)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        inner = self._inner
+        if inner is None:
+            from starlette.concurrency import run_in_threadpool
+
+            inner = await run_in_threadpool(self.build)
+        await inner(scope, receive, send)
