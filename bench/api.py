@@ -163,10 +163,11 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
-def worker_pids(pid: int, workers: int) -> list[int]:
-    """The processes that serve requests: the server itself with one worker, its children with more."""
+def worker_pids(pid: int, workers: int, children: bool = False) -> list[int]:
+    """The processes that serve requests: the server itself with one worker, its children with more
+    (or always, with ``children``: granian serves from child processes)."""
     tree = process_tree(pid)
-    if workers == 1:
+    if workers == 1 and not children:
         return tree[:1]
     import psutil
 
@@ -293,12 +294,18 @@ def run_config(backend: str, workers: int, seconds: float, only: set[str] | None
                        stdout=subprocess.DEVNULL)
         data = populate(url)
         port = free_port()
-        cmd = [VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"] + server
+        if server[:1] == ["granian"]:  # the same app on granian instead of uvicorn, for comparison
+            env |= {"VPM_AUTH": "open"}
+            cmd = [str(BIN / "granian"), "--interface", "asgi", "--factory", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", str(workers), "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+                   *server[1:], "vpm.web.app:create_app"]
+        else:
+            cmd = [VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"] + server
         proc, start_ms = start(cmd, env, port)
         try:
             time.sleep(1.0 + workers)  # every worker up and settled
             wait_health(port, proc)
-            pids = worker_pids(proc.pid, workers)
+            pids = worker_pids(proc.pid, workers, children=server[:1] == ["granian"])
             idle_mb = [_status_kb(p, "VmRSS") / 1024 for p in pids]
             rows = {}
             for kind, (path, conns, script) in endpoints(data).items():
@@ -313,7 +320,7 @@ def run_config(backend: str, workers: int, seconds: float, only: set[str] | None
     finally:
         drop_database(dbname)
         shutil.rmtree(home, ignore_errors=True)
-    return {"backend": backend, "workers": workers, "start_ms": round(start_ms), "idle_mb": idle_mb,
+    return {"backend": backend, "workers": workers, "server": server, "start_ms": round(start_ms), "idle_mb": idle_mb,
             "peak_mb": peak_mb, "endpoints": rows}
 
 
@@ -351,7 +358,8 @@ def _fmt(rps: float | None, p50: float | None, p99: float | None) -> str:
 
 
 def print_table(res: dict) -> None:
-    print(f"\n### {res['backend']}, {res['workers']} worker{'s' if res['workers'] > 1 else ''}\n")
+    server = " on granian" if res.get("server", [])[:1] == ["granian"] else ""
+    print(f"\n### {res['backend']}, {res['workers']} worker{'s' if res['workers'] > 1 else ''}{server}\n")
     print("| endpoint | previous app req/s · p50 · p99 ms | vpm req/s · p50 · p99 ms | vpm / previous (req/s) | errors |")
     print("|---|---|---|---|---|")
     for kind, row in res["endpoints"].items():
@@ -372,7 +380,8 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts (several need PostgreSQL)")
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--only", help="comma-separated endpoint keys: " + ",".join(TITLES))
-    ap.add_argument("--server-arg", action="append", default=[], help="extra argument for `vpm serve`")
+    ap.add_argument("--server-arg", action="append", default=[],
+                    help="extra argument for `vpm serve`; `--server-arg granian` serves the app with granian instead")
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = ap.parse_args()
     if not shutil.which("wrk"):
