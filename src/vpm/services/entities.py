@@ -217,8 +217,8 @@ def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any
         stmt = stmt.order_by(*order).limit(params.limit).offset(params.offset)
         rs = reads.shape(spec)
         if rs is not None:
-            rows = session.execute(stmt.with_only_columns(*rs.columns)).all()
-            return {"items": reads.read_rows(session, spec, rs, rows, detail=False, cache=cache), "total": total}
+            found_rows = session.execute(stmt.with_only_columns(*rs.columns)).all()
+            return {"items": reads.read_rows(session, spec, rs, found_rows, detail=False, cache=cache), "total": total}
         stmt = stmt.options(*spec.hooks.load_options(False))
         items = [serialize(spec, o, session, detail=False, cache=cache) for o in session.scalars(stmt)]
         return {"items": items, "total": total}
