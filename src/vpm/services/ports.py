@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from vpm.db.base import utcnow
 from vpm.domain.enums import EventOp
 from vpm.domain.library import EquipmentCard, EquipmentSpec
-from vpm.domain.naming import code_of, natural_key
+from vpm.domain.naming import code_of, natural_key, port_code
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.registry import REGISTRY
 from vpm.domain.schemas import jsonable
@@ -30,21 +30,31 @@ def port_dict(p: Port, snake: bool = False) -> dict[str, Any]:
     return out
 
 
+def _reading_order(direction: str, card_slot: int | None, card_port: int | None, index: int, label: Any) -> tuple:
+    return (direction != "in", card_slot is not None and card_slot or 0, card_port or 0, index, natural_key(label))
+
+
 def sorted_ports(ports: Any) -> list[Port]:
     """Ports in the order a crew reads them: inputs first, then by card and port, then index."""
-    return sorted(ports, key=lambda p: (p.direction != "in", p.card_slot is not None and p.card_slot or 0,
-                                        p.card_port or 0, p.index, natural_key(p.label)))
+    return sorted(ports, key=lambda p: _reading_order(p.direction, p.card_slot, p.card_port, p.index, p.label))
 
 
-def ports_of(session: Any, device_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """The live ports of many devices as ``port_dict`` gives them, per device, in one query
-    (in the order of ``Device.ports``: direction, then index)."""
+def ports_of(session: Any, device_ids: list[uuid.UUID], snakes: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset()
+             ) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """The live ports of many devices, each list as ``[port_dict(p) for p in sorted_ports(...)]``
+    gives it, in one query (``snakes``: the devices that are cable snakes, whose ports are lines)."""
     from vpm.services.reads import rows_by
 
     if not device_ids:
         return {}
-    return rows_by(session, REGISTRY["ports"], PORT_FIELDS, "device_id", device_ids,
-                   where=[Port.deleted_at.is_(None)], order_by=[Port.direction, Port.index, Port.id])
+    grouped = rows_by(session, REGISTRY["ports"], PORT_FIELDS, "device_id", device_ids,
+                      where=[Port.deleted_at.is_(None)], order_by=[Port.direction, Port.index, Port.id])
+    for device_id, ports in grouped.items():
+        snake = device_id in snakes
+        ports.sort(key=lambda d: _reading_order(d["direction"], d["card_slot"], d["card_port"], d["index"], d["label"]))
+        for d in ports:
+            d["code"] = port_code(d["direction"], d["index"], d["card_slot"], d["card_port"], snake)
+    return grouped
 
 
 def resolve_format(ctx: Any, raw: str | None) -> str | None:

@@ -79,7 +79,9 @@ class DeviceHooks(Hooks):
 
     def extra_rows(self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
                    cache: dict[str, Any]) -> list[dict[str, Any]] | None:
-        ports = port_service.ports_of(session, [uuid.UUID(i["id"]) for i in items])
+        ids = [uuid.UUID(i["id"]) for i in items]
+        snakes = {key for key, i in zip(ids, items) if i["kind"] == "cable_snake"}
+        ports = port_service.ports_of(session, ids, snakes)
         return [{"ports": ports.get(uuid.UUID(i["id"]), [])} for i in items]
 
 
