@@ -296,3 +296,110 @@ def test_checklist_ticks_with_one_click_or_space(page, server, api):  # type: ig
     page.keyboard.press("Space")
     eventually(page, lambda: not api.get(f"/api/checklist-items/{items[2]['id']}").json()["completed"], what="untick")
     page.recorder.check()
+
+
+COPY_JS = """() => {
+    const dt = new DataTransfer();
+    document.activeElement.dispatchEvent(new ClipboardEvent('copy', {clipboardData: dt, bubbles: true, cancelable: true}));
+    return dt.getData('text/plain');
+}"""
+
+
+def _sources(api: Any, pid: str, n: int) -> list[dict[str, Any]]:
+    items = [{"name": f"Deck {k}", "h_res": 1920, "v_res": 1080} for k in range(1, n + 1)]
+    r = api.post("/api/sources/bulk", json={"production_id": pid, "items": items})
+    assert r.status_code in (200, 201), r.text
+    return api.get(f"/api/productions/{pid}/sources").json()["items"]
+
+
+def test_range_select_copy_and_fill_down(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Range Show")["id"]
+    rows = _sources(api, pid, 5)
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    name, h = col_index(page, "Name"), col_index(page, "H res")
+    # Shift+arrows select a range; copy gives it as tab-separated text
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{name}']")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate("() => document.querySelectorAll('td.in-range').length") == 6
+    copied = page.evaluate(COPY_JS)
+    assert copied.split("\n")[0].split("\t")[0] == "Deck 1" and len(copied.split("\n")) == 3
+    assert all(len(line.split("\t")) == 2 for line in copied.split("\n"))
+    # a mouse drag selects too
+    a = page.locator(f"table.grid tbody tr:nth-child(2) td.cell[data-c='{h}']").bounding_box()
+    b = page.locator(f"table.grid tbody tr:nth-child(4) td.cell[data-c='{h}']").bounding_box()
+    page.mouse.move(a["x"] + 5, a["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(b["x"] + 5, b["y"] + 5, steps=5)
+    page.mouse.up()
+    assert page.evaluate("() => document.querySelectorAll('td.in-range').length") == 3
+    # fill down copies the top value: Name of rows 1..3 becomes "Deck 1"
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{name}']")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Control+d")
+    eventually(
+        page,
+        lambda: [s["name"] for s in api.get(f"/api/productions/{pid}/sources").json()["items"]][:3] == ["Deck 1"] * 3,
+        what="filled down",
+    )
+    # Ctrl+Shift+D continues a series from two seeds: station FOH 1, FOH 2 -> FOH 3, FOH 4, FOH 5
+    for row, text in ((rows[0], "FOH 1"), (rows[1], "FOH 2")):
+        cur = api.get(f"/api/sources/{row['id']}").json()
+        assert (
+            api.patch(f"/api/sources/{row['id']}", json={"version": cur["version"], "station": text}).status_code == 200
+        )
+    goto(page, f"{server.base}/productions/{pid}/sources?sort=label")
+    station = col_index(page, "Station") if "Station" in page.inner_text("table.grid thead") else None
+    if station is None:  # not a default column: show it
+        page.click("[data-grid-columns-menu] summary")
+        page.check("#col-sources-station")
+        page.click("[data-grid-columns-menu] summary")
+        station = col_index(page, "Station")
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{station}']")
+    for _ in range(4):
+        page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Control+Shift+d")
+    eventually(
+        page,
+        lambda: (
+            [s["station"] for s in api.get(f"/api/productions/{pid}/sources").json()["items"]]
+            == ["FOH 1", "FOH 2", "FOH 3", "FOH 4", "FOH 5"]
+        ),
+        what="series",
+    )
+    page.recorder.check()
+
+
+def test_undo_and_redo_own_changes_through_the_conflict_check(page, server, api):  # type: ignore[no-untyped-def]
+    pid = make_show(api, "Undo Show")["id"]
+    rows = _sources(api, pid, 2)
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    name = col_index(page, "Name")
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{name}']")
+    type_keys(page, "Main Slides", "Enter")
+    first = lambda: api.get(f"/api/sources/{rows[0]['id']}").json()  # noqa: E731
+    eventually(page, lambda: first()["name"] == "Main Slides", what="edited")
+    page.wait_for_timeout(200)
+    page.keyboard.press("Control+z")
+    eventually(page, lambda: first()["name"] == "Deck 1", what="undone")
+    page.wait_for_timeout(200)
+    page.keyboard.press("Control+Shift+z")
+    eventually(page, lambda: first()["name"] == "Main Slides", what="redone")
+    # someone else changes the same field: undo asks instead of overwriting them (the server says 409)
+    page.recorder.allowed_status.add(409)
+    page.wait_for_timeout(200)
+    cur = first()
+    assert (
+        api.patch(f"/api/sources/{rows[0]['id']}", json={"version": cur["version"], "name": "Their Name"}).status_code
+        == 200
+    )
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+z")
+    page.wait_for_selector("#conflict-dialog[open]")
+    assert "Their Name" in page.inner_text("#conflict-dialog")
+    page.click("#conflict-dialog button[value=cancel], #conflict-dialog button:not([value=apply])")
+    page.wait_for_timeout(300)
+    assert first()["name"] == "Their Name"
+    page.recorder.check()

@@ -9,6 +9,7 @@ import { parse, display, same, subnetFromMask } from "./values.js";
 import { toast } from "./toast.js";
 import { onChange, slugOf, emitLocal } from "./live.js";
 import { installTools, parsePaste } from "./grid-tools.js";
+import { installHabits } from "./grid-habits.js";
 
 const NEW = "__new__";
 const KINDS = readJSON("kinds-data") || {};
@@ -43,6 +44,7 @@ export class Grid {
     this.render();
     installTools(this);
     this.bind();
+    installHabits(this);
     onChange((ev) => this.onEvent(ev));
   }
 
@@ -237,6 +239,7 @@ export class Grid {
       td.focus({ preventScroll: true });
       td.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
+    this.habits?.paint();
   }
 
   move(dr, dc, focus = true) {
@@ -370,9 +373,14 @@ export class Grid {
   }
 
   /** PATCH changed fields of a row; conflicts go to the chooser, refusals are shown. */
-  save(row, fields, base) {
+  save(row, fields, base, track = true) {
     const id = String(row.id);
-    return this.queue.run(id, fields, base, (from) => this.send(row, fields, from));
+    const before = Object.fromEntries(Object.keys(fields).map((k) => [k, row[k] ?? null]));
+    return this.queue.run(id, fields, base, async (from) => {
+      const saved = await this.send(row, fields, from);
+      if (saved && track) this.habits?.record(id, before, fields, saved.version); // for Ctrl+Z
+      return saved;
+    });
   }
 
   async send(row, fields, base) {
@@ -654,7 +662,7 @@ export class Grid {
     t.addEventListener("copy", (e) => {
       if (this.editing) return;
       e.preventDefault();
-      e.clipboardData.setData("text/plain", this.tools.copyText());
+      e.clipboardData.setData("text/plain", this.habits?.copyText() ?? this.tools.copyText());
     });
   }
 
@@ -672,6 +680,7 @@ export class Grid {
     }
     const td = e.target.closest?.("td.cell");
     if (!td) return;
+    if (this.habits?.onKey(e)) return; // ranges, fill down, undo / redo
     const mod = e.ctrlKey || e.metaKey;
     const col = this.col(this.cursor.c);
     switch (e.key) {
