@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# FastAPI's test client calls itself "testserver"; a real server answers only to IP addresses,
+# localhost and the names in VPM_ALLOWED_HOSTS (DNS-rebinding guard, docs/SECURITY.md).
+os.environ.setdefault("VPM_ALLOWED_HOSTS", "testserver")
+
 PG_ADMIN = os.environ.get("VPM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 

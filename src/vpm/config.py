@@ -31,6 +31,10 @@ class Settings:
     max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("VPM_MAX_BODY_BYTES", 10 * 1024 * 1024)))
     #: Mark cookies Secure (set when served behind HTTPS).
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("VPM_SECURE_COOKIES", "") == "1")
+    #: Host names this server answers to besides IP addresses and ``localhost`` (DNS-rebinding
+    #: guard): e.g. ``VPM_ALLOWED_HOSTS=vpm.venue.lan``; ``*`` answers to any name.
+    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
+        h.strip().lower() for h in os.environ.get("VPM_ALLOWED_HOSTS", "").split(",") if h.strip()))
     #: Login attempts allowed per client address per minute.
     login_rate_per_minute: int = field(default_factory=lambda: int(os.environ.get("VPM_LOGIN_RATE", 10)))
 

@@ -66,6 +66,9 @@ def serve(host: str, port: int, workers: int, log_level: str, require_login: boo
         ensure_admin()
         click.echo("accounts mode: sign in at /login; scripts use personal tokens")
     os.environ["VPM_AUTH"] = mode
+    if _is_name(host):  # served under a name: answer to it (other names are refused: DNS rebinding)
+        names = [n for n in os.environ.get("VPM_ALLOWED_HOSTS", "").split(",") if n.strip()]
+        os.environ["VPM_ALLOWED_HOSTS"] = ",".join([*names, host])
     click.echo(f"vpm serving http://{'localhost' if host == '127.0.0.1' else host}:{port} "
                f"on {masked_url(settings.database_url)}")
     os.environ.setdefault("DATABASE_URL", settings.database_url)
@@ -83,3 +86,13 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _is_name(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return False
+    except ValueError:
+        return host != "localhost"

@@ -263,6 +263,9 @@ class Registry:
     def add(self, spec: EntitySpec) -> EntitySpec:
         if spec.slug in self._by_slug:
             raise ValueError(f"entity slug registered twice: {spec.slug}")
+        exposed = set(spec.secret_fields) & (set(spec.search_fields) | {k.lstrip("-") for k in spec.default_sort})
+        if exposed:  # ordering or matching by a secret would let readers recover it
+            raise ValueError(f"{spec.slug}: secret fields cannot be searched or sorted by: {sorted(exposed)}")
         self._by_slug[spec.slug] = spec
         return spec
 

@@ -168,7 +168,7 @@ def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUI
         stmt = stmt.where(getattr(model, name) == _coerce_filter(spec, name, raw))
     if params.q:
         needle = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        cols = [getattr(model, n) for n in spec.search_fields]
+        cols = [getattr(model, n) for n in spec.search_fields if n not in spec.secret_fields]
         if cols:
             stmt = stmt.where(or_(*(cast(c, String).ilike(needle, escape="\\") for c in cols)))
     return stmt
@@ -190,7 +190,7 @@ def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any
         for key in sort_keys:
             desc = key.startswith("-")
             name = key.lstrip("-")
-            if name not in spec.field_map or spec.field_map[name].type == "json":
+            if name not in spec.field_map or spec.field_map[name].type == "json" or spec.field_map[name].secret:
                 raise ValidationFailed("sort", f"cannot sort by {name!r}")
             col = getattr(spec.model, name)
             order.append(col.desc() if desc else col.asc())

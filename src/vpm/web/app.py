@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(security.AdminGate)
     app.add_middleware(security.ShareLanding)
     app.add_middleware(security.SecurityHeaders)
+    app.add_middleware(security.HostGuard, allowed=settings.allowed_hosts)
     security.install_log_redaction()
     app.router.routes.extend(_routes().routes)
     admin.install(app)

@@ -9,6 +9,8 @@ security headers and limits request bodies.
 from __future__ import annotations
 
 import functools
+import ipaddress
+import re
 import secrets
 import threading
 import time
@@ -16,7 +18,7 @@ import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import Request
 from sqlalchemy import select
@@ -38,6 +40,24 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class CsrfFailed(ServiceError):
     status = 403
     code = "csrf_failed"
+
+
+#: What a share-link token looks like (``accounts.new_share_link``); anything else is ignored
+#: before it reaches a cookie, a redirect or the database.
+SHARE_TOKEN = re.compile(r"shr_[A-Za-z0-9_-]{16,64}")
+
+
+def safe_local_path(raw: str | None, default: str = "/") -> str:
+    """``raw`` if it is a path on this site, else ``default``: never ``//host``, ``/\\host``,
+    ``https://host`` or anything with control characters (open-redirect guard)."""
+    if not raw or not raw.startswith("/") or raw.startswith(("//", "/\\")) or "\\" in raw:
+        return default
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return default
+    return raw
 
 
 # ------------------------------------------------------------------ who is asking
@@ -71,7 +91,7 @@ def resolve_actor(request: Request) -> Actor:
         if user is not None:
             return _user_actor(db, user, "session")
     share = request.query_params.get("share") or request.headers.get("x-share-token") or request.cookies.get(SHARE_COOKIE)
-    if share:
+    if share and SHARE_TOKEN.fullmatch(share):
         pid = accounts.production_for_share(db, share)
         if pid is not None:
             return Actor(name="share link", via="share", share_production=pid)
@@ -451,6 +471,48 @@ class SecurityHeaders:
 UPLOAD_MAX_BYTES = 51 * 1024 * 1024
 
 
+def host_allowed(host_header: str, allowed: tuple[str, ...]) -> bool:
+    """DNS-rebinding guard: an IP address, ``localhost`` (``*.localhost``) or a configured name.
+
+    A page on ``attacker.example`` that re-points its name at this server still sends
+    ``Host: attacker.example``; an IP address in Host cannot be an attacker's name."""
+    host = host_header.strip().lower()
+    if host.startswith("["):  # [::1]:3010
+        host = host[1:host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    host = host.rstrip(".")
+    if not host:
+        return True  # no Host header: not a browser
+    if host == "localhost" or host.endswith(".localhost") or "*" in allowed or host in allowed:
+        return True
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+class HostGuard:
+    """Refuse requests whose Host is a name this server was not told about (400)."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...] = ()) -> None:
+        self.app, self.allowed = app, tuple(a.lower() for a in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+            if not host_allowed(host, self.allowed):
+                body = (b'{"detail":"this server does not answer to that host name; add it to VPM_ALLOWED_HOSTS",'
+                        b'"code":"bad_host"}')
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed."""
 
@@ -543,15 +605,17 @@ class ShareLanding:
         if scope["type"] == "http" and scope.get("method") == "GET" and not scope.get("path", "").startswith("/api/"):
             from urllib.parse import parse_qsl, urlencode
 
-            pairs = parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
+            pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
             token = next((v for k, v in pairs if k == "share"), None)
-            if token:
+            if token is not None:
                 rest = urlencode([(k, v) for k, v in pairs if k != "share"])
-                location = scope["path"] + (f"?{rest}" if rest else "")
-                cookie = f"{SHARE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
-                await send({"type": "http.response.start", "status": 303,
-                            "headers": [(b"location", location.encode()), (b"set-cookie", cookie.encode()),
-                                        (b"content-length", b"0")]})
+                path = safe_local_path(quote(scope.get("path", "/"), safe="/:@!$&'()*+,;=-._~"))
+                location = path + (f"?{rest}" if rest else "")
+                headers = [(b"location", location.encode("latin-1")), (b"content-length", b"0")]
+                if SHARE_TOKEN.fullmatch(token):  # anything else never reaches a cookie
+                    cookie = f"{SHARE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"
+                    headers.append((b"set-cookie", cookie.encode()))
+                await send({"type": "http.response.start", "status": 303, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
                 return
         await self.app(scope, receive, send)

@@ -16,7 +16,7 @@ from vpm.services.context import Actor
 from vpm.services.errors import Forbidden, NotFound, ValidationFailed
 from vpm.web.deps import get_actor, get_db
 from vpm.web.security import (
-    CSRF_COOKIE, SESSION_COOKIE, SHARE_COOKIE, RateLimiter, new_csrf_token, session_cookie_kwargs,
+    CSRF_COOKIE, SESSION_COOKIE, SHARE_COOKIE, RateLimiter, new_csrf_token, safe_local_path, session_cookie_kwargs,
 )
 
 router = APIRouter(tags=["Accounts"])
@@ -65,9 +65,7 @@ async def login_form(request: Request, db: Database = Depends(get_db)) -> Any:
         from vpm.web.login_page import render_login
 
         return render_login(request, error="The form expired; please sign in again.", status=403)
-    nxt = str(form.get("next") or "/")
-    if not nxt.startswith("/") or nxt.startswith("//"):
-        nxt = "/"
+    nxt = safe_local_path(str(form.get("next") or "/"))
     from starlette.concurrency import run_in_threadpool
 
     try:

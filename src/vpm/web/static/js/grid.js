@@ -109,7 +109,7 @@ export class Grid {
     this.visible.forEach((name, i) => {
       const c = this.colByName(name);
       const sort = this.query.sort === name ? "ascending" : this.query.sort === `-${name}` ? "descending" : null;
-      const sortable = !c.derived && c.type !== "json";
+      const sortable = !c.derived && c.type !== "json" && !c.secret;
       head.append(el("th", { scope: "col", "aria-sort": sort, class: `col-${c.editor}`, dataset: { c: i } },
         sortable ? el("button", { type: "button", class: "sort", dataset: { sort: name },
           title: `Sort by ${c.label}` }, c.label, sort ? (sort === "ascending" ? " ▲" : " ▼") : "")
