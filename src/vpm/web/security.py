@@ -190,7 +190,7 @@ def _static_rules() -> dict[str, Rule]:
         "/api/{slug}/bulk": Rule("body-show"),
         # pages
         "/productions/{pid}": page, "/productions/{pid}/checklist": page, "/productions/{pid}/ip-plan": page,
-        "/productions/{pid}/{slug}": page,
+        "/productions/{pid}/{slug}": page, "/productions/{pid}/patch": page,
         "/productions/{pid}/{slug}/{entity_id}": Rule("show", show="pid", entity="entity_id"),
         "/productions/{pid}/checklist/items/{item_id}": Rule("show", show="pid", entity="item_id",
                                                                slug="checklist-items"),
