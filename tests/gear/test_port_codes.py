@@ -80,3 +80,27 @@ def test_port_list_sorts_labels_naturally(client, production) -> None:  # type: 
     r = client.get(f"/api/productions/{production['id']}/sources", params={"sort": "-label", "limit": 2,
                                                                            "offset": 1})
     assert [i["label"] for i in r.json()["items"]] == ["SRC 10", "SRC 2"]
+
+
+def test_ports_keep_their_identity(client, production) -> None:  # type: ignore[no-untyped-def]
+    show = Show(client, production)
+    dev = show.device("sources", "SRC 9")
+    a = show.port(dev, "out", "HDMI", label="HDMI A")
+    b = show.port(dev, "out", "HDMI")
+    assert (a["index"], b["index"], b["label"]) == (1, 2, "Output 2")
+    url = f"/api/productions/{production['id']}/ports"
+    r = client.post(url, json={"device_id": dev["id"], "direction": "out", "index": 2, "label": "X"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "index", r.text
+    assert "output 2 already exists" in r.text
+    r = client.post(url, json={"device_id": dev["id"], "direction": "out", "label": "hdmi  a"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "label", r.text
+    # the same label on the other direction is another port (a snake line has both ends)
+    assert client.post(url, json={"device_id": dev["id"], "direction": "in", "label": "HDMI A"}).status_code == 201
+    r = client.patch(f"/api/ports/{b['id']}", json={"version": b["version"], "index": 1})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "index"
+    r = client.patch(f"/api/ports/{b['id']}", json={"version": b["version"], "label": "HDMI A"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "label"
+    ok = client.patch(f"/api/ports/{b['id']}", json={"version": b["version"], "index": 7, "notes": "spare"})
+    assert ok.status_code == 200 and ok.json()["index"] == 7
+    ports = client.get(f"/api/sources/{dev['id']}").json()["ports"]
+    assert sorted(p["index"] for p in ports if p["direction"] == "out") == [1, 7]

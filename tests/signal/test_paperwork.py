@@ -57,8 +57,17 @@ def _csv(text: str) -> list[dict[str, str]]:
 
 def _seeded(client: Any, production: dict[str, Any]) -> tuple[Show, dict[str, Any]]:
     s = Show(client, production)
-    spec = client.get("/api/equipment-specs/barco-e2-gen2").json()
+    # a small switcher with direct ports (the library's E2 is a carded frame: tests/gear/test_frames.py)
+    spec = client.post("/api/equipment-specs", json={"category": "VISION_SWITCHER", "manufacturer": "Barco",
+                                                      "model": "E2 (direct ports)"}).json()
     e2 = s.device("vision-switchers", "E2", name="Barco E2", equipment_spec_id=spec["id"])
+    for connector, label in (("DisplayPort", "DP 1"), ("DisplayPort", "DP 2"), ("HDMI", "HDMI 1"),
+                             ("HDMI", "HDMI 2"), ("12G-SDI", "SDI 1"), ("12G-SDI", "SDI 2")):
+        s.port(e2, "in", connector, label=label)
+    for connector, label in (("DisplayPort", "DP Out 1"), ("DisplayPort", "DP Out 2"), ("12G-SDI", "SDI Out 1"),
+                             ("12G-SDI", "SDI Out 2")):
+        s.port(e2, "out", connector, label=label)
+    e2 = client.get(f"/api/vision-switchers/{e2['id']}").json()
     e2_in = {p["index"]: p for p in e2["ports"] if p["direction"] == "in"}
     e2_out = {p["index"]: p for p in e2["ports"] if p["direction"] == "out"}
     gfx_a = s.device("sources", "SRC 3", name="GFX A", h_res=1920, v_res=1080, rate=59.94)

@@ -22,7 +22,9 @@ class Port(Base, Record, PerProduction):
     direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
     connector: Mapped[str] = mapped_column(String(40), default="")
     label: Mapped[str] = mapped_column(String(80), default="")
-    index: Mapped[int] = mapped_column(Integer, default=1)
+    #: The port's number per direction. Left empty on create, the next free number is given; a number
+    #: already used on the device is refused, never silently changed.
+    index: Mapped[int] = mapped_column(Integer)
     card_slot: Mapped[int | None] = mapped_column(Integer)
     #: Position of the port on its card (the 3 of "IN 5.3"); None for a port with no card.
     card_port: Mapped[int | None] = mapped_column(Integer)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from vpm.domain.devices import Device
-from vpm.domain.naming import code_of
+from vpm.domain.naming import code_of, normalise_label
 from vpm.domain.ports import Connection, Port
 from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.domain.support import Format
@@ -21,20 +21,45 @@ def _check_format(ctx: Any, field: str, value: Any) -> None:
         raise ValidationFailed(field, f"{value!r} is not a known format; create it first")
 
 
+def _same_port(ctx: WriteContext, obj: Any, direction: str, where: Any) -> Port | None:
+    q = select(Port).where(Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None),
+                           where)
+    if obj.id is not None:
+        q = q.where(Port.id != obj.id)
+    return ctx.session.scalars(q.limit(1)).first()
+
+
+def _check_identity(ctx: WriteContext, obj: Any, direction: str, index: Any, label: str | None) -> None:
+    """A port keeps its identity: one number and one label per direction on a device."""
+    word = "input" if direction == "in" else "output"
+    if index is not None:
+        if index < 1:
+            raise ValidationFailed("index", "must be 1 or more")
+        other = _same_port(ctx, obj, direction, Port.index == index)
+        if other is not None:
+            raise ValidationFailed("index", f"{word} {index} already exists on this device ({other.label!r}); "
+                                            "choose a free number or leave it empty for the next one")
+    if label:
+        wanted = normalise_label(label)
+        for other in ctx.session.scalars(select(Port).where(
+                Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None))):
+            if other.id != obj.id and normalise_label(other.label) == wanted:
+                raise ValidationFailed("label", f"{label!r} is already the label of {word} {other.index} on this "
+                                                "device; labels name one port")
+
+
 class PortHooks(Hooks):
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
-        taken = ctx.session.scalar(
-            select(func.max(Port.index)).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
-                                               Port.deleted_at.is_(None))
-        )
-        clash = ctx.session.scalar(
-            select(Port.id).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
-                                  Port.index == obj.index, Port.deleted_at.is_(None)).limit(1)
-        )
-        if clash is not None or not obj.index:
+        if obj.index is None:
+            taken = ctx.session.scalar(
+                select(func.max(Port.index)).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
+                                                   Port.deleted_at.is_(None))
+            )
             obj.index = (taken or 0) + 1
         if not obj.label:
             obj.label = f"{'Input' if obj.direction == 'in' else 'Output'} {obj.index}"
+            if _same_port(ctx, obj, obj.direction, func.lower(Port.label) == obj.label.lower()) is not None:
+                obj.label = f"{'IN' if obj.direction == 'in' else 'OUT'} {obj.index}"
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         check_device_ref(ctx, "device_id", data.get("device_id"), obj.production_id)
@@ -44,6 +69,11 @@ class PortHooks(Hooks):
             cabled = port_service._cabled_port_ids(ctx, [obj.id])
             if cabled:
                 raise ValidationFailed("direction", "cannot change while a cable is connected")
+        if data.get("device_id") is not None and data.get("direction") in ("in", "out"):
+            moved = is_new or data.get("direction") != obj.direction
+            index = data.get("index") if moved or data.get("index") != obj.index else None
+            label = data.get("label") if moved or data.get("label") != obj.label else None
+            _check_identity(ctx, obj, data["direction"], index, label)
 
     def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         port_service.disconnect_ports(ctx, [obj.id])
