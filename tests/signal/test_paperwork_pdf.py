@@ -127,3 +127,23 @@ def test_record_list_pdfs(client: Any, production: dict[str, Any]) -> None:
         assert_furniture(texts, "Test Show", title)
         assert expect in "\n".join(texts), view
         assert_drawn(data)
+
+
+def test_diagram_on_paper_by_area(client: Any, production: dict[str, Any]) -> None:
+    s, v = _seeded(client, production)
+    data, texts = get_pdf(client, f"/productions/{s.pid}/paperwork/diagram.pdf")
+    assert_furniture(texts, "Test Show", "Signal flow")
+    w, h = page_size_mm(data)
+    assert w > h  # landscape unless asked otherwise
+    assert len(texts) == 2
+    assert texts[0].startswith("Signal flow") and "E2 (Vision switcher)" in texts[0]
+    assert "RTR 01 (Router)" in texts[1]
+    # the cable between the two areas ends in an off-page reference on both pages
+    assert "RTR 01 OUT 1 (p. 2) ->" in texts[0]
+    assert re.search(r"-> E2 IN [\d.]+ \(p\. 1\)", texts[1]), texts[1]
+    assert "Signal types:" in texts[0] and "SDI" in texts[0] and "HDMI" in texts[0]
+    assert "GFX A" in texts[0] and "CAM 1" in texts[1]
+    assert_drawn(data, 0)
+    by_station = get_pdf(client, f"/productions/{s.pid}/paperwork/diagram.pdf", by="station", landscape="false")
+    assert "(no station)" in by_station[1][0] and page_size_mm(by_station[0])[0] < page_size_mm(by_station[0])[1]
+    assert client.get(f"/productions/{s.pid}/paperwork/diagram.pdf", params={"by": "colour"}).status_code == 422

@@ -207,7 +207,7 @@ def _static_rules() -> dict[str, Rule]:
                  "paperwork/patch/{device_id}.pdf", "paperwork/paths", "paperwork/paths.csv", "paperwork/paths.pdf",
                  "paperwork/packlist.csv", "paperwork/packlist.pdf", "paperwork/packlist.xlsx",
                  "paperwork/changes.csv", "paperwork/changes.pdf", "paperwork/ip-plan.pdf", "paperwork/checklist.pdf",
-                 "paperwork/led-plans.pdf", "paperwork/projection-plans.pdf",
+                 "paperwork/led-plans.pdf", "paperwork/projection-plans.pdf", "paperwork/diagram.pdf",
                  "paperwork/showbuild", "paperwork/showbuild.csv", "paperwork/showbuild.pdf"):
         rules[f"/productions/{{production_id}}/{tail}"] = show
     return rules

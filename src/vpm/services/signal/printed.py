@@ -13,7 +13,8 @@ from typing import Any
 from vpm.domain.naming import natural_key
 from vpm.services.signal import paperwork
 from vpm.services.signal.graph import DeviceNode, ShowGraph
-from vpm.services.signal.pdf import Column, Document, PageSetup
+from vpm.services.signal.pdf import MARGIN as MARGIN_X
+from vpm.services.signal.pdf import Column, Document, PageSetup, string_width, tidy
 
 PATCH_IN = [
     Column("ID", 10),
@@ -357,3 +358,131 @@ def records(setup: PageSetup, view: str, items: list[dict[str, Any]]) -> bytes:
         doc.heading(name or "(none)", f"{len(rows)}", keep=10)
         doc.grid(cols, [[get(i) for _c, get in conf["columns"]] for i in rows], group=name, max_lines=4)
     return doc.bytes()
+
+
+# ------------------------------------------------------------------------------- diagram on paper
+
+#: Line colours of the signal types (RGB), as the legend prints them.
+SIGNAL_COLOURS: dict[str, tuple[str, tuple[int, int, int]]] = {
+    "sdi": ("SDI", (0, 90, 200)), "hdmi": ("HDMI", (200, 60, 0)), "dp": ("DisplayPort", (130, 0, 160)),
+    "fiber": ("Fibre", (0, 140, 60)), "ip": ("IP / NDI", (180, 130, 0)), "usb": ("USB", (90, 90, 90)),
+    "other": ("Other / not set", (60, 60, 60)),
+}
+HUB_KINDS = ("vision_switcher", "cam_switcher", "router")
+
+
+def diagram_areas(graph: ShowGraph, by: str = "switcher") -> list[tuple[str, list[DeviceNode]]]:
+    """Split the show into areas: around each switcher and router (each device joins the nearest
+    one, by cables), or by station. Areas in paperwork order; devices in none go last."""
+    devices = sorted(graph.devices.values(), key=paperwork.device_order)
+    if by == "station":
+        areas: dict[str, list[DeviceNode]] = {}
+        for dev in devices:
+            areas.setdefault(dev.station or "(no station)", []).append(dev)
+        return sorted(areas.items(), key=lambda kv: (kv[0] == "(no station)", natural_key(kv[0])))
+    hubs = [d for d in devices if d.kind in HUB_KINDS]
+    adjacent: dict[str, set[str]] = {d.id: set() for d in devices}
+    for c in graph.cables:
+        adjacent[c.src.device.id].add(c.dst.device.id)
+        adjacent[c.dst.device.id].add(c.src.device.id)
+    owner: dict[str, str] = {h.id: h.id for h in hubs}
+    frontier = [h.id for h in hubs]
+    while frontier:
+        nxt = []
+        for v in frontier:
+            for w in sorted(adjacent[v], key=lambda k: paperwork.device_order(graph.devices[k])):
+                if w not in owner:
+                    owner[w] = owner[v]
+                    nxt.append(w)
+        frontier = nxt
+    out = [(f"{h.label} ({paperwork.KIND_LABELS.get(h.kind, h.kind)})", [d for d in devices if owner.get(d.id) == h.id])
+           for h in hubs]
+    rest = [d for d in devices if d.id not in owner and (d.inputs or d.outputs)]
+    if rest:
+        out.append(("Other devices" if hubs else "Signal flow", rest))
+    return out
+
+
+def diagram(graph: ShowGraph, setup: PageSetup, by: str = "switcher") -> bytes:
+    """The signal-flow diagram on paper: one page per area, cables to other areas ending in an
+    off-page reference ("-> DST 1 IN 1 (p. 3)"), a legend of the signal types on each page."""
+    from vpm.services.signal import layout as lay
+
+    areas = [(name, devs) for name, devs in diagram_areas(graph, by) if devs]
+    page_of = {d.id: n + 1 for n, (_name, devs) in enumerate(areas) for d in devs}
+    doc = Document("Signal flow", setup)
+    for name, devs in areas:
+        doc.new_page()
+        doc.heading(name, f"{len(devs)} devices", keep=0)
+        d = lay.layout(graph, {x.id for x in devs})
+        legend_h = 8.0
+        avail_w, avail_h = doc.width - 50, doc.bottom - doc.cursor - legend_h
+        s = min(avail_w / max(d.width, 1), avail_h / max(d.height, 1), 0.45)
+        ox, oy = MARGIN_X + 25, doc.cursor
+        font = max(3.0, min(7.0, lay.ROW * s * 0.62 / (25.4 / 72)))
+        used: set[str] = set()
+        port_xy: dict[str, tuple[float, float]] = {}
+        for box in d.nodes:
+            x, y, w, h = ox + box.x * s, oy + box.y * s, box.w * s, box.h * s
+            doc.set_draw_color(0, 0, 0)
+            doc.set_line_width(0.25)
+            doc.rect(x, y, w, h)
+            doc.set_font("Helvetica", "B", font + 1)
+            doc.text(x + 1, y + (lay.HEADER * s) * 0.45, _short(doc, box.device.label, w - 2))
+            doc.set_font("Helvetica", "", font)
+            sub = box.device.name if box.device.name != box.device.label else paperwork.KIND_LABELS.get(box.device.kind, "")
+            doc.text(x + 1, y + (lay.HEADER * s) * 0.85, _short(doc, sub, w - 2))
+            for pb in box.inputs:
+                port_xy[pb.port.id] = (ox + pb.x * s, oy + pb.y * s)
+                doc.text(x + 1, oy + pb.y * s + font * 0.12, _short(doc, pb.text, w / 2 - 1))
+            for pb in box.outputs:
+                port_xy[pb.port.id] = (ox + pb.x * s, oy + pb.y * s)
+                t = _short(doc, pb.text, w / 2 - 1)
+                doc.text(x + w - 1 - string_width(doc, t), oy + pb.y * s + font * 0.12, t)
+        mine = {x.id for x in devs}
+        for c in graph.cables:
+            a, b = c.src.device.id in mine, c.dst.device.id in mine
+            if not (a or b):
+                continue
+            css = lay.FAMILY_CLASS.get(c.src.family, "other")
+            used.add(css)
+            doc.set_draw_color(*SIGNAL_COLOURS.get(css, SIGNAL_COLOURS["other"])[1])
+            doc.set_line_width(0.3)
+            if a and b and c.src.id in port_xy and c.dst.id in port_xy:
+                (x1, y1), (x2, y2) = port_xy[c.src.id], port_xy[c.dst.id]
+                mid = (x1 + x2) / 2 if x2 > x1 else x1 + 3
+                doc.polyline([(x1, y1), (mid, y1), (mid, y2), (x2, y2)] if x2 > x1 else
+                             [(x1, y1), (mid, y1), (mid, y2), (x2 - 3, y2), (x2, y2)])
+            elif a and c.src.id in port_xy:  # leaves this page
+                x1, y1 = port_xy[c.src.id]
+                doc.line(x1, y1, x1 + 3, y1)
+                doc.set_font("Helvetica", "I", font)
+                doc.text(x1 + 3.5, y1 + font * 0.12, f"-> {tidy(c.dst.code)} (p. {page_of.get(c.dst.device.id, '?')})")
+            elif b and c.dst.id in port_xy:  # arrives from another page
+                x2, y2 = port_xy[c.dst.id]
+                doc.line(x2 - 3, y2, x2, y2)
+                doc.set_font("Helvetica", "I", font)
+                t = f"{tidy(c.src.code)} (p. {page_of.get(c.src.device.id, '?')}) ->"
+                doc.text(x2 - 3.5 - string_width(doc, t), y2 + font * 0.12, t)
+        # legend of the signal types on this page
+        doc.set_font("Helvetica", "", 7)
+        lx, ly = MARGIN_X, doc.bottom - 2
+        doc.set_text_color(0, 0, 0)
+        doc.text(lx, ly, "Signal types:")
+        lx += 18
+        for css in sorted(used, key=lambda k: list(SIGNAL_COLOURS).index(k) if k in SIGNAL_COLOURS else 99):
+            title, rgb = SIGNAL_COLOURS.get(css, SIGNAL_COLOURS["other"])
+            doc.set_draw_color(*rgb)
+            doc.set_line_width(0.8)
+            doc.line(lx, ly - 1, lx + 6, ly - 1)
+            doc.text(lx + 7, ly, title)
+            lx += 9 + string_width(doc, title) + 4
+        doc.set_draw_color(0, 0, 0)
+        doc.set_line_width(0.1)
+    return doc.bytes()
+
+
+def _short(doc: Document, text: str, width: float) -> str:
+    from vpm.services.signal.pdf import _fit
+
+    return _fit(doc, tidy(text), max(width, 1.0))

@@ -240,8 +240,9 @@ class PrintOptions:
 
     def __init__(self, paper: Literal["letter", "a4", "tabloid", "a3"] = Query(
                      "letter", description="letter, a4, tabloid (11 x 17) or a3"),
-                 landscape: bool = Query(False)) -> None:
-        self.paper, self.landscape = paper, landscape
+                 landscape: bool | None = Query(None, description="default: portrait (landscape for the diagram)")) -> None:
+        self.paper, self.landscape = paper, bool(landscape)
+        self.given = {"landscape"} if landscape is not None else set()
 
 
 def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, changed: set[str] | None = None) -> PageSetup:
@@ -574,6 +575,17 @@ def showbuild_page(production_id: str, device_id: str | None = None, db: Databas
     return _render("showbuild.html", graph, production_id, title="Show build",
                    sections=paperwork.showbuild(graph, dev),
                    csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}")
+
+
+@router.get("/productions/{production_id}/paperwork/diagram.pdf", tags=[PAGES],
+            summary="The signal-flow diagram on paper: a page per switcher/router area (or per station), "
+                    "off-page references, a legend of signal types")
+def diagram_pdf(production_id: str, by: Literal["switcher", "station"] = Query("switcher"),
+                opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    if "landscape" not in opts.given:
+        opts.landscape = True  # a diagram reads left to right
+    return _pdf(printed.diagram(graph, _setup(db, graph, opts), by), "diagram.pdf")
 
 
 def _diagram(graph: ShowGraph, device_id: str | None, depth: int,
