@@ -221,3 +221,28 @@ def test_someone_elses_change_since_the_export_is_a_conflict(db, tmp_path) -> No
     with pytest.raises(ImportAborted, match="changed by someone else"):
         import_file(db, pid, out, ACTOR, dry_run=False)
     assert svc.get(db, REGISTRY["sources"], src["id"])["name"] == "GFX B"
+
+
+def test_ports_by_printed_code_and_gear_by_forgiving_name(db, tmp_path) -> None:
+    pid = _show(db, "Codes", template=False)
+    sw = svc.create(db, REGISTRY["vision-switchers"], {"label": "E2 ID.0"}, ACTOR, pid)
+    src = svc.create(db, REGISTRY["sources"], {"label": "SRC 5"}, ACTOR, pid)
+    svc.create(db, REGISTRY["ports"], {"device_id": uuid.UUID(sw["id"]), "direction": "in", "label": "HDMI A",
+                                       "index": 27, "card_slot": 5, "card_port": 3}, ACTOR, pid)
+    svc.create(db, REGISTRY["ports"], {"device_id": uuid.UUID(src["id"]), "direction": "out", "label": "DP"},
+               ACTOR, pid)
+    path = tmp_path / "connections.csv"
+    path.write_text("From device,From port,To device,To port\nSRC 5,OUT 1,E2 ID.0,in 5.3\n", encoding="utf-8")
+    report = import_file(db, pid, path, ACTOR, dry_run=False)
+    assert report.ops()["create"] == 1, report.as_dict()
+    with db.read() as s:
+        dst = s.scalars(select(Port).join(Connection, Connection.to_port_id == Port.id)
+                        .where(Connection.production_id == pid)).one()
+    assert dst.label == "HDMI A"
+    ccus = tmp_path / "ccus.csv"
+    ccus.write_text("Label,Equipment\nCCU 1,sony hdcu 5500\nCCU 2,HDCU-5500\nCCU 3,Nothing Like It 9000\n",
+                    encoding="utf-8")
+    report = import_file(db, pid, ccus, ACTOR, dry_run=True)
+    assert report.ops()["create"] == 2
+    assert [(r.row, r.op) for r in report.errors] == [(4, "error")]
+    assert "matches no equipment" in report.errors[0].message and "'Equipment'" in report.errors[0].message

@@ -281,10 +281,11 @@ class Importer:
         self.ports: dict[tuple[uuid.UUID, str, str], uuid.UUID] = {}
         self.device_ports: dict[tuple[uuid.UUID, str], list[uuid.UUID]] = defaultdict(list)
         self.port_label: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
-        for port_id, did, direction, label in s.execute(select(Port.id, Port.device_id, Port.direction, Port.label)
-                                                        .where(Port.production_id == pid, Port.deleted_at.is_(None))
-                                                        .order_by(Port.direction, Port.index)):
-            self._remember_port(port_id, did, direction, label)
+        self.codes: dict[tuple[uuid.UUID, str, str], uuid.UUID] = {}
+        for port_id, did, direction, label, index, slot, card_port in s.execute(
+                select(Port.id, Port.device_id, Port.direction, Port.label, Port.index, Port.card_slot, Port.card_port)
+                .where(Port.production_id == pid, Port.deleted_at.is_(None)).order_by(Port.direction, Port.index)):
+            self._remember_port(port_id, did, direction, label, (index, slot, card_port))
         self.feeds: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
         for cid, src, dst in s.execute(select(Connection.id, Connection.from_port_id, Connection.to_port_id).where(
                 Connection.production_id == pid, Connection.deleted_at.is_(None))):
@@ -323,7 +324,16 @@ class Importer:
             del self.ports[(did, direction, norm(label))]
         self.device_ports[(did, direction)] = [p for p in self.device_ports[(did, direction)] if p != port_id]
 
-    def _remember_port(self, port_id: uuid.UUID, did: uuid.UUID, direction: str, label: str) -> None:
+    def _remember_port(self, port_id: uuid.UUID, did: uuid.UUID, direction: str, label: str,
+                       numbers: tuple[int | None, int | None, int | None] | None = None) -> None:
+        """Index a port by its label and by the code printed on it (``IN 5.3``, ``OUT 2``, ``line 7``)."""
+        if numbers is not None and numbers[0] is not None:
+            from vpm.domain.naming import normalise_label, port_code
+
+            index, slot, card_port = numbers
+            snake = self.device_kind.get(did) == "cable_snake"
+            code = normalise_label(port_code(direction, index, slot, card_port, snake))
+            self.codes.setdefault((did, direction, code), port_id)
         self._undo.append(lambda: self._forget_port(port_id, did, direction, label))
         self.ports.setdefault((did, direction, norm(label)), port_id)
         self.device_ports[(did, direction)].append(port_id)
@@ -427,7 +437,8 @@ class Importer:
             pid = self.ports.get((dev, direction, norm(values.get("label"))))
             if pid is None:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
-                after.append(lambda: self._remember_port(obj.id, obj.device_id, obj.direction, obj.label))
+                after.append(lambda: self._remember_port(obj.id, obj.device_id, obj.direction, obj.label,
+                                                         (obj.index, obj.card_slot, obj.card_port)))
                 return "create", {k: (None, v) for k, v in values.items() if v not in (None, "") and k != "device_id"}, None
             values.pop("device_id")
             obj = self.session.get(Port, pid)
@@ -670,10 +681,20 @@ class _Skipped(_Unusable):
 
 def resolve_port_label(imp: Importer, did: uuid.UUID, direction: str, text: str) -> uuid.UUID | None:
     """The port of a device named by its label or printed code ("IN 5.3", "line 7", "OUT 2")."""
+    from vpm.domain.naming import normalise_label, parse_port_code, port_code
+
     key = norm(text)
     found = imp.ports.get((did, direction, key))
     if found is not None:
         return found
+    code = parse_port_code(text)
+    if code is not None and (code.direction in (None, direction)):
+        snake = imp.device_kind.get(did) == "cable_snake"
+        printed = port_code(direction, code.number if code.card_port is None else None, code.card_slot,
+                            code.card_port, snake or code.line)
+        found = imp.codes.get((did, direction, normalise_label(printed)))
+        if found is not None:
+            return found
     m = re.fullmatch(r"(?:in|out|input|output|line)?\s*(\d+(?:\.\d+)?)", key)
     if m:
         for prefix in (("in", "input") if direction == "in" else ("out", "output")) + ("line",):

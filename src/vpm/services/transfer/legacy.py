@@ -97,7 +97,7 @@ class _Sheets:
         values: dict[str, Any] = {"direction": direction, "label": label, "index": self.port_counts[key],
                                   "connector": connector}
         if m:
-            values["card_slot"] = int(m.group(1))
+            values["card_slot"], values["card_port"] = int(m.group(1)), int(m.group(2))
         if notes:
             values["notes"] = notes
         self.ports.append(Item("ports", (device, direction, label), values, sheet, row,

@@ -46,4 +46,7 @@ def match_spec(session: Any, text: str) -> uuid.UUID | None:
     contains = {sid for sid, _slug, full, model in specs if model and len(model) >= 4 and model in wanted}
     if len(contains) == 1:
         return contains.pop()
-    return None
+    from vpm.services.library_search import match_spec as fuzzy
+
+    hit = fuzzy(session, text)  # the library's own matcher (rapidfuzz): "Sony HDCU 5500" -> HDCU-5500
+    return uuid.UUID(str(hit.id)) if hit is not None else None
