@@ -15,6 +15,7 @@ import { initNewShow, initShowList } from "./shows.js";
 import { initNewSpec, initAddToShow } from "./library.js";
 import { initRecentChanges, initSignalCheck } from "./dashboard.js";
 import { initPalette } from "./palette.js";
+import { initImportForm } from "./import.js";
 import { initPatch } from "./patch.js";
 
 const MODULES = {
@@ -30,6 +31,7 @@ const MODULES = {
   "add-to-show": initAddToShow,
   "recent-changes": initRecentChanges,
   "signal-check": initSignalCheck,
+  "import-form": initImportForm,
   patch: initPatch,
 };
 
