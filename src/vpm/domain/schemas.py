@@ -21,6 +21,9 @@ class StrictInput(BaseModel):
 
 
 INT32 = 2**31 - 1
+#: No measurement of a show is this big; past it, derived figures (areas, brightness, bandwidth)
+#: overflow or lose all meaning, so a number field refuses it as bad input.
+MAX_NUMBER = 1e9
 
 
 def _no_nul(value: Any) -> Any:
@@ -60,6 +63,8 @@ def _field_kwargs(f: FieldInfo) -> dict[str, Any]:
         kwargs["max_length"] = f.max_length
     if f.type == "integer":
         kwargs["ge"], kwargs["le"] = -INT32, INT32
+    if f.type == "number":
+        kwargs["ge"], kwargs["le"] = -MAX_NUMBER, MAX_NUMBER
     if f.secret:
         kwargs["json_schema_extra"] = {"writeOnly": True}
     return kwargs

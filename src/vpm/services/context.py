@@ -60,4 +60,24 @@ def writing(db: Database, actor: Actor) -> Iterator[WriteContext]:
     with db.write() as session:
         ctx = WriteContext(session=session, actor=actor)
         yield ctx
+        for event in ctx.events:  # before commit: a value that cannot be stored or sent rolls it all back
+            _check_storable(event.get("data"), event.get("entity_type", "row"))
     bus.publish(ctx.events, source=db.url)
+
+
+def _check_storable(value: Any, path: str) -> None:
+    """Every figure a write produces (its own fields and derived ones) must be a finite number:
+    an infinite or undefined one would be saved, then break every later read of the list."""
+    import math
+
+    from vpm.services.errors import ValidationFailed
+
+    if isinstance(value, float) and not math.isfinite(value):
+        field = path.split(".", 1)[1] if "." in path else path
+        raise ValidationFailed(field, "works out to a number too large to store; check the sizes entered")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_storable(v, f"{path}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _check_storable(v, f"{path}.{i}")
