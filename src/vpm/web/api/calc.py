@@ -29,6 +29,7 @@ from sqlalchemy import select
 from vpm.calc import registry
 from vpm.calc.cables import MAX_RUN_FT, MAX_STOCK_LENGTHS
 from vpm.calc.errors import CalcError
+from vpm.calc.units import M_PER_FOOT
 from vpm.db.engine import Database
 from vpm.domain.library import EquipmentSpec
 from vpm.domain.ports import Connection
@@ -540,7 +541,7 @@ def camera_framing(entity_id: str, request: Request, db: Database = Depends(get_
         cam = svc.load(session, REGISTRY["cameras"], entity_id)
         distance = numbers["distance_m"]
         if distance is None and derived.entered(cam.shooting_distance_ft):
-            distance = cam.shooting_distance_ft * derived.M_PER_FOOT
+            distance = cam.shooting_distance_ft * M_PER_FOOT
         if distance is None:
             raise CalcError("distance_m", "is required: the camera has no shooting_distance_ft")
         focal = numbers["focal_length_mm"] or derived.entered(cam.focal_length_mm)
