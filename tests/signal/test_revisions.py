@@ -181,3 +181,30 @@ def test_revision_reports_and_marks(client: Any, production: dict[str, Any]) -> 
     )
     assert "V1" not in " ".join(none_since_b)
     assert c.get(f"/productions/{s.pid}/paperwork/cable-labels.pdf", params={"changed_since": "Q"}).status_code == 404
+
+
+def test_paperwork_as_of_a_revision(client: Any, production: dict[str, Any]) -> None:
+    s = Show(client, production)
+    c = s.c
+    cam = s.device("cameras", "CAM 1")
+    dst = s.device("sends", "DST 1")
+    cab = s.cable(s.port(cam, "out"), s.port(dst, "in"), cable_type="3G-SDI", length_ft=50, label="V1")
+    assert c.post(f"/api/productions/{s.pid}/revisions", json={"name": "C"}).status_code == 201
+    c.patch(f"/api/connections/{cab['id']}", json={"version": cab["version"], "label": "V1-NEW", "length_ft": 80})
+    cam2 = s.device("cameras", "CAM 2")
+    s.cable(s.port(cam2, "out"), s.port(dst, "in"), label="V2")
+    base = f"/productions/{s.pid}/paperwork"
+    _d, now = get_pdf(client, f"{base}/cables.pdf")
+    assert "V1-NEW" in now[0] and "V2" in now[0] and "Rev C + changes" in now[0]
+    _d, then = get_pdf(client, f"{base}/cables.pdf", as_of="C")
+    assert_furniture(then, "Test Show", "Cable schedule")
+    assert "Rev C (as of)" in then[0] and "V1-NEW" not in then[0] and "V2" not in then[0]
+    assert "V1" in then[0] and "50'" in then[0]
+    _d, book = get_pdf(client, f"{base}/patch.pdf", as_of="c")
+    assert "CAM 2" not in "\n".join(book) and "CAM 1" in "\n".join(book)
+    labels = pages(c.get(f"{base}/cable-labels.pdf", params={"as_of": "C"}).content)
+    assert "V1-NEW" not in " ".join(labels)
+    _d, paths_then = get_pdf(client, f"{base}/paths.pdf", as_of="C")
+    assert "CAM 2" not in "\n".join(paths_then)
+    assert c.get(f"{base}/cables.pdf", params={"as_of": "Q"}).status_code == 404
+    assert c.get(f"{base}/packlist.pdf", params={"as_of": "C"}).status_code == 422

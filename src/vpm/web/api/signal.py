@@ -240,8 +240,10 @@ class PrintOptions:
 
     def __init__(self, paper: Literal["letter", "a4", "tabloid", "a3"] = Query(
                      "letter", description="letter, a4, tabloid (11 x 17) or a3"),
-                 landscape: bool | None = Query(None, description="default: portrait (landscape for the diagram)")) -> None:
-        self.paper, self.landscape = paper, bool(landscape)
+                 landscape: bool | None = Query(None, description="default: portrait (landscape for the diagram)"),
+                 as_of: str | None = Query(None, max_length=20,
+                                           description="print the show as it was at this revision (e.g. C)")) -> None:
+        self.paper, self.landscape, self.as_of = paper, bool(landscape), as_of
         self.given = {"landscape"} if landscape is not None else set()
 
 
@@ -253,12 +255,30 @@ def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, changed: set[str]
     with db.read() as session:
         show = session.get(Production, graph.production_id)
         venue = (show.venue if show is not None else None) or ""
-    name, ids = revisions.latest(db, graph.production_id)
-    if changed is not None:
-        changed |= ids
-    revision = f"{name} + changes" if name and ids else name
+    if opts.as_of:  # the show as it was at that revision: no marks
+        revision = f"{opts.as_of.upper()} (as of)"
+    else:
+        name, ids = revisions.latest(db, graph.production_id)
+        if changed is not None:
+            changed |= ids
+        revision = f"{name} + changes" if name and ids else name
     return PageSetup(paper=opts.paper, landscape=opts.landscape, show=graph.show_name, venue=venue,
                      revision=revision, printed=now_text())
+
+
+def _print_graph(db: Database, production_id: str, opts: PrintOptions) -> ShowGraph:
+    """The show now, or as it was at the revision ``as_of`` asks for."""
+    graph = show_graph(db, production_id)
+    if opts.as_of:
+        return revisions.graph_as_of(db, graph.production_id, opts.as_of)  # type: ignore[no-any-return]
+    return graph
+
+
+def _now_only(db: Database, production_id: str, opts: PrintOptions) -> ShowGraph:
+    """For views printed from the show as it is now only (pack list, record lists, change reports)."""
+    if opts.as_of:
+        raise ValidationFailed("as_of", "this view prints the show as it is now; as_of is for the signal paperwork")
+    return show_graph(db, production_id)
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -295,7 +315,7 @@ def patch_book_pdf(production_id: str, opts: PrintOptions = Depends(),
                    include_unpatched: bool = Query(False, description="print a sheet for unpatched devices too"),
                    page_per_device: bool = Query(False, description="start every device on a new page"),
                    db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
+    graph = _print_graph(db, production_id, opts)
     devices, unlisted = printed.patch_devices(graph, include_unpatched)
     changed: set[str] = set()
     setup = _setup(db, graph, opts, changed)
@@ -307,7 +327,7 @@ def patch_book_pdf(production_id: str, opts: PrintOptions = Depends(),
             summary="One device's patch sheet as PDF")
 def patch_sheet_pdf(production_id: str, device_id: str, opts: PrintOptions = Depends(),
                     db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
+    graph = _print_graph(db, production_id, opts)
     dev = _device(graph, device_id)
     return _pdf(printed.patch_book(graph, _setup(db, graph, opts), [dev], title=f"{dev.label} patch sheet"),
                 f"patch-{dev.label}.pdf")
@@ -342,7 +362,7 @@ def cables_csv(production_id: str, db: Database = Depends(get_db)) -> Any:
 @router.get("/productions/{production_id}/paperwork/cables.pdf", tags=[PAGES],
             summary="Cable schedule as PDF, with counts by type and length")
 def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
+    graph = _print_graph(db, production_id, opts)
     changed: set[str] = set()
     setup = _setup(db, graph, opts, changed)
     return _pdf(printed.cable_schedule(graph, setup, changed=changed), "cable-schedule.pdf")
@@ -380,8 +400,11 @@ def cable_labels_pdf_route(
         outline: bool = Query(False, description="draw each label's edge (a test print on plain paper)"),
         changed_since: str | None = Query(None, max_length=20,
                                           description="only cables added or changed since this revision (e.g. B)"),
+        as_of: str | None = Query(None, max_length=20, description="the cables as they were at this revision"),
         db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
+    if as_of:
+        graph = revisions.graph_as_of(db, graph.production_id, as_of)
     stock = cable_labels_pdf.stock(template)
     key = _device(graph, device_id).id if device_id else None
     ids = None
@@ -425,7 +448,8 @@ def paths_csv(production_id: str, direction: PathDirection = Query("both", descr
 @router.get("/productions/{production_id}/paperwork/paths.pdf", tags=[PAGES], summary="Path lists as PDF")
 def paths_pdf(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
               device_id: str | None = None, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
-    graph, rows = _paths(db, production_id, direction, device_id)
+    graph = _print_graph(db, production_id, opts)
+    rows = path_lists.path_list(graph, direction, _device(graph, device_id) if device_id else None)
     return _pdf(printed.path_list(_setup(db, graph, opts), rows), "paths.pdf")
 
 
@@ -469,6 +493,7 @@ def packlist_xlsx(production_id: str, o: PackOptions = Depends(), db: Database =
                     "type and stock length, spares per category")
 def packlist_pdf(production_id: str, o: PackOptions = Depends(), opts: PrintOptions = Depends(),
                  db: Database = Depends(get_db)) -> Any:
+    _now_only(db, production_id, opts)
     graph, pl = _packlist(db, production_id, o)
     return _pdf(printed.pack_list(_setup(db, graph, opts), pl), "packlist.pdf")
 
@@ -492,7 +517,7 @@ def _record_route(view: str) -> None:
     conf = printed.RECORD_VIEWS[view]
 
     def route(production_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
-        graph = show_graph(db, production_id)
+        graph = _now_only(db, production_id, opts)
         items = _record_items(db, conf["slug"], production_id)
         return _pdf(printed.records(_setup(db, graph, opts), view, items), f"{view}.pdf")
 
@@ -543,7 +568,7 @@ def changes_csv(production_id: str, since: str = Query(..., max_length=20), to: 
             summary="Changes since a revision, printable: added, removed and changed items field by field")
 def changes_pdf(production_id: str, since: str = Query(..., max_length=20), to: str | None = Query(None, max_length=20),
                 opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
+    graph = _now_only(db, production_id, opts)
     report = revisions.changes_since(db, production_id, since, to)
     return _pdf(printed.changes(_setup(db, graph, opts), report), f"changes-since-rev-{since}.pdf")
 
@@ -560,7 +585,7 @@ def showbuild_csv(production_id: str, device_id: str | None = None, db: Database
             summary="Show-build verification checklist as PDF")
 def showbuild_pdf(production_id: str, device_id: str | None = None, opts: PrintOptions = Depends(),
                   db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
+    graph = _print_graph(db, production_id, opts)
     dev = _device(graph, device_id) if device_id else None
     return _pdf(printed.showbuild(graph, _setup(db, graph, opts), paperwork.showbuild(graph, dev)),
                 "showbuild.pdf")
@@ -582,7 +607,7 @@ def showbuild_page(production_id: str, device_id: str | None = None, db: Databas
                     "off-page references, a legend of signal types")
 def diagram_pdf(production_id: str, by: Literal["switcher", "station"] = Query("switcher"),
                 opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
+    graph = _print_graph(db, production_id, opts)
     if "landscape" not in opts.given:
         opts.landscape = True  # a diagram reads left to right
     return _pdf(printed.diagram(graph, _setup(db, graph, opts), by), "diagram.pdf")
