@@ -6,7 +6,9 @@ configuration a fresh database is filled through the services, ``vpm serve`` is 
 to the first 200 from /health is timed), its idle RSS is read, then each endpoint of the table is
 driven for a fixed time with ``wrk -t2 -c16`` (and ``-c64`` for the 200-source list). Prints
 requests/s, p50 and p99 per endpoint next to the previous app's figures (measured earlier on this
-machine, quoted from the comparison), plus start-up, idle RSS and peak RSS per worker.
+machine, quoted from the comparison), plus start-up, idle RSS and peak RSS per worker, and the
+server's own CPU time per request (user + system of the serving processes over the run, divided by
+the requests wrk completed): on a shared machine that figure moves far less than requests/s.
 
 A same-run baseline — a bare Starlette app answering a constant JSON /health on uvicorn — is
 measured first: the machine may be shared, so compare ratios rather than absolute figures.
@@ -174,6 +176,18 @@ def worker_pids(pid: int, workers: int, children: bool = False) -> list[int]:
     return [p for p in tree[1:] if "resource_tracker" not in " ".join(psutil.Process(p).cmdline())] or tree[1:]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wait_health(port: int, proc: subprocess.Popen, deadline_s: float = 180) -> float:
     import http.client
 
@@ -311,8 +325,11 @@ def run_config(backend: str, workers: int, seconds: float, only: set[str] | None
             for kind, (path, conns, script) in endpoints(data).items():
                 if only and kind not in only:
                     continue
+                cpu0 = cpu_seconds(pids)
                 rows[kind] = wrk(f"http://127.0.0.1:{port}{path}", seconds, conns, script)
                 wait_health(port, proc)  # requests still queued when wrk stopped are answered first
+                done = rows[kind]["rps"] * seconds
+                rows[kind]["cpu_ms"] = (cpu_seconds(pids) - cpu0) * 1000 / done if done else float("nan")
                 time.sleep(0.5)
             peak_mb = [_status_kb(p, "VmHWM") / 1024 for p in pids]
         finally:
@@ -360,13 +377,15 @@ def _fmt(rps: float | None, p50: float | None, p99: float | None) -> str:
 def print_table(res: dict) -> None:
     server = " on granian" if res.get("server", [])[:1] == ["granian"] else ""
     print(f"\n### {res['backend']}, {res['workers']} worker{'s' if res['workers'] > 1 else ''}{server}\n")
-    print("| endpoint | previous app req/s · p50 · p99 ms | vpm req/s · p50 · p99 ms | vpm / previous (req/s) | errors |")
-    print("|---|---|---|---|---|")
+    print("| endpoint | previous app req/s · p50 · p99 ms | vpm req/s · p50 · p99 ms | vpm / previous (req/s) "
+          "| server CPU ms / request | errors |")
+    print("|---|---|---|---|---|---|")
     for kind, row in res["endpoints"].items():
         prev = PREVIOUS[kind]
         ratio = f"{row['rps'] / prev[0]:.2f}" if prev[0] else "—"
         errors = row["non2xx"] + row["socket_errors"]
-        print(f"| {TITLES[kind]} | {_fmt(*prev)} | {_fmt(row['rps'], row['p50'], row['p99'])} | {ratio} | {errors} |")
+        print(f"| {TITLES[kind]} | {_fmt(*prev)} | {_fmt(row['rps'], row['p50'], row['p99'])} | {ratio} "
+              f"| {row['cpu_ms']:.2f} | {errors} |")
     idle = " + ".join(f"{m:.0f}" for m in res["idle_mb"])
     peak = " + ".join(f"{m:.0f}" for m in res["peak_mb"])
     print(f"\nstart-up to first /health: {res['start_ms']} ms (previous app {PREVIOUS_START_MS} ms); "
