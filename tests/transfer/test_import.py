@@ -168,12 +168,19 @@ def test_bad_cells_are_named_and_nothing_is_half_written(db, tmp_path) -> None:
     errors = [s for s in report.skips if s.level == "error"]
     assert [(s.sheet, s.row, s.column) for s in errors] == [("sources", 3, "Rate"), ("sources", 4, "H res")]
     assert "use a dot" in errors[0].reason
+    # the write refuses the whole file: the good row is not written on its own
+    with pytest.raises(ImportAborted, match="sheet 'sources' row 3 column 'Rate'"):
+        import_file(db, pid, path, ACTOR, dry_run=False)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Device).where(Device.production_id == pid)) == 0
+    skipped = import_file(db, pid, path, ACTOR, dry_run=False, allow_errors=True)
+    assert skipped.written and skipped.ops()["create"] == 1
+    svc.delete(db, REGISTRY["sources"], next(iter(_ids(db, pid))), ACTOR)
     # a row that fails the entity's own rules: the whole file is refused, the good row is not kept
     path.write_text("Label,Name,H res\nSRC 1,GOOD,1920\nSRC 2,NEGATIVE,-5\n", encoding="utf-8")
     with pytest.raises(ImportAborted, match="nothing was written"):
         import_file(db, pid, path, ACTOR, dry_run=False)
-    with db.read() as s:
-        assert s.scalar(select(func.count()).select_from(Device).where(Device.production_id == pid)) == 0
+    assert _ids(db, pid) == []
     dry = import_file(db, pid, path, ACTOR, dry_run=True)
     assert [(r.sheet, r.row, r.op) for r in dry.errors] == [("sources", 3, "error")]
     assert "'H res'" in dry.errors[0].message and "negative" in dry.errors[0].message
@@ -246,3 +253,8 @@ def test_ports_by_printed_code_and_gear_by_forgiving_name(db, tmp_path) -> None:
     assert report.ops()["create"] == 2
     assert [(r.row, r.op) for r in report.errors] == [(4, "error")]
     assert "matches no equipment" in report.errors[0].message and "'Equipment'" in report.errors[0].message
+
+
+def _ids(db, pid):
+    with db.read() as s:
+        return list(s.scalars(select(Device.id).where(Device.production_id == pid, Device.deleted_at.is_(None))))

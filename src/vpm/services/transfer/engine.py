@@ -769,6 +769,13 @@ def run_import(db: Any, production_id: Any, parsed: Parsed, actor: Any, *, dry_r
                 raise ImportAborted(
                     f"{len(report.conflicts)} row(s) were changed by someone else since this import was previewed; "
                     "nothing was written. Preview again to see their changes", report=report.as_dict())
+            unread = [sk for sk in report.skips if sk.level == "error"]
+            if unread and not allow_errors:
+                first = unread[0]
+                raise ImportAborted(
+                    f"{len(unread)} cell(s) cannot be read (first: sheet {first.sheet!r} row {first.row} column "
+                    f"{first.column!r}: {first.reason}); nothing was written. Fix them, or accept skipping "
+                    "their rows", report=report.as_dict())
             if report.errors and not allow_errors:
                 raise ImportAborted(f"{len(report.errors)} row(s) have errors; nothing was written. Fix them, "
                                     "or accept skipping them", report=report.as_dict())
