@@ -21,7 +21,9 @@ from vpm.services import accounts
 from vpm.services import undo as undo_service
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ServiceError, ValidationFailed
+from vpm.services.permissions import Target, can
 from vpm.web.deps import get_actor, get_db
+from vpm.web.security import resolve_actor
 from vpm.web.realtime import Hub, lifespan
 from vpm.web.realtime import changes
 
@@ -105,7 +107,7 @@ def _show_id(production_id: str) -> Any:
 async def show_list_stream(request: Request, last_event_id: str | None = Query(
         None, description="Resume after this change id (the Last-Event-ID header wins)")) -> Any:
     last = _last_event_id(request, last_event_id)
-    return await _hub(request).list_stream(last, _show_filter(request))
+    return await _hub(request).list_stream(last, _show_filter(request), _recheck(request, Target("shows")))
 
 
 @router.get("/api/productions/{production_id}/stream", tags=["Live updates"],
@@ -124,8 +126,8 @@ async def show_stream(
     last = _last_event_id(request, last_event_id)
     who = _text("name", name, MAX_NAME) or _text("name", request.headers.get("x-vpm-user"), MAX_NAME) or "anonymous"
     actor = getattr(request.state, "actor", None)
-    if actor is not None and actor.via in ("session", "token"):
-        who = actor.name[:MAX_NAME]  # signed in: presence shows who it really is
+    if actor is not None and actor.via in ("session", "token", "share"):
+        who = actor.name[:MAX_NAME]  # signed in or a share link: presence shows who it really is
     where = _text("page", page, MAX_PAGE)
     tab_id = _text("client", client, MAX_CLIENT) or None
     if tab_id is not None and not _CLIENT.match(tab_id):
@@ -134,7 +136,23 @@ async def show_stream(
     if tab:
         tabs = _tabs(tab)
     hub = _hub(request)
-    return await hub.show_stream(pid, last, who, tabs)
+    return await hub.show_stream(pid, last, who, tabs, _recheck(request, Target("show", str(pid))))
+
+
+def _recheck(request: Request, target: Target) -> Any:
+    """With accounts: before each delivery, who is asking is worked out again from the same
+    credentials (session, token, share link) and asked whether they may still read ``target``."""
+    if request.app.state.settings.auth_mode != "accounts":
+        return None
+
+    async def allowed() -> bool:
+        try:
+            actor = await run_in_threadpool(resolve_actor, request)
+        except ServiceError:
+            return False
+        return actor.via != "anonymous" and can(actor, "read", target)
+
+    return allowed
 
 
 def _tabs(raw: list[str]) -> list[tuple[str, str]]:

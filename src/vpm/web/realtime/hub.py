@@ -22,6 +22,9 @@ from vpm.web.realtime.sse import KEEPALIVE, EventStream, Write, change_frame, fr
 log = logging.getLogger("vpm.realtime")
 
 REPLAY_PAGE = 500
+REVOKED = "revoked: access to this show ended (signed out, removed, or the share link was withdrawn)"
+#: Asked before each delivery: may this stream's reader still read it?
+Allowed = Callable[[], Awaitable[bool]]
 
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
@@ -133,9 +136,10 @@ class Hub:
         return EventStream(run)
 
     async def show_stream(self, production_id: uuid.UUID, last_id: int | None, name: str,
-                          tabs: list[tuple[str, str]]) -> EventStream:
+                          tabs: list[tuple[str, str]], allowed: Allowed | None = None) -> EventStream:
         """``tabs``: (client, page) of each browser tab this connection serves (one browser shares
-        one connection among its tabs); presence counts each tab."""
+        one connection among its tabs); presence counts each tab. ``allowed()`` is asked again
+        before each batch is sent and at each keep-alive: once it says no, the stream ends."""
         key = str(production_id)
         sub = Subscriber(key, self.options.queue_limit, last_id=last_id or 0, name=name)
         self.broker.add(sub)  # first: nothing committed from now on can be missed
@@ -193,7 +197,7 @@ class Hub:
                     return data
                 return data
 
-            await self._pump(sub, write, keep)
+            await self._pump(sub, write, keep, allowed)
 
         def close() -> None:
             self.broker.remove(sub)
@@ -202,8 +206,8 @@ class Hub:
 
         return EventStream(run, close)
 
-    async def list_stream(self, last_id: int | None,
-                          can_see: Callable[[str], Awaitable[bool]] | None = None) -> EventStream:
+    async def list_stream(self, last_id: int | None, can_see: Callable[[str], Awaitable[bool]] | None = None,
+                          allowed: Allowed | None = None) -> EventStream:
         """``can_see(show id)``: whether this client may read that show (None: every show)."""
         sub = Subscriber(LIST, self.options.queue_limit, last_id=last_id or 0)
         self.broker.add(sub)  # first: nothing committed from now on can be missed
@@ -247,12 +251,14 @@ class Hub:
                     return data
                 return data
 
-            await self._pump(sub, write, keep)
+            await self._pump(sub, write, keep, allowed)
 
         return EventStream(run, lambda: self.broker.remove(sub))
 
-    async def _pump(self, sub: Subscriber, write: Write, keep: Any) -> None:
-        """Send what the subscriber's queue holds, in batches; keep-alive while it is quiet."""
+    async def _pump(self, sub: Subscriber, write: Write, keep: Any, allowed: Allowed | None = None) -> None:
+        """Send what the subscriber's queue holds, in batches; keep-alive while it is quiet. With
+        ``allowed``, permission is asked again before every batch and keep-alive (access revoked,
+        signed out, share link withdrawn: the stream ends with a reset instead)."""
         queue = sub.queue
         while True:
             try:
@@ -262,6 +268,9 @@ class Hub:
                     async with asyncio.timeout(self.options.keepalive):  # no task per wait (wait_for makes one)
                         first = await queue.get()
                 except TimeoutError:
+                    if allowed is not None and not await allowed():
+                        await write(reset_frame(REVOKED))
+                        return
                     await write(KEEPALIVE)
                     continue
             items = [first]
@@ -282,6 +291,9 @@ class Hub:
                 if data is not None:
                     chunks.append(data)
             if chunks:
+                if allowed is not None and not await allowed():
+                    await write(reset_frame(REVOKED))
+                    return
                 await write(b"".join(chunks))
             if last:
                 return
