@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vpm.web.api.calc import Kind, parse_kind
+from vpm.web.api.calc import Kind, param_kinds
 
 INTEGERS = [1920, 1080, 60, 256, 128, 40, 3, 2, 1, 10, 8, 720, 2160, 3840]
 NUMBERS = [1920.0, 1080.0, 59.94, 500.0, 12.5, 360.0, 0.5, 1.5, 25.0, 3.0, 60.0, 100.0, 10.0, 2.0, 1e6]
@@ -50,7 +50,8 @@ def find_inputs(client: Any, catalogue: list[dict[str, Any]], item: dict[str, An
     """(inputs, answer) for a 200 from POST /api/calc/{name}; AssertionError when none is found."""
     texts = text_pool(catalogue, item)
     required = [p for p in item["parameters"] if p["required"]]
-    pools = {p["name"]: candidates(parse_kind(p["type"]), texts) for p in required}
+    kinds = param_kinds(item["name"])
+    pools = {p["name"]: candidates(kinds[p["name"]][0], texts) for p in required}
     index = {p["name"]: i % len(pools[p["name"]]) for i, p in enumerate(required)}
     order = [p["name"] for p in required]
     last = None

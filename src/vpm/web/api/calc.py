@@ -18,9 +18,10 @@ import json
 import logging
 import math
 import re
-from dataclasses import dataclass
+import types
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -55,7 +56,7 @@ MAX_BODY_BYTES = 1_000_000
 MAX_CHAIN_CELLS = 250_000
 
 
-# ---------------------------------------------------------------- types from the description
+# ---------------------------------------------------------------- types from the signatures
 
 @dataclass(frozen=True)
 class Kind:
@@ -77,44 +78,34 @@ class Kind:
         return base[self.name]
 
 
-def _split_top(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside brackets."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += ch == "["
-        depth -= ch == "]"
-        if ch == sep and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    return [p.strip() for p in parts if p.strip()]
-
-
-def parse_kind(text: str) -> Kind:
-    """Kind of an annotation such as "int", "float | None", "tuple[float, ...] | list[float]",
-    "Iterable[Iterable[int]]", "Iterable[tuple[str, float, float]]", "Iterable[tuple]"."""
-    parts = _split_top(text, "|")
-    optional = "None" in parts
-    concrete = [p for p in parts if p != "None"] or ["any"]
-    kind = _parse_one(concrete[0])
-    return Kind(kind.name, optional, kind.item, kind.items)
-
-
-def _parse_one(text: str) -> Kind:
-    if text in ("int", "float", "str", "bool"):
-        return Kind(text)
-    if text == "tuple":
+def kind_of(annotation: Any) -> Kind:
+    """Kind of a calculator parameter from its real annotation (``typing.get_type_hints``):
+    ``int``, ``float | None``, ``tuple[float, ...] | list[float]`` (a list: the first alternative
+    that is not None decides), ``Iterable[Iterable[int]]``, ``Iterable[tuple[str, float, float]]``,
+    ``Iterable[tuple]``. Anything else is "any" (a number or text)."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, types.UnionType):
+        concrete = [a for a in args if a is not type(None)]
+        inner = kind_of(concrete[0]) if concrete else Kind("any")
+        return replace(inner, optional=type(None) in args)
+    if annotation in (int, float, str, bool):
+        return Kind(annotation.__name__)
+    if annotation is tuple:
         return Kind("tuple")
-    match = re.fullmatch(r"(\w+)\[(.*)\]", text)
-    if not match:
-        return Kind("any")
-    outer, inner = match.groups()
-    args = _split_top(inner, ",")
-    if outer in ("tuple", "Tuple") and not (len(args) == 2 and args[1] == "..."):
-        return Kind("tuple", items=tuple(_parse_one(a) for a in args))
-    return Kind("list", item=_parse_one(args[0]))
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        return Kind("tuple", items=tuple(kind_of(a) for a in args))
+    if origin is not None and args:  # list[x], tuple[x, ...], Iterable[x], Sequence[x]
+        return Kind("list", item=kind_of(args[0]))
+    return Kind("any")
+
+
+@cache
+def param_kinds(name: str) -> dict[str, tuple[Kind, bool]]:
+    """Each parameter of a calculator: (its Kind from the function's type hints, whether it is required)."""
+    func = registry.get_calculator(name)
+    hints = get_type_hints(func)
+    return {param.name: (kind_of(hints.get(param.name, Any)), param.default is inspect.Parameter.empty)
+            for param in inspect.signature(func).parameters.values()}
 
 
 # ---------------------------------------------------------------- coercion
@@ -329,8 +320,9 @@ def describe(name: str) -> dict[str, Any]:
     doc = inspect.getdoc(func) or ""
     module_doc = inspect.getdoc(inspect.getmodule(func)) or ""
     params = []
+    kinds = param_kinds(name)
     for param in base["parameters"]:
-        kind = parse_kind(param["type"])
+        kind = kinds[param["name"]][0]
         unit = unit_of(param["name"])
         params.append({**param, "default": derived.jsonable(param["default"]), "json_type": kind.json_type,
                        "unit": unit, "positive": bool(param["required"] and is_size(unit)
@@ -340,11 +332,6 @@ def describe(name: str) -> dict[str, Any]:
         "source": {"module": base["module"], "module_summary": module_doc.split("\n")[0],
                    "references": _references(doc) or _references(module_doc)},
     }
-
-
-@cache
-def _kinds(name: str) -> dict[str, tuple[Kind, bool]]:
-    return {p["name"]: (parse_kind(p["type"]), p["required"]) for p in registry.describe(name)["parameters"]}
 
 
 @router.get("/api/calc", tags=[TAG], summary="Every calculator: parameters with types, defaults and units, and sources")
@@ -363,7 +350,7 @@ def run_get(name: str, request: Request) -> Any:
     raw: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         raw.setdefault(key, []).append(value)
-    kinds = _kinds(name)
+    kinds = param_kinds(name)
     inputs = {}
     for key, values in raw.items():
         if key not in kinds:
@@ -378,7 +365,7 @@ async def run_post(name: str, request: Request) -> Any:
     data = parse_body(await request.body())
     if not isinstance(data, dict):
         raise CalcError("body", "must be a JSON object of parameter names and values")
-    kinds = _kinds(name)
+    kinds = param_kinds(name)
     inputs = {}
     for key, value in data.items():
         if key not in kinds:
@@ -400,7 +387,7 @@ def _known(name: str) -> None:
 
 
 def _run(name: str, inputs: dict[str, Any]) -> JSONResponse:
-    kinds = _kinds(name)
+    kinds = param_kinds(name)
     for key, (_kind, required) in kinds.items():
         if required and key not in inputs:
             raise CalcError(key, "is required")
@@ -553,7 +540,7 @@ def camera_framing(entity_id: str, request: Request, db: Database = Depends(get_
                 raise CalcError("lens_max_mm" if numbers["lens_min_mm"] else "lens_min_mm",
                                 "give both lens_min_mm and lens_max_mm")
             lens = (numbers["lens_min_mm"], numbers["lens_max_mm"])
-        sensor = {k: numbers[k] for k in ("sensor_width_mm", "sensor_height_mm") if numbers[k] is not None}
+        sensor = {k: v for k, v in numbers.items() if k in ("sensor_width_mm", "sensor_height_mm") and v is not None}
         answer = derived.framing(cam, distance, focal, numbers["frame_height_m"], lens_mm=lens, **sensor)
         return JSONResponse(derived.jsonable({"id": str(cam.id), "label": cam.label, **answer}))
 
