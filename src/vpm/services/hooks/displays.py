@@ -39,9 +39,10 @@ from vpm.services.hooks.devices import DeviceHooks
 from vpm.services.hooks.library import EquipmentSpecHooks
 
 
-def specs_by_id(session: Session, cache: dict[str, Any], ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Any]:
+def specs_by_id(session: Session, cache: dict[str, Any],
+                ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID | None, Any]:
     """Equipment specs by id, memoised in ``cache``; the ones not yet known come in one query."""
-    known: dict[uuid.UUID, Any] = cache.setdefault("derived:specs", {})
+    known: dict[uuid.UUID | None, Any] = cache.setdefault("derived:specs", {})
     wanted = {i for i in ids if i is not None and i not in known}
     if wanted:
         for spec in session.scalars(select(EquipmentSpec).where(EquipmentSpec.id.in_(wanted))):
@@ -52,7 +53,7 @@ def specs_by_id(session: Session, cache: dict[str, Any], ids: Iterable[uuid.UUID
 
 
 def _prefetch(session: Session, cache: dict[str, Any], key: str, columns: tuple[Any, ...], production_id: Any,
-              model: type) -> None:
+              model: type[LedScreen] | type[ProjectionScreen]) -> None:
     """Load, once per request, every spec that a kind of device of this show points at."""
     marker = f"derived:{key}:{production_id}"
     if marker in cache:
@@ -219,7 +220,7 @@ def aimed_at(session: Session, surface: Any, cache: dict[str, Any]) -> list[deri
                                            ProjectionScreen.surface_id.is_not(None))
             .order_by(ProjectionScreen.sort_order, ProjectionScreen.label)))
         specs_by_id(session, cache, (i for pj in rows for i in (pj.equipment_spec_id, pj.lens_spec_id)))
-        grouped: dict[uuid.UUID, list[Any]] = {}
+        grouped: dict[uuid.UUID | None, list[Any]] = {}
         for pj in rows:
             grouped.setdefault(pj.surface_id, []).append(pj)
         cache[key] = grouped

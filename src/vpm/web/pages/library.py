@@ -34,7 +34,7 @@ def _browse(request: Request, category: str, manufacturer: str, q: str, archived
                                 for n in spec.search_fields)))
     with db_of(request).read() as session:
         everything = base.subquery()
-        cat_counts = dict(session.execute(
+        cat_counts: dict[str, int] = dict(session.execute(
             select(everything.c.category, func.count()).group_by(everything.c.category)).all())
         in_cat = base.where(EquipmentSpec.category == category) if category else base
         sub = in_cat.subquery()
