@@ -75,7 +75,7 @@ def test_ten_tabs_share_one_connection(browser, server, api):  # type: ignore[no
         eventually(
             pages[0],
             lambda: _presence(api, pid).get("Tab Crew", {}).get("connections") == TABS,
-            5,
+            15,
             "every tab counts, though they share one connection",
         )
         crew = _presence(api, pid)["Tab Crew"]
@@ -119,7 +119,7 @@ def test_leader_tab_hands_over_without_shared_worker(browser, server, api):  # t
         eventually(
             rest[0],
             lambda: [p.evaluate("() => document.documentElement.dataset.live") for p in rest].count("leader") == 1,
-            10,
+            20,
             "another tab becomes the leader",
         )
         # a change made while nobody was connected is replayed; later ones arrive live
