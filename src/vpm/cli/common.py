@@ -9,7 +9,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError
 
-from vpm.config import get_settings
+from vpm.config import SettingsError, get_settings
 from vpm.db.engine import Database
 from vpm.services.errors import ServiceError
 
@@ -41,6 +41,8 @@ def friendly_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "Check DATABASE_URL and that the server is running."
             ) from None
         except FileNotFoundError as exc:
+            raise click.ClickException(str(exc)) from None
+        except SettingsError as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper

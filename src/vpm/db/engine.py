@@ -26,14 +26,30 @@ def _prepare_sqlite_file(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _owner_only(database: str | None) -> None:
+    """The database file holds stream keys and password hashes: readable by its owner only (its
+    -wal and -shm files follow the database file's permissions)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        path = Path(database)
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # not ours to change (a shared or read-only file): SQLite still works
+
+
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with this project's connection settings."""
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
+        database = make_url(url).database
+
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            _owner_only(database)
             dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")

@@ -22,6 +22,25 @@ def _stamp() -> str:
 
 
 def snapshot(engine: Engine, url: str, backup_dir: Path, reason: str) -> Path:
+    """A copy of the whole database before a risky step, readable by its owner only."""
+    target = _snapshot(engine, url, backup_dir, reason)
+    _owner_only(target)
+    return target
+
+
+def _owner_only(path: Path) -> None:
+    try:
+        if path.is_dir():
+            path.chmod(0o700)
+            for child in path.rglob("*"):
+                child.chmod(0o700 if child.is_dir() else 0o600)
+        elif path.exists():
+            path.chmod(0o600)
+    except OSError:
+        pass
+
+
+def _snapshot(engine: Engine, url: str, backup_dir: Path, reason: str) -> Path:
     backup_dir.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
         source = make_url(url).database

@@ -115,8 +115,12 @@ def reset_password(db: Database, username: str, password: str, must_change: bool
         u.must_change_password = must_change
         u.failed_logins = 0
         u.locked_until = None
+        now = utcnow()
         for sess in s.scalars(select(WebSession).where(WebSession.user_id == u.id, WebSession.revoked_at.is_(None))):
-            sess.revoked_at = utcnow()
+            sess.revoked_at = now
+        # a reset means the old password may be known to someone else: what it let them make goes too
+        for tok in s.scalars(select(ApiToken).where(ApiToken.user_id == u.id, ApiToken.revoked_at.is_(None))):
+            tok.revoked_at = now
 
 
 def authenticate(db: Database, username: str, password: str) -> UserView:
