@@ -7,6 +7,7 @@ from typing import Any
 
 from vpm.calc import camera
 from vpm.calc.errors import CalcError
+from vpm.domain.devices import Camera
 from vpm.calc.units import M_PER_FOOT
 from vpm.services.derived.common import (
     Derived,
@@ -34,7 +35,7 @@ def lens_from_name(text: str | None) -> tuple[float, float] | None:
     return wide, wide * zoom
 
 
-def camera_numbers(cam: Any) -> Derived:
+def camera_numbers(cam: Camera) -> Derived:
     """Frame size at the camera's shooting distance and focal length (2/3-inch 16:9 sensor)."""
     focal, distance_ft = entered(cam.focal_length_mm), entered(cam.shooting_distance_ft)
     missing = [name for name, value in (("focal_length_mm", focal), ("shooting_distance_ft", distance_ft))
@@ -47,7 +48,7 @@ def camera_numbers(cam: Any) -> Derived:
         return Derived(None, [], error_fields(err, CAMERA_FIELDS))
 
 
-def framing(cam: Any, distance_m: float, focal_length_mm: float, frame_height_m: float | None = None,
+def framing(cam: Camera, distance_m: float, focal_length_mm: float, frame_height_m: float | None = None,
             sensor_width_mm: float = camera.SENSOR_2_3_INCH_16x9[0],
             sensor_height_mm: float = camera.SENSOR_2_3_INCH_16x9[1],
             lens_mm: tuple[float, float] | None = None) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from typing import Any
 
 from vpm.calc import projection
 from vpm.calc.errors import CalcError
+from vpm.domain.devices import ProjectionScreen, ProjectionSurface
+from vpm.domain.library import EquipmentSpec
 from vpm.calc.units import M_PER_FOOT
 from vpm.services.derived.common import (
     Derived,
@@ -26,7 +28,7 @@ PROJECTOR_FIELDS = {"lumens_per_projector": "equipment_spec.lumens", "projectors
                     "text": "lens_spec.model"}
 
 
-def lens_range(lens: Any) -> projection.ThrowRange | None:
+def lens_range(lens: EquipmentSpec | None) -> projection.ThrowRange | None:
     """A lens spec's throw-ratio range: its typed min/max, else read from its model name
     ("TLD+ 1.22-1.53 Standard" has none; "1.22-1.53:1" does)."""
     if lens is None:
@@ -41,16 +43,17 @@ def lens_range(lens: Any) -> projection.ThrowRange | None:
         return None
 
 
-def native_raster(pj: Any, spec: Any) -> tuple[int, int] | None:
+def native_raster(pj: ProjectionScreen, spec: EquipmentSpec | None) -> tuple[int, int] | None:
     """A projector's native pixels: its spec's, else the raster typed on the projector row."""
-    if spec is not None and entered(spec.native_width_px) and entered(spec.native_height_px):
-        return int(spec.native_width_px), int(spec.native_height_px)
-    if entered(pj.h_res) and entered(pj.v_res):
-        return int(pj.h_res), int(pj.v_res)
+    for w, h in ((spec.native_width_px, spec.native_height_px) if spec is not None else (None, None),
+                 (pj.h_res, pj.v_res)):
+        width, height = entered(w), entered(h)
+        if width and height:
+            return int(width), int(height)
     return None
 
 
-def projector_numbers(pj: Any, spec: Any, lens: Any) -> Derived:
+def projector_numbers(pj: ProjectionScreen, spec: EquipmentSpec | None, lens: EquipmentSpec | None) -> Derived:
     """Light (lumens x stacked units), weight and power of one projector position, its native
     raster and its lens's throw-ratio range."""
     missing = []
@@ -64,21 +67,22 @@ def projector_numbers(pj: Any, spec: Any, lens: Any) -> Derived:
         missing.append("lens_spec_id")
     elif throw is None:
         missing.append("lens_spec.throw_ratio_min")
-    if lumens is None:
+    if lumens is None or spec is None:
         return Derived(None, missing)
+    weight, power = entered(spec.weight_kg), entered(spec.power_w)
     try:
         stacks = projection.projector_stacks(
             lumens_per_projector=lumens, projectors_per_stack=pj.stack_count or 1,
-            weight_kg=entered(spec.weight_kg) or 0.0, power_w=entered(spec.power_w) or 0.0)
+            weight_kg=weight or 0.0, power_w=power or 0.0)
     except CalcError as err:
         return Derived(None, missing, error_fields(err, PROJECTOR_FIELDS))
     raster = native_raster(pj, spec)
     return Derived({
         "projector_spec": spec_ref(spec), "lens_spec": spec_ref(lens),
         "lumens_per_unit": lumens, "units": stacks.units, "total_lumens": stacks.total_lumens,
-        "total_weight_kg": stacks.total_weight_kg if entered(spec.weight_kg) else None,
-        "total_weight_lb": stacks.total_weight_lb if entered(spec.weight_kg) else None,
-        "total_power_w": stacks.total_power_w if entered(spec.power_w) else None,
+        "total_weight_kg": stacks.total_weight_kg if weight else None,
+        "total_weight_lb": stacks.total_weight_lb if weight else None,
+        "total_power_w": stacks.total_power_w if power else None,
         "native_h_px": raster[0] if raster else None, "native_v_px": raster[1] if raster else None,
         "throw_ratio_min": throw.min if throw else None, "throw_ratio_max": throw.max if throw else None,
     }, missing)
@@ -100,9 +104,9 @@ NAMED_ASPECTS = (("16:9", 16 / 9), ("16:10", 16 / 10), ("4:3", 4 / 3), ("2.39:1"
 class Aimed:
     """One projector position aimed at a surface, with its specs."""
 
-    projector: Any
-    spec: Any
-    lens: Any
+    projector: ProjectionScreen
+    spec: EquipmentSpec | None
+    lens: EquipmentSpec | None
 
 
 def aspect_name(ratio: float) -> str | None:
@@ -112,7 +116,7 @@ def aspect_name(ratio: float) -> str | None:
     return None
 
 
-def surface_numbers(surface: Any, aimed: Sequence[Aimed]) -> Derived:
+def surface_numbers(surface: ProjectionSurface, aimed: Sequence[Aimed]) -> Derived:
     """Area, aspect and, from the projectors aimed at it, raster, blend, lumen usage, nits, fL and
     contrast (PROJECTION SCREENS sheet; one position per projector row, ``stack_count`` units each)."""
     width, height = entered(surface.width_m), entered(surface.height_m)
@@ -126,7 +130,7 @@ def surface_numbers(surface: Any, aimed: Sequence[Aimed]) -> Derived:
     return Derived(values, missing)
 
 
-def _surface_values(surface: Any, width: float, height: float, aimed: Sequence[Aimed],
+def _surface_values(surface: ProjectionSurface, width: float, height: float, aimed: Sequence[Aimed],
                     missing: list[str]) -> dict[str, Any]:
     area = width * height
     ratio = width / height
@@ -248,7 +252,7 @@ def blend_positions(total_h_px: int, pj_h_px: int, positions: int, width_m: floa
     return out
 
 
-def surface_analysis(surface: Any, aimed: Sequence[Aimed], library_lenses: Iterable[Any],
+def surface_analysis(surface: ProjectionSurface, aimed: Sequence[Aimed], library_lenses: Iterable[EquipmentSpec],
                      throw_distance_m: float | None = None, tolerance: float = 0.0) -> dict[str, Any]:
     """The surface's numbers plus the blend diagram, the throw and the lenses that fit.
 
@@ -291,7 +295,7 @@ def surface_analysis(surface: Any, aimed: Sequence[Aimed], library_lenses: Itera
     return out
 
 
-def _assignment_throw(surface: Any) -> float | None:
+def _assignment_throw(surface: ProjectionSurface) -> float | None:
     for item in surface.projector_assignments or []:
         if isinstance(item, dict):
             for key in ("throw_dist_m", "throwDistM", "throw_distance_m"):
