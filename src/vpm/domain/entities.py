@@ -41,15 +41,19 @@ def _device(slug: str, model: type[d.Device], label: str, plural: str, group: st
     ))
 
 
+#: A source's or send's one connector when it is made without a spec (the workbook's OUT column).
+_ONE_PORT = {"connector": (str | None, None)}
 _device("sources", d.Source, "Source", "Sources", "Sources", "SRC",
-        ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking}, spec_category="COMPUTER")
+        ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking},
+        create_options=_ONE_PORT, spec_category="COMPUTER")
 _device("media-servers", d.MediaServer, "Media server", "Media servers", "Sources", "MS",
         ("platform", "pair_number", "is_backup"), spec_category="MEDIA_SERVER")
 _device("cameras", d.Camera, "Camera", "Cameras", "Sources", "CAM",
         ("ccu_id", "lens_type", "max_zoom", "smpte_cable_length_ft"), spec_category="CAMERA")
 _device("ccus", d.Ccu, "CCU", "CCUs", "Sources", "CCU", ("format_mode",), spec_category="CCU")
 _device("sends", d.Send, "Send", "Sends", "Sends", "DST",
-        ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking}, spec_category="MONITOR")
+        ("send_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking},
+        create_options=_ONE_PORT, spec_category="MONITOR")
 _device("led-screens", d.LedScreen, "LED screen", "LED screens", "Sends", "LED",
         ("tile_cols", "tile_rows", "processor_spec_id"), spec_category="LED_TILE")
 _device("projection-screens", d.ProjectionScreen, "Projector", "Projectors", "Sends", "PJ",

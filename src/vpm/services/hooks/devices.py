@@ -60,8 +60,13 @@ class DeviceHooks(Hooks):
     def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if obj.equipment_spec_id is not None:
             port_service.stamp_ports(ctx, obj, obj.equipment_spec_id)
-        else:  # a new device without a spec has no ports: its read shape need not ask the database
-            set_committed_value(obj, "ports", [])
+        else:
+            from vpm.services.defaults import add_default_ports
+
+            # a device without a spec gets its kind's default ports, if any (vpm.services.defaults) ...
+            if not add_default_ports(ctx, obj, spec.kind or "", options.get("connector")):
+                # ... else it has no ports: its read shape need not ask the database
+                set_committed_value(obj, "ports", [])
 
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         if "equipment_spec_id" in changes:

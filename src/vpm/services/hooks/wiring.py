@@ -96,6 +96,14 @@ def _port(ctx: Any, field: str, port_id: Any, production_id: Any) -> Port:
 
 
 class ConnectionHooks(Hooks):
+    def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        if not obj.cable_type and obj.from_port_id is not None and obj.to_port_id is not None:
+            from vpm.services.defaults import cable_type_for
+
+            a, b = ctx.session.get(Port, obj.from_port_id), ctx.session.get(Port, obj.to_port_id)
+            if a is not None and b is not None:
+                obj.cable_type = cable_type_for(a.connector, b.connector)
+
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         src = _port(ctx, "from_port_id", data.get("from_port_id"), obj.production_id)
         dst = _port(ctx, "to_port_id", data.get("to_port_id"), obj.production_id)

@@ -100,6 +100,32 @@ def _difference(a: FormatInfo | None, b: FormatInfo | None) -> str:
     return "raster"
 
 
+def adapter_chain(text: str | None) -> list[str]:
+    """The connector families an adapter note passes through: "SDI > FIBER > SDI > HDMI" ->
+    [SDI, FIBER, SDI, HDMI]; "HDMI Tx/Rx" (an extender) -> [HDMI, HDMI]; [] when it names none."""
+    raw = (text or "").strip()
+    if not raw:
+        return []
+    if re.search(r"\btx\s*/\s*rx\b|\brx\s*/\s*tx\b|\b(tx|rx)\b", raw, re.IGNORECASE):
+        fam = classify_connector(re.sub(r"\b(tx|rx)\b|/", " ", raw, flags=re.IGNORECASE).strip())[1]
+        return [fam, fam] if fam not in ("OTHER", "") else []
+    parts = [p.strip() for p in re.split(r"\s*(?:>|->|→|\bto\b)\s*", raw, flags=re.IGNORECASE) if p.strip()]
+    fams = [classify_connector(p)[1] for p in parts]
+    return fams if len(fams) >= 2 and "OTHER" not in fams else []
+
+
+def _bridged_by_adapter(src: PortNode, dst: PortNode) -> str | None:
+    """The adapter declared on either port, or on the source or send at either end, that turns the
+    output's family into the input's ("SDI > HDMI" on a monitor fed by SDI into its HDMI input)."""
+    for where, text in ((f"{src.code}", src.adapter), (f"{dst.code}", dst.adapter),
+                        (dst.device.label, dst.device.secondary_device),
+                        (src.device.label, src.device.secondary_device)):
+        chain = adapter_chain(text)
+        if chain and chain[0] == src.family and chain[-1] == dst.family:
+            return f"'{text}' on {where}"
+    return None
+
+
 def _bridged_by_cable(cable: Cable) -> bool:
     """Does the cable type record an adapter or converter between the two families?"""
     text = (cable.cable_type or "").strip()
@@ -138,7 +164,12 @@ class _Check:
         if not (src.signal and dst.signal and src.connector and dst.connector) or src.family == dst.family:
             return
         what = f"{src.code} ({src.connector}) → {dst.code} ({dst.connector})"
-        if _bridged_by_cable(cable):
+        adapter = _bridged_by_adapter(src, dst)
+        if adapter is not None:
+            self.add("info", "connector-family", f"{what} is converted by the adapter {adapter}.",
+                     "Make sure the converter is on the pull sheet and powered if it needs power.",
+                     ports=(src, dst), connections=(cable,))
+        elif _bridged_by_cable(cable):
             self.add("info", "connector-family", f"{what} is bridged by the cable's '{cable.cable_type}'.",
                      "Make sure the adapter or converter is on the pull sheet and powered if it needs power.",
                      ports=(src, dst), connections=(cable,))

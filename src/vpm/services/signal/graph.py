@@ -114,6 +114,8 @@ class DeviceNode:
     #: ... and the other way round: input port id -> the outputs it feeds.
     fanout: dict[Key, list[PortNode]] = field(default_factory=dict)
     pass_mode: str | None = None
+    #: A converter written on a source or send rather than drawn as a device ("SDI > HDMI").
+    secondary_device: str | None = None
 
     @property
     def uid(self) -> str:
@@ -446,13 +448,18 @@ def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
     for dev_id, is_scaler, is_da in rows(d.Converter, "is_scaler", "is_distribution_amp"):
         devices[dev_id].is_scaler, devices[dev_id].is_da = bool(is_scaler), bool(is_da)
     for model in (d.Source, d.Send):
-        for dev_id, h, v, rate, blanking in rows(model, "h_res", "v_res", "rate", "blanking"):
+        for dev_id, h, v, rate, blanking, secondary in rows(model, "h_res", "v_res", "rate", "blanking",
+                                                            "secondary_device"):
             devices[dev_id].own_format = _format_from_values(graph, h, v, rate, blanking)
+            devices[dev_id].secondary_device = secondary
     for dev_id, h, v, rate in rows(d.ProjectionScreen, "h_res", "v_res", "rate"):
         devices[dev_id].own_format = _format_from_values(graph, h, v, rate)
     for model in (d.Camera, d.Ccu):
         for dev_id, mode in rows(model, "format_mode"):
             devices[dev_id].own_format = _format_from_text(graph, mode)
+    for dev_id, h, v, rate in rows(d.Camera, "h_res", "v_res", "rate"):  # a camera's own format wins
+        if h and v and rate:
+            devices[dev_id].own_format = _format_from_values(graph, h, v, rate) or devices[dev_id].own_format
     for dev_id, length, loc_a, loc_b in rows(d.CableSnake, "length_ft", "location_a", "location_b"):
         dev = devices[dev_id]
         dev.length_ft, dev.location_a, dev.location_b = length, loc_a, loc_b
