@@ -41,8 +41,11 @@ def _device(slug: str, model: type[d.Device], label: str, plural: str, group: st
     ))
 
 
-#: A source's or send's one connector when it is made without a spec (the workbook's OUT column).
-_ONE_PORT = {"connector": (str | None, None)}
+#: Default ports for a device made without a spec (vpm.services.defaults); API callers get them unless
+#: they say ``default_ports: false``; code that builds its own ports (import) does not ask for them.
+_DEFAULTS = {"default_ports": (bool, True)}
+#: ... and a source's or send's one connector (the workbook's OUT column).
+_ONE_PORT = {"connector": (str | None, None)} | _DEFAULTS
 _device("sources", d.Source, "Source", "Sources", "Sources", "SRC",
         ("source_type",) + _VIDEO + ("secondary_device",), choices={"blanking": Blanking},
         create_options=_ONE_PORT, spec_category="COMPUTER")
@@ -68,9 +71,11 @@ _device("vision-switchers", d.VisionSwitcher, "Vision switcher", "Vision switche
 _device("cam-switchers", d.CamSwitcher, "Camera switcher", "Camera switchers", "Signal flow", "CSW",
         ("mes", "control_ip"), spec_category="CAM_SWITCHER")
 _device("routers", d.Router, "Router", "Routers", "Signal flow", "RTR", ("signal_type", "location"),
+        create_options=_DEFAULTS,
         spec_category="ROUTER")
 _device("cable-snakes", d.CableSnake, "Cable snake", "Cable snakes", "Signal flow", "SNAKE",
-        ("snake_type", "length_ft", "location_a", "location_b"), spec_category="CABLE_SNAKE")
+        ("snake_type", "length_ft", "location_a", "location_b"), create_options=_DEFAULTS,
+        spec_category="CABLE_SNAKE")
 _device("converters", d.Converter, "Converter", "Converters", "Signal flow", "CONV",
         ("converter_type", "is_scaler", "is_distribution_amp"), spec_category="CONVERTER")
 

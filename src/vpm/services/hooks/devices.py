@@ -64,7 +64,8 @@ class DeviceHooks(Hooks):
             from vpm.services.defaults import add_default_ports
 
             # a device without a spec gets its kind's default ports, if any (vpm.services.defaults) ...
-            if not add_default_ports(ctx, obj, spec.kind or "", options.get("connector")):
+            wanted = options.get("default_ports", False) or bool(options.get("connector"))
+            if not (wanted and add_default_ports(ctx, obj, spec.kind or "", options.get("connector"))):
                 # ... else it has no ports: its read shape need not ask the database
                 set_committed_value(obj, "ports", [])
 
