@@ -106,10 +106,13 @@ def test_a_second_upgrade_waits_for_the_lock_or_says_why_it_gave_up(backend, scr
 
 
 def test_automatic_snapshots_are_pruned(tmp_path):  # type: ignore[no-untyped-def]
+    import sqlite3
+
     from vpm.ops.snapshot import prune
 
     for i in range(13):
-        (tmp_path / f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3").write_text("x")
+        sqlite3.connect(tmp_path / f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3").execute(
+            "CREATE TABLE t (x)").connection.close()  # only verified snapshots count
     (tmp_path / "vpm-manual-backup").mkdir()
     removed = prune(tmp_path, "pre-upgrade", keep=10)
     assert sorted(p.name for p in removed) == [f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3" for i in range(3)]

@@ -388,8 +388,11 @@ def restore_database(engine: Engine, source: str | Path, force: bool = False, *,
             from vpm.config import get_settings
             from vpm.ops.snapshot import snapshot
 
-            saved = snapshot(engine, engine.url.render_as_string(hide_password=False),
-                             backup_dir or get_settings().backup_dir, "pre-restore")
+            from vpm.ops.snapshot import prune
+
+            where = backup_dir or get_settings().backup_dir
+            saved = snapshot(engine, engine.url.render_as_string(hide_password=False), where, "pre-restore")
+            prune(where, "pre-restore")
         _load(engine, dump, ordered, tables, occupied, progress)
         return RestoreResult(dump.manifest, dump.rows, saved)
 
