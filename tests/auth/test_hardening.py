@@ -56,3 +56,17 @@ def test_database_file_and_snapshots_are_owner_only(tmp_path):  # type: ignore[n
     snap = snapshot(engine, url, tmp_path / "backups", "pre-test")
     assert stat.S_IMODE(snap.stat().st_mode) == 0o600
     engine.dispose()
+
+
+@pytest.mark.parametrize("command", [["db", "check"], ["db", "current"], ["doctor"]])
+def test_read_only_commands_never_create_a_database_file(tmp_path, monkeypatch, command):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from vpm.cli import cli
+
+    missing = tmp_path / "typo" / "vmp.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code != 0
+    assert str(missing) in result.output and "Traceback" not in result.output, result.output
+    assert not missing.exists() and not missing.parent.exists()

@@ -14,10 +14,21 @@ from vpm.db.engine import Database
 from vpm.services.errors import ServiceError
 
 
-def database() -> Database:
+def database(read_only: bool = False) -> Database:
+    """The configured database. ``read_only``: a command that only reads never creates an empty
+    SQLite file (or its folder) at a mistyped path; it says so instead."""
     import vpm.domain.entities  # noqa: F401
 
-    return Database(get_settings().database_url)
+    url = get_settings().database_url
+    if read_only and url.startswith("sqlite"):
+        from pathlib import Path
+
+        from sqlalchemy.engine import make_url
+
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            raise click.ClickException(f"no database file at {path}: check DATABASE_URL, or run `vpm setup`")
+    return Database(url)
 
 
 def masked_url(url: str) -> str:

@@ -275,7 +275,7 @@ def check() -> None:
     """Compare the models with the live database and the migration history. Writes nothing."""
     from vpm.db import migrate
     settings = get_settings()
-    dbase = database()
+    dbase = database(read_only=True)
     problems = []
     todo = migrate.pending(settings.database_url, dbase.engine)
     if todo:
@@ -295,7 +295,7 @@ def check() -> None:
 def current() -> None:
     """Show the database's revision."""
     from vpm.db import migrate
-    rev = migrate.current_revision(database().engine)
+    rev = migrate.current_revision(database(read_only=True).engine)
     head = migrate.head_revision(get_settings().database_url)
     click.echo(f"{rev or '(empty)'}{' (head)' if rev == head else f' (head is {head})'}")
 
