@@ -275,7 +275,13 @@ def check() -> None:
     """Compare the models with the live database and the migration history. Writes nothing."""
     from vpm.db import migrate
     settings = get_settings()
-    dbase = database(read_only=True)
+    try:
+        dbase = database(read_only=True)
+    except click.ClickException as exc:  # no file yet: every migration is pending, and none is created
+        revs = [r.revision for r in migrate.history(settings.database_url)]
+        click.echo(f"DRIFT pending migrations: {', '.join(revs)} (run `vpm db upgrade`); {exc.message}")
+        click.echo("1 difference(s); nothing was changed.", err=True)
+        sys.exit(1)
     problems = []
     todo = migrate.pending(settings.database_url, dbase.engine)
     if todo:
