@@ -41,6 +41,9 @@ class ListParams:
     filters: dict[str, str] = field(default_factory=dict)
     #: When set, only rows with these ids are listed (e.g. the shows a user may see).
     only_ids: set[Any] | None = None
+    #: Columns ``q`` also searches (the grid's visible columns), besides the entity's search fields;
+    #: linked columns match by the label a person reads (device label, "make model", "device port").
+    search_in: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- loading
@@ -153,6 +156,30 @@ def _coerce_filter(spec: EntitySpec, name: str, raw: str) -> Any:
 NATURAL_SORT_MAX = 20000
 
 
+def _search_condition(spec: EntitySpec, name: str, needle: str) -> Any:
+    """``name`` contains ``needle`` as shown: a linked column by the label of what it links to."""
+    from vpm.domain.devices import Device
+    from vpm.domain.library import EquipmentSpec
+    from vpm.domain.ports import Port
+
+    col = getattr(spec.model, name)
+    if name in ("device_id", "ccu_id", "surface_id", "router_id"):
+        # a device reads "label · name"
+        return col.in_(select(Device.id).where(or_(Device.label.ilike(needle, escape="\\"),
+                                                   Device.name.ilike(needle, escape="\\"))))
+    if name.endswith("spec_id"):
+        shown = EquipmentSpec.manufacturer + " " + EquipmentSpec.model
+        return col.in_(select(EquipmentSpec.id).where(shown.ilike(needle, escape="\\")))
+    if name.endswith("port_id"):
+        shown = Device.label + " " + Port.label
+        return col.in_(select(Port.id).join(Device, Device.id == Port.device_id)
+                       .where(shown.ilike(needle, escape="\\")))
+    if spec.field_map[name].choices:
+        # a choice is shown with spaces for underscores ("to_do" reads "to do")
+        return func.replace(cast(col, String), "_", " ").ilike(needle, escape="\\")
+    return cast(col, String).ilike(needle, escape="\\")
+
+
 def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUID | None) -> Select[Any]:
     model = spec.model
     stmt = select(model)
@@ -168,9 +195,14 @@ def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUI
         stmt = stmt.where(getattr(model, name) == _coerce_filter(spec, name, raw))
     if params.q:
         needle = "%" + params.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        cols = [getattr(model, n) for n in spec.search_fields if n not in spec.secret_fields]
-        if cols:
-            stmt = stmt.where(or_(*(cast(c, String).ilike(needle, escape="\\") for c in cols)))
+        names = list(spec.search_fields)
+        for n in params.search_in:
+            f = spec.field_map.get(n)
+            if f is not None and n not in names and f.type not in ("json", "boolean") and not f.secret:
+                names.append(n)
+        conds = [_search_condition(spec, n, needle) for n in names if n not in spec.secret_fields]
+        if conds:
+            stmt = stmt.where(or_(*conds))
     return stmt
 
 

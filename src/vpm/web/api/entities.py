@@ -16,7 +16,7 @@ from vpm.services import entities as svc
 from vpm.services.context import Actor
 from vpm.web.deps import get_actor, get_db
 
-RESERVED_QUERY = {"q", "sort", "limit", "offset", "include_deleted"}
+RESERVED_QUERY = {"q", "sort", "limit", "offset", "include_deleted", "columns"}
 
 
 class Json(JSONResponse):
@@ -45,8 +45,9 @@ def _read(request: Request, content: Any) -> Response:
 def _params(request: Request, q: str | None, sort: str | None, limit: int, offset: int,
             include_deleted: bool) -> svc.ListParams:
     filters = {k: v for k, v in request.query_params.items() if k not in RESERVED_QUERY}
+    search_in = tuple(c.strip() for c in request.query_params.get("columns", "").split(",") if c.strip())
     return svc.ListParams(q=q, sort=sort, limit=limit, offset=offset, include_deleted=include_deleted,
-                          filters=filters)
+                          filters=filters, search_in=search_in)
 
 
 def _add_routes(router: APIRouter, spec: EntitySpec) -> None:

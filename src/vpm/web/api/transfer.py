@@ -227,7 +227,8 @@ def _grid(request: Request, db: Database, spec: Any, fmt: str, columns: str, q: 
     unknown = [k for k in request.query_params if k not in GRID_RESERVED and k not in spec.field_map]
     if unknown:
         raise ValidationFailed(unknown[0], "is not a field you can filter by")
-    params = svc.ListParams(q=q or None, sort=sort or None, filters=filters, limit=svc.MAX_LIMIT)
+    params = svc.ListParams(q=q or None, sort=sort or None, filters=filters, limit=svc.MAX_LIMIT,
+                            search_in=tuple(names))
     with db.read() as session:
         pid = svc.live_production(session, production_id).id if spec.per_production else None
         stmt = svc.list_statement(spec, params, pid)

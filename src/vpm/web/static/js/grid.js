@@ -10,6 +10,7 @@ import { toast } from "./toast.js";
 import { onChange, slugOf, emitLocal } from "./live.js";
 import { installTools, parsePaste } from "./grid-tools.js";
 import { installHabits } from "./grid-habits.js";
+import { installView } from "./grid-view.js";
 
 const NEW = "__new__";
 const KINDS = readJSON("kinds-data") || {};
@@ -45,7 +46,10 @@ export class Grid {
     installTools(this);
     this.bind();
     installHabits(this);
+    installView(this);
     onChange((ev) => this.onEvent(ev));
+    // the server drew the rows matching label and name; match the visible columns as well
+    if (this.query.q) this.refetch();
   }
 
   // ------------------------------------------------------------------ columns
@@ -95,6 +99,7 @@ export class Grid {
     store.set(`vpm.columns.${this.meta.slug}`, this.visible);
     this.cursor.c = Math.min(this.cursor.c, this.visible.length - 1);
     this.render();
+    if (this.query.q) this.refetch();
   }
 
   col(i) { return this.columns.find((c) => c.name === this.visible[i]); }
@@ -123,6 +128,7 @@ export class Grid {
     body.append(this.renderNewRow());
     this.table.tBodies[0].replaceChildren(body);
     this.table.setAttribute("aria-rowcount", String(this.rows.length + 2));
+    this.view?.decorate();
     this.updateChrome();
     this.placeCursor(hadFocus);
   }
@@ -541,6 +547,8 @@ export class Grid {
     for (const [k, v] of params) shown.searchParams.set(k, v);
     history.replaceState(history.state, "", shown.pathname + shown.search + shown.hash);
     params.set("limit", String(this.data.limit || 1000));
+    // the filter box matches any visible column, as the download does
+    if (this.query.q) params.set("columns", this.visible.join(","));
     const ticket = (this.ticket = (this.ticket || 0) + 1);
     try {
       const result = await get(`${this.data.collection}?${params}`);
