@@ -150,7 +150,7 @@ def _fill(path: str, rule: Any, rows: dict[str, str], pid: str) -> str:
               "username": "nobody-by-that-name", "token_id": str(uuid.uuid4()), "link_id": str(uuid.uuid4()),
               "key": "probe.setting", "snake_id": rows["snake"], "router_id": rows["routers"],
               "port_id": rows["ports"], "connection_id": rows["connections"], "item_id": rows["checklist-items"],
-              "device_id": rows["routers"], "bank": "in", "slot": "1"}
+              "device_id": rows["routers"], "bank": "in", "slot": "1", "token": "no-such-token", "fmt": "csv"}
     m = re.match(r"^/api/([a-z-]+)/\{entity_id\}", path)
     entity_slug = m.group(1) if m and m.group(1) != "{slug}" else slug
     values["entity_id"] = rows.get(entity_slug or "", str(uuid.uuid4()))
