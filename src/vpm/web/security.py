@@ -441,6 +441,15 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 CSP_SVG = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+#: The headers every answer gets (unless the route set its own), built once.
+_HEADERS_DOCS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                 (b"referrer-policy", b"same-origin"),
+                 (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                 (b"cross-origin-opener-policy", b"same-origin"))
+_HEADERS = (*_HEADERS_DOCS, (b"content-security-policy", CSP.encode()))
+_HEADERS_SVG = (*_HEADERS_DOCS, (b"content-security-policy", CSP_SVG.encode()))
+
+
 class SecurityHeaders:
     """Security headers on every answer, streaming ones included (pure ASGI: SSE is not buffered)."""
 
@@ -459,12 +468,7 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 svg = any(k.lower() == b"content-type" and v.startswith(b"image/svg") for k, v in headers)
-                extra = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                         (b"referrer-policy", b"same-origin"),
-                         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-                         (b"cross-origin-opener-policy", b"same-origin")]
-                if not docs:
-                    extra.append((b"content-security-policy", (CSP_SVG if svg else CSP).encode()))
+                extra = _HEADERS_DOCS if docs else _HEADERS_SVG if svg else _HEADERS
                 headers += [(k, v) for k, v in extra if k not in names]
                 message["headers"] = headers
             await send(message)
