@@ -154,7 +154,7 @@ def _fill(path: str, rule: Any, rows: dict[str, str], pid: str) -> str:
     m = re.match(r"^/api/([a-z-]+)/\{entity_id\}", path)
     entity_slug = m.group(1) if m and m.group(1) != "{slug}" else slug
     values["entity_id"] = rows.get(entity_slug or "", str(uuid.uuid4()))
-    return re.sub(r"\{(\w+)\}", lambda g: values[g.group(1)], path)
+    return re.sub(r"\{(\w+)\}", lambda g: values.get(g.group(1), "probe"), path)
 
 
 def _call(client: TestClient, method: str, url: str, pid: str) -> int:

@@ -31,6 +31,8 @@ def due_date(load_in: dt.datetime | None, days_before: int | None) -> dt.date | 
 
 class ChecklistHooks(Hooks):
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        if obj.notes is not None and not isinstance(obj.notes, list):
+            raise ValidationFailed("notes", "must be a list of notes")
         obj.notes = list(obj.notes or [])
         if options.get("add_note"):
             obj.notes.append(_note(ctx, options["add_note"], "info"))
