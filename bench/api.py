@@ -123,19 +123,39 @@ def populate(url: str) -> dict[str, object]:
     shows = []
     with writing(db, Actor("bench")) as ctx:
         for i in range(SHOWS):
-            prod = create_in(ctx, REGISTRY["productions"], {"show_name": f"Bench show {i + 1}", "client": "bench"},
-                             {"checklist_template": False})
+            prod = create_in(
+                ctx,
+                REGISTRY["productions"],
+                {"show_name": f"Bench show {i + 1}", "client": "bench"},
+                {"checklist_template": False},
+            )
             shows.append(prod.id)
     ports = REGISTRY["ports"]
     sources = []
     with writing(db, Actor("bench")) as ctx:
         for n in range(1, SOURCES + 1):
-            dev = create_in(ctx, REGISTRY["sources"], {"label": f"SRC {n}", "name": f"Source {n}",
-                                                       "h_res": 1920, "v_res": 1080, "rate": 59.94}, {}, shows[0])
+            dev = create_in(
+                ctx,
+                REGISTRY["sources"],
+                {"label": f"SRC {n}", "name": f"Source {n}", "h_res": 1920, "v_res": 1080, "rate": 59.94},
+                {},
+                shows[0],
+            )
             sources.append(str(dev.id))
             for k in range(OUT_PORTS):
-                create_in(ctx, ports, {"device_id": dev.id, "direction": "out", "connector": "SDI",
-                                       "label": f"OUT {k + 1}", "index": k + 1}, {}, shows[0])
+                create_in(
+                    ctx,
+                    ports,
+                    {
+                        "device_id": dev.id,
+                        "direction": "out",
+                        "connector": "SDI",
+                        "label": f"OUT {k + 1}",
+                        "index": k + 1,
+                    },
+                    {},
+                    shows[0],
+                )
     pool = []
     with writing(db, Actor("bench")) as ctx:
         for n in range(1, 2 * PATCH_POOL + 1):
@@ -253,8 +273,13 @@ def parse_wrk(out: str) -> dict[str, float]:
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "non2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0,
+    }
 
 
 def endpoints(data: dict[str, object]) -> dict[str, tuple[str, int, str | None]]:
@@ -268,13 +293,27 @@ def endpoints(data: dict[str, object]) -> dict[str, tuple[str, int, str | None]]
         "list": (f"/api/productions/{shows[0]}/sources?limit=200", 16, None),
         "list64": (f"/api/productions/{shows[0]}/sources?limit=200", 64, None),
         "get": (f"/api/sources/{sources[len(sources) // 2]}", 16, None),
-        "create_show": ("/api/productions", 16, post.replace("PATH", '"/api/productions"').replace(
-            "BODY", """'{"show_name": "Show %d-%d", "client": "bench", "checklist_template": false}'""")),
-        "create_show_checklist": ("/api/productions", 16, post.replace("PATH", '"/api/productions"').replace(
-            "BODY", """'{"show_name": "Show %d-%d", "client": "bench"}'""")),
-        "create_source": (f"/api/productions/{shows[1]}/sources", 16, post.replace(
-            "PATH", f'"/api/productions/{shows[1]}/sources"').replace(
-            "BODY", """'{"label": "B%d-%d", "h_res": 1920, "v_res": 1080, "rate": 59.94}'""")),
+        "create_show": (
+            "/api/productions",
+            16,
+            post.replace("PATH", '"/api/productions"').replace(
+                "BODY", """'{"show_name": "Show %d-%d", "client": "bench", "checklist_template": false}'"""
+            ),
+        ),
+        "create_show_checklist": (
+            "/api/productions",
+            16,
+            post.replace("PATH", '"/api/productions"').replace(
+                "BODY", """'{"show_name": "Show %d-%d", "client": "bench"}'"""
+            ),
+        ),
+        "create_source": (
+            f"/api/productions/{shows[1]}/sources",
+            16,
+            post.replace("PATH", f'"/api/productions/{shows[1]}/sources"').replace(
+                "BODY", """'{"label": "B%d-%d", "h_res": 1920, "v_res": 1080, "rate": 59.94}'"""
+            ),
+        ),
         "patch": ("/api/sources", 16, LUA_PATCH.replace("{IDS}", "{" + ",".join(f'"{i}"' for i in pool) + "}")),
     }
 
@@ -304,15 +343,32 @@ def run_config(backend: str, workers: int, seconds: float, only: set[str] | None
     try:
         env = os.environ | {"DATABASE_URL": url, "VPM_HOME": home}
         subprocess.run([VPM, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([VPM, "seed", "--only", "formats", "--only", "picklists"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [VPM, "seed", "--only", "formats", "--only", "picklists"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         data = populate(url)
         port = free_port()
         if server[:1] == ["granian"]:  # the same app on granian instead of uvicorn, for comparison
             env |= {"VPM_AUTH": "open"}
-            cmd = [str(BIN / "granian"), "--interface", "asgi", "--factory", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(workers), "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
-                   *server[1:], "vpm.web.app:create_app"]
+            cmd = [
+                str(BIN / "granian"),
+                "--interface",
+                "asgi",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--loop",
+                "uvloop",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                *server[1:],
+                "vpm.web.app:create_app",
+            ]
         else:
             cmd = [VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"] + server
         proc, start_ms = start(cmd, env, port)
@@ -337,8 +393,15 @@ def run_config(backend: str, workers: int, seconds: float, only: set[str] | None
     finally:
         drop_database(dbname)
         shutil.rmtree(home, ignore_errors=True)
-    return {"backend": backend, "workers": workers, "server": server, "start_ms": round(start_ms), "idle_mb": idle_mb,
-            "peak_mb": peak_mb, "endpoints": rows}
+    return {
+        "backend": backend,
+        "workers": workers,
+        "server": server,
+        "start_ms": round(start_ms),
+        "idle_mb": idle_mb,
+        "peak_mb": peak_mb,
+        "endpoints": rows,
+    }
 
 
 BARE_APP = textwrap.dedent("""
@@ -359,8 +422,11 @@ def baseline(seconds: float) -> dict[str, float]:
     Path(home, "bare_app.py").write_text(BARE_APP)
     port = free_port()
     env = os.environ | {"PYTHONPATH": home}
-    proc, _ = start([PYTHON, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level", "warning",
-                     "--no-access-log"], env, port)
+    proc, _ = start(
+        [PYTHON, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        env,
+        port,
+    )
     try:
         return wrk(f"http://127.0.0.1:{port}/health", seconds, 16)
     finally:
@@ -377,20 +443,26 @@ def _fmt(rps: float | None, p50: float | None, p99: float | None) -> str:
 def print_table(res: dict) -> None:
     server = " on granian" if res.get("server", [])[:1] == ["granian"] else ""
     print(f"\n### {res['backend']}, {res['workers']} worker{'s' if res['workers'] > 1 else ''}{server}\n")
-    print("| endpoint | previous app req/s · p50 · p99 ms | vpm req/s · p50 · p99 ms | vpm / previous (req/s) "
-          "| server CPU ms / request | errors |")
+    print(
+        "| endpoint | previous app req/s · p50 · p99 ms | vpm req/s · p50 · p99 ms | vpm / previous (req/s) "
+        "| server CPU ms / request | errors |"
+    )
     print("|---|---|---|---|---|---|")
     for kind, row in res["endpoints"].items():
         prev = PREVIOUS[kind]
         ratio = f"{row['rps'] / prev[0]:.2f}" if prev[0] else "—"
         errors = row["non2xx"] + row["socket_errors"]
-        print(f"| {TITLES[kind]} | {_fmt(*prev)} | {_fmt(row['rps'], row['p50'], row['p99'])} | {ratio} "
-              f"| {row['cpu_ms']:.2f} | {errors} |")
+        print(
+            f"| {TITLES[kind]} | {_fmt(*prev)} | {_fmt(row['rps'], row['p50'], row['p99'])} | {ratio} "
+            f"| {row['cpu_ms']:.2f} | {errors} |"
+        )
     idle = " + ".join(f"{m:.0f}" for m in res["idle_mb"])
     peak = " + ".join(f"{m:.0f}" for m in res["peak_mb"])
-    print(f"\nstart-up to first /health: {res['start_ms']} ms (previous app {PREVIOUS_START_MS} ms); "
-          f"idle RSS per worker: {idle} MB (previous {PREVIOUS_IDLE_MB}); "
-          f"peak RSS per worker: {peak} MB (previous {PREVIOUS_PEAK_MB})")
+    print(
+        f"\nstart-up to first /health: {res['start_ms']} ms (previous app {PREVIOUS_START_MS} ms); "
+        f"idle RSS per worker: {idle} MB (previous {PREVIOUS_IDLE_MB}); "
+        f"peak RSS per worker: {peak} MB (previous {PREVIOUS_PEAK_MB})"
+    )
 
 
 def main() -> None:
@@ -399,8 +471,12 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts (several need PostgreSQL)")
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--only", help="comma-separated endpoint keys: " + ",".join(TITLES))
-    ap.add_argument("--server-arg", action="append", default=[],
-                    help="extra argument for `vpm serve`; `--server-arg granian` serves the app with granian instead")
+    ap.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        help="extra argument for `vpm serve`; `--server-arg granian` serves the app with granian instead",
+    )
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -418,8 +494,10 @@ def main() -> None:
     if args.json:
         print(json.dumps({"bare_starlette_health": bare, "runs": results}, indent=2))
         return
-    print(f"same-run baseline, bare Starlette /health on uvicorn (1 process, wrk -t2 -c16): "
-          f"{_fmt(bare['rps'], bare['p50'], bare['p99'])}")
+    print(
+        f"same-run baseline, bare Starlette /health on uvicorn (1 process, wrk -t2 -c16): "
+        f"{_fmt(bare['rps'], bare['p50'], bare['p99'])}"
+    )
     for res in results:
         print_table(res)
 

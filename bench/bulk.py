@@ -57,6 +57,7 @@ def label(size: int) -> str:
 
 # ------------------------------------------------------------------ raw driver baselines (subprocess modes)
 
+
 def raw_read(url: str, tables: list[str]) -> int:
     n = 0
     if url.startswith("sqlite"):
@@ -102,8 +103,10 @@ def raw_insert(src: str, dst: str, tables: list[str]) -> int:
         return n
     import psycopg
 
-    with psycopg.connect(src.replace("postgresql+psycopg", "postgresql")) as s, \
-            psycopg.connect(dst.replace("postgresql+psycopg", "postgresql")) as d:
+    with (
+        psycopg.connect(src.replace("postgresql+psycopg", "postgresql")) as s,
+        psycopg.connect(dst.replace("postgresql+psycopg", "postgresql")) as d,
+    ):
         for t in tables:
             with s.cursor(name=f"copy_{t}") as cur:
                 cur.execute(f'SELECT * FROM "{t}"')
@@ -121,6 +124,7 @@ def raw_insert(src: str, dst: str, tables: list[str]) -> int:
 
 
 # ------------------------------------------------------------------ measuring subprocesses
+
 
 @dataclass
 class Run:
@@ -152,16 +156,20 @@ def write_peak_rss() -> None:
 def measure(args: list[str], env: dict[str, str], module: bool = True) -> Run:
     """Run ``python -m <args>`` (or ``python <args>``) and return wall time and peak RSS."""
     cmd = [sys.executable, "-c", LAUNCHER, *args] if module else [sys.executable, *args]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss,
+    ):
         started = time.perf_counter()
         proc = subprocess.run(cmd, env=env | {"BENCH_RSS_FILE": rss.name}, stdout=out, stderr=err, check=False)
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
             out.seek(0)
             err.seek(0)
-            raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{out.read().decode()}\n"
-                             f"{err.read().decode()}")
+            raise SystemExit(
+                f"{' '.join(args)} failed ({proc.returncode}):\n{out.read().decode()}\n{err.read().decode()}"
+            )
         peak_kib = int(rss.read().strip() or 0)
     return Run(seconds, peak_kib / 1024)
 
@@ -172,6 +180,7 @@ def best(runs: list[Run]) -> Run:
 
 
 # ------------------------------------------------------------------ databases
+
 
 class Scratch:
     """Fresh migrated databases of one kind, dropped at the end."""
@@ -242,6 +251,7 @@ def table_rows(url: str) -> dict[str, int]:
 
 # ------------------------------------------------------------------ one size on one database
 
+
 @dataclass
 class Result:
     database: str
@@ -286,8 +296,11 @@ def bench_one(kind: str, size: int, workdir: Path, repeat: int) -> list[Result]:
         made = generate(Database(src).engine, size)
         dispose_engines()
         gen_s = time.perf_counter() - started
-        print(f"  {kind} {label(size)}: generated {made.rows:,} rows ({made.ports:,} ports, {made.devices:,} devices, "
-              f"{made.connections:,} cables, {made.events:,} events) in {gen_s:.1f}s", flush=True)
+        print(
+            f"  {kind} {label(size)}: generated {made.rows:,} rows ({made.ports:,} ports, {made.devices:,} devices, "
+            f"{made.connections:,} cables, {made.events:,} events) in {gen_s:.1f}s",
+            flush=True,
+        )
         tables = [t for t, n in table_rows(src).items() if n]
         dump = workdir / f"dump-{kind}-{label(size)}"
         startup = best([measure(["vpm.cli", "--version"], env) for _ in range(3)]).seconds
@@ -306,8 +319,10 @@ def bench_one(kind: str, size: int, workdir: Path, repeat: int) -> list[Result]:
             scratch.drop(dst)
             scratch.drop(raw_dst)
         shutil.rmtree(dump, ignore_errors=True)
-        return [Result(kind, size, made.rows, "backup", best(backups), best(raw_reads), startup, raw_startup),
-                Result(kind, size, made.rows, "restore", best(restores), best(raw_writes), startup, raw_startup)]
+        return [
+            Result(kind, size, made.rows, "backup", best(backups), best(raw_reads), startup, raw_startup),
+            Result(kind, size, made.rows, "restore", best(restores), best(raw_writes), startup, raw_startup),
+        ]
     finally:
         scratch.drop_all()
         for p in workdir.glob("*.db*"):
@@ -315,13 +330,17 @@ def bench_one(kind: str, size: int, workdir: Path, repeat: int) -> list[Result]:
 
 
 def report(results: list[Result]) -> str:
-    lines = ["| database | ports | rows | operation | seconds | rows/s | peak RSS MB | raw driver s | "
-             "raw rows/s | raw peak RSS MB | vs raw | vs raw, net of start-up |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| database | ports | rows | operation | seconds | rows/s | peak RSS MB | raw driver s | "
+        "raw rows/s | raw peak RSS MB | vs raw | vs raw, net of start-up |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r.database} | {label(r.size)} | {r.rows:,} | {r.op} | {r.run.seconds:.1f} | {r.rate:,.0f} | "
-                     f"{r.run.peak_rss_mb:.0f} | {r.raw.seconds:.1f} | {r.raw_rate:,.0f} | {r.raw.peak_rss_mb:.0f} | "
-                     f"{r.ratio:.2f} | {r.net_ratio:.2f} |")
+        lines.append(
+            f"| {r.database} | {label(r.size)} | {r.rows:,} | {r.op} | {r.run.seconds:.1f} | {r.rate:,.0f} | "
+            f"{r.run.peak_rss_mb:.0f} | {r.raw.seconds:.1f} | {r.raw_rate:,.0f} | {r.raw.peak_rss_mb:.0f} | "
+            f"{r.ratio:.2f} | {r.net_ratio:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -332,19 +351,25 @@ def verdicts(results: list[Result]) -> list[str]:
             mine = sorted((r for r in results if r.database == db and r.op == op), key=lambda r: r.size)
             if len(mine) >= 2:
                 growth = mine[-1].run.peak_rss_mb / mine[0].run.peak_rss_mb
-                out.append(f"{db} {op}: peak RSS {mine[0].run.peak_rss_mb:.0f} MB at {label(mine[0].size)} -> "
-                           f"{mine[-1].run.peak_rss_mb:.0f} MB at {label(mine[-1].size)} ports (x{growth:.2f}; "
-                           f"target <= x{RSS_FLAT_LIMIT}) {'OK' if growth <= RSS_FLAT_LIMIT else 'MISSED'}")
+                out.append(
+                    f"{db} {op}: peak RSS {mine[0].run.peak_rss_mb:.0f} MB at {label(mine[0].size)} -> "
+                    f"{mine[-1].run.peak_rss_mb:.0f} MB at {label(mine[-1].size)} ports (x{growth:.2f}; "
+                    f"target <= x{RSS_FLAT_LIMIT}) {'OK' if growth <= RSS_FLAT_LIMIT else 'MISSED'}"
+                )
             for r in mine:
                 if r.size >= 1_000_000:
                     ok = r.run.peak_rss_mb < RSS_MAX_MB
-                    out.append(f"{db} {op} at {label(r.size)}: peak RSS {r.run.peak_rss_mb:.0f} MB "
-                               f"(target < {RSS_MAX_MB}) {'OK' if ok else 'MISSED'}")
+                    out.append(
+                        f"{db} {op} at {label(r.size)}: peak RSS {r.run.peak_rss_mb:.0f} MB "
+                        f"(target < {RSS_MAX_MB}) {'OK' if ok else 'MISSED'}"
+                    )
             if op == "restore":
                 for r in mine:
                     ok = r.ratio >= 0.5
-                    out.append(f"{db} restore at {label(r.size)}: {r.ratio:.2f} of the raw driver's rows/s "
-                               f"({r.net_ratio:.2f} net of start-up; target >= 0.50) {'OK' if ok else 'MISSED'}")
+                    out.append(
+                        f"{db} restore at {label(r.size)}: {r.ratio:.2f} of the raw driver's rows/s "
+                        f"({r.net_ratio:.2f} net of start-up; target >= 0.50) {'OK' if ok else 'MISSED'}"
+                    )
     return out
 
 
@@ -357,11 +382,13 @@ def main() -> None:
         write_peak_rss()
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10k,100k,1M",
-                        type=lambda s: [parse_size(x) for x in s.split(",") if x.strip()],
-                        help="port counts, comma-separated (default: 10k,100k,1M)")
-    parser.add_argument("--databases", default="sqlite,postgresql",
-                        help="sqlite, postgresql or both (default: both)")
+    parser.add_argument(
+        "--sizes",
+        default="10k,100k,1M",
+        type=lambda s: [parse_size(x) for x in s.split(",") if x.strip()],
+        help="port counts, comma-separated (default: 10k,100k,1M)",
+    )
+    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both (default: both)")
     parser.add_argument("--workdir", type=Path, default=None, help="where files go (default: a temp folder)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts (default 1)")
     args = parser.parse_args()
@@ -371,8 +398,11 @@ def main() -> None:
         parser.error(f"unknown database(s) {', '.join(bad)}; use sqlite and/or postgresql")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="vpm-bench-bulk-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"bench/bulk.py --sizes {','.join(label(s) for s in args.sizes)} --databases {','.join(kinds)} "
-          f"--repeat {args.repeat} (files in {workdir})", flush=True)
+    print(
+        f"bench/bulk.py --sizes {','.join(label(s) for s in args.sizes)} --databases {','.join(kinds)} "
+        f"--repeat {args.repeat} (files in {workdir})",
+        flush=True,
+    )
     results: list[Result] = []
     try:
         for kind in kinds:

@@ -35,23 +35,59 @@ def generate(path: Path, rows: int) -> int:
         cols = native.columns(specs[title])
         return title, [c.header for c in cols], [[v.get(c.field) for c in cols] for v in values]
 
-    sources = [{"label": f"SRC {i}", "name": f"LAPTOP {i}", "source_type": "LAPTOP", "h_res": 1920, "v_res": 1080,
-                "rate": 59.94} for i in range(1, n_dev + 1)]
-    sends = [{"label": f"DST {i}", "name": f"MON {i}", "send_type": "MONITOR", "h_res": 1920, "v_res": 1080,
-              "rate": 59.94} for i in range(1, n_dev + 1)]
+    sources = [
+        {
+            "label": f"SRC {i}",
+            "name": f"LAPTOP {i}",
+            "source_type": "LAPTOP",
+            "h_res": 1920,
+            "v_res": 1080,
+            "rate": 59.94,
+        }
+        for i in range(1, n_dev + 1)
+    ]
+    sends = [
+        {"label": f"DST {i}", "name": f"MON {i}", "send_type": "MONITOR", "h_res": 1920, "v_res": 1080, "rate": 59.94}
+        for i in range(1, n_dev + 1)
+    ]
     ports = []
     for i in range(1, n_dev + 1):
         for k in (1, 2, 3):
-            ports.append({"device_label": f"SRC {i}", "device_kind": "Source", "direction": "out",
-                          "label": f"OUT {k}", "index": k, "connector": "HDMI"})
-            ports.append({"device_label": f"DST {i}", "device_kind": "Send", "direction": "in",
-                          "label": f"IN {k}", "index": k, "connector": "SDI"})
+            ports.append(
+                {
+                    "device_label": f"SRC {i}",
+                    "device_kind": "Source",
+                    "direction": "out",
+                    "label": f"OUT {k}",
+                    "index": k,
+                    "connector": "HDMI",
+                }
+            )
+            ports.append(
+                {
+                    "device_label": f"DST {i}",
+                    "device_kind": "Send",
+                    "direction": "in",
+                    "label": f"IN {k}",
+                    "index": k,
+                    "connector": "SDI",
+                }
+            )
     left = max(0, rows - len(sources) - len(sends) - len(ports))
     cables = []
     for j in range(min(left, n_dev * 3)):
         i, k = j // 3 + 1, j % 3 + 1
-        cables.append({"from_device": f"SRC {i}", "from_kind": "Source", "from_port": f"OUT {k}",
-                       "to_device": f"DST {i}", "to_kind": "Send", "to_port": f"IN {k}", "length_ft": 50.0})
+        cables.append(
+            {
+                "from_device": f"SRC {i}",
+                "from_kind": "Source",
+                "from_port": f"OUT {k}",
+                "to_device": f"DST {i}",
+                "to_kind": "Send",
+                "to_port": f"IN {k}",
+                "length_ft": 50.0,
+            }
+        )
     sheets = [sheet("Sources", sources), sheet("Sends", sends), sheet("Ports", ports), sheet("Connections", cables)]
     sheets.insert(0, ("Show", ["Field", "Value"], [["Show", "Bench"]]))
     writers.write_xlsx(path, sheets)
@@ -99,8 +135,9 @@ def child(mode: str, path: str, url: str) -> None:
 
 
 def run(mode: str, path: Path, url: str) -> dict:
-    out = subprocess.run([PY, __file__, "--child", mode, str(path), url], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
+    out = subprocess.run(
+        [PY, __file__, "--child", mode, str(path), url], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if out.returncode != 0:
         raise SystemExit(f"{mode} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -123,14 +160,18 @@ def main() -> None:
             url = f"sqlite:///{tmp}/bench.db"
             env = os.environ | {"DATABASE_URL": url, "VPM_HOME": tmp}
             subprocess.run([str(Path(PY).parent / "vpm"), "db", "upgrade"], env=env, check=True, capture_output=True)
-            subprocess.run([str(Path(PY).parent / "vpm"), "seed", "--only", "formats"], env=env, check=True,
-                           capture_output=True)
+            subprocess.run(
+                [str(Path(PY).parent / "vpm"), "seed", "--only", "formats"], env=env, check=True, capture_output=True
+            )
             for mode, target in (("read", wb), ("import", wb), ("export", Path(tmp) / "out.xlsx")):
                 r = run(mode, target, url)
                 rate = r["rows"] / r["seconds"] if r["seconds"] else 0
                 cpu_rate = r["rows"] / r["cpu"] if r["cpu"] else 0
-                print(f"{total:>7} {mode:<8} {r['seconds']:>8.2f} {rate:>8.0f} {r['cpu']:>8.2f} {cpu_rate:>10.0f} "
-                      f"{r['peak_mb']:>8.1f}", flush=True)
+                print(
+                    f"{total:>7} {mode:<8} {r['seconds']:>8.2f} {rate:>8.0f} {r['cpu']:>8.2f} {cpu_rate:>10.0f} "
+                    f"{r['peak_mb']:>8.1f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

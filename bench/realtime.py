@@ -60,6 +60,7 @@ def pct(values: list[float], q: float) -> float:
 
 # ------------------------------------------------------------------ subscribers (own process)
 
+
 async def subscribe(urls: list[str], show: str, first: int, count: int, workdir: Path) -> None:
     """Subscribers ``first .. first+count-1``; files in ``workdir`` are suffixed with ``first``."""
     import httpx
@@ -84,7 +85,7 @@ async def subscribe(urls: list[str], show: str, first: int, count: int, workdir:
                     *frames, buf = buf.split(b"\n\n")
                     for fr in frames:
                         if fr.startswith(b"id: "):  # a change: "id: N\nevent: change\ndata: ..."
-                            arrivals[i].append((int(fr[4:fr.index(b"\n")]), now))
+                            arrivals[i].append((int(fr[4 : fr.index(b"\n")]), now))
                         elif b"event: presence" in fr:
                             ready[i] = True
                     if final[0] is not None and arrivals[i] and arrivals[i][-1][0] >= final[0]:
@@ -93,9 +94,14 @@ async def subscribe(urls: list[str], show: str, first: int, count: int, workdir:
             if final[0] is None:
                 errors.append(f"subscriber {i}: {type(exc).__name__}")
 
-    clients = [httpx.AsyncClient(base_url=u, timeout=httpx.Timeout(10, read=120),
-                                 limits=httpx.Limits(max_connections=count, max_keepalive_connections=count))
-               for u in urls]
+    clients = [
+        httpx.AsyncClient(
+            base_url=u,
+            timeout=httpx.Timeout(10, read=120),
+            limits=httpx.Limits(max_connections=count, max_keepalive_connections=count),
+        )
+        for u in urls
+    ]
     tasks = [asyncio.create_task(one(i, clients[(first + i) % len(clients)])) for i in range(count)]
     while not all(ready) and not errors:
         await asyncio.sleep(0.05)
@@ -116,6 +122,7 @@ async def subscribe(urls: list[str], show: str, first: int, count: int, workdir:
 
 
 # ------------------------------------------------------------------ writers (own process)
+
 
 async def write(urls: list[str], entities: list[str], seconds: float, rate: float, workdir: Path) -> None:
     import httpx
@@ -139,8 +146,15 @@ async def write(urls: list[str], entities: list[str], seconds: float, rate: floa
                     body = r.json()
                     current = body["version"]
                     at = dt.datetime.fromisoformat(body["updated_at"].replace("Z", "+00:00")).timestamp()
-                    writes.append({"entity": entity, "version": current, "updated_at": at, "answered": time.time(),
-                                   "request_s": time.monotonic() - started})
+                    writes.append(
+                        {
+                            "entity": entity,
+                            "version": current,
+                            "updated_at": at,
+                            "answered": time.time(),
+                            "request_s": time.monotonic() - started,
+                        }
+                    )
                 else:
                     failures[str(r.status_code)] = failures.get(str(r.status_code), 0) + 1
                 n += 1
@@ -156,6 +170,7 @@ async def write(urls: list[str], entities: list[str], seconds: float, rate: floa
 
 # ------------------------------------------------------------------ orchestration
 
+
 def prepare(url: str, writers: int) -> tuple[str, list[str]]:
     import vpm.domain.entities  # noqa: F401
     from vpm.db.engine import Database
@@ -169,11 +184,22 @@ def prepare(url: str, writers: int) -> tuple[str, list[str]]:
     db = Database(url)
     seeding.seed_formats(db)
     with writing(db, Actor("bench")) as ctx:
-        prod = create_in(ctx, REGISTRY["productions"], {"show_name": "Realtime bench", "client": "bench"},
-                         {"checklist_template": False})
-        ids = [create_in(ctx, REGISTRY["sources"], {"label": f"SRC {n + 1}", "name": f"Source {n + 1}",
-                                                      "h_res": 1920, "v_res": 1080, "rate": 59.94}, {}, prod.id).id
-               for n in range(writers)]
+        prod = create_in(
+            ctx,
+            REGISTRY["productions"],
+            {"show_name": "Realtime bench", "client": "bench"},
+            {"checklist_template": False},
+        )
+        ids = [
+            create_in(
+                ctx,
+                REGISTRY["sources"],
+                {"label": f"SRC {n + 1}", "name": f"Source {n + 1}", "h_res": 1920, "v_res": 1080, "rate": 59.94},
+                {},
+                prod.id,
+            ).id
+            for n in range(writers)
+        ]
         pid = prod.id
     return str(pid), [str(i) for i in ids]
 
@@ -183,8 +209,12 @@ def start_server(url: str, home: Path, port: int, workers: int) -> subprocess.Po
 
     env = os.environ | {"DATABASE_URL": url, "VPM_HOME": str(home)}
     log = open(home / f"serve-{port}.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     for _ in range(400):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
@@ -216,8 +246,9 @@ def events_after(base: str, show: str, after: int) -> list[dict]:
 
     out: list[dict] = []
     while True:
-        body = httpx.get(f"{base}/api/productions/{show}/events", params={"after": after, "limit": 5000},
-                         timeout=60).json()
+        body = httpx.get(
+            f"{base}/api/productions/{show}/events", params={"after": after, "limit": 5000}, timeout=60
+        ).json()
         out += body["items"]
         if len(body["items"]) < 5000:
             return out
@@ -247,9 +278,25 @@ def run(args: argparse.Namespace) -> dict:
         me = [sys.executable, str(Path(__file__).resolve())]
         share = -(-args.subscribers // args.subscriber_procs)
         firsts = list(range(0, args.subscribers, share))
-        subs = [subprocess.Popen(me + ["_subscribe", "--urls", ",".join(urls), "--show", show, "--first", str(f),
-                                       "--count", str(min(share, args.subscribers - f)), "--workdir", str(home)])
-                for f in firsts]
+        subs = [
+            subprocess.Popen(
+                me
+                + [
+                    "_subscribe",
+                    "--urls",
+                    ",".join(urls),
+                    "--show",
+                    show,
+                    "--first",
+                    str(f),
+                    "--count",
+                    str(min(share, args.subscribers - f)),
+                    "--workdir",
+                    str(home),
+                ]
+            )
+            for f in firsts
+        ]
         for _ in range(1200):
             if all((home / f"ready-{f}").exists() for f in firsts) or any(s.poll() is not None for s in subs):
                 break
@@ -259,9 +306,22 @@ def run(args: argparse.Namespace) -> dict:
         load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds(servers)
         subs_before, wall_before = cpu_seconds(subs), time.monotonic()
-        writers = subprocess.Popen(me + ["_write", "--urls", ",".join(urls), "--entities", ",".join(entities),
-                                         "--seconds", str(args.seconds), "--rate", str(args.rate),
-                                         "--workdir", str(home)])
+        writers = subprocess.Popen(
+            me
+            + [
+                "_write",
+                "--urls",
+                ",".join(urls),
+                "--entities",
+                ",".join(entities),
+                "--seconds",
+                str(args.seconds),
+                "--rate",
+                str(args.rate),
+                "--workdir",
+                str(home),
+            ]
+        )
         writers.wait()
         load_after = os.getloadavg()[0]
         subs_share = (cpu_seconds(subs) - subs_before) / (time.monotonic() - wall_before)
@@ -315,22 +375,39 @@ def run(args: argparse.Namespace) -> dict:
     requests = [w["request_s"] * 1000 for w in wrote["writes"]]
 
     def summary(values: list[float]) -> dict[str, float]:
-        return {"p50": round(pct(values, 0.5), 1), "p90": round(pct(values, 0.9), 1),
-                "p99": round(pct(values, 0.99), 1), "max": round(max(values, default=float("nan")), 1)}
+        return {
+            "p50": round(pct(values, 0.5), 1),
+            "p90": round(pct(values, 0.9), 1),
+            "p99": round(pct(values, 0.99), 1),
+            "max": round(max(values, default=float("nan")), 1),
+        }
 
     return {
-        "mode": args.mode, "subscribers": args.subscribers, "writers": args.writers, "seconds": args.seconds,
-        "rate_per_writer": args.rate, "writes": len(wrote["writes"]), "write_failures": wrote["failures"],
-        "events": len(expected), "deliveries": sum(len(a) for a in arrivals["arrivals"]),
-        "expected_deliveries": len(expected) * args.subscribers, "lost": lost, "duplicated": dup,
-        "out_of_order_streams": disorder, "subscriber_errors": arrivals["errors"][:5],
+        "mode": args.mode,
+        "subscribers": args.subscribers,
+        "writers": args.writers,
+        "seconds": args.seconds,
+        "rate_per_writer": args.rate,
+        "writes": len(wrote["writes"]),
+        "write_failures": wrote["failures"],
+        "events": len(expected),
+        "deliveries": sum(len(a) for a in arrivals["arrivals"]),
+        "expected_deliveries": len(expected) * args.subscribers,
+        "lost": lost,
+        "duplicated": dup,
+        "out_of_order_streams": disorder,
+        "subscriber_errors": arrivals["errors"][:5],
         "latency_ms": summary(upper),
         "latency_from_answer_ms": summary(lower),
         "write_request_ms": summary(requests),
-        "subscriber_procs": len(firsts), "subscriber_processes_cpu_share": round(subs_share, 2),
+        "subscriber_procs": len(firsts),
+        "subscriber_processes_cpu_share": round(subs_share, 2),
         "server_cpu_seconds": round(server_cpu, 2),
-        "server_cpu_ms_per_1000_deliveries": round(server_cpu * 1e6 / max(1, sum(len(a) for a in arrivals["arrivals"])), 1),
-        "load_average": [round(load_before, 2), round(load_after, 2)], "cpus": os.cpu_count(),
+        "server_cpu_ms_per_1000_deliveries": round(
+            server_cpu * 1e6 / max(1, sum(len(a) for a in arrivals["arrivals"])), 1
+        ),
+        "load_average": [round(load_before, 2), round(load_after, 2)],
+        "cpus": os.cpu_count(),
         "raw_data": str(home) if args.keep else None,
     }
 
@@ -355,10 +432,18 @@ def main() -> None:
     p.add_argument("--writers", type=int, default=20)
     p.add_argument("--rate", type=float, default=2.0, help="writes per second per writer; 0 = as fast as possible")
     p.add_argument("--keep", action="store_true", help="keep the raw arrivals, writes and change log (path printed)")
-    p.add_argument("--subscriber-procs", type=int, default=2,
-                   help="processes the subscribers are spread over (none of them writes)")
-    p.add_argument("--mode", choices=["processes", "workers"], default="processes",
-                   help="two `vpm serve` processes, or one with --workers 2")
+    p.add_argument(
+        "--subscriber-procs",
+        type=int,
+        default=2,
+        help="processes the subscribers are spread over (none of them writes)",
+    )
+    p.add_argument(
+        "--mode",
+        choices=["processes", "workers"],
+        default="processes",
+        help="two `vpm serve` processes, or one with --workers 2",
+    )
     args = p.parse_args()
     if args.cmd == "_subscribe":
         asyncio.run(subscribe(args.urls.split(","), args.show, args.first, args.count, Path(args.workdir)))
@@ -368,9 +453,11 @@ def main() -> None:
         result = run(args)
         print(json.dumps(result, indent=2))
         ok = result["lost"] == 0 and result["duplicated"] == 0 and result["out_of_order_streams"] == 0
-        print(f"\n{result['events']} events to {args.subscribers} subscribers ({result['deliveries']} deliveries): "
-              f"p50 {result['latency_ms']['p50']} ms, p99 {result['latency_ms']['p99']} ms; "
-              f"{'nothing lost, duplicated or out of order' if ok else 'LOSS/DUPLICATES/DISORDER: see above'}")
+        print(
+            f"\n{result['events']} events to {args.subscribers} subscribers ({result['deliveries']} deliveries): "
+            f"p50 {result['latency_ms']['p50']} ms, p99 {result['latency_ms']['p99']} ms; "
+            f"{'nothing lost, duplicated or out of order' if ok else 'LOSS/DUPLICATES/DISORDER: see above'}"
+        )
         sys.exit(0 if ok else 1)
 
 

@@ -69,8 +69,9 @@ def in_process(url: str) -> tuple[float, int]:
 def cli(url: str, home: Path) -> tuple[float, str]:
     env = dict(os.environ, DATABASE_URL=url, VPM_HOME=str(home))
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "vpm.cli", "seed", *PARTS], env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "vpm.cli", "seed", *PARTS], env=env, capture_output=True, text=True, check=True
+    )
     return time.perf_counter() - started, done.stdout
 
 
@@ -102,8 +103,10 @@ def main() -> None:
             changed = (c1, c2)
         a, b = statistics.median(firsts), statistics.median(seconds)
         rows.append(f"| {kind} | in-process (services) | {a:.2f} | {b:.2f} | {changed[0]} / {changed[1]} |")
-        verdicts.append(f"{kind}: first {a:.2f}s (target < {FIRST_TARGET_S}) {'OK' if a < FIRST_TARGET_S else 'MISSED'}, "
-                        f"second {b:.2f}s (target < {SECOND_TARGET_S}) {'OK' if b < SECOND_TARGET_S else 'MISSED'}")
+        verdicts.append(
+            f"{kind}: first {a:.2f}s (target < {FIRST_TARGET_S}) {'OK' if a < FIRST_TARGET_S else 'MISSED'}, "
+            f"second {b:.2f}s (target < {SECOND_TARGET_S}) {'OK' if b < SECOND_TARGET_S else 'MISSED'}"
+        )
         firsts, seconds, last = [], [], ""
         for _ in range(args.runs):
             url, name = fresh(kind, workdir)
@@ -114,8 +117,10 @@ def main() -> None:
             finally:
                 drop(name)
         a, b = statistics.median(firsts), statistics.median(seconds)
-        rows.append(f"| {kind} | `vpm seed` subprocess | {a:.2f} | {b:.2f} | second says: "
-                    f"{last.strip().splitlines()[0][:60]}... |")
+        rows.append(
+            f"| {kind} | `vpm seed` subprocess | {a:.2f} | {b:.2f} | second says: "
+            f"{last.strip().splitlines()[0][:60]}... |"
+        )
         print(rows[-2], rows[-1], sep="\n", flush=True)
     print()
     print("\n".join(rows))

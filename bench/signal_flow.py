@@ -41,8 +41,18 @@ sys.path.insert(0, str(ROOT / "src"))
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CHAINS = 200
-COLUMNS = ("media_server", "cable_snake", "router", "converter", "cable_snake", "router", "vision_switcher",
-           "router", "converter", "send")
+COLUMNS = (
+    "media_server",
+    "cable_snake",
+    "router",
+    "converter",
+    "cable_snake",
+    "router",
+    "vision_switcher",
+    "router",
+    "converter",
+    "send",
+)
 TARGET_CABLES = 20_000
 RUNS = 20
 P1080, P1080_50 = "1920 x 1080 @ 59.94", "1920 x 1080 @ 50"
@@ -70,22 +80,51 @@ def build(url: str) -> dict[str, Any]:
 
     engine = get_engine(url)
     now = dt.datetime.now(dt.UTC)
-    base = {"version": 1, "field_versions": {}, "created_at": now, "updated_at": now, "created_by": "bench",
-            "updated_by": "bench", "deleted_at": None}
+    base = {
+        "version": 1,
+        "field_versions": {},
+        "created_at": now,
+        "updated_at": now,
+        "created_by": "bench",
+        "updated_by": "bench",
+        "deleted_at": None,
+    }
     pid = uuid.uuid4()
     devices, children, ports, cables, crosspoints = [], {}, [], [], []
     port_id: dict[tuple[int, int, str, int], uuid.UUID] = {}
-    child_model = {"media_server": d.MediaServer, "cable_snake": d.CableSnake, "router": d.Router,
-                   "converter": d.Converter, "vision_switcher": d.VisionSwitcher, "send": d.Send}
-    labels = {"media_server": "MS", "cable_snake": "SNAKE", "router": "RTR", "converter": "CONV",
-              "vision_switcher": "VSW", "send": "DST"}
+    child_model = {
+        "media_server": d.MediaServer,
+        "cable_snake": d.CableSnake,
+        "router": d.Router,
+        "converter": d.Converter,
+        "vision_switcher": d.VisionSwitcher,
+        "send": d.Send,
+    }
+    labels = {
+        "media_server": "MS",
+        "cable_snake": "SNAKE",
+        "router": "RTR",
+        "converter": "CONV",
+        "vision_switcher": "VSW",
+        "send": "DST",
+    }
     for c in range(CHAINS):
         for col, kind in enumerate(COLUMNS):
             dev_id = uuid.uuid4()
-            devices.append(base | {"id": dev_id, "production_id": pid, "kind": kind,
-                                   "label": f"{labels[kind]} {c + 1}.{col}", "name": f"{kind} {c + 1}.{col}",
-                                   "equipment_spec_id": None, "station": None, "notes": None,
-                                   "sort_order": 0})
+            devices.append(
+                base
+                | {
+                    "id": dev_id,
+                    "production_id": pid,
+                    "kind": kind,
+                    "label": f"{labels[kind]} {c + 1}.{col}",
+                    "name": f"{kind} {c + 1}.{col}",
+                    "equipment_spec_id": None,
+                    "station": None,
+                    "notes": None,
+                    "sort_order": 0,
+                }
+            )
             child = {"id": dev_id}
             if kind == "converter":
                 child |= {"is_scaler": col == 8, "is_distribution_amp": False, "converter_type": None}
@@ -107,20 +146,42 @@ def build(url: str) -> dict[str, Any]:
                     elif col == 8 and direction == "out":
                         fmt = P720 if c % 10 == 7 else P1080
                     edid = P1080 if (kind == "vision_switcher" and direction == "in") else None
-                    ports.append(base | {"id": pid_, "production_id": pid, "device_id": dev_id,
-                                         "direction": direction, "connector": connector,
-                                         "label": f"{direction} {n}", "index": n, "card_slot": None,
-                                         "format_id": fmt, "expected_format_id": edid, "spec_port_id": None,
-                                         "spec_card_port_id": None, "notes": None})
+                    ports.append(
+                        base
+                        | {
+                            "id": pid_,
+                            "production_id": pid,
+                            "device_id": dev_id,
+                            "direction": direction,
+                            "connector": connector,
+                            "label": f"{direction} {n}",
+                            "index": n,
+                            "card_slot": None,
+                            "format_id": fmt,
+                            "expected_format_id": edid,
+                            "spec_port_id": None,
+                            "spec_card_port_id": None,
+                            "notes": None,
+                        }
+                    )
             if kind == "router":
                 for n in range(1, n_out + 1):
                     crosspoints.append((c, col, n))
 
     def cable(a: tuple[int, int, int], b: tuple[int, int, int]) -> None:
-        cables.append(base | {"id": uuid.uuid4(), "production_id": pid,
-                              "from_port_id": port_id[(a[0], a[1], "out", a[2])],
-                              "to_port_id": port_id[(b[0], b[1], "in", b[2])],
-                              "cable_type": None, "length_ft": 25.0, "label": None, "notes": None})
+        cables.append(
+            base
+            | {
+                "id": uuid.uuid4(),
+                "production_id": pid,
+                "from_port_id": port_id[(a[0], a[1], "out", a[2])],
+                "to_port_id": port_id[(b[0], b[1], "in", b[2])],
+                "cable_type": None,
+                "length_ft": 25.0,
+                "label": None,
+                "notes": None,
+            }
+        )
 
     for c in range(CHAINS):
         for col in range(len(COLUMNS) - 1):
@@ -132,25 +193,41 @@ def build(url: str) -> dict[str, Any]:
     extra += [((c, 0, 13), ((c + 2) % CHAINS, 9, 13)) for c in range(CHAINS)]
     for a, b in extra[: TARGET_CABLES - len(cables)]:
         cable(a, b)
-    xps = [base | {"id": uuid.uuid4(), "production_id": pid,
-                   "router_id": devices[c * len(COLUMNS) + col]["id"],
-                   "output_port_id": port_id[(c, col, "out", n)], "input_port_id": port_id[(c, col, "in", n)],
-                   "notes": None} for c, col, n in crosspoints]
+    xps = [
+        base
+        | {
+            "id": uuid.uuid4(),
+            "production_id": pid,
+            "router_id": devices[c * len(COLUMNS) + col]["id"],
+            "output_port_id": port_id[(c, col, "out", n)],
+            "input_port_id": port_id[(c, col, "in", n)],
+            "notes": None,
+        }
+        for c, col, n in crosspoints
+    ]
     with engine.begin() as conn:
-        show = base | {"id": pid, "client": "bench", "show_name": "Signal bench", "venue": None, "room": None,
-                       "load_in": None, "load_out": None, "show_info_url": None, "status": "PLANNING",
-                       "notes": None}
+        show = base | {
+            "id": pid,
+            "client": "bench",
+            "show_name": "Signal bench",
+            "venue": None,
+            "room": None,
+            "load_in": None,
+            "load_out": None,
+            "show_info_url": None,
+            "status": "PLANNING",
+            "notes": None,
+        }
         conn.execute(insert(Production), [show])
         conn.execute(insert(d.Device.__table__), devices)
         for model, rows in children.items():
             conn.execute(insert(model.__table__), rows)
         for i in range(0, len(ports), 5000):
-            conn.execute(insert(Port.__table__), ports[i:i + 5000])
+            conn.execute(insert(Port.__table__), ports[i : i + 5000])
         for i in range(0, len(cables), 5000):
-            conn.execute(insert(Connection.__table__), cables[i:i + 5000])
+            conn.execute(insert(Connection.__table__), cables[i : i + 5000])
         conn.execute(insert(RouterCrosspoint.__table__), xps)
-    return {"pid": pid, "devices": len(devices), "ports": len(ports), "cables": len(cables),
-            "crosspoints": len(xps)}
+    return {"pid": pid, "devices": len(devices), "ports": len(ports), "cables": len(cables), "crosspoints": len(xps)}
 
 
 def _stats(samples: list[float]) -> str:
@@ -185,10 +262,16 @@ def run(url: str, label: str) -> dict[str, Any]:
     # the longest upstream path in the show
     start = max((p for p in g.ports.values() if p.is_input), key=lambda p: len(walk_up(g, p)[0]))
     hops = len(walk_up(g, start)[0])
-    out: dict[str, Any] = {"backend": label, **{k: v for k, v in show.items() if k != "pid"},
-                           "setup_s": round(setup_s, 1), "load_ms": round(load_ms, 1), "longest_hops": hops}
-    times: dict[str, list[float]] = {k: [] for k in ("check cold", "check warm", "check only", "trace cold",
-                                                     "trace warm", "trace only")}
+    out: dict[str, Any] = {
+        "backend": label,
+        **{k: v for k, v in show.items() if k != "pid"},
+        "setup_s": round(setup_s, 1),
+        "load_ms": round(load_ms, 1),
+        "longest_hops": hops,
+    }
+    times: dict[str, list[float]] = {
+        k: [] for k in ("check cold", "check warm", "check only", "trace cold", "trace warm", "trace only")
+    }
     findings = None
     with TestClient(create_app(Settings(database_url=url, home=Path(tempfile.mkdtemp())))) as client:
         for _ in range(RUNS):
@@ -223,8 +306,10 @@ def run(url: str, label: str) -> dict[str, Any]:
     dispose_engines()
     out["findings"] = findings
     out["times"] = {k: (round(statistics.median(v), 1), round(max(v), 1)) for k, v in times.items()}
-    print(f"\n== {label}: {show['devices']} devices, {show['ports']} ports, {show['cables']} cables, "
-          f"{show['crosspoints']} crosspoints (setup {setup_s:.1f} s, one load {load_ms:.0f} ms)")
+    print(
+        f"\n== {label}: {show['devices']} devices, {show['ports']} ports, {show['cables']} cables, "
+        f"{show['crosspoints']} crosspoints (setup {setup_s:.1f} s, one load {load_ms:.0f} ms)"
+    )
     print(f"   findings {findings}; longest path traced: {hops} hops")
     for k, v in times.items():
         print(f"   {k:11s} {_stats(v)}")
@@ -232,8 +317,7 @@ def run(url: str, label: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
     if args.backend in ("sqlite", "both"):

@@ -45,8 +45,14 @@ import httpx  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 VPM = str(ROOT / ".venv" / "bin" / "vpm") if (ROOT / ".venv" / "bin" / "vpm").exists() else "vpm"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ROWS = 500
 BIG = 2000
 KEYS = 200
@@ -77,18 +83,28 @@ def free_port() -> int:
 
 def populate(base: str, rows: int = ROWS, name: str = "Bench show") -> str:
     with httpx.Client(base_url=base, headers={"X-VPM-User": "bench"}, timeout=300) as c:
-        show = c.post("/api/productions", json={"show_name": name, "client": "bench",
-                                                "load_in": "2027-03-01T08:00:00", "checklist_template": True}).json()
+        show = c.post(
+            "/api/productions",
+            json={"show_name": name, "client": "bench", "load_in": "2027-03-01T08:00:00", "checklist_template": True},
+        ).json()
         spec = c.get("/api/equipment-specs", params={"category": "COMPUTER", "limit": 1}).json()["items"][0]["id"]
         kinds = ["Laptop - PC WIDE", "Laptop - PC GFX", "Laptop - MAC MISC", "Playback"]
         items = []
         for n in range(1, rows + 1):
             wide = n % 4 == 0
-            items.append({"name": f"Source {n}", "source_type": kinds[n % 4], "h_res": 3840 if wide else 1920,
-                          "v_res": 1080, "rate": 59.94, "station": f"FOH {n % 12}",
-                          "equipment_spec_id": spec if n % 2 else None})
+            items.append(
+                {
+                    "name": f"Source {n}",
+                    "source_type": kinds[n % 4],
+                    "h_res": 3840 if wide else 1920,
+                    "v_res": 1080,
+                    "rate": 59.94,
+                    "station": f"FOH {n % 12}",
+                    "equipment_spec_id": spec if n % 2 else None,
+                }
+            )
         for at in range(0, len(items), 500):  # the bulk endpoint takes at most 1,000 items a call
-            r = c.post("/api/sources/bulk", json={"production_id": show["id"], "items": items[at:at + 500]})
+            r = c.post("/api/sources/bulk", json={"production_id": show["id"], "items": items[at : at + 500]})
             r.raise_for_status()
         return str(show["id"])
 
@@ -189,9 +205,15 @@ def measure_tabulator(base: str, pid: str, pkg: Path, runs: int) -> dict[str, fl
             rows += page_rows["items"]
             if not page_rows["items"]:
                 break
-    html = TABULATOR_PAGE % json.dumps([{k: r.get(k) for k in ("id", "label", "name", "source_type", "h_res",
-                                                                "v_res", "rate", "secondary_device", "station")}
-                                        for r in rows])
+    html = TABULATOR_PAGE % json.dumps(
+        [
+            {
+                k: r.get(k)
+                for k in ("id", "label", "name", "source_type", "h_res", "v_res", "rate", "secondary_device", "station")
+            }
+            for r in rows
+        ]
+    )
 
     def serve(route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
@@ -237,8 +259,12 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"VPM_HOME": home, "VPM_AUTH": "open"}
         subprocess.run([VPM, "setup", "--skip-demo"], env=env, check=True, capture_output=True)
         port = free_port()
-        proc = subprocess.Popen([VPM, "serve", "--port", str(port), "--log-level", "warning"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [VPM, "serve", "--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):
@@ -264,16 +290,20 @@ def main() -> None:
         return
     print(f"{'page':<28}{'first render':>16}{'interactive':>16}{'HTML received':>16}{'HTML bytes':>12}")
     for name, r in results.items():
-        print(f"{name:<28}{r['first_render_median']:>9.0f} ms p95 {r['first_render_p95']:>4.0f}"
-              f"{r['interactive_median']:>6.0f} ms p95 {r['interactive_p95']:>4.0f}"
-              f"{r['response_end_median']:>9.0f} ms{r.get('html_bytes_median', 0):>12.0f}")
+        print(
+            f"{name:<28}{r['first_render_median']:>9.0f} ms p95 {r['first_render_p95']:>4.0f}"
+            f"{r['interactive_median']:>6.0f} ms p95 {r['interactive_p95']:>4.0f}"
+            f"{r['response_end_median']:>9.0f} ms{r.get('html_bytes_median', 0):>12.0f}"
+        )
     for name, r in results.items():
         if "keystroke_p95" in r:
-            print(f"{name:<28}keystroke to screen {r['keystroke_median']:.1f} ms median, p95 {r['keystroke_p95']:.1f} ms"
-                  f" ({r['keys']:.0f} keys); interactive after HTML received "
-                  f"{r['interactive_median'] - r['response_end_median']:.0f} ms median; main thread per key: "
-                  f"tasks {r['TaskDuration_per_key_ms']:.1f} ms, layout {r['LayoutDuration_per_key_ms']:.1f} ms, "
-                  f"script {r['ScriptDuration_per_key_ms']:.1f} ms")
+            print(
+                f"{name:<28}keystroke to screen {r['keystroke_median']:.1f} ms median, p95 {r['keystroke_p95']:.1f} ms"
+                f" ({r['keys']:.0f} keys); interactive after HTML received "
+                f"{r['interactive_median'] - r['response_end_median']:.0f} ms median; main thread per key: "
+                f"tasks {r['TaskDuration_per_key_ms']:.1f} ms, layout {r['LayoutDuration_per_key_ms']:.1f} ms, "
+                f"script {r['ScriptDuration_per_key_ms']:.1f} ms"
+            )
 
 
 if __name__ == "__main__":

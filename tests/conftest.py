@@ -129,7 +129,14 @@ def client(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def production(client) -> dict:  # type: ignore[no-untyped-def]
-    r = client.post("/api/productions", json={"show_name": "Test Show", "client": "ACME",
-                                               "load_in": "2027-03-01T08:00:00", "checklist_template": False})
+    r = client.post(
+        "/api/productions",
+        json={
+            "show_name": "Test Show",
+            "client": "ACME",
+            "load_in": "2027-03-01T08:00:00",
+            "checklist_template": False,
+        },
+    )
     assert r.status_code == 201, r.text
     return r.json()

@@ -43,15 +43,19 @@ class Settings:
     #: "accounts": every request is a signed-in user, a token or a share link.
     auth_mode: str = field(default_factory=lambda: os.environ.get("VPM_AUTH", "open"))
     #: Origins allowed to call the API from another site (CORS); none by default.
-    cors_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
-        o.strip() for o in os.environ.get("VPM_CORS_ORIGINS", "").split(",") if o.strip()))
+    cors_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(o.strip() for o in os.environ.get("VPM_CORS_ORIGINS", "").split(",") if o.strip())
+    )
     max_body_bytes: int = field(default_factory=lambda: env_int("VPM_MAX_BODY_BYTES", 10 * 1024 * 1024, 1024, 2**40))
     #: Mark cookies Secure (set when served behind HTTPS).
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("VPM_SECURE_COOKIES", "") == "1")
     #: Host names this server answers to besides IP addresses and ``localhost`` (DNS-rebinding
     #: guard): e.g. ``VPM_ALLOWED_HOSTS=vpm.venue.lan``; ``*`` answers to any name.
-    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
-        h.strip().lower() for h in os.environ.get("VPM_ALLOWED_HOSTS", "").split(",") if h.strip()))
+    allowed_hosts: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            h.strip().lower() for h in os.environ.get("VPM_ALLOWED_HOSTS", "").split(",") if h.strip()
+        )
+    )
     #: Login attempts allowed per client address per minute.
     login_rate_per_minute: int = field(default_factory=lambda: env_int("VPM_LOGIN_RATE", 10, 1, 100_000))
 

@@ -13,9 +13,14 @@ def test_wrong_types_unknown_fields_and_bad_values(client, production):  # type:
     pid = production["id"]
     u = f"/api/productions/{pid}/sources"
     before = len(_events(client, pid))
-    for body, field in [({"label": "A\x00B", "name": "x"}, "label"), ({"label": "S1", "h_res": -5}, "h_res"),
-                        ({"label": "S2", "h_res": 10**12}, "h_res"), ({"label": "S3", "rate": "fast"}, "rate"),
-                        ({"label": "S5", "colour": "red"}, "colour"), ({"label": "S6", "blanking": "RBv9"}, "blanking")]:
+    for body, field in [
+        ({"label": "A\x00B", "name": "x"}, "label"),
+        ({"label": "S1", "h_res": -5}, "h_res"),
+        ({"label": "S2", "h_res": 10**12}, "h_res"),
+        ({"label": "S3", "rate": "fast"}, "rate"),
+        ({"label": "S5", "colour": "red"}, "colour"),
+        ({"label": "S6", "blanking": "RBv9"}, "blanking"),
+    ]:
         r = client.post(u, json=body)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["errors"][0]["field"] == field, r.text
@@ -74,8 +79,12 @@ def test_connection_rules(client, production):  # type: ignore[no-untyped-def]
     # deleting the device removes its cables (each in the change log) and frees the input
     assert client.delete(f"/api/routers/{a['id']}").status_code == 204
     assert client.get(f"/api/connections/{ok.json()['id']}").status_code == 404
-    assert client.post(url, json={"from_port_id": free_ports(foreign, "out")[0]["id"],
-                                  "to_port_id": in_b[0]["id"]}).status_code == 422  # still another production
+    assert (
+        client.post(
+            url, json={"from_port_id": free_ports(foreign, "out")[0]["id"], "to_port_id": in_b[0]["id"]}
+        ).status_code
+        == 422
+    )  # still another production
 
 
 def test_ports_stamped_from_spec(client, production):  # type: ignore[no-untyped-def]
@@ -85,9 +94,13 @@ def test_ports_stamped_from_spec(client, production):  # type: ignore[no-untyped
     assert [p["label"] for p in ccu["ports"] if p["direction"] == "in"] == ["Camera Input", "Ref In"]
     assert len([p for p in ccu["ports"] if p["direction"] == "out"]) == 5
     assert all(p["spec_port_id"] for p in ccu["ports"])
-    card_spec = next(s for s in client.get("/api/equipment-specs", params={"io_architecture": "CARD_BASED",
-                                                                            "limit": 100}).json()["items"]
-                     if s["port_counts"]["inputs"])
+    card_spec = next(
+        s
+        for s in client.get("/api/equipment-specs", params={"io_architecture": "CARD_BASED", "limit": 100}).json()[
+            "items"
+        ]
+        if s["port_counts"]["inputs"]
+    )
     dev = client.post(f"/api/productions/{pid}/routers", json={"label": "R", "equipment_spec_id": card_spec["id"]})
     assert dev.status_code == 201
     assert any(p["card_slot"] for p in dev.json()["ports"])
@@ -97,8 +110,10 @@ def test_spec_change_keeps_cabled_ports(client, production):  # type: ignore[no-
     pid = production["id"]
     a = device_with_ports(client, pid)
     b = device_with_ports(client, pid)
-    cable = client.post(f"/api/productions/{pid}/connections",
-                        json={"from_port_id": free_ports(a, "out")[0]["id"], "to_port_id": free_ports(b, "in")[0]["id"]})
+    cable = client.post(
+        f"/api/productions/{pid}/connections",
+        json={"from_port_id": free_ports(a, "out")[0]["id"], "to_port_id": free_ports(b, "in")[0]["id"]},
+    )
     assert cable.status_code == 201
     other_spec = client.get("/api/equipment-specs/sony-hdcu-5500").json()["id"]
     r = client.patch(f"/api/routers/{a['id']}", json={"version": a["version"], "equipment_spec_id": other_spec})
@@ -163,8 +178,9 @@ def test_formats_system_presets_are_read_only(client):  # type: ignore[no-untype
 def test_actor_name_keeps_accents(client, production):  # type: ignore[no-untyped-def]
     """Pages percent-encode the display name (headers are ASCII); the change log keeps it whole."""
     pid = production["id"]
-    cam = client.post(f"/api/productions/{pid}/cameras", json={"label": "CAM 1"},
-                      headers={"X-VPM-User": "Jos%C3%A9%20Mar%C3%ADa"}).json()
+    cam = client.post(
+        f"/api/productions/{pid}/cameras", json={"label": "CAM 1"}, headers={"X-VPM-User": "Jos%C3%A9%20Mar%C3%ADa"}
+    ).json()
     assert client.get(f"/api/cameras/{cam['id']}/history").json()["items"][0]["actor"] == "José María"
 
 
@@ -189,11 +205,18 @@ def test_deactivated_pick_list_entry_event_carries_the_row(client):  # type: ign
 def test_spec_change_clears_crosspoints_of_removed_ports(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
     router = device_with_ports(client, pid)
-    xp = client.post(f"/api/productions/{pid}/router-crosspoints",
-                     json={"router_id": router["id"], "output_port_id": free_ports(router, "out")[0]["id"],
-                           "input_port_id": free_ports(router, "in")[0]["id"]})
+    xp = client.post(
+        f"/api/productions/{pid}/router-crosspoints",
+        json={
+            "router_id": router["id"],
+            "output_port_id": free_ports(router, "out")[0]["id"],
+            "input_port_id": free_ports(router, "in")[0]["id"],
+        },
+    )
     assert xp.status_code == 201, xp.text
     other_spec = client.get("/api/equipment-specs/sony-hdcu-5500").json()["id"]
-    r = client.patch(f"/api/routers/{router['id']}", json={"version": router["version"], "equipment_spec_id": other_spec})
+    r = client.patch(
+        f"/api/routers/{router['id']}", json={"version": router["version"], "equipment_spec_id": other_spec}
+    )
     assert r.status_code == 200
     assert client.get(f"/api/router-crosspoints/{xp.json()['id']}").status_code == 404

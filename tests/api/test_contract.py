@@ -98,8 +98,10 @@ def test_delete_and_restore(client, production, spec):  # type: ignore[no-untype
     assert client.delete(url).status_code == 204
     if spec.delete_mode == "soft":
         assert client.get(url).status_code == 404
-        assert created["id"] not in [i["id"] for i in client.get(collection_url(spec, _pid(spec, production)),
-                                                                  params={"limit": 1000}).json()["items"]]
+        assert created["id"] not in [
+            i["id"]
+            for i in client.get(collection_url(spec, _pid(spec, production)), params={"limit": 1000}).json()["items"]
+        ]
         restored = client.post(f"{url}/restore")
         assert restored.status_code == 200, restored.text
         assert client.get(url).status_code == 200
@@ -113,9 +115,26 @@ def test_delete_and_restore(client, production, spec):  # type: ignore[no-untype
 def test_entities_catalogue(client):  # type: ignore[no-untyped-def]
     items = client.get("/api/entities").json()["items"]
     slugs = {i["slug"] for i in items}
-    for slug in ("sources", "sends", "cameras", "ccus", "vision-switchers", "cam-switchers", "routers",
-                 "cable-snakes", "media-servers", "records", "streams", "led-screens", "projection-screens",
-                 "projection-surfaces", "converters", "checklist-items", "ip-addresses", "connections"):
+    for slug in (
+        "sources",
+        "sends",
+        "cameras",
+        "ccus",
+        "vision-switchers",
+        "cam-switchers",
+        "routers",
+        "cable-snakes",
+        "media-servers",
+        "records",
+        "streams",
+        "led-screens",
+        "projection-screens",
+        "projection-surfaces",
+        "converters",
+        "checklist-items",
+        "ip-addresses",
+        "connections",
+    ):
         assert slug in slugs
     assert all(i["fields"] for i in items)
 

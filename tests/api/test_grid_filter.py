@@ -40,7 +40,9 @@ def test_q_matches_visible_linked_and_choice_columns(client, production):  # typ
     # a choice as read
     assert {p["device_id"] for p in _labels(client, pid, "ports", "out", "direction")} == {cam["id"]}
     # a spec by make and model
-    assert [d["label"] for d in _labels(client, pid, "vision-switchers", "barco e2", "label,equipment_spec_id")] == ["SW 1"]
+    assert [d["label"] for d in _labels(client, pid, "vision-switchers", "barco e2", "label,equipment_spec_id")] == [
+        "SW 1"
+    ]
     # a cable by the ports it joins, as "device port"
     assert [c["label"] for c in _labels(client, pid, "connections", "CAM 1 SDI", "label,from_port_id")] == ["C-101"]
     assert _labels(client, pid, "connections", "CAM 1 SDI", "label,to_port_id") == []

@@ -65,8 +65,10 @@ def test_ports_of_a_page_in_order_without_deleted_ones(client, db, production, s
     spec = REGISTRY[slug]
     port = dev["ports"][0]
     assert client.delete(f"/api/ports/{port['id']}").status_code == 204
-    client.post(f"/api/productions/{production['id']}/ports",
-                json={"device_id": dev["id"], "direction": "out", "connector": "HDMI", "label": "Extra"})
+    client.post(
+        f"/api/productions/{production['id']}/ports",
+        json={"device_id": dev["id"], "direction": "out", "connector": "HDMI", "label": "Extra"},
+    )
     fast = svc.get(db, spec, dev["id"])
     assert port["id"] not in [p["id"] for p in fast["ports"]]
     assert fast == _orm_get(db, spec, dev["id"])
@@ -138,7 +140,10 @@ def test_a_new_show_writes_its_checklist_in_one_batch_with_an_event_each(client,
 def test_conditional_get_and_gzip(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
     for n in range(30):
-        assert client.post(f"/api/productions/{pid}/sources", json={"label": f"S{n}", "notes": "x" * 200}).status_code == 201
+        assert (
+            client.post(f"/api/productions/{pid}/sources", json={"label": f"S{n}", "notes": "x" * 200}).status_code
+            == 201
+        )
     url = f"/api/productions/{pid}/sources"
     first = client.get(url, headers={"accept-encoding": "gzip"})
     assert first.status_code == 200 and first.headers["content-encoding"] == "gzip"

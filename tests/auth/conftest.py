@@ -25,11 +25,14 @@ def people(secure_app):  # type: ignore[no-untyped-def]
     db = secure_app.state.db
     tokens = {}
     for role in ROLES:
-        user = accounts.add_user(db, role, f"{role}-password-1", is_admin=role == "admin",
-                                 library_rights=role == "librarian")
+        user = accounts.add_user(
+            db, role, f"{role}-password-1", is_admin=role == "admin", library_rights=role == "librarian"
+        )
         tokens[role] = accounts.new_token(db, user.id, "tests")["token"]
-    clients = {role: TestClient(secure_app, headers={"Authorization": f"Bearer {tok}"}, raise_server_exceptions=False)
-               for role, tok in tokens.items()}
+    clients = {
+        role: TestClient(secure_app, headers={"Authorization": f"Bearer {tok}"}, raise_server_exceptions=False)
+        for role, tok in tokens.items()
+    }
     show = clients["owner"].post("/api/productions", json={"show_name": "Secure show", "checklist_template": False})
     assert show.status_code == 201, show.text
     pid = show.json()["id"]

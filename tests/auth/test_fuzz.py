@@ -46,12 +46,20 @@ def fuzz_server(tmp_path_factory):  # type: ignore[no-untyped-def]
     vpm = [sys.executable, "-m", "vpm.cli"]
     subprocess.run([*vpm, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*vpm, "seed", "--only", "formats", "--only", "picklists"], env=env, check=True, capture_output=True)
-    subprocess.run([*vpm, "users", "add", "fuzzer", "--admin", "--password", "fuzzer-password-1"], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*vpm, "users", "add", "fuzzer", "--admin", "--password", "fuzzer-password-1"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     log = open(home / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([*vpm, "serve", "--port", str(port), "--require-login", "--log-level", "warning"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*vpm, "serve", "--port", str(port), "--require-login", "--log-level", "warning"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -61,11 +69,17 @@ def fuzz_server(tmp_path_factory):  # type: ignore[no-untyped-def]
             time.sleep(0.1)
     login = httpx.post(f"{base}/api/auth/login", json={"username": "fuzzer", "password": "fuzzer-password-1"})
     session = login.cookies.get("vpm_session")
-    token = httpx.post(f"{base}/api/auth/tokens", json={"name": "fuzz"},
-                       cookies={"vpm_session": session, "vpm_csrf": login.cookies.get("vpm_csrf")},
-                       headers={"X-CSRF-Token": login.cookies.get("vpm_csrf")}).json()["token"]
-    prod = httpx.post(f"{base}/api/productions", json={"show_name": "Fuzz", "checklist_template": False},
-                      headers={"Authorization": f"Bearer {token}"}).json()
+    token = httpx.post(
+        f"{base}/api/auth/tokens",
+        json={"name": "fuzz"},
+        cookies={"vpm_session": session, "vpm_csrf": login.cookies.get("vpm_csrf")},
+        headers={"X-CSRF-Token": login.cookies.get("vpm_csrf")},
+    ).json()["token"]
+    prod = httpx.post(
+        f"{base}/api/productions",
+        json={"show_name": "Fuzz", "checklist_template": False},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
     yield {"base": base, "token": token, "production_id": prod["id"], "log": Path(home / "server.log")}
     proc.terminate()
     proc.wait(timeout=20)
@@ -94,8 +108,13 @@ def _fuzz(base: str, examples: int, check) -> list[str]:  # type: ignore[no-unty
             break
 
         @given(op.as_strategy())
-        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                  database=None)
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def run(case):  # type: ignore[no-untyped-def]
             problem = check(case)
             if problem:

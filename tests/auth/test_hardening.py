@@ -20,8 +20,15 @@ def test_password_reset_revokes_tokens_and_sessions(people):  # type: ignore[no-
     assert clients["viewer"].get("/api/auth/me").status_code == 200  # others keep theirs
 
 
-@pytest.mark.parametrize(("name", "value"), [("VPM_MAX_BODY_BYTES", "ten megabytes"), ("VPM_MAX_BODY_BYTES", "-5"),
-                                             ("VPM_LOGIN_RATE", "1e3"), ("VPM_LOGIN_RATE", "0")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("VPM_MAX_BODY_BYTES", "ten megabytes"),
+        ("VPM_MAX_BODY_BYTES", "-5"),
+        ("VPM_LOGIN_RATE", "1e3"),
+        ("VPM_LOGIN_RATE", "0"),
+    ],
+)
 def test_malformed_numeric_settings_give_one_line(tmp_path, monkeypatch, name, value):  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 

@@ -19,8 +19,13 @@ def expected(role: str, spec_slug: str, action: str) -> bool:
     if spec_slug in LIBRARY:
         return action in ("list", "read") or role == "librarian"
     if spec_slug == "productions":
-        return {"list": True, "create": role != "share", "read": role in ("owner", "editor", "viewer", "share"),
-                "update": role in ("owner", "editor"), "delete": False}[action]
+        return {
+            "list": True,
+            "create": role != "share",
+            "read": role in ("owner", "editor", "viewer", "share"),
+            "update": role in ("owner", "editor"),
+            "delete": False,
+        }[action]
     if action in ("list", "read"):
         return role in ("owner", "editor", "viewer", "share")
     return role in ("owner", "editor")
@@ -37,6 +42,7 @@ def test_permission_matrix(people, spec):  # type: ignore[no-untyped-def]
     per_show = spec.per_production
     coll = collection_url(spec, pid if per_show else None)
     for role, client in clients.items():
+
         def make():  # type: ignore[no-untyped-def]
             body = payload(spec, admin, pid if per_show else None)
             r = admin.post(coll, json=body)
@@ -54,11 +60,17 @@ def test_permission_matrix(people, spec):  # type: ignore[no-untyped-def]
             elif action == "update":
                 current = admin.get(f"/api/{spec.slug}/{target['id']}").json()
                 field = editable_fields(spec)[0]
-                r = client.patch(f"/api/{spec.slug}/{target['id']}",
-                                 json={"version": current["version"], field: f"by {role}"})
+                r = client.patch(
+                    f"/api/{spec.slug}/{target['id']}", json={"version": current["version"], field: f"by {role}"}
+                )
             else:
-                victim = make() if spec.slug != "productions" else admin.post(
-                    "/api/productions", json={"show_name": "victim", "checklist_template": False}).json()
+                victim = (
+                    make()
+                    if spec.slug != "productions"
+                    else admin.post(
+                        "/api/productions", json={"show_name": "victim", "checklist_template": False}
+                    ).json()
+                )
                 r = client.delete(f"/api/{spec.slug}/{victim['id']}")
             allowed = expected(role, spec.slug, action)
             if allowed:
@@ -99,7 +111,11 @@ def test_owner_manages_members_and_links(people):  # type: ignore[no-untyped-def
 
 def test_secret_reveal_only_for_editors(people):  # type: ignore[no-untyped-def]
     clients, pid = people["clients"], people["production_id"]
-    s = clients["editor"].post(f"/api/productions/{pid}/streams", json={"label": "STR 9", "stream_key": "k-123456"}).json()
+    s = (
+        clients["editor"]
+        .post(f"/api/productions/{pid}/streams", json={"label": "STR 9", "stream_key": "k-123456"})
+        .json()
+    )
     assert clients["editor"].get(f"/api/streams/{s['id']}/secret/stream_key").json()["value"] == "k-123456"
     assert clients["viewer"].get(f"/api/streams/{s['id']}/secret/stream_key").status_code == 403
     assert clients["share"].get(f"/api/streams/{s['id']}/secret/stream_key").status_code == 403
@@ -111,6 +127,9 @@ def test_events_name_the_real_user(people):  # type: ignore[no-untyped-def]
     cam = clients["editor"].post(f"/api/productions/{pid}/cameras", json={"label": "CAM 7"}).json()
     hist = clients["viewer"].get(f"/api/cameras/{cam['id']}/history").json()["items"]
     assert hist[0]["actor"] == "editor (token tests)"
-    r = clients["editor"].post(f"/api/productions/{pid}/cameras", json={"label": "CAM 8"},
-                               headers={"X-VPM-User": "someone else"})
-    assert clients["admin"].get(f"/api/cameras/{r.json()['id']}/history").json()["items"][0]["actor"].startswith("editor")
+    r = clients["editor"].post(
+        f"/api/productions/{pid}/cameras", json={"label": "CAM 8"}, headers={"X-VPM-User": "someone else"}
+    )
+    assert (
+        clients["admin"].get(f"/api/cameras/{r.json()['id']}/history").json()["items"][0]["actor"].startswith("editor")
+    )

@@ -18,8 +18,9 @@ def open_app(settings):  # type: ignore[no-untyped-def]
     return create_app(dataclasses.replace(settings, allowed_hosts=()))
 
 
-@pytest.mark.parametrize("path", ["//evil.example/", "/%5Cevil.example/", "/%2F%2Fevil.example/",
-                                  "///evil.example/", "/\\evil.example/"])
+@pytest.mark.parametrize(
+    "path", ["//evil.example/", "/%5Cevil.example/", "/%2F%2Fevil.example/", "///evil.example/", "/\\evil.example/"]
+)
 def test_share_landing_never_redirects_off_site(people, path):  # type: ignore[no-untyped-def]
     from vpm.services import accounts
 
@@ -35,8 +36,16 @@ def test_share_landing_never_redirects_off_site(people, path):  # type: ignore[n
     assert f"vpm_share={link['token']};" in r.headers["set-cookie"]
 
 
-@pytest.mark.parametrize("token", ["x; Domain=evil.example; Max-Age=99999", "shr_abc;Path=/admin",
-                                   "shr_" + "a" * 200, "shr_ok\r\nSet-Cookie: a=b", "<script>"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "x; Domain=evil.example; Max-Age=99999",
+        "shr_abc;Path=/admin",
+        "shr_" + "a" * 200,
+        "shr_ok\r\nSet-Cookie: a=b",
+        "<script>",
+    ],
+)
 def test_bad_share_tokens_never_reach_a_cookie(people, token):  # type: ignore[no-untyped-def]
     c = people["clients"]["anonymous"]
     r = c.get("/productions/x", params={"share": token}, follow_redirects=False)
@@ -49,12 +58,19 @@ def test_bad_share_tokens_never_reach_a_cookie(people, token):  # type: ignore[n
 
 def test_login_next_stays_on_site(people):  # type: ignore[no-untyped-def]
     c = TestClient(people["app"], raise_server_exceptions=False)
-    for nxt, want in (("/\\evil.example", "/"), ("//evil.example", "/"), ("https://evil.example", "/"),
-                      ("/productions?x=1", "/productions?x=1")):
+    for nxt, want in (
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/productions?x=1", "/productions?x=1"),
+    ):
         c.cookies.clear()
         csrf = c.get("/login").cookies.get("vpm_csrf")
-        r = c.post("/login", data={"username": "viewer", "password": "viewer-password-1", "csrf_token": csrf,
-                                   "next": nxt}, follow_redirects=False)
+        r = c.post(
+            "/login",
+            data={"username": "viewer", "password": "viewer-password-1", "csrf_token": csrf, "next": nxt},
+            follow_redirects=False,
+        )
         assert r.status_code == 303 and r.headers["location"] == want, (nxt, r.headers.get("location"))
 
 
@@ -62,15 +78,19 @@ def test_dns_rebinding_is_refused_in_single_user_mode(open_app):  # type: ignore
     base = "http://attacker.example:3010"
     with TestClient(open_app, base_url=base, raise_server_exceptions=False) as evil:
         evil_headers = {"Origin": base}
-        r = evil.post("/api/productions", json={"show_name": "rebound", "checklist_template": False},
-                      headers=evil_headers)
+        r = evil.post(
+            "/api/productions", json={"show_name": "rebound", "checklist_template": False}, headers=evil_headers
+        )
         assert r.status_code == 400 and r.json()["code"] == "bad_host", r.text
         assert evil.get("/admin/", headers=evil_headers).status_code == 400
         assert evil.get("/api/productions").status_code == 400
     for base in ("http://127.0.0.1:3010", "http://localhost:3010", "http://[::1]:3010", "http://10.1.2.3"):
         with TestClient(open_app, base_url=base, raise_server_exceptions=False) as ok:
-            r = ok.post("/api/productions", json={"show_name": f"ok {base}", "checklist_template": False},
-                        headers={"Origin": base})
+            r = ok.post(
+                "/api/productions",
+                json={"show_name": f"ok {base}", "checklist_template": False},
+                headers={"Origin": base},
+            )
             assert r.status_code == 201, (base, r.text)
             assert ok.get("/api/productions").json()["total"] >= 1
 

@@ -62,6 +62,7 @@ def test_a_route_without_a_rule_is_refused(secure_app, people):  # type: ignore[
 
 # ------------------------------------------------------------------ the policy, stated on its own
 
+
 def expected(actor: str, area: str, action: str, show_itself: bool) -> bool:
     """May ``actor`` (relative to show A) do ``action`` on a route of ``area``?"""
     if area == "public":
@@ -93,6 +94,7 @@ def expected(actor: str, area: str, action: str, show_itself: bool) -> bool:
 
 # ------------------------------------------------------------------ the world the matrix runs in
 
+
 @pytest.fixture
 def world(people):  # type: ignore[no-untyped-def]
     """Show A (``people``) with one row of every kind, a second show B, and the extra actors."""
@@ -120,10 +122,12 @@ def world(people):  # type: ignore[no-untyped-def]
     link = accounts.new_share_link(db, pid, "owner")
     accounts.revoke_share_link(db, pid, str(link["id"]))
     extra = {
-        "revoked": TestClient(app, headers={"Authorization": f"Bearer {revoked['token']}"},
-                              raise_server_exceptions=False),
-        "expired": TestClient(app, headers={"Authorization": f"Bearer {expired['token']}"},
-                              raise_server_exceptions=False),
+        "revoked": TestClient(
+            app, headers={"Authorization": f"Bearer {revoked['token']}"}, raise_server_exceptions=False
+        ),
+        "expired": TestClient(
+            app, headers={"Authorization": f"Bearer {expired['token']}"}, raise_server_exceptions=False
+        ),
         "revoked-share": TestClient(app, headers={"X-Share-Token": link["token"]}, raise_server_exceptions=False),
     }
     yield {**people, "clients": {**clients, **extra}, "rows": rows}
@@ -144,13 +148,36 @@ def _fill(path: str, rule: Any, rows: dict[str, str], pid: str) -> str:
     """A concrete address for a route template, naming rows of show A."""
     slug = rule.slug
     if "{slug}" in path:
-        slug = ("streams" if "/secret/" in path else "sources" if path.startswith("/api/") and "bulk" in path
-                else "formats" if path.startswith("/library") else "cameras")
-    values = {"production_id": pid, "pid": pid, "slug": slug, "field": "stream_key", "name": "bandwidth",
-              "username": "nobody-by-that-name", "token_id": str(uuid.uuid4()), "link_id": str(uuid.uuid4()),
-              "key": "probe.setting", "snake_id": rows["snake"], "router_id": rows["routers"],
-              "port_id": rows["ports"], "connection_id": rows["connections"], "item_id": rows["checklist-items"],
-              "device_id": rows["routers"], "bank": "in", "slot": "1", "token": "no-such-token", "fmt": "csv"}
+        slug = (
+            "streams"
+            if "/secret/" in path
+            else "sources"
+            if path.startswith("/api/") and "bulk" in path
+            else "formats"
+            if path.startswith("/library")
+            else "cameras"
+        )
+    values = {
+        "production_id": pid,
+        "pid": pid,
+        "slug": slug,
+        "field": "stream_key",
+        "name": "bandwidth",
+        "username": "nobody-by-that-name",
+        "token_id": str(uuid.uuid4()),
+        "link_id": str(uuid.uuid4()),
+        "key": "probe.setting",
+        "snake_id": rows["snake"],
+        "router_id": rows["routers"],
+        "port_id": rows["ports"],
+        "connection_id": rows["connections"],
+        "item_id": rows["checklist-items"],
+        "device_id": rows["routers"],
+        "bank": "in",
+        "slot": "1",
+        "token": "no-such-token",
+        "fmt": "csv",
+    }
     m = re.match(r"^/api/([a-z-]+)/\{entity_id\}", path)
     entity_slug = m.group(1) if m and m.group(1) != "{slug}" else slug
     values["entity_id"] = rows.get(entity_slug or "", str(uuid.uuid4()))
@@ -189,8 +216,11 @@ def test_route_matrix(world):  # type: ignore[no-untyped-def]
                 allowed = expected(actor, area, action, rule.show_itself)
                 denied_status = 401 if actor in ("anonymous", "revoked", "expired", "revoked-share") else 403
                 live = url.endswith(("/stream", "/presence"))  # 503: live updates not running without lifespan
-                ok = (status not in (401, 403) and (status < 500 or (live and status == 503))
-                      if allowed else status == denied_status)
+                ok = (
+                    status not in (401, 403) and (status < 500 or (live and status == 503))
+                    if allowed
+                    else status == denied_status
+                )
                 checked += 1
                 if not ok:
                     failures.append((method, url, actor, action, status))

@@ -28,8 +28,11 @@ def test_login_sets_secure_cookies_and_csrf_is_enforced(people):  # type: ignore
     r = c.post(f"/api/productions/{pid}/cameras", json={"label": "CSRF 1"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 201
     # a cross-site origin is refused even with the token
-    r = c.post(f"/api/productions/{pid}/cameras", json={"label": "CSRF 2"},
-               headers={"X-CSRF-Token": token, "Origin": "http://evil.example"})
+    r = c.post(
+        f"/api/productions/{pid}/cameras",
+        json={"label": "CSRF 2"},
+        headers={"X-CSRF-Token": token, "Origin": "http://evil.example"},
+    )
     assert r.status_code == 403
     # logout ends the session
     c.post("/api/auth/logout", headers={"X-CSRF-Token": token})
@@ -43,8 +46,11 @@ def test_html_form_login_with_csrf(people):  # type: ignore[no-untyped-def]
     token = c.cookies.get("vpm_csrf")
     bad = c.post("/login", data={"username": "owner", "password": "owner-password-1", "csrf_token": "nope"})
     assert bad.status_code == 403
-    ok = c.post("/login", data={"username": "owner", "password": "owner-password-1", "csrf_token": token},
-                follow_redirects=False)
+    ok = c.post(
+        "/login",
+        data={"username": "owner", "password": "owner-password-1", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     # pages redirect anonymous visitors to the login page
     anon = TestClient(people["app"], raise_server_exceptions=False)
@@ -73,8 +79,7 @@ def test_tokens_shown_once_and_revocable(people):  # type: ignore[no-untyped-def
 def test_login_rate_limit_and_lockout(people):  # type: ignore[no-untyped-def]
     app = people["app"]
     c = TestClient(app, raise_server_exceptions=False)
-    codes = [c.post("/api/auth/login", json={"username": "owner", "password": "wrong"}).status_code
-             for _ in range(12)]
+    codes = [c.post("/api/auth/login", json={"username": "owner", "password": "wrong"}).status_code for _ in range(12)]
     assert 401 in codes and codes[-1] == 429
     # the account itself is locked after five failures in a row, whatever the address
     from vpm.services import accounts
@@ -101,8 +106,11 @@ def test_hardening_headers_cors_and_body_limit(people):  # type: ignore[no-untyp
     login = TestClient(people["app"]).get("/login")  # one policy everywhere, no inline styles either
     assert "style-src 'self';" in login.headers["content-security-policy"] and "<style" not in login.text
     assert "access-control-allow-origin" not in r.headers
-    big = c.post(f"/api/productions/{people['production_id']}/cameras", content=b"x" * (11 * 1024 * 1024),
-                 headers={"content-type": "application/json"})
+    big = c.post(
+        f"/api/productions/{people['production_id']}/cameras",
+        content=b"x" * (11 * 1024 * 1024),
+        headers={"content-type": "application/json"},
+    )
     assert big.status_code == 413
 
 
@@ -141,8 +149,15 @@ def test_access_log_redacts_tokens():  # type: ignore[no-untyped-def]
 
     from vpm.web.security import RedactSecrets
 
-    rec = logging.LogRecord("uvicorn.access", logging.INFO, "x", 1, '%s - "%s %s HTTP/%s" %d',
-                            ("127.0.0.1:1", "GET", "/productions/1?share=shr_abc&x=1", "1.1", 200), None)
+    rec = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "x",
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", "/productions/1?share=shr_abc&x=1", "1.1", 200),
+        None,
+    )
     RedactSecrets().filter(rec)
     assert "shr_abc" not in rec.getMessage() and "share=[redacted]" in rec.getMessage()
 

@@ -21,8 +21,9 @@ def test_streams_end_when_access_is_revoked(settings):  # type: ignore[no-untype
             user = accounts.add_user(db, name, f"{name}-password-1")
             auth[name] = {"Authorization": f"Bearer {accounts.new_token(db, user.id, 't')['token']}"}
         with httpx.Client(base_url=server.base, timeout=20) as http:
-            pid = http.post("/api/productions", json={"show_name": "Watched", "checklist_template": False},
-                            headers=auth["owner"]).json()["id"]
+            pid = http.post(
+                "/api/productions", json={"show_name": "Watched", "checklist_template": False}, headers=auth["owner"]
+            ).json()["id"]
             for name in ("member", "tokenholder", "browser"):
                 accounts.set_role(db, pid, name, "viewer")
             link = accounts.new_share_link(db, pid, "owner")
@@ -47,11 +48,17 @@ def test_streams_end_when_access_is_revoked(settings):  # type: ignore[no-untype
 
                 accounts.set_role(db, pid, "member", None)
                 tokens = http.get("/api/auth/tokens", headers=auth["tokenholder"]).json()["items"]
-                accounts.revoke_token(db, accounts.user_for_token(
-                    db, auth["tokenholder"]["Authorization"][7:])[0].id, tokens[0]["id"])
+                accounts.revoke_token(
+                    db, accounts.user_for_token(db, auth["tokenholder"]["Authorization"][7:])[0].id, tokens[0]["id"]
+                )
                 accounts.revoke_share_link(db, pid, link["id"])
-                assert http.post("/api/auth/logout", headers={"X-CSRF-Token": http.cookies["vpm_csrf"]},
-                                 ).status_code == 200
+                assert (
+                    http.post(
+                        "/api/auth/logout",
+                        headers={"X-CSRF-Token": http.cookies["vpm_csrf"]},
+                    ).status_code
+                    == 200
+                )
 
                 second = http.post(f"/api/productions/{pid}/cameras", json={"label": "CAM 2"}, headers=auth["owner"])
                 assert second.status_code == 201
@@ -77,8 +84,9 @@ def test_a_revoked_stream_closes_at_the_next_keep_alive(settings):  # type: igno
         viewer = accounts.add_user(db, "viewer", "viewer-password-1")
         tok = {"Authorization": f"Bearer {accounts.new_token(db, owner.id, 't')['token']}"}
         vtok = {"Authorization": f"Bearer {accounts.new_token(db, viewer.id, 't')['token']}"}
-        pid = httpx.post(f"{server.base}/api/productions", json={"show_name": "Quiet", "checklist_template": False},
-                         headers=tok).json()["id"]
+        pid = httpx.post(
+            f"{server.base}/api/productions", json={"show_name": "Quiet", "checklist_template": False}, headers=tok
+        ).json()["id"]
         accounts.set_role(db, pid, "viewer", "viewer")
         sse = SSE(server.base, f"/api/productions/{pid}/stream", {"client": "q"}, vtok)
         shows = SSE(server.base, "/api/productions/stream", None, vtok)

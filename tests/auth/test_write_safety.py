@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("body", [{"width_m": 1e200, "height_m": 1}, {"width_m": 2, "height_m": -1e300},
-                                  {"width_m": 1e10, "height_m": 1e10}])
+@pytest.mark.parametrize(
+    "body", [{"width_m": 1e200, "height_m": 1}, {"width_m": 2, "height_m": -1e300}, {"width_m": 1e10, "height_m": 1e10}]
+)
 def test_huge_sizes_are_refused_before_anything_is_saved(client, production, body):  # type: ignore[no-untyped-def]
     url = f"/api/productions/{production['id']}/projection-surfaces"
     before = client.get(url).json()["total"]
@@ -33,7 +34,13 @@ def test_a_non_finite_figure_rolls_the_whole_write_back(db, production):  # type
     with pytest.raises(ValidationFailed) as caught:
         with writing(db, SYSTEM) as ctx:
             create_in(ctx, spec, {"label": "CAM 99"}, {}, production["id"])
-            ctx.events.append({"entity_type": "camera", "entity_id": "x", "op": "update",
-                               "data": {"derived": {"fov_deg": float("inf")}}})
+            ctx.events.append(
+                {
+                    "entity_type": "camera",
+                    "entity_id": "x",
+                    "op": "update",
+                    "data": {"derived": {"fov_deg": float("inf")}},
+                }
+            )
     assert caught.value.errors[0]["field"] == "derived.fov_deg"
     assert list_(db, spec, ListParams(q="CAM 99"), production["id"])["total"] == 0

@@ -18,8 +18,14 @@ import httpx
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
@@ -56,8 +62,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     log = home / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([vpm, "serve", "--port", str(port), "--log-level", "warning"], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [vpm, "serve", "--port", str(port), "--log-level", "warning"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -105,12 +112,24 @@ class Recorder:
     allowed_status: set[int] = field(default_factory=set)
 
     def attach(self, page: Any) -> None:
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error" and not self._allowed_console(m.text) else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" and not self._allowed_console(m.text)
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         page.on("requestfailed", self._failed)
-        page.on("response", lambda r: self.problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
-                if r.status >= 400 and r.status not in self.allowed_status else None)
+        page.on(
+            "response",
+            lambda r: (
+                self.problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
+                if r.status >= 400 and r.status not in self.allowed_status
+                else None
+            ),
+        )
 
     def _allowed_console(self, text: str) -> bool:
         return any(f"status of {s} " in text for s in self.allowed_status)

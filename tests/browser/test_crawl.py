@@ -26,8 +26,15 @@ def _one_of_each(api: Any, pid: str) -> dict[str, dict[str, Any]]:
 def test_every_page_of_every_entity_kind_loads_cleanly(page, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Crawl Show", checklist_template=True)["id"]
     made = _one_of_each(api, pid)
-    urls = ["/", "/?tab=deleted", f"/productions/{pid}", f"/productions/{pid}/checklist", f"/productions/{pid}/ip-plan",
-            "/library/equipment-specs", "/library/equipment-specs?category=ROUTER"]
+    urls = [
+        "/",
+        "/?tab=deleted",
+        f"/productions/{pid}",
+        f"/productions/{pid}/checklist",
+        f"/productions/{pid}/ip-plan",
+        "/library/equipment-specs",
+        "/library/equipment-specs?category=ROUTER",
+    ]
     for spec in ALL_SPECS:
         if spec.slug == "productions":
             continue
@@ -39,7 +46,7 @@ def test_every_page_of_every_entity_kind_loads_cleanly(page, server, api):  # ty
     for url in urls:
         goto(page, server.base + url)
         assert page.title().endswith("vpm"), url
-        if "data-module=\"grid\"" in page.content():
+        if 'data-module="grid"' in page.content():
             assert page.locator("table.grid tbody tr.new-row").count() == 1, url
     page.recorder.check()
 
@@ -47,14 +54,26 @@ def test_every_page_of_every_entity_kind_loads_cleanly(page, server, api):  # ty
 def test_main_pages_screenshots_dark_and_light(page, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Screenshot Show", checklist_template=True, venue="Grand Ballroom")["id"]
     for n, name in enumerate(["WIDE A", "WIDE B", "GFX A", "GFX B", "NOTES"], start=1):
-        api.post(f"/api/productions/{pid}/sources", json={"name": name, "h_res": 1920 if n > 2 else 3840,
-                                                          "v_res": 1080, "rate": 59.94})
-    api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "192.168.0.175", "device_name": "E2", "category": "VIDEO"})
-    api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "192.168.0.10", "device_name": "ROUTER 01",
-                                                           "category": "VIDEO", "subnet": "192.168.1.0/24"})
-    pages = {"shows": "/", "dashboard": f"/productions/{pid}", "sources": f"/productions/{pid}/sources",
-             "checklist-page": f"/productions/{pid}/checklist", "ip-plan": f"/productions/{pid}/ip-plan",
-             "library": "/library/equipment-specs", "formats": "/library/formats"}
+        api.post(
+            f"/api/productions/{pid}/sources",
+            json={"name": name, "h_res": 1920 if n > 2 else 3840, "v_res": 1080, "rate": 59.94},
+        )
+    api.post(
+        f"/api/productions/{pid}/ip-addresses", json={"ip": "192.168.0.175", "device_name": "E2", "category": "VIDEO"}
+    )
+    api.post(
+        f"/api/productions/{pid}/ip-addresses",
+        json={"ip": "192.168.0.10", "device_name": "ROUTER 01", "category": "VIDEO", "subnet": "192.168.1.0/24"},
+    )
+    pages = {
+        "shows": "/",
+        "dashboard": f"/productions/{pid}",
+        "sources": f"/productions/{pid}/sources",
+        "checklist-page": f"/productions/{pid}/checklist",
+        "ip-plan": f"/productions/{pid}/ip-plan",
+        "library": "/library/equipment-specs",
+        "formats": "/library/formats",
+    }
     for name, url in pages.items():
         goto(page, server.base + url)
         shot(page, f"{name}-dark")
@@ -80,13 +99,26 @@ def test_user_text_is_shown_as_text(page, server, api):  # type: ignore[no-untyp
     show = make_show(api, HOSTILE, client=HOSTILE)
     pid = show["id"]
     src = api.post(f"/api/productions/{pid}/sources", json={"name": HOSTILE, "notes": HOSTILE}).json()
-    api.post(f"/api/productions/{pid}/checklist-items", json={"title": HOSTILE, "category": "SWITCH", "add_note": HOSTILE})
+    api.post(
+        f"/api/productions/{pid}/checklist-items", json={"title": HOSTILE, "category": "SWITCH", "add_note": HOSTILE}
+    )
     api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "192.168.0.9", "device_name": HOSTILE})
-    for url in ("/", f"/productions/{pid}", f"/productions/{pid}/sources", f"/productions/{pid}/sources/{src['id']}",
-                f"/productions/{pid}/checklist", f"/productions/{pid}/ip-plan"):
+    for url in (
+        "/",
+        f"/productions/{pid}",
+        f"/productions/{pid}/sources",
+        f"/productions/{pid}/sources/{src['id']}",
+        f"/productions/{pid}/checklist",
+        f"/productions/{pid}/ip-plan",
+    ):
         goto(page, server.base + url)
         assert HOSTILE in page.inner_text("body") or page.locator(f"input[value='{HOSTILE}']").count(), url
-        assert page.evaluate("() => document.querySelectorAll('main img[src=x], main script:not([src]):not([type])').length") == 0
+        assert (
+            page.evaluate(
+                "() => document.querySelectorAll('main img[src=x], main script:not([src]):not([type])').length"
+            )
+            == 0
+        )
     # typed into the grid, it is stored and shown as text too
     goto(page, f"{server.base}/productions/{pid}/sources")
     page.click("tr.new-row td.cell[data-c='1']")

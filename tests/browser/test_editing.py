@@ -43,7 +43,7 @@ def test_create_a_show_and_land_on_its_dashboard(page, server, api):  # type: ig
     shot(page, "dashboard-new-show")
     # the show list links to it
     goto(page, server.base + "/?q=Gala")
-    page.click("#show-list h2 a:text(\"Gala 2027\")")
+    page.click('#show-list h2 a:text("Gala 2027")')
     page.wait_for_url(f"**/productions/{pid}")
     page.recorder.check()
 
@@ -62,14 +62,22 @@ def test_add_sources_by_typing_and_pasting_then_edit_inline(page, server, api): 
     # paste three rows copied from a spreadsheet, with its header line
     page.click(f"tr.new-row td.cell[data-c='{name}']")
     tsv = "Name\tH RES\tV RES\tRate\nWIDE A\t3840\t1080\t59.94\nWIDE B\t3840\t1080\t59.94\nNOTES\t1920\t1080\t60\n"
-    page.evaluate("""(text) => {
+    page.evaluate(
+        """(text) => {
         const dt = new DataTransfer(); dt.setData('text/plain', text);
         document.activeElement.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}));
-    }""", tsv)
+    }""",
+        tsv,
+    )
     page.wait_for_function("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 5")
     items = api.get(f"/api/productions/{pid}/sources").json()["items"]
     assert [(s["label"], s["name"]) for s in items] == [
-        ("SRC 1", "GFX A"), ("SRC 2", "GFX B"), ("SRC 3", "WIDE A"), ("SRC 4", "WIDE B"), ("SRC 5", "NOTES")]
+        ("SRC 1", "GFX A"),
+        ("SRC 2", "GFX B"),
+        ("SRC 3", "WIDE A"),
+        ("SRC 4", "WIDE B"),
+        ("SRC 5", "NOTES"),
+    ]
     assert items[2]["h_res"] == 3840 and items[2]["rate"] == 59.94 and items[2]["standard"]
     # edit inline: H res of SRC 1, Tab to V res, Enter saves and moves down
     h = col_index(page, "H res")
@@ -79,7 +87,8 @@ def test_add_sources_by_typing_and_pasting_then_edit_inline(page, server, api): 
     page.keyboard.type("1080")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "() => document.querySelector('table.grid tbody tr:nth-child(1)').innerText.includes('1080')")
+        "() => document.querySelector('table.grid tbody tr:nth-child(1)').innerText.includes('1080')"
+    )
     page.wait_for_timeout(300)
     src1 = api.get(f"/api/sources/{items[0]['id']}").json()
     assert (src1["h_res"], src1["v_res"]) == (1920, 1080)
@@ -98,7 +107,9 @@ def test_add_sources_by_typing_and_pasting_then_edit_inline(page, server, api): 
     page.fill("[data-grid-bulk-value] input", "HDMI > FIBER")
     page.click("[data-grid-bulk-apply]")
     page.wait_for_function("() => document.querySelector('#toasts').innerText.includes('set on 2 of 2')")
-    assert {s["secondary_device"] for s in api.get(f"/api/productions/{pid}/sources").json()["items"][3:]} == {"HDMI > FIBER"}
+    assert {s["secondary_device"] for s in api.get(f"/api/productions/{pid}/sources").json()["items"][3:]} == {
+        "HDMI > FIBER"
+    }
     page.click("[data-grid-bulk-delete]")
     page.click("#confirm-ok")
     page.wait_for_function("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 3")
@@ -147,8 +158,10 @@ def test_patch_a_port_label_format_and_feed(page, server, api):  # type: ignore[
 
 def test_tick_a_checklist_item_then_add_a_note_inline(page, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Checklist Show", load_in="2027-03-10T08:00:00")["id"]
-    item = api.post(f"/api/productions/{pid}/checklist-items",
-                    json={"title": "Order fibre", "category": "SWITCH", "days_before_show": 14}).json()
+    item = api.post(
+        f"/api/productions/{pid}/checklist-items",
+        json={"title": "Order fibre", "category": "SWITCH", "days_before_show": 14},
+    ).json()
     api.post(f"/api/productions/{pid}/checklist-items", json={"title": "Book LED", "category": "SCREENS"})
     goto(page, f"{server.base}/productions/{pid}/checklist")
     page.click("details[data-category=SWITCH] > summary")
@@ -274,7 +287,9 @@ def test_quick_second_edit_of_the_same_cell_is_not_a_conflict(page, server, api)
     page.keyboard.press("Enter")
     eventually(page, lambda: api.get(f"/api/sources/{src['id']}").json()["name"] == "GFX second")
     assert not page.locator("#conflict-dialog").is_visible()
-    history = [(h["actor"], h["op"], h["changes"]) for h in api.get(f"/api/sources/{src['id']}/history").json()["items"]]
+    history = [
+        (h["actor"], h["op"], h["changes"]) for h in api.get(f"/api/sources/{src['id']}/history").json()["items"]
+    ]
     assert api.get(f"/api/sources/{src['id']}").json()["version"] == 3, (history, page.inner_text("#toasts"))
     page.unroute_all(behavior="wait")
     page.recorder.check()
@@ -282,15 +297,18 @@ def test_quick_second_edit_of_the_same_cell_is_not_a_conflict(page, server, api)
 
 def test_checklist_add_edit_and_reorder(page, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Reorder Show", load_in="2027-03-10T08:00:00")["id"]
-    first = api.post(f"/api/productions/{pid}/checklist-items",
-                     json={"title": "First", "category": "SWITCH", "sort_order": 1}).json()
+    first = api.post(
+        f"/api/productions/{pid}/checklist-items", json={"title": "First", "category": "SWITCH", "sort_order": 1}
+    ).json()
     goto(page, f"{server.base}/productions/{pid}/checklist")
     page.click("details[data-category=SWITCH] > summary")
     page.fill("#add-SWITCH", "Second")
     page.fill("#add-days-SWITCH", "21")
     page.press("#add-SWITCH", "Enter")
     page.wait_for_function("() => document.querySelectorAll('details[data-category=SWITCH] .check-item').length === 2")
-    second = [i for i in api.get(f"/api/productions/{pid}/checklist-items").json()["items"] if i["title"] == "Second"][0]
+    second = [i for i in api.get(f"/api/productions/{pid}/checklist-items").json()["items"] if i["title"] == "Second"][
+        0
+    ]
     assert second["days_before_show"] == 21 and second["sort_order"] == 2
     # edit in place: assignee and the due date (which sets the lead days)
     item = page.locator(f"#item-{second['id']}")
@@ -298,15 +316,25 @@ def test_checklist_add_edit_and_reorder(page, server, api):  # type: ignore[no-u
     item.locator("input[name=assignee]").press("Tab")
     eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["assignee"] == "Video Engineer")
     page.locator(f"#item-{second['id']} input[data-due]").fill("2027-03-03")
-    page.locator(f"#item-{second['id']} input[data-due]").press("Enter")  # dates commit on Enter or on leaving the field
+    page.locator(f"#item-{second['id']} input[data-due]").press(
+        "Enter"
+    )  # dates commit on Enter or on leaving the field
     eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["days_before_show"] == 7)
     # move the new item above the first
     page.click(f"#item-{second['id']} [data-action=move][data-dir='-1']")
-    eventually(page, lambda: api.get(f"/api/checklist-items/{second['id']}").json()["sort_order"]
-               < api.get(f"/api/checklist-items/{first['id']}").json()["sort_order"])
+    eventually(
+        page,
+        lambda: (
+            api.get(f"/api/checklist-items/{second['id']}").json()["sort_order"]
+            < api.get(f"/api/checklist-items/{first['id']}").json()["sort_order"]
+        ),
+    )
     titles = [t.input_value() for t in page.locator("details[data-category=SWITCH] .check-title").all()]
     assert titles == ["Second", "First"]
     page.reload()
     page.wait_for_selector("html[data-ready='1']")
-    assert [t.input_value() for t in page.locator("details[data-category=SWITCH] .check-title").all()] == ["Second", "First"]
+    assert [t.input_value() for t in page.locator("details[data-category=SWITCH] .check-title").all()] == [
+        "Second",
+        "First",
+    ]
     page.recorder.check()

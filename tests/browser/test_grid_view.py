@@ -45,7 +45,9 @@ def test_filter_matches_every_visible_column_and_the_download_follows(page, serv
     # the download is the grid as shown: the same rows
     link = page.locator("[data-grid-download='csv']")
     link.dispatch_event("mousedown")
-    page.evaluate("() => document.querySelector(\"[data-grid-download='csv']\").addEventListener('click', (e) => e.preventDefault())")
+    page.evaluate(
+        "() => document.querySelector(\"[data-grid-download='csv']\").addEventListener('click', (e) => e.preventDefault())"
+    )
     link.click()
     href = link.get_attribute("href") or ""
     assert "q=sw+1" in href and "columns=" in href, href
@@ -63,11 +65,13 @@ def test_filter_matches_every_visible_column_and_the_download_follows(page, serv
 
 
 def head_width(page: Any, label: str) -> float:
-    return float(page.evaluate(
-        "(label) => [...document.querySelectorAll('table.grid thead th[data-c]')]"
-        ".find((th) => th.innerText.replace(/[▲▼*]/g, '').trim() === label).getBoundingClientRect().width",
-        label,
-    ))
+    return float(
+        page.evaluate(
+            "(label) => [...document.querySelectorAll('table.grid thead th[data-c]')]"
+            ".find((th) => th.innerText.replace(/[▲▼*]/g, '').trim() === label).getBoundingClientRect().width",
+            label,
+        )
+    )
 
 
 def drag_edge(page: Any, label: str, dx: int) -> None:
@@ -94,7 +98,9 @@ def test_column_width_dragged_at_the_header_edge_is_kept_per_person(page, server
     after = head_width(page, "Name")
     assert abs(after - (before + 150)) <= 3, (before, after)
     # the body cells follow the header
-    cell = page.evaluate("() => document.querySelector('table.grid tbody tr[data-id] td.cell[data-c=\"1\"]').getBoundingClientRect().width")
+    cell = page.evaluate(
+        "() => document.querySelector('table.grid tbody tr[data-id] td.cell[data-c=\"1\"]').getBoundingClientRect().width"
+    )
     assert abs(cell - after) <= 1
     # a drag on the edge neither sorts nor moves the cursor
     assert "sort=" not in page.url
@@ -132,7 +138,10 @@ def test_column_width_dragged_at_the_header_edge_is_kept_per_person(page, server
 
 def test_label_column_stays_in_view_when_scrolling_sideways(browser, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Frozen Show")["id"]
-    api.post(f"/api/productions/{pid}/sources", json={"label": "SRC 1", "name": "Slides Main from the lectern laptop", "h_res": 1920})
+    api.post(
+        f"/api/productions/{pid}/sources",
+        json={"label": "SRC 1", "name": "Slides Main from the lectern laptop", "h_res": 1920},
+    )
     ctx = open_context(browser, viewport={"width": 640, "height": 700})
     try:
         page = ctx.new_page()

@@ -10,8 +10,9 @@ def test_upload_preview_confirm_then_grids_show_the_rows(page, server, api, tmp_
     show = make_show(api, "Imported In Browser")
     pid = show["id"]
     sources = tmp_path / "sources.csv"
-    sources.write_text("Label,Name,Source type,Rate\nSRC 1,GFX A,LAPTOP,59.94\nSRC 2,NOTES A,LAPTOP,59.94\n",
-                       encoding="utf-8")
+    sources.write_text(
+        "Label,Name,Source type,Rate\nSRC 1,GFX A,LAPTOP,59.94\nSRC 2,NOTES A,LAPTOP,59.94\n", encoding="utf-8"
+    )
     goto(page, f"{server.base}/productions/{pid}/import")
     page.set_input_files("#import-file", str(sources))
     page.click("[data-import-upload] button[type=submit]")

@@ -12,13 +12,17 @@ def test_show_list_search_duplicate_archive_delete_restore(page, server, api):  
     pid = src["id"]
     a = device_with_ports(api, pid, "routers")
     b = device_with_ports(api, pid, "routers")
-    api.post(f"/api/productions/{pid}/connections",
-             json={"from_port_id": free_ports(a, "out")[0]["id"], "to_port_id": free_ports(b, "in")[0]["id"]})
+    api.post(
+        f"/api/productions/{pid}/connections",
+        json={"from_port_id": free_ports(a, "out")[0]["id"], "to_port_id": free_ports(b, "in")[0]["id"]},
+    )
     goto(page, server.base + "/")
     # search narrows the list in place (htmx) and keeps the address shareable
     page.fill("#show-q", "Tour Open")
     page.wait_for_function("() => location.search.includes('q=Tour')")
-    page.wait_for_function("() => [...document.querySelectorAll('#show-list h2')].every(h => h.innerText.includes('Tour Opener'))")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#show-list h2')].every(h => h.innerText.includes('Tour Opener'))"
+    )
     # duplicate it from the new-show form
     page.click("#new-show-open")
     page.fill("#ns-name", "Tour Night 2")
@@ -61,7 +65,9 @@ def test_equipment_library_browse_add_to_show_and_archive(page, server, api):  #
     goto(page, server.base + "/library/equipment-specs?category=ROUTER")
     page.select_option("#spec-maker", "Blackmagic Design")
     page.wait_for_function("() => location.search.includes('manufacturer=Blackmagic')")
-    page.wait_for_function("() => [...document.querySelectorAll('.spec-maker')].every(s => s.innerText === 'Blackmagic Design')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.spec-maker')].every(s => s.innerText === 'Blackmagic Design')"
+    )
     page.click(".spec-cards a >> nth=0")
     page.wait_for_selector("html[data-ready='1']")
     assert page.locator("#io-title").is_visible()
@@ -103,8 +109,10 @@ def test_pick_list_restore_defaults(page, server, api):  # type: ignore[no-untyp
 def test_ip_plan_assign_a_free_address(page, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "IP Show")["id"]
     ccu = api.post(f"/api/productions/{pid}/ccus", json={"label": "CCU 1"}).json()
-    api.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "192.168.3.11", "device_name": "CCU 1",
-                                                            "category": "CAMS", "device_id": ccu["id"]})
+    api.post(
+        f"/api/productions/{pid}/ip-addresses",
+        json={"ip": "192.168.3.11", "device_name": "CCU 1", "category": "CAMS", "device_id": ccu["id"]},
+    )
     goto(page, f"{server.base}/productions/{pid}/ip-plan")
     assert "Camera World" in page.inner_text("#ip-grid")
     page.click("button[data-assign='192.168.3.12']")

@@ -39,26 +39,35 @@ def test_another_browser_sees_edits_live(browser, server, api):  # type: ignore[
         a.keyboard.press("Enter")
         b.wait_for_function(
             f"() => document.querySelector(\"tr[data-id='{src['id']}']\").innerText.includes('GFX A (live)')",
-            timeout=5000)
+            timeout=5000,
+        )
         # A adds a row by typing; it appears in B
         a.click(f"tr.new-row td.cell[data-c='{name}']")
         a.keyboard.type("NOTES")
         a.keyboard.press("Enter")
-        b.wait_for_function("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 2",
-                            timeout=5000)
+        b.wait_for_function(
+            "() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 2", timeout=5000
+        )
         # someone else (the API) deletes it; both tables drop it
         made = [s for s in api.get(f"/api/productions/{pid}/sources").json()["items"] if s["name"] == "NOTES"][0]
         assert api.delete(f"/api/sources/{made['id']}").status_code == 204
         for page in (a, b):
             page.wait_for_function(
-                "() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 1", timeout=5000)
+                "() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 1",
+                timeout=5000,
+            )
         shot(b, "live-second-browser")
         # the dashboard's show fields follow too (AT-01)
         goto(b, f"{server.base}/productions/{pid}")
         show = api.get(f"/api/productions/{pid}").json()
-        assert api.patch(f"/api/productions/{pid}", json={"version": show["version"], "client": "Client A"}).status_code == 200
+        assert (
+            api.patch(f"/api/productions/{pid}", json={"version": show["version"], "client": "Client A"}).status_code
+            == 200
+        )
         b.wait_for_function("() => document.querySelector('#f-client').value === 'Client A'", timeout=5000)
-        b.wait_for_function("() => document.querySelector('#recent-changes').innerText.includes('Other Crew')", timeout=5000)
+        b.wait_for_function(
+            "() => document.querySelector('#recent-changes').innerText.includes('Other Crew')", timeout=5000
+        )
         a.recorder.check()
         b.recorder.check()
     finally:
@@ -68,8 +77,10 @@ def test_another_browser_sees_edits_live(browser, server, api):  # type: ignore[
 
 def test_checklist_ticks_follow_in_both_directions(browser, server, api):  # type: ignore[no-untyped-def]
     pid = make_show(api, "Live Checklist", load_in="2027-03-10T08:00:00")["id"]
-    item = api.post(f"/api/productions/{pid}/checklist-items",
-                    json={"title": "Patch the E2", "category": "SWITCH", "days_before_show": 3}).json()
+    item = api.post(
+        f"/api/productions/{pid}/checklist-items",
+        json={"title": "Patch the E2", "category": "SWITCH", "days_before_show": 3},
+    ).json()
     url = f"{server.base}/productions/{pid}/checklist"
     ctx_a, a = _open(browser, "Alex Crew", url)
     ctx_b, b = _open(browser, "Blake Tech", url)
@@ -83,8 +94,10 @@ def test_checklist_ticks_follow_in_both_directions(browser, server, api):  # typ
         # B never opened SWITCH: A's open categories are A's alone (AT-04)
         assert b.locator("details[data-category=SWITCH]").get_attribute("open") is None
         # an item added through the API appears in both
-        new = api.post(f"/api/productions/{pid}/checklist-items",
-                       json={"title": "Label the fibre", "category": "SWITCH", "sort_order": 5}).json()
+        new = api.post(
+            f"/api/productions/{pid}/checklist-items",
+            json={"title": "Label the fibre", "category": "SWITCH", "sort_order": 5},
+        ).json()
         for page in (a, b):
             page.wait_for_selector(f"#item-{new['id']}", state="attached", timeout=5000)
         a.recorder.check()
@@ -110,7 +123,8 @@ def test_show_list_follows_and_a_deleted_show_sends_viewers_back(browser, server
         api.post(f"/api/productions/{show['id']}/cameras", json={"name": "CAM"})
         b.wait_for_function(
             f"() => document.querySelector('#sidebar a[href=\"/productions/{show['id']}/cameras\"] .count').innerText === '1'",
-            timeout=5000)
+            timeout=5000,
+        )
         # deleting the show: the list drops it and the viewer is sent back to the list (AT-22)
         assert api.delete(f"/api/productions/{show['id']}").status_code == 204
         a.wait_for_selector(f"#show-list [data-id='{show['id']}']", state="detached", timeout=5000)

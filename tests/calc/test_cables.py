@@ -29,8 +29,11 @@ def test_led_cable_lengths_snakes_by_length():
     # B33, E33) and M2 50' / B2 100' (B19, E19, B34, E34). B2 (25' snakes) = 4.
     snakes = [("ethercon snake", length) for length in (25, 25, 50, 100)] * 2
     totals = cable_totals(snakes)
-    assert totals.by_type_and_length == (("ethercon snake", 25.0, 4), ("ethercon snake", 50.0, 2),
-                                         ("ethercon snake", 100.0, 2))
+    assert totals.by_type_and_length == (
+        ("ethercon snake", 25.0, 4),
+        ("ethercon snake", 50.0, 2),
+        ("ethercon snake", 100.0, 2),
+    )
     assert totals.by_type == (("ethercon snake", 400.0, 8),)
     # the sheet's per-row count C19 = 2 counts the 100' backup as a second 50' cable
     assert dict(((length, n) for _, length, n in totals.by_type_and_length))[25.0] == 4
@@ -42,15 +45,18 @@ def test_cable_totals_with_counts_and_types():
     assert totals.total_ft == 375 and totals.cable_count == 5
 
 
-@pytest.mark.parametrize("call,field", [
-    (lambda: split_run(0), "run_ft"),
-    (lambda: split_run(float("nan")), "run_ft"),
-    (lambda: split_run(100, stock_lengths_ft=()), "stock_lengths_ft"),
-    (lambda: split_run(100, stock_lengths_ft=(0, 50)), "stock_lengths_ft"),
-    (lambda: split_run(10**7), "run_ft"),
-    (lambda: cable_totals([("SDI", -5)]), "cables"),
-    (lambda: cable_totals([("SDI",)]), "cables"),
-])
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda: split_run(0), "run_ft"),
+        (lambda: split_run(float("nan")), "run_ft"),
+        (lambda: split_run(100, stock_lengths_ft=()), "stock_lengths_ft"),
+        (lambda: split_run(100, stock_lengths_ft=(0, 50)), "stock_lengths_ft"),
+        (lambda: split_run(10**7), "run_ft"),
+        (lambda: cable_totals([("SDI", -5)]), "cables"),
+        (lambda: cable_totals([("SDI",)]), "cables"),
+    ],
+)
 def test_cables_reject_bad_input(call, field):
     with pytest.raises(CalcError) as err:
         call()

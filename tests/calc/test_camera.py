@@ -4,9 +4,14 @@ import pytest
 
 from vpm.calc import CalcError
 from vpm.calc.camera import (
-    SENSOR_2_3_INCH_4x3, focal_length_for_frame_height, focal_length_for_frame_width, frame_size,
+    SENSOR_2_3_INCH_4x3,
+    focal_length_for_frame_height,
+    focal_length_for_frame_width,
+    frame_size,
     lens_range_check,
-    reference_distance_ft, reference_max_zoom, zoom_factor_needed,
+    reference_distance_ft,
+    reference_max_zoom,
+    zoom_factor_needed,
 )
 
 
@@ -38,14 +43,17 @@ def test_lens_range_check():
     assert lens_range_check(5, 9.3, 930).status == "too tight"
 
 
-@pytest.mark.parametrize("call,field", [
-    (lambda: frame_size(0, 10), "focal_length_mm"),
-    (lambda: frame_size(50, -1), "distance_m"),
-    (lambda: focal_length_for_frame_height(10, 0), "frame_height_m"),
-    (lambda: lens_range_check(100, 900, 9), "lens_max_mm"),
-    (lambda: lens_range_check(100, 9, 900, extender=0), "extender"),
-    (lambda: reference_max_zoom(9.3, float("inf")), "distance_ft"),
-])
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda: frame_size(0, 10), "focal_length_mm"),
+        (lambda: frame_size(50, -1), "distance_m"),
+        (lambda: focal_length_for_frame_height(10, 0), "frame_height_m"),
+        (lambda: lens_range_check(100, 900, 9), "lens_max_mm"),
+        (lambda: lens_range_check(100, 9, 900, extender=0), "extender"),
+        (lambda: reference_max_zoom(9.3, float("inf")), "distance_ft"),
+    ],
+)
 def test_camera_rejects_bad_input(call, field):
     with pytest.raises(CalcError) as err:
         call()

@@ -11,30 +11,47 @@ import pytest
 
 from vpm.calc import CalcError
 from vpm.calc.projection import (
-    ambient_nits, blend, canvas_width_for_overlap, contrast_ratio, foot_lamberts_to_nits,
-    image_width_for_throw, lenses_that_fit, lumen_usage, nits_to_foot_lamberts, parse_throw_ratio,
-    projection_screen, projector_image_width,
-    projector_stacks, screen_nits, screen_raster, spreadsheet_gain, throw_distance, throw_ratio,
+    ambient_nits,
+    blend,
+    canvas_width_for_overlap,
+    contrast_ratio,
+    foot_lamberts_to_nits,
+    image_width_for_throw,
+    lenses_that_fit,
+    lumen_usage,
+    nits_to_foot_lamberts,
+    parse_throw_ratio,
+    projection_screen,
+    projector_image_width,
+    projector_stacks,
+    screen_nits,
+    screen_raster,
+    spreadsheet_gain,
+    throw_distance,
+    throw_ratio,
 )
 
 
-@pytest.mark.parametrize("constraint,h,v", [
-    ("No constraint", 3840, 1200),     # ratio ROUND(40 / 12.5; 3) = 3.2 -> ROUND(1200 x 3.2) (I8)
-    ("V-constrain", 3840, 1200),
-    ("16:9 V-constrain", 2133, 1200),  # 1200 x 16/9
-    ("16:9 H-constrain", 1920, 1080),  # 1920 x 9/16
-    ("H-constrain", 1920, 600),        # 1920 / 3.2
-])
+@pytest.mark.parametrize(
+    "constraint,h,v",
+    [
+        ("No constraint", 3840, 1200),  # ratio ROUND(40 / 12.5; 3) = 3.2 -> ROUND(1200 x 3.2) (I8)
+        ("V-constrain", 3840, 1200),
+        ("16:9 V-constrain", 2133, 1200),  # 1200 x 16/9
+        ("16:9 H-constrain", 1920, 1080),  # 1920 x 9/16
+        ("H-constrain", 1920, 600),  # 1920 / 3.2
+    ],
+)
 def test_screen_raster_constraints(constraint, h, v):
-    raster = screen_raster(screen_width=40, screen_height=12.5, pj_h_px=1920, pj_v_px=1200,
-                           constraint=constraint)
+    raster = screen_raster(screen_width=40, screen_height=12.5, pj_h_px=1920, pj_v_px=1200, constraint=constraint)
     assert (raster.total_h_px, raster.total_v_px) == (h, v)
     assert raster.screen_ratio == 3.2
 
 
 def test_screen_raster_accepts_the_sheets_spelling():
-    raster = screen_raster(screen_width=40, screen_height=12.5, pj_h_px=1920, pj_v_px=1200,
-                           constraint="16:9 (V-constrain)")
+    raster = screen_raster(
+        screen_width=40, screen_height=12.5, pj_h_px=1920, pj_v_px=1200, constraint="16:9 (V-constrain)"
+    )
     assert (raster.total_h_px, raster.total_v_px) == (2133, 1200)
 
 
@@ -69,8 +86,16 @@ def test_contrast_against_ambient():
 
 
 def test_full_screen_block():
-    screen = projection_screen(screen_width_m=12.192, screen_height_m=3.81, pj_h_px=1920, pj_v_px=1200,
-                               lumens_per_projector=20_000, gain=1.02, ambient_lux=50, throw_distance_m=15)
+    screen = projection_screen(
+        screen_width_m=12.192,
+        screen_height_m=3.81,
+        pj_h_px=1920,
+        pj_v_px=1200,
+        lumens_per_projector=20_000,
+        gain=1.02,
+        ambient_lux=50,
+        throw_distance_m=15,
+    )
     # The sheet butts two 1920-px projectors (3840 x 1200, 0 px blend). A blend needs an overlap, so
     # the image shrinks to the canvas of two projectors with a 10 % (192 px) blend: 3840 - 192 = 3648
     # px wide, 1200 x 3648 / 3840 = 1140 lines.
@@ -92,11 +117,16 @@ def test_throw_round_trip_and_projector_width():
     assert projector_image_width(40, 3840, 1920) == 20
 
 
-@pytest.mark.parametrize("text,low,high", [
-    ("1.22-1.53:1", 1.22, 1.53), ("0.38:1", 0.38, 0.38),
-    ("Barco TLD HB 1.6 - 2:1 1.36-1.71:1 R9842060", 1.6, 2.0),
-    ("Barco TLD + 0.65-0.85:1 0.67-0.88:1 R9862001", 0.65, 0.85), ("2.8–5.0 : 1", 2.8, 5.0),
-])
+@pytest.mark.parametrize(
+    "text,low,high",
+    [
+        ("1.22-1.53:1", 1.22, 1.53),
+        ("0.38:1", 0.38, 0.38),
+        ("Barco TLD HB 1.6 - 2:1 1.36-1.71:1 R9842060", 1.6, 2.0),
+        ("Barco TLD + 0.65-0.85:1 0.67-0.88:1 R9862001", 0.65, 0.85),
+        ("2.8–5.0 : 1", 2.8, 5.0),
+    ],
+)
 def test_parse_throw_ratio(text, low, high):
     parsed = parse_throw_ratio(text)
     assert (parsed.min, parsed.max) == (low, high)
@@ -111,8 +141,9 @@ def test_lenses_that_fit():
 
 def test_stacks_and_gain():
     # Barco HDX Flex 20K (Projector Data): 18,500 lm, 49.89567268 kg, 2850 W; two stacks of two
-    stack = projector_stacks(lumens_per_projector=18_500, projectors_per_stack=2, stacks=2,
-                             weight_kg=49.89567268, power_w=2850)
+    stack = projector_stacks(
+        lumens_per_projector=18_500, projectors_per_stack=2, stacks=2, weight_kg=49.89567268, power_w=2850
+    )
     assert (stack.units, stack.stack_lumens, stack.total_lumens) == (4, 37_000, 74_000)
     assert round(stack.stack_weight_kg) == 100 and round(stack.total_weight_lb) == 440
     assert (stack.stack_power_w, stack.total_power_w) == (5700, 11_400)
@@ -120,22 +151,36 @@ def test_stacks_and_gain():
     assert spreadsheet_gain("Rear, Portrait") == 1.18
 
 
-@pytest.mark.parametrize("call,field", [
-    (lambda: screen_raster(screen_width=0, screen_height=3, pj_h_px=1920, pj_v_px=1080), "screen_width"),
-    (lambda: screen_raster(screen_width=4, screen_height=3, pj_h_px=1920, pj_v_px=1080, constraint="4:3"),
-     "constraint"),
-    (lambda: blend(total_h_px=0, pj_h_px=1920), "total_h_px"),
-    (lambda: screen_nits(lumens=1000, area_m2=0), "area_m2"),
-    (lambda: screen_nits(lumens=1000, area_m2=10, usage=1.5), "usage"),
-    (lambda: throw_ratio(10, 0), "image_width"),
-    (lambda: throw_distance(float("nan"), 3), "throw_ratio"),
-    (lambda: parse_throw_ratio("zoom"), "text"),
-    (lambda: lenses_that_fit(1.5, [("bad",)]), "lenses"),
-    (lambda: spreadsheet_gain("Side"), "position"),
-    (lambda: projection_screen(screen_width_m=2, screen_height_m=10, pj_h_px=1920, pj_v_px=1080,
-                               lumens_per_projector=1000, constraint="H-constrain"), "constraint"),
-    (lambda: canvas_width_for_overlap(1920, 2, 0.5), "overlap_fraction"),
-])
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda: screen_raster(screen_width=0, screen_height=3, pj_h_px=1920, pj_v_px=1080), "screen_width"),
+        (
+            lambda: screen_raster(screen_width=4, screen_height=3, pj_h_px=1920, pj_v_px=1080, constraint="4:3"),
+            "constraint",
+        ),
+        (lambda: blend(total_h_px=0, pj_h_px=1920), "total_h_px"),
+        (lambda: screen_nits(lumens=1000, area_m2=0), "area_m2"),
+        (lambda: screen_nits(lumens=1000, area_m2=10, usage=1.5), "usage"),
+        (lambda: throw_ratio(10, 0), "image_width"),
+        (lambda: throw_distance(float("nan"), 3), "throw_ratio"),
+        (lambda: parse_throw_ratio("zoom"), "text"),
+        (lambda: lenses_that_fit(1.5, [("bad",)]), "lenses"),
+        (lambda: spreadsheet_gain("Side"), "position"),
+        (
+            lambda: projection_screen(
+                screen_width_m=2,
+                screen_height_m=10,
+                pj_h_px=1920,
+                pj_v_px=1080,
+                lumens_per_projector=1000,
+                constraint="H-constrain",
+            ),
+            "constraint",
+        ),
+        (lambda: canvas_width_for_overlap(1920, 2, 0.5), "overlap_fraction"),
+    ],
+)
 def test_projection_rejects_bad_input(call, field):
     with pytest.raises(CalcError) as err:
         call()

@@ -25,8 +25,7 @@ ORDER = ["SL", "DL", "4K", "ERROR"]
 
 
 @FAST
-@given(w=widths, h=heights, rate=rates, blanking=blankings, extra_w=st.integers(0, 64),
-       extra_h=st.integers(0, 200))
+@given(w=widths, h=heights, rate=rates, blanking=blankings, extra_w=st.integers(0, 64), extra_h=st.integers(0, 200))
 def test_more_pixels_never_lower_clock(w, h, rate, blanking, extra_w, extra_h):
     small = timing_card(w, h, rate, blanking=blanking)
     large = timing_card(w + 8 * extra_w, h + extra_h, rate, blanking=blanking)
@@ -73,14 +72,14 @@ def test_blend_covers_the_image(total, pj):
         assert overlap <= 0 or overlap >= 0.5
         return
     assert layout.count * pj >= total
-    assert math.isclose(layout.count * pj - (layout.count - 1) * layout.blend_px, total, rel_tol=1e-9) or \
-        layout.count == 1
+    assert (
+        math.isclose(layout.count * pj - (layout.count - 1) * layout.blend_px, total, rel_tol=1e-9) or layout.count == 1
+    )
     assert layout.count == 1 or 0 < layout.blend_fraction < 0.5
 
 
 @FAST
-@given(total=st.integers(1, 30000), lines=st.integers(1, 2400),
-       pj=st.sampled_from([1280, 1920, 2560, 3840, 4096]))
+@given(total=st.integers(1, 30000), lines=st.integers(1, 2400), pj=st.sampled_from([1280, 1920, 2560, 3840, 4096]))
 def test_planned_blend_overlap_is_always_sane(total, lines, pj):
     plan = plan_blend(total_h_px=total, total_v_px=lines, pj_h_px=pj)
     if plan.count == 1:
@@ -94,16 +93,32 @@ def test_planned_blend_overlap_is_always_sane(total, lines, pj):
 
 
 @FAST
-@given(cols=st.integers(1, 30), rows=st.integers(1, 12), cap=st.integers(0, 25), data=st.data(),
-       order=st.sampled_from(["rows", "columns"]),
-       start=st.sampled_from(["top-left", "top-right", "bottom-left", "bottom-right"]),
-       serpentine=st.booleans(), line_breaks=st.booleans())
+@given(
+    cols=st.integers(1, 30),
+    rows=st.integers(1, 12),
+    cap=st.integers(0, 25),
+    data=st.data(),
+    order=st.sampled_from(["rows", "columns"]),
+    start=st.sampled_from(["top-left", "top-right", "bottom-left", "bottom-right"]),
+    serpentine=st.booleans(),
+    line_breaks=st.booleans(),
+)
 def test_chain_plan_covers_every_tile_once(cols, rows, cap, data, order, start, serpentine, line_breaks):
     cells = [(c, r) for c in range(cols) for r in range(rows)]
     voids = data.draw(st.lists(st.sampled_from(cells), max_size=len(cells) // 2, unique=True))
-    plan = plan_chains(columns=cols, rows=rows, tile_px_w=128, tile_px_h=128, pixels_per_port=650_000,
-                       order=order, start=start, serpentine=serpentine, max_chain_length=cap, voids=voids,
-                       break_at_line_end=line_breaks)
+    plan = plan_chains(
+        columns=cols,
+        rows=rows,
+        tile_px_w=128,
+        tile_px_h=128,
+        pixels_per_port=650_000,
+        order=order,
+        start=start,
+        serpentine=serpentine,
+        max_chain_length=cap,
+        voids=voids,
+        break_at_line_end=line_breaks,
+    )
     placed = [tile for chain in plan.chains for tile in chain.tiles]
     assert sorted(placed) == sorted(set(cells) - set(voids))
     assert all(0 < len(chain.tiles) <= plan.tiles_per_chain for chain in plan.chains)
@@ -129,13 +144,19 @@ def test_spreadsheet_legs_add_to_twice_the_units(n):
 
 
 @FAST
-@given(h=st.integers(1, 16384), v=st.integers(1, 8640), rate=rates, interlaced=st.booleans(),
-       blanking=st.sampled_from(["", "RBv1", "RBv2", "RBv3"]))
+@given(
+    h=st.integers(1, 16384),
+    v=st.integers(1, 8640),
+    rate=rates,
+    interlaced=st.booleans(),
+    blanking=st.sampled_from(["", "RBv1", "RBv2", "RBv3"]),
+)
 def test_format_id_round_trip(h, v, rate, interlaced, blanking):
     parsed = parse_format(format_id(h, v, rate, interlaced, blanking))
     assert (parsed.h, parsed.v, parsed.interlaced, parsed.blanking) == (h, v, interlaced, blanking)
-    assert format_id(parsed.h, parsed.v, parsed.rate, parsed.interlaced, parsed.blanking) == \
-        format_id(h, v, rate, interlaced, blanking)
+    assert format_id(parsed.h, parsed.v, parsed.rate, parsed.interlaced, parsed.blanking) == format_id(
+        h, v, rate, interlaced, blanking
+    )
 
 
 @FAST

@@ -35,17 +35,29 @@ def test_calculator_parameters_are_simple_types():
         for param in registry.describe(name)["parameters"]:
             parts = {p.strip() for p in param["type"].replace("tuple[float, ...]", "float").split("|")}
             parts -= {"None"}
-            assert parts <= SIMPLE | {"list[float]", "Iterable[int]", "Iterable[tuple]",
-                                      "Iterable[Iterable[int]]",
-                                      "Iterable[tuple[str, float, float]]"}, (name, param)
+            assert parts <= SIMPLE | {
+                "list[float]",
+                "Iterable[int]",
+                "Iterable[tuple]",
+                "Iterable[Iterable[int]]",
+                "Iterable[tuple[str, float, float]]",
+            }, (name, param)
 
 
 def test_every_calculator_has_a_docstring_and_returns_plain_data():
     for name in registry.calculator_names():
         func = registry.get_calculator(name)
         assert inspect.getdoc(func)
-    result = registry.get_calculator("led_wall")(tile_px_w=128, tile_px_h=256, tile_w_mm=500, tile_h_mm=1000,
-                                                 tile_weight_kg=12.5, tile_power_max_w=360, columns=2, rows=2)
+    result = registry.get_calculator("led_wall")(
+        tile_px_w=128,
+        tile_px_h=256,
+        tile_w_mm=500,
+        tile_h_mm=1000,
+        tile_weight_kg=12.5,
+        tile_power_max_w=360,
+        columns=2,
+        rows=2,
+    )
     assert dataclasses.is_dataclass(result) and dataclasses.asdict(result)["pixels_w"] == 256
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.pixels_w = 1

@@ -4,9 +4,20 @@ import pytest
 
 from vpm.calc import CalcError
 from vpm.calc.scaling import (
-    aspect_ratio, equivalent_height, equivalent_width, fit_within, inches_to_pixels, input_split,
-    min_viewing_distance_m, pip_layout, pixels_per_square_metre, pixels_to_cm, pixels_to_inches,
-    rescale_for_pitch, round_half_up, scale_to_width,
+    aspect_ratio,
+    equivalent_height,
+    equivalent_width,
+    fit_within,
+    inches_to_pixels,
+    input_split,
+    min_viewing_distance_m,
+    pip_layout,
+    pixels_per_square_metre,
+    pixels_to_cm,
+    pixels_to_inches,
+    rescale_for_pitch,
+    round_half_up,
+    scale_to_width,
 )
 
 
@@ -89,16 +100,19 @@ def test_round_half_up_matches_spreadsheet_round():
     assert (round_half_up(2.5), round_half_up(3.5), round_half_up(-2.5)) == (3, 4, -3)
 
 
-@pytest.mark.parametrize("call,field", [
-    (lambda: aspect_ratio(0, 1080), "w"),
-    (lambda: scale_to_width(1920, 1080, 0), "output_w"),
-    (lambda: fit_within(1920, 1080, 1920, 1080, constraint="diagonal"), "constraint"),
-    (lambda: pip_layout(5120, 768, 1920, 1080, crop_h=1920), "crop_h"),
-    (lambda: pip_layout(5120, 768, 1920, 1080, scale=0), "scale"),
-    (lambda: pixels_to_inches(100, ppi=0), "ppi"),
-    (lambda: rescale_for_pitch(100, 100, 3.9, float("nan")), "to_pitch_mm"),
-    (lambda: equivalent_height(0, 3, 16), "given_w"),
-])
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda: aspect_ratio(0, 1080), "w"),
+        (lambda: scale_to_width(1920, 1080, 0), "output_w"),
+        (lambda: fit_within(1920, 1080, 1920, 1080, constraint="diagonal"), "constraint"),
+        (lambda: pip_layout(5120, 768, 1920, 1080, crop_h=1920), "crop_h"),
+        (lambda: pip_layout(5120, 768, 1920, 1080, scale=0), "scale"),
+        (lambda: pixels_to_inches(100, ppi=0), "ppi"),
+        (lambda: rescale_for_pitch(100, 100, 3.9, float("nan")), "to_pitch_mm"),
+        (lambda: equivalent_height(0, 3, 16), "given_w"),
+    ],
+)
 def test_scaling_rejects_bad_input(call, field):
     with pytest.raises(CalcError) as err:
         call()

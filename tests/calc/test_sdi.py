@@ -6,20 +6,23 @@ from vpm.calc import CalcError
 from vpm.calc.sdi import sdi_level, sdi_links_needed, sdi_requirement, st2110_bandwidth, sum_flows
 
 
-@pytest.mark.parametrize("h,v,rate,interlaced,level", [
-    (720, 480, 59.94, True, "SD-SDI"),
-    (720, 576, 50, True, "SD-SDI"),
-    (1280, 720, 59.94, False, "HD-SDI"),
-    (1920, 1080, 59.94, True, "HD-SDI"),
-    (1920, 1080, 29.97, False, "HD-SDI"),
-    (1920, 1080, 23.976, False, "HD-SDI"),
-    (1920, 1080, 50, False, "3G-SDI"),
-    (1920, 1080, 59.94, False, "3G-SDI"),
-    (3840, 2160, 29.97, False, "6G-SDI"),
-    (3840, 2160, 59.94, False, "12G-SDI"),
-    (4096, 2160, 60, False, "12G-SDI"),
-    (3840, 2160, 119.88, False, "24G-SDI"),
-])
+@pytest.mark.parametrize(
+    "h,v,rate,interlaced,level",
+    [
+        (720, 480, 59.94, True, "SD-SDI"),
+        (720, 576, 50, True, "SD-SDI"),
+        (1280, 720, 59.94, False, "HD-SDI"),
+        (1920, 1080, 59.94, True, "HD-SDI"),
+        (1920, 1080, 29.97, False, "HD-SDI"),
+        (1920, 1080, 23.976, False, "HD-SDI"),
+        (1920, 1080, 50, False, "3G-SDI"),
+        (1920, 1080, 59.94, False, "3G-SDI"),
+        (3840, 2160, 29.97, False, "6G-SDI"),
+        (3840, 2160, 59.94, False, "12G-SDI"),
+        (4096, 2160, 60, False, "12G-SDI"),
+        (3840, 2160, 119.88, False, "24G-SDI"),
+    ],
+)
 def test_sdi_level(h, v, rate, interlaced, level):
     assert sdi_level(h, v, rate, interlaced) == level
 
@@ -51,12 +54,15 @@ def test_too_big_for_any_link_count():
     assert err.value.field == "level"
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    ({"h": 1920, "v": 1200, "rate": 60}, "h"),  # not an SDI raster
-    ({"h": 1920, "v": 1080, "rate": 60, "sampling": "4:1:1"}, "sampling"),
-    ({"h": 1920, "v": 1080, "rate": 60, "bit_depth": 8}, "bit_depth"),
-    ({"h": 1920, "v": 1080, "rate": 0}, "rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"h": 1920, "v": 1200, "rate": 60}, "h"),  # not an SDI raster
+        ({"h": 1920, "v": 1080, "rate": 60, "sampling": "4:1:1"}, "sampling"),
+        ({"h": 1920, "v": 1080, "rate": 60, "bit_depth": 8}, "bit_depth"),
+        ({"h": 1920, "v": 1080, "rate": 0}, "rate"),
+    ],
+)
 def test_sdi_rejects_bad_input(kwargs, field):
     with pytest.raises(CalcError) as err:
         sdi_requirement(**kwargs)
@@ -75,11 +81,13 @@ def test_st2110_1080p59_94_422_10bit():
 
 def test_st2110_other_samplings():
     assert st2110_bandwidth(3840, 2160, 50, sampling="4:4:4", bit_depth=12).active_gbps == pytest.approx(
-        3840 * 2160 * 36 * 50 / 1e9)
+        3840 * 2160 * 36 * 50 / 1e9
+    )
     interlaced = st2110_bandwidth(1920, 1080, 50, interlaced=True)
     assert interlaced.active_gbps == pytest.approx(1920 * 1080 * 20 * 25 / 1e9)
     assert st2110_bandwidth(1920, 1080, 60, sampling="RGB", bit_depth=8).active_gbps == pytest.approx(
-        1920 * 1080 * 24 * 60 / 1e9)
+        1920 * 1080 * 24 * 60 / 1e9
+    )
 
 
 def test_sum_flows_against_a_link():
@@ -94,12 +102,15 @@ def test_sum_flows_against_a_link():
     assert not nine.fits and nine.headroom_gbps == pytest.approx(22.5 - 9 * flow)
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    ({"flows_gbps": [1.0], "link_capacity_gbps": 0}, "link_capacity_gbps"),
-    ({"flows_gbps": [-1.0], "link_capacity_gbps": 10}, "flows_gbps"),
-    ({"flows_gbps": "1,2", "link_capacity_gbps": 10}, "flows_gbps"),
-    ({"flows_gbps": [1.0], "link_capacity_gbps": 10, "max_utilisation": 1.5}, "max_utilisation"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"flows_gbps": [1.0], "link_capacity_gbps": 0}, "link_capacity_gbps"),
+        ({"flows_gbps": [-1.0], "link_capacity_gbps": 10}, "flows_gbps"),
+        ({"flows_gbps": "1,2", "link_capacity_gbps": 10}, "flows_gbps"),
+        ({"flows_gbps": [1.0], "link_capacity_gbps": 10, "max_utilisation": 1.5}, "max_utilisation"),
+    ],
+)
 def test_sum_flows_rejects_bad_input(kwargs, field):
     with pytest.raises(CalcError) as err:
         sum_flows(**kwargs)

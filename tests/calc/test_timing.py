@@ -12,26 +12,37 @@ SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def _shape(card):
-    return (card.h_total, card.h_front_porch, card.h_sync, card.h_back_porch,
-            card.v_total, card.v_front_porch, card.v_sync, card.v_back_porch)
+    return (
+        card.h_total,
+        card.h_front_porch,
+        card.h_sync,
+        card.h_back_porch,
+        card.v_total,
+        card.v_front_porch,
+        card.v_sync,
+        card.v_back_porch,
+    )
 
 
 # CTA-861-H Table 1 (VIC 4, 16, 97, 5, 19, 32, 102, 6, 21).
-@pytest.mark.parametrize("h,v,rate,interlaced,shape,clock", [
-    (1280, 720, 60, False, (1650, 110, 40, 220, 750, 5, 5, 20), 74.25),
-    (1920, 1080, 60, False, (2200, 88, 44, 148, 1125, 4, 5, 36), 148.5),
-    (1920, 1080, 59.94, False, (2200, 88, 44, 148, 1125, 4, 5, 36), 148.352),
-    (3840, 2160, 60, False, (4400, 176, 88, 296, 2250, 8, 10, 72), 594.0),
-    (3840, 2160, 59.94, False, (4400, 176, 88, 296, 2250, 8, 10, 72), 593.407),
-    (1920, 1080, 59.94, True, (2200, 88, 44, 148, 1125, 2, 5, 15), 74.176),
-    (1280, 720, 50, False, (1980, 440, 40, 220, 750, 5, 5, 20), 74.25),
-    (1920, 1080, 24, False, (2750, 638, 44, 148, 1125, 4, 5, 36), 74.25),
-    (1920, 1080, 23.976, False, (2750, 638, 44, 148, 1125, 4, 5, 36), 74.176),
-    (4096, 2160, 60, False, (4400, 88, 88, 128, 2250, 8, 10, 72), 594.0),
-    (4096, 2160, 24, False, (5500, 1020, 88, 296, 2250, 8, 10, 72), 297.0),
-    (720, 480, 59.94, True, (858, 19, 62, 57, 525, 4, 3, 15), 13.5),
-    (720, 576, 50, True, (864, 12, 63, 69, 625, 2, 3, 19), 13.5),
-])
+@pytest.mark.parametrize(
+    "h,v,rate,interlaced,shape,clock",
+    [
+        (1280, 720, 60, False, (1650, 110, 40, 220, 750, 5, 5, 20), 74.25),
+        (1920, 1080, 60, False, (2200, 88, 44, 148, 1125, 4, 5, 36), 148.5),
+        (1920, 1080, 59.94, False, (2200, 88, 44, 148, 1125, 4, 5, 36), 148.352),
+        (3840, 2160, 60, False, (4400, 176, 88, 296, 2250, 8, 10, 72), 594.0),
+        (3840, 2160, 59.94, False, (4400, 176, 88, 296, 2250, 8, 10, 72), 593.407),
+        (1920, 1080, 59.94, True, (2200, 88, 44, 148, 1125, 2, 5, 15), 74.176),
+        (1280, 720, 50, False, (1980, 440, 40, 220, 750, 5, 5, 20), 74.25),
+        (1920, 1080, 24, False, (2750, 638, 44, 148, 1125, 4, 5, 36), 74.25),
+        (1920, 1080, 23.976, False, (2750, 638, 44, 148, 1125, 4, 5, 36), 74.176),
+        (4096, 2160, 60, False, (4400, 88, 88, 128, 2250, 8, 10, 72), 594.0),
+        (4096, 2160, 24, False, (5500, 1020, 88, 296, 2250, 8, 10, 72), 297.0),
+        (720, 480, 59.94, True, (858, 19, 62, 57, 525, 4, 3, 15), 13.5),
+        (720, 576, 50, True, (864, 12, 63, 69, 625, 2, 3, 19), 13.5),
+    ],
+)
 def test_cta_861_reference_timings(h, v, rate, interlaced, shape, clock):
     card = timing_card(h, v, rate, interlaced)
     assert _shape(card) == shape
@@ -49,16 +60,19 @@ def test_cta_polarity_and_refresh():
 
 
 # VESA CVT 1.2 / DMT reference values (1920x1200 RB = DMT 0x44, 1280x720 CVT = "cvt 1280 720 60").
-@pytest.mark.parametrize("h,v,rate,blanking,shape,clock", [
-    (1920, 1200, 60, "RBv1", (2080, 48, 32, 80, 1235, 3, 6, 26), 154.0),
-    (1280, 720, 60, "cvt", (1664, 64, 128, 192, 748, 3, 5, 20), 74.5),
-    (1920, 1080, 60, "RBv2", (2000, 8, 32, 40, 1111, 17, 8, 6), 133.32),
-    (3840, 2160, 60, "RBv2", (3920, 8, 32, 40, 2222, 48, 8, 6), 522.614),
-    (3840, 2160, 60, "RBv3", (3920, 8, 32, 40, 2222, 48, 8, 6), 522.615),
-    # ultra-wide canvases, CVT-RB v1
-    (3840, 1080, 60, "RBv1", (4000, 48, 32, 80, 1111, 3, 10, 18), 266.5),
-    (7680, 1080, 60, "RBv1", (7840, 48, 32, 80, 1111, 3, 10, 18), 522.5),
-])
+@pytest.mark.parametrize(
+    "h,v,rate,blanking,shape,clock",
+    [
+        (1920, 1200, 60, "RBv1", (2080, 48, 32, 80, 1235, 3, 6, 26), 154.0),
+        (1280, 720, 60, "cvt", (1664, 64, 128, 192, 748, 3, 5, 20), 74.5),
+        (1920, 1080, 60, "RBv2", (2000, 8, 32, 40, 1111, 17, 8, 6), 133.32),
+        (3840, 2160, 60, "RBv2", (3920, 8, 32, 40, 2222, 48, 8, 6), 522.614),
+        (3840, 2160, 60, "RBv3", (3920, 8, 32, 40, 2222, 48, 8, 6), 522.615),
+        # ultra-wide canvases, CVT-RB v1
+        (3840, 1080, 60, "RBv1", (4000, 48, 32, 80, 1111, 3, 10, 18), 266.5),
+        (7680, 1080, 60, "RBv1", (7840, 48, 32, 80, 1111, 3, 10, 18), 522.5),
+    ],
+)
 def test_cvt_reference_timings(h, v, rate, blanking, shape, clock):
     card = timing_card(h, v, rate, blanking=blanking)
     assert _shape(card) == shape
@@ -66,8 +80,10 @@ def test_cvt_reference_timings(h, v, rate, blanking, shape, clock):
 
 
 def test_cvt_polarity():
-    assert (timing_card(3264, 1920, 60, blanking="cvt").h_polarity,
-            timing_card(3264, 1920, 60, blanking="cvt").v_polarity) == ("NEG", "POS")
+    assert (
+        timing_card(3264, 1920, 60, blanking="cvt").h_polarity,
+        timing_card(3264, 1920, 60, blanking="cvt").v_polarity,
+    ) == ("NEG", "POS")
     rb = timing_card(1920, 1200, 60, blanking="RBv1")
     assert (rb.h_polarity, rb.v_polarity) == ("POS", "NEG")
 
@@ -114,8 +130,16 @@ COMMON_EDIDS_CARDS = [
 def test_common_edids_cards(cells, fmt, sheet):
     h, v, rate, rb = fmt
     card = timing_card(h, v, rate, blanking=rb)
-    assert (card.h_total, card.h_front_porch, card.h_sync, card.h_polarity,
-            card.v_total, card.v_front_porch, card.v_sync, card.v_polarity) == sheet
+    assert (
+        card.h_total,
+        card.h_front_porch,
+        card.h_sync,
+        card.h_polarity,
+        card.v_total,
+        card.v_front_porch,
+        card.v_sync,
+        card.v_polarity,
+    ) == sheet
 
 
 def test_common_edids_cta_cards_match_except_known_card_errors():
@@ -123,8 +147,14 @@ def test_common_edids_cta_cards_match_except_known_card_errors():
     # (CTA-861 says +V). I4:I15 (1920x1080 @ 59.94): H 2200/88, V 1125/4/5, but H Sync 88
     # (CTA-861 says 44) and V polarity NEG.
     hd720 = timing_card(1280, 720, 59.94, blanking="-")
-    assert (hd720.h_total, hd720.h_front_porch, hd720.h_sync, hd720.v_total, hd720.v_front_porch,
-            hd720.v_sync) == (1650, 110, 40, 750, 5, 5)
+    assert (hd720.h_total, hd720.h_front_porch, hd720.h_sync, hd720.v_total, hd720.v_front_porch, hd720.v_sync) == (
+        1650,
+        110,
+        40,
+        750,
+        5,
+        5,
+    )
     hd = timing_card(1920, 1080, 59.94, blanking="-")
     assert (hd.h_total, hd.h_front_porch, hd.v_total, hd.v_front_porch, hd.v_sync) == (2200, 88, 1125, 4, 5)
     assert hd.h_sync == 44 and hd.v_polarity == "POS"
@@ -139,7 +169,7 @@ def _csv_cards(path):
     rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
     for top in range(0, len(rows) - 11, 12):
         for left in range(0, max(len(r) for r in rows), 7):
-            block = [(r[left:left + 7] + [""] * 7)[:7] for r in rows[top:top + 12]]
+            block = [(r[left : left + 7] + [""] * 7)[:7] for r in rows[top : top + 12]]
             if not block[1][1] or not block[3][1]:
                 continue  # an empty card
             yield block
@@ -149,18 +179,27 @@ def test_common_edids_csv_cards_with_numbers():
     path = SHARED_DATA / "common-edids.csv"
     if not path.exists():
         pytest.skip("shared/data/common-edids.csv not present")
-    known_card_errors = {(1280, 720): {"v_polarity"}, (1920, 1080): {"h_sync", "v_polarity"},
-                         (3840, 1080): {"h_front_porch"}}
+    known_card_errors = {
+        (1280, 720): {"v_polarity"},
+        (1920, 1080): {"h_sync", "v_polarity"},
+        (3840, 1080): {"h_front_porch"},
+    }
     checked = 0
     for block in _csv_cards(path):
         h = int(float(block[3][1]))
         v = int(block[9][1].split()[0].split(".")[0])
         rate = float(block[11][3])
         card = timing_card(h, v, rate, blanking=block[9][3])
-        sheet = {"h_total": int(float(block[1][1])), "h_front_porch": int(float(block[2][1])),
-                 "h_sync": int(float(block[4][1])), "h_polarity": block[5][1],
-                 "v_total": int(float(block[7][1])), "v_front_porch": int(float(block[8][1])),
-                 "v_sync": int(float(block[10][1])), "v_polarity": block[11][1]}
+        sheet = {
+            "h_total": int(float(block[1][1])),
+            "h_front_porch": int(float(block[2][1])),
+            "h_sync": int(float(block[4][1])),
+            "h_polarity": block[5][1],
+            "v_total": int(float(block[7][1])),
+            "v_front_porch": int(float(block[8][1])),
+            "v_sync": int(float(block[10][1])),
+            "v_polarity": block[11][1],
+        }
         for name, value in sheet.items():
             if name in known_card_errors.get((h, v), ()):
                 continue
@@ -169,16 +208,19 @@ def test_common_edids_csv_cards_with_numbers():
     assert checked == 16
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    ({"h": 0, "v": 1080, "rate": 60}, "h"),
-    ({"h": 1920, "v": -1, "rate": 60}, "v"),
-    ({"h": 1920, "v": 1080, "rate": 0}, "rate"),
-    ({"h": 1920, "v": 1080, "rate": float("nan")}, "rate"),
-    ({"h": 1921, "v": 1080, "rate": 60, "blanking": "RBv1"}, "h"),
-    ({"h": 1920, "v": 1080, "rate": 60, "blanking": "RBv7"}, "blanking"),
-    ({"h": 3264, "v": 1920, "rate": 60, "blanking": "cta"}, "blanking"),
-    ({"h": 3264, "v": 1920, "rate": 60, "interlaced": True}, "interlaced"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"h": 0, "v": 1080, "rate": 60}, "h"),
+        ({"h": 1920, "v": -1, "rate": 60}, "v"),
+        ({"h": 1920, "v": 1080, "rate": 0}, "rate"),
+        ({"h": 1920, "v": 1080, "rate": float("nan")}, "rate"),
+        ({"h": 1921, "v": 1080, "rate": 60, "blanking": "RBv1"}, "h"),
+        ({"h": 1920, "v": 1080, "rate": 60, "blanking": "RBv7"}, "blanking"),
+        ({"h": 3264, "v": 1920, "rate": 60, "blanking": "cta"}, "blanking"),
+        ({"h": 3264, "v": 1920, "rate": 60, "interlaced": True}, "interlaced"),
+    ],
+)
 def test_timing_rejects_bad_input(kwargs, field):
     with pytest.raises(CalcError) as err:
         timing_card(**kwargs)

@@ -19,24 +19,28 @@ FAST = settings(max_examples=200, deadline=None)
 
 # ---------------------------------------------------------------- CTA-861: 8K, 48 Hz, 21:9, DCI 100/120
 
-@pytest.mark.parametrize(("h", "v", "rate", "vic", "h_total", "v_total", "clock"), [
-    (7680, 4320, 24, 194, 11000, 4500, 1188.0),
-    (7680, 4320, 25, 195, 10800, 4400, 1188.0),
-    (7680, 4320, 30, 196, 9000, 4400, 1188.0),
-    (7680, 4320, 48, 197, 11000, 4500, 2376.0),
-    (7680, 4320, 50, 198, 10800, 4400, 2376.0),
-    (7680, 4320, 60, 199, 9000, 4400, 2376.0),
-    (7680, 4320, 100, 200, 10560, 4500, 4752.0),
-    (7680, 4320, 120, 201, 8800, 4500, 4752.0),
-    (10240, 4320, 60, 215, 11000, 4500, 2970.0),
-    (4096, 2160, 100, 218, 5280, 2250, 1188.0),
-    (4096, 2160, 120, 219, 4400, 2250, 1188.0),
-    (1920, 1080, 48, 111, 2750, 1125, 148.5),
-    (3840, 2160, 48, 114, 5500, 2250, 594.0),
-    (2560, 1080, 60, 90, 3000, 1100, 198.0),
-    (5120, 2160, 60, 126, 5500, 2250, 742.5),
-    (1680, 720, 60, 83, 2200, 750, 99.0),
-])
+
+@pytest.mark.parametrize(
+    ("h", "v", "rate", "vic", "h_total", "v_total", "clock"),
+    [
+        (7680, 4320, 24, 194, 11000, 4500, 1188.0),
+        (7680, 4320, 25, 195, 10800, 4400, 1188.0),
+        (7680, 4320, 30, 196, 9000, 4400, 1188.0),
+        (7680, 4320, 48, 197, 11000, 4500, 2376.0),
+        (7680, 4320, 50, 198, 10800, 4400, 2376.0),
+        (7680, 4320, 60, 199, 9000, 4400, 2376.0),
+        (7680, 4320, 100, 200, 10560, 4500, 4752.0),
+        (7680, 4320, 120, 201, 8800, 4500, 4752.0),
+        (10240, 4320, 60, 215, 11000, 4500, 2970.0),
+        (4096, 2160, 100, 218, 5280, 2250, 1188.0),
+        (4096, 2160, 120, 219, 4400, 2250, 1188.0),
+        (1920, 1080, 48, 111, 2750, 1125, 148.5),
+        (3840, 2160, 48, 114, 5500, 2250, 594.0),
+        (2560, 1080, 60, 90, 3000, 1100, 198.0),
+        (5120, 2160, 60, 126, 5500, 2250, 742.5),
+        (1680, 720, 60, 83, 2200, 750, 99.0),
+    ],
+)
 def test_cta_861_formats(h, v, rate, vic, h_total, v_total, clock):
     card = timing.timing_card(h, v, rate)
     assert card.method == f"CTA-861 VIC {vic}"
@@ -80,6 +84,7 @@ def test_sdi_offers_quad_12g_for_8k():
 
 # ---------------------------------------------------------------- SDI mappings and 3G levels
 
+
 def test_multi_link_only_where_a_mapping_exists():
     # 2160p30 4:2:2 10-bit = 5.94 Gb/s: 6G-SDI, or dual 3G (ST 425-3); never "4 x HD-SDI" (no mapping here)
     assert [o.label for o in sdi.sdi_requirement(3840, 2160, 30).options] == ["6G-SDI", "2 x 3G-SDI"]
@@ -97,9 +102,18 @@ def test_multi_link_only_where_a_mapping_exists():
 
 # ---------------------------------------------------------------- 4:2:0 per interface
 
-@pytest.mark.parametrize(("connector", "fits"), [
-    ("HDMI 1.4", False), ("HDMI 2.0", True), ("HDMI 2.1", True), ("DP 1.1", False), ("DP 1.2", False),
-    ("DP 1.4", True)])
+
+@pytest.mark.parametrize(
+    ("connector", "fits"),
+    [
+        ("HDMI 1.4", False),
+        ("HDMI 2.0", True),
+        ("HDMI 2.1", True),
+        ("DP 1.1", False),
+        ("DP 1.2", False),
+        ("DP 1.4", True),
+    ],
+)
 def test_420_needs_hdmi_2_0_or_dp_1_3(connector, fits):
     # 1080p60 4:2:0 8-bit is tiny (74.25 MHz TMDS): only the standard decides
     report = links.link_report(1920, 1080, 60, chroma="4:2:0")
@@ -108,14 +122,20 @@ def test_420_needs_hdmi_2_0_or_dp_1_3(connector, fits):
 
 # ---------------------------------------------------------------- one headroom rule
 
+
 def test_one_headroom_rule_for_links_and_sums():
     flow = sdi.st2110_bandwidth(4096, 2160, 50)
     assert 9.0 * 1.0 < flow.wire_gbps < 10.0 * 1.0  # about 9.48 Gb/s: over 90 % of 10 GbE, under 100 %
-    report = {c.connector: c.fits for c in links.link_report(4096, 2160, 50, bits_per_component=10,
-                                                             chroma="4:2:2").connectors}
+    report = {
+        c.connector: c.fits for c in links.link_report(4096, 2160, 50, bits_per_component=10, chroma="4:2:2").connectors
+    }
     assert report["ST 2110 10G"] is sdi.sum_flows([flow.wire_gbps], 10).fits is False
-    relaxed = {c.connector: c.fits for c in links.link_report(4096, 2160, 50, bits_per_component=10, chroma="4:2:2",
-                                                              max_utilisation=1.0).connectors}
+    relaxed = {
+        c.connector: c.fits
+        for c in links.link_report(
+            4096, 2160, 50, bits_per_component=10, chroma="4:2:2", max_utilisation=1.0
+        ).connectors
+    }
     assert relaxed["ST 2110 10G"] is sdi.sum_flows([flow.wire_gbps], 10, 1.0).fits is True
     assert ipvideo.link_budget([flow.wire_gbps], 10).fits is False
     assert sdi.DEFAULT_MAX_UTILISATION == 0.9
@@ -123,13 +143,15 @@ def test_one_headroom_rule_for_links_and_sums():
 
 # ---------------------------------------------------------------- power
 
+
 def test_230_400_supply_uses_400_v():
     supply = led.power_supply(230, 3, 16)
     assert (supply.line_to_line_v, supply.label) == (400, "230/400 V 3φ, 16 A circuits")
     assert led.power_supply(120, 3, 20).line_to_line_v == 208
     # 10 kW balanced on 230/400 V: 10,000 / (1.7320508 x 400) = 14.43 A per phase
-    power = led.supply_power(max_w=10_000, typical_w=3_000, tile_count=40, tile_watts=250, volts=230, phases=3,
-                             breaker_amps=16)
+    power = led.supply_power(
+        max_w=10_000, typical_w=3_000, tile_count=40, tile_watts=250, volts=230, phases=3, breaker_amps=16
+    )
     assert power.max_amps_per_phase == pytest.approx(14.434, abs=1e-3)
     # 230 x 16 x 0.8 = 2944 W per circuit: floor(2944 / 250) = 11 tiles; ceil(40 / 11) = 4 circuits
     assert (power.tiles_per_circuit, power.circuits, power.circuits_per_phase) == (11, 4, 2)
@@ -146,12 +168,24 @@ def test_the_issue_wall_needs_18_circuits():
 
 
 @FAST
-@given(tiles=st.integers(0, 20_000), watts=st.floats(5, 1400), volts=st.sampled_from([120, 230, 240, 277]),
-       phases=st.sampled_from([1, 3]), breaker=st.sampled_from([10, 15, 16, 20, 32]))
+@given(
+    tiles=st.integers(0, 20_000),
+    watts=st.floats(5, 1400),
+    volts=st.sampled_from([120, 230, 240, 277]),
+    phases=st.sampled_from([1, 3]),
+    breaker=st.sampled_from([10, 15, 16, 20, 32]),
+)
 def test_circuits_always_feed_every_tile(tiles, watts, volts, phases, breaker):
     try:
-        power = led.supply_power(max_w=tiles * watts, typical_w=0, tile_count=tiles, tile_watts=watts, volts=volts,
-                                 phases=phases, breaker_amps=breaker)
+        power = led.supply_power(
+            max_w=tiles * watts,
+            typical_w=0,
+            tile_count=tiles,
+            tile_watts=watts,
+            volts=volts,
+            phases=phases,
+            breaker_amps=breaker,
+        )
     except CalcError as err:  # a tile bigger than a circuit
         assert err.field == "tile_watts" and watts > volts * breaker * 0.8
         return
@@ -168,8 +202,16 @@ def test_pixels_per_port_derating():
 
 
 def test_silly_walls_are_refused():
-    base = {"tile_px_w": 128, "tile_px_h": 256, "tile_w_mm": 500, "tile_h_mm": 1000, "tile_weight_kg": 12.5,
-            "tile_power_max_w": 360, "columns": 40, "rows": 3}
+    base = {
+        "tile_px_w": 128,
+        "tile_px_h": 256,
+        "tile_w_mm": 500,
+        "tile_h_mm": 1000,
+        "tile_weight_kg": 12.5,
+        "tile_power_max_w": 360,
+        "columns": 40,
+        "rows": 3,
+    }
     for field, value in (("tile_power_typical_w", 400), ("tile_w_mm", 500_000), ("columns", 1_000_000)):
         with pytest.raises(CalcError) as err:
             led.led_wall(**{**base, field: value})
@@ -180,6 +222,7 @@ def test_silly_walls_are_refused():
 
 
 # ---------------------------------------------------------------- blends
+
 
 def test_blend_limits():
     # 0 % (butted) and >= 50 % are not blends
@@ -197,8 +240,9 @@ def test_rounding_overshoot_stays_one_projector():
 
 def test_16_10_projector_on_8_by_4_5_m():
     # ratio 1.778: 1200 x 1.778 = 2134 px wide; two 1920s would overlap 90 % -> one projector, 1920 x 1080
-    screen = projection.projection_screen(screen_width_m=8, screen_height_m=4.5, pj_h_px=1920, pj_v_px=1200,
-                                          lumens_per_projector=20_000)
+    screen = projection.projection_screen(
+        screen_width_m=8, screen_height_m=4.5, pj_h_px=1920, pj_v_px=1200, lumens_per_projector=20_000
+    )
     assert (screen.blend_count, screen.total_h_px, screen.total_v_px) == (1, 1920, 1080)
 
 
@@ -210,6 +254,7 @@ def test_tiny_screens_give_no_nits():
 
 # ---------------------------------------------------------------- cables and reach
 
+
 def test_stock_lengths_per_cable_type():
     assert cables.split_run(6, cables.stock_lengths_for("HDMI")).pieces == ((6, 1),)
     assert cables.cable_family("12G SDI") == "SDI" and cables.cable_family("OM3 LC fibre") == "FIBRE"
@@ -218,10 +263,21 @@ def test_stock_lengths_per_cable_type():
     assert err.value.field == "stock_lengths_ft"
 
 
-@pytest.mark.parametrize(("cable", "rate", "metres"), [
-    ("1694A coax", 1.485, 113), ("SDI", 2.97, 78), ("12G SDI", 11.88, 40), ("SDI", 0.27, 300),
-    ("HDMI", 4.455, 15), ("HDMI", 17.82, 5), ("Cat6 HDBaseT", 10.2, 100), ("SMF LC", 11.88, 10_000),
-    ("OM3 fibre", 11.88, 300), ("OM3 fibre", 25.0, 70)])
+@pytest.mark.parametrize(
+    ("cable", "rate", "metres"),
+    [
+        ("1694A coax", 1.485, 113),
+        ("SDI", 2.97, 78),
+        ("12G SDI", 11.88, 40),
+        ("SDI", 0.27, 300),
+        ("HDMI", 4.455, 15),
+        ("HDMI", 17.82, 5),
+        ("Cat6 HDBaseT", 10.2, 100),
+        ("SMF LC", 11.88, 10_000),
+        ("OM3 fibre", 11.88, 300),
+        ("OM3 fibre", 25.0, 70),
+    ],
+)
 def test_reach_table(cable, rate, metres):
     got = reach.cable_reach(cable, rate)
     assert got.reach_m == metres and got.source
@@ -230,8 +286,15 @@ def test_reach_table(cable, rate, metres):
 @FAST
 @given(family=st.sampled_from(sorted(reach.REACH_TABLE)), a=st.floats(0.01, 10), b=st.floats(0.01, 10))
 def test_reach_never_grows_with_rate(family, a, b):
-    cable = {"SDI": "SDI", "HDMI": "HDMI", "DP": "DisplayPort", "CAT": "Cat6", "CAT_10G": "Cat6 10G",
-             "FIBRE_MM": "OM3", "FIBRE_SM": "SMF"}[family]
+    cable = {
+        "SDI": "SDI",
+        "HDMI": "HDMI",
+        "DP": "DisplayPort",
+        "CAT": "Cat6",
+        "CAT_10G": "Cat6 10G",
+        "FIBRE_MM": "OM3",
+        "FIBRE_SM": "SMF",
+    }[family]
     low, high = sorted((a, b))
     assert reach.cable_reach(cable, low).reach_m >= reach.cable_reach(cable, high).reach_m
 
@@ -244,6 +307,7 @@ def test_path_through_patch_points():
 
 
 # ---------------------------------------------------------------- IP flows
+
 
 def test_st2110_30_audio():
     # 2 ch L24 48 kHz, 1 ms: (48 x 2 x 3 + 78) B x 8 x 1000 = 2.928 Mb/s; 8 ch: (1152 + 78) x 8000 = 9.84 Mb/s
@@ -276,6 +340,7 @@ def test_2110_20_senders_and_2022_7():
 
 
 # ---------------------------------------------------------------- lenses
+
 
 def test_field_of_view_and_subject():
     # 2/3-inch 16:9 (9.59 x 5.39 mm) at 9.3 mm: 2 x atan(9.59 / 18.6) = 54.55 degrees across

@@ -5,7 +5,12 @@ import pytest
 from vpm.calc import CalcError
 from vpm.calc.formats import format_id
 from vpm.calc.units import (
-    feet_inches_to_feet, feet_to_metres, format_feet_inches, format_metres, kg_to_lb, lb_to_kg,
+    feet_inches_to_feet,
+    feet_to_metres,
+    format_feet_inches,
+    format_metres,
+    kg_to_lb,
+    lb_to_kg,
     metres_to_feet,
 )
 
@@ -25,13 +30,16 @@ def test_feet_inches_text():
     assert format_metres(20.0) == "20m" and format_metres(3.5) == "3.5m"
 
 
-@pytest.mark.parametrize("call,field", [
-    (lambda: format_feet_inches(-1), "total_inches"),
-    (lambda: feet_to_metres(float("nan")), "feet"),
-    (lambda: kg_to_lb("heavy"), "kg"),
-    (lambda: format_id(0, 1080, 60), "h"),
-    (lambda: format_id(1920, 1080, 0), "rate"),
-])
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda: format_feet_inches(-1), "total_inches"),
+        (lambda: feet_to_metres(float("nan")), "feet"),
+        (lambda: kg_to_lb("heavy"), "kg"),
+        (lambda: format_id(0, 1080, 60), "h"),
+        (lambda: format_id(1920, 1080, 0), "rate"),
+    ],
+)
 def test_units_reject_bad_input(call, field):
     with pytest.raises(CalcError) as err:
         call()

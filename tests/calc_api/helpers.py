@@ -12,11 +12,29 @@ _n = itertools.count(1)
 #: The spreadsheet's MAIN LED (LED SCREEN INFO column B): LED Data row "Infiled AR3.91mm, 500 x 1000mm"
 #: (128 x 256 px, 500 mm wide x 1000 mm high, 12.50113399 kg, 360 W, hang 10, stack 6) and LED
 #: PROCESSING Data row "Novastar MX40" (4096 x 2160 max, 40 ports, 659,722 px per port, 8,847,360 px).
-AR391 = {"category": "LED_TILE", "manufacturer": "Infiled", "model": "AR3.91mm, 500 x 1000mm",
-         "native_width_px": 128, "native_height_px": 256, "width_mm": 500, "height_mm": 1000,
-         "weight_kg": 12.50113399, "power_w": 360, "max_hang": 10, "max_stack": 6}
-MX40 = {"category": "LED_PROCESSOR", "manufacturer": "Novastar", "model": "MX40", "max_width_px": 4096,
-        "max_height_px": 2160, "port_count": 40, "pixels_per_port": 659722, "max_pixels": 8847360}
+AR391 = {
+    "category": "LED_TILE",
+    "manufacturer": "Infiled",
+    "model": "AR3.91mm, 500 x 1000mm",
+    "native_width_px": 128,
+    "native_height_px": 256,
+    "width_mm": 500,
+    "height_mm": 1000,
+    "weight_kg": 12.50113399,
+    "power_w": 360,
+    "max_hang": 10,
+    "max_stack": 6,
+}
+MX40 = {
+    "category": "LED_PROCESSOR",
+    "manufacturer": "Novastar",
+    "model": "MX40",
+    "max_width_px": 4096,
+    "max_height_px": 2160,
+    "port_count": 40,
+    "pixels_per_port": 659722,
+    "max_pixels": 8847360,
+}
 
 
 def make_spec(client: Any, **fields: Any) -> dict[str, Any]:

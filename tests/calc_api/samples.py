@@ -45,8 +45,9 @@ def candidates(kind: Kind, texts: list[str]) -> list[Any]:
     return [[item[0]], [item[1 % len(item)], item[2 % len(item)]], []]
 
 
-def find_inputs(client: Any, catalogue: list[dict[str, Any]], item: dict[str, Any],
-                attempts: int = 400) -> tuple[dict[str, Any], dict[str, Any]]:
+def find_inputs(
+    client: Any, catalogue: list[dict[str, Any]], item: dict[str, Any], attempts: int = 400
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(inputs, answer) for a 200 from POST /api/calc/{name}; AssertionError when none is found."""
     texts = text_pool(catalogue, item)
     required = [p for p in item["parameters"] if p["required"]]

@@ -15,16 +15,21 @@ KINDS = ("projection-surfaces", "projection-screens", "led-screens")
 
 
 def _snapshot(client, pid) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
-    return {slug: {i["id"]: i for i in client.get(f"/api/productions/{pid}/{slug}", params={"limit": 1000})
-                   .json()["items"]} for slug in KINDS}
+    return {
+        slug: {i["id"]: i for i in client.get(f"/api/productions/{pid}/{slug}", params={"limit": 1000}).json()["items"]}
+        for slug in KINDS
+    }
 
 
 def _events(client, pid, after):  # type: ignore[no-untyped-def]
     return client.get(f"/api/productions/{pid}/events", params={"after": after, "limit": 5000}).json()["items"]
 
 
-SLUG = {"projection_surface": "projection-surfaces", "projection_screen": "projection-screens",
-        "led_screen": "led-screens"}
+SLUG = {
+    "projection_surface": "projection-surfaces",
+    "projection_screen": "projection-screens",
+    "led_screen": "led-screens",
+}
 
 
 def _apply(state, events):  # type: ignore[no-untyped-def]
@@ -45,8 +50,16 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     proc = make_spec(client, **MX40)
     left = make(client, pid, "projection-surfaces", label="LEFT", width_m=14, height_m=4.5)
     right = make(client, pid, "projection-surfaces", label="RIGHT", width_m=7, height_m=3.94)
-    make(client, pid, "led-screens", label="LED 1", tile_cols=4, tile_rows=2, equipment_spec_id=tile["id"],
-         processor_spec_id=proc["id"])
+    make(
+        client,
+        pid,
+        "led-screens",
+        label="LED 1",
+        tile_cols=4,
+        tile_rows=2,
+        equipment_spec_id=tile["id"],
+        processor_spec_id=proc["id"],
+    )
     events = _events(client, pid, 0)
     start = events[-1]["id"] if events else 0
     model = _snapshot(client, pid)
@@ -57,9 +70,9 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     two = patch(client, "projection-screens", two, surface_id=right["id"])
     assert client.delete(f"/api/projection-screens/{one['id']}").status_code == 204
     assert client.post(f"/api/projection-screens/{one['id']}/restore").status_code == 200
-    patch(client, "equipment-specs", spec, lumens=25000)          # every surface lit by this model
-    tile = patch(client, "equipment-specs", tile, power_w=400)     # the wall built from this tile
-    patch(client, "equipment-specs", tile, frame_rates="50, 60")   # a spec field no number reads: no event
+    patch(client, "equipment-specs", spec, lumens=25000)  # every surface lit by this model
+    tile = patch(client, "equipment-specs", tile, power_w=400)  # the wall built from this tile
+    patch(client, "equipment-specs", tile, frame_rates="50, 60")  # a spec field no number reads: no event
 
     events = _events(client, pid, start)
     _apply(model, events)
@@ -78,6 +91,8 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     wall_events = [e for e in derived_only if e["entity_type"] == "led_screen"]
     assert len(wall_events) == 1  # the power change; the frame-rate edit moved nothing
     # a derived-only change is not something to undo
-    r = client.post(f"/api/projection-surfaces/{left['id']}/undo",
-                    json={"event_id": surface_events[0]["id"], "version": left["version"]})
+    r = client.post(
+        f"/api/projection-surfaces/{left['id']}/undo",
+        json={"event_id": surface_events[0]["id"], "version": left["version"]},
+    )
     assert r.status_code in (404, 405, 422), r.text

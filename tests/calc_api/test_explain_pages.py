@@ -17,8 +17,16 @@ def _explained(d):  # type: ignore[no-untyped-def]
 def test_led_projection_and_camera_explain(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
     tile, proc = make_spec(client, **AR391), make_spec(client, **MX40)
-    wall = make(client, pid, "led-screens", label="LED", tile_cols=4, tile_rows=2, equipment_spec_id=tile["id"],
-                processor_spec_id=proc["id"])
+    wall = make(
+        client,
+        pid,
+        "led-screens",
+        label="LED",
+        tile_cols=4,
+        tile_rows=2,
+        equipment_spec_id=tile["id"],
+        processor_spec_id=proc["id"],
+    )
     assert {"circuits", "amps", "pixels_per_port"} <= set(_explained(wall["derived"]))
     page = client.get(f"/productions/{pid}/led-screens/{wall['id']}/planner")
     assert page.status_code == 200 and 'id="pl-explain"' in page.text and "How was this computed?" in page.text

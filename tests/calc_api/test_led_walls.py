@@ -18,8 +18,9 @@ def specs(client):  # type: ignore[no-untyped-def]
 
 def _wall(client, production, specs, **fields):  # type: ignore[no-untyped-def]
     tile, proc = specs
-    return make(client, production["id"], "led-screens", equipment_spec_id=tile["id"],
-                processor_spec_id=proc["id"], **fields)
+    return make(
+        client, production["id"], "led-screens", equipment_spec_id=tile["id"], processor_spec_id=proc["id"], **fields
+    )
 
 
 def _grid(cols, rows, paint=None):  # type: ignore[no-untyped-def]
@@ -40,8 +41,16 @@ def test_main_led_matches_the_spreadsheet_and_calc(client, production, specs):  
     assert (d["pixels_w"], d["pixels_h"], d["total_pixels"]) == (5120, 768, 3_932_160)
     assert (d["tiles_per_port"], d["processor_ports"], d["processors_needed"]) == (20, 40, 1)
     assert d["ports_needed"] == 6 and d["tiles"] == 120
-    ref = led.led_wall(tile_px_w=128, tile_px_h=256, tile_w_mm=500, tile_h_mm=1000, tile_weight_kg=12.50113399,
-                       tile_power_max_w=360, columns=40, rows=3)
+    ref = led.led_wall(
+        tile_px_w=128,
+        tile_px_h=256,
+        tile_w_mm=500,
+        tile_h_mm=1000,
+        tile_weight_kg=12.50113399,
+        tile_power_max_w=360,
+        columns=40,
+        rows=3,
+    )
     for key in ("width_m", "height_m", "width_ft_in", "height_ft_in", "aspect_ratio"):
         assert d[key] == getattr(ref, key), key
     assert (d["width_ft_in"], d["height_ft_in"]) == ("65' 7\"", "9' 10\"")
@@ -59,10 +68,21 @@ def test_main_led_matches_the_spreadsheet_and_calc(client, production, specs):  
     assert d["circuits"] * d["tiles_per_circuit"] >= d["tiles"]
     assert d["amps_max_400v_3ph"] == pytest.approx(43_200 / (math.sqrt(3) * 400))
     assert d["explain"]["circuits"]["source"].startswith("NEC 210.19(A)")
-    plan = led.led_processing(tile_px_w=128, tile_px_h=256, tile_count=120, pixels_w=5120, total_pixels=3_932_160,
-                              pixels_per_port=659_722, processor_ports=40, processor_max_pixels=8_847_360)
+    plan = led.led_processing(
+        tile_px_w=128,
+        tile_px_h=256,
+        tile_count=120,
+        pixels_w=5120,
+        total_pixels=3_932_160,
+        pixels_per_port=659_722,
+        processor_ports=40,
+        processor_max_pixels=8_847_360,
+    )
     assert (d["ports_needed"], d["processors_needed"], d["pixel_load"]) == (
-        plan.ports_needed, plan.processors_needed, pytest.approx(plan.pixel_load))
+        plan.ports_needed,
+        plan.processors_needed,
+        pytest.approx(plan.pixel_load),
+    )
     assert (d["can_hang"], d["can_stack"], d["tiles_high"]) == (True, True, 3)
     # the library's MX40 input is 4096 px wide: one processor still (the spreadsheet's rule), with a warning
     assert any("4096 px input" in w for w in d["warnings"])
@@ -111,25 +131,36 @@ def test_missing_spec_numbers_are_named_never_zero(client, production, specs):  
     pid = production["id"]
     bare = library_spec(client, "LED_TILE", "ARmk2 Indoor 3.91")  # the library row carries no numbers
     assert bare["power_w"] is None
-    wall = make(client, pid, "led-screens", tile_cols=16, tile_rows=9, equipment_spec_id=bare["id"],
-                processor_spec_id=proc["id"])
+    wall = make(
+        client,
+        pid,
+        "led-screens",
+        tile_cols=16,
+        tile_rows=9,
+        equipment_spec_id=bare["id"],
+        processor_spec_id=proc["id"],
+    )
     assert wall["derived"] is None
-    assert wall["derived_missing"] == [f"equipment_spec.{n}" for n in (
-        "native_width_px", "native_height_px", "width_mm", "height_mm", "weight_kg", "power_w")]
+    assert wall["derived_missing"] == [
+        f"equipment_spec.{n}"
+        for n in ("native_width_px", "native_height_px", "width_mm", "height_mm", "weight_kg", "power_w")
+    ]
     wall = make(client, pid, "led-screens", tile_cols=16, tile_rows=9, equipment_spec_id=tile["id"])
     assert (wall["derived"], wall["derived_missing"]) == (None, ["processor_spec_id"])
     wall = make(client, pid, "led-screens", processor_spec_id=proc["id"])
     assert (wall["derived"], wall["derived_missing"]) == (None, ["tile_cols", "tile_rows", "equipment_spec_id"])
     half = make_spec(client, **{**MX40, "pixels_per_port": None})
-    wall = make(client, pid, "led-screens", tile_cols=2, tile_rows=2, equipment_spec_id=tile["id"],
-                processor_spec_id=half["id"])
+    wall = make(
+        client, pid, "led-screens", tile_cols=2, tile_rows=2, equipment_spec_id=tile["id"], processor_spec_id=half["id"]
+    )
     assert wall["derived_missing"] == ["processor_spec.pixels_per_port"]
     plan = client.get(f"/api/led-screens/{wall['id']}/plan").json()
     assert plan["derived"] is None and plan["chains"] is None and plan["grid"]["cols"] == 2
     # a tile bigger than a port can carry is an error on the spec, not a crash
     tiny = make_spec(client, **{**MX40, "pixels_per_port": 1000})
-    wall = make(client, pid, "led-screens", tile_cols=2, tile_rows=2, equipment_spec_id=tile["id"],
-                processor_spec_id=tiny["id"])
+    wall = make(
+        client, pid, "led-screens", tile_cols=2, tile_rows=2, equipment_spec_id=tile["id"], processor_spec_id=tiny["id"]
+    )
     assert wall["derived"] is None and wall["derived_error"]["field"] == "processor_spec.pixels_per_port"
 
 
@@ -137,9 +168,14 @@ def test_tile_grid_is_checked(client, production, specs):  # type: ignore[no-unt
     wall = _wall(client, production, specs, tile_cols=3, tile_rows=2)
     url = f"/api/led-screens/{wall['id']}"
     bad_grids = [
-        {"cols": 3}, {"cols": 0, "rows": 1, "cells": [[]]}, {"cols": 3, "rows": 2, "cells": [[{}] * 3]},
-        _grid(3, 2, {(1, 1): {"type": "HOLE"}}), _grid(3, 2, {(1, 1): {"type": "TILE", "variant": "ROUND"}}),
-        {**_grid(3, 2), "chain": {"order": "diagonal"}}, "3x2", {"cols": "3", "rows": 2, "cells": []},
+        {"cols": 3},
+        {"cols": 0, "rows": 1, "cells": [[]]},
+        {"cols": 3, "rows": 2, "cells": [[{}] * 3]},
+        _grid(3, 2, {(1, 1): {"type": "HOLE"}}),
+        _grid(3, 2, {(1, 1): {"type": "TILE", "variant": "ROUND"}}),
+        {**_grid(3, 2), "chain": {"order": "diagonal"}},
+        "3x2",
+        {"cols": "3", "rows": 2, "cells": []},
     ]
     for grid in bad_grids:
         r = client.patch(url, json={"version": wall["version"], "tile_grid": grid})
@@ -150,8 +186,10 @@ def test_tile_grid_is_checked(client, production, specs):  # type: ignore[no-unt
     for value in (0, -1, 501):
         r = client.patch(url, json={"version": wall["version"], "tile_cols": value})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tile_cols", r.text
-    r = client.post(f"/api/productions/{production['id']}/led-screens",
-                    json={"tile_grid": _grid(5, 4), "equipment_spec_id": specs[0]["id"]})
+    r = client.post(
+        f"/api/productions/{production['id']}/led-screens",
+        json={"tile_grid": _grid(5, 4), "equipment_spec_id": specs[0]["id"]},
+    )
     assert r.status_code == 201 and (r.json()["tile_cols"], r.json()["tile_rows"]) == (5, 4)
     assert client.get(url).json()["version"] == wall["version"]  # nothing half-written
 
@@ -163,15 +201,21 @@ def test_plan_endpoint_chains(client, production, specs):  # type: ignore[no-unt
     chains = plan["chains"]
     assert (chains["tiles_per_chain"], chains["ports_needed"], chains["processors_needed"]) == (20, 6, 1)
     assert chains["chains"][0]["tiles"][0] == [0, 2]  # top-left tile; rows count from the bottom
-    ref = led_chains.plan_chains(columns=40, rows=3, tile_px_w=128, tile_px_h=256, pixels_per_port=659722,
-                                 ports_per_processor=40)
+    ref = led_chains.plan_chains(
+        columns=40, rows=3, tile_px_w=128, tile_px_h=256, pixels_per_port=659722, ports_per_processor=40
+    )
     assert [len(c["tiles"]) for c in chains["chains"]] == [len(c.tiles) for c in ref.chains]
-    plan = client.get(f"/api/led-screens/{wall['id']}/plan",
-                      params={"order": "columns", "start": "bottom-left", "serpentine": "true"}).json()
+    plan = client.get(
+        f"/api/led-screens/{wall['id']}/plan", params={"order": "columns", "start": "bottom-left", "serpentine": "true"}
+    ).json()
     first = plan["chains"]["chains"][0]["tiles"]
     assert first[:4] == [[0, 0], [0, 1], [0, 2], [1, 2]]
-    for params, field in (({"order": "diagonal"}, "order"), ({"start": "middle"}, "start"),
-                          ({"serpentine": "maybe"}, "serpentine"), ({"break_at_line_end": "2"}, "break_at_line_end")):
+    for params, field in (
+        ({"order": "diagonal"}, "order"),
+        ({"start": "middle"}, "start"),
+        ({"serpentine": "maybe"}, "serpentine"),
+        ({"break_at_line_end": "2"}, "break_at_line_end"),
+    ):
         r = client.get(f"/api/led-screens/{wall['id']}/plan", params=params)
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, r.text
     # a draft grid is planned without being saved
@@ -214,16 +258,30 @@ def test_the_shows_supply_feeds_the_wall(client, production, specs):  # type: ig
     show = client.get(f"/api/productions/{pid}").json()
     show = patch(client, "productions", show, power_volts=230, power_phases=3, power_breaker_a=16)
     d = client.get(f"/api/led-screens/{wall['id']}").json()["derived"]
-    assert (d["supply"], d["supply_from_show"], d["supply_line_to_line_v"]) == ("230/400 V 3φ, 16 A circuits", True, 400)
+    assert (d["supply"], d["supply_from_show"], d["supply_line_to_line_v"]) == (
+        "230/400 V 3φ, 16 A circuits",
+        True,
+        400,
+    )
     # 43,200 W / (1.7320508 x 400 V) = 62.35 A per phase; 230 x 16 x 0.8 = 2944 W: 8 tiles, 15 circuits, 5 a phase
     assert d["amps_max_per_phase"] == pytest.approx(62.354, abs=1e-3)
     assert (d["circuit_capacity_w"], d["tiles_per_circuit"], d["circuits"], d["circuits_per_phase"]) == (
-        pytest.approx(2944), 8, 15, 5)
+        pytest.approx(2944),
+        8,
+        15,
+        5,
+    )
     events = client.get(f"/api/productions/{pid}/events", params={"after": last, "limit": 5000}).json()["items"]
     moved = [e for e in events if e["entity_id"] == wall["id"]]
     assert moved and moved[-1]["data"]["derived"]["circuits"] == 15 and "derived" in moved[-1]["changes"]
-    for field, bad in (("power_volts", 400), ("power_volts", 0.01), ("power_phases", 2), ("power_breaker_a", 1e9),
-                       ("ip_max_utilisation", 1.5), ("ip_max_utilisation", 0)):
+    for field, bad in (
+        ("power_volts", 400),
+        ("power_volts", 0.01),
+        ("power_phases", 2),
+        ("power_breaker_a", 1e9),
+        ("ip_max_utilisation", 1.5),
+        ("ip_max_utilisation", 0),
+    ):
         r = client.patch(f"/api/productions/{pid}", json={"version": show["version"], field: bad})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, (field, bad, r.text)
 

@@ -41,8 +41,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{home / 'vpm.db'}", "VPM_HOME": str(home / "home")}
     subprocess.run([VPM, "setup", "--skip-demo"], env=env, check=True, capture_output=True, timeout=600)
     port = _free_port()
-    proc = subprocess.Popen([VPM, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [VPM, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -67,8 +71,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
@@ -82,18 +87,38 @@ def show(server: str) -> dict[str, Any]:
         n = time.monotonic_ns()
         tile = http.post("/api/equipment-specs", json={**AR391, "model": f"AR3.91 {n}"}).json()
         proc = http.post("/api/equipment-specs", json={**MX40, "model": f"MX40 {n}"}).json()
-        wall = http.post(f"/api/productions/{pid}/led-screens", json={
-            "label": "LED 1", "name": "MAIN LED", "tile_cols": 8, "tile_rows": 3,
-            "equipment_spec_id": tile["id"], "processor_spec_id": proc["id"]})
+        wall = http.post(
+            f"/api/productions/{pid}/led-screens",
+            json={
+                "label": "LED 1",
+                "name": "MAIN LED",
+                "tile_cols": 8,
+                "tile_rows": 3,
+                "equipment_spec_id": tile["id"],
+                "processor_spec_id": proc["id"],
+            },
+        )
         assert wall.status_code == 201, wall.text
-        pj_spec = http.post("/api/equipment-specs", json={
-            "category": "PROJECTOR", "manufacturer": "Barco", "model": f"PJ {n}", "native_width_px": 1920,
-            "native_height_px": 1080, "lumens": 20000}).json()
-        surface = http.post(f"/api/productions/{pid}/projection-surfaces", json={
-            "label": "SCREEN 1", "width_m": 14, "height_m": 4.5, "ambient_lux": 20}).json()
+        pj_spec = http.post(
+            "/api/equipment-specs",
+            json={
+                "category": "PROJECTOR",
+                "manufacturer": "Barco",
+                "model": f"PJ {n}",
+                "native_width_px": 1920,
+                "native_height_px": 1080,
+                "lumens": 20000,
+            },
+        ).json()
+        surface = http.post(
+            f"/api/productions/{pid}/projection-surfaces",
+            json={"label": "SCREEN 1", "width_m": 14, "height_m": 4.5, "ambient_lux": 20},
+        ).json()
         for label in ("PJ 1", "PJ 2"):
-            r = http.post(f"/api/productions/{pid}/projection-screens", json={
-                "label": label, "equipment_spec_id": pj_spec["id"], "surface_id": surface["id"]})
+            r = http.post(
+                f"/api/productions/{pid}/projection-screens",
+                json={"label": label, "equipment_spec_id": pj_spec["id"], "surface_id": surface["id"]},
+            )
             assert r.status_code == 201, r.text
         return {"pid": pid, "wall": wall.json(), "surface": surface}
 
@@ -165,8 +190,11 @@ def test_a_conflict_is_shown_and_resolved(server: str, browser: Any, show: dict[
     # meanwhile someone else voids a tile and saves first
     theirs = {"cols": 8, "rows": 3, "cells": [[{"type": "TILE", "variant": "STANDARD"}] * 8 for _ in range(3)]}
     theirs["cells"][1] = [{"type": "VOID"}] + [{"type": "TILE", "variant": "STANDARD"}] * 7
-    r = httpx.patch(f"{server}/api/led-screens/{wall['id']}", json={"version": wall["version"], "tile_grid": theirs},
-                    headers={"X-VPM-User": "Sam"})
+    r = httpx.patch(
+        f"{server}/api/led-screens/{wall['id']}",
+        json={"version": wall["version"], "tile_grid": theirs},
+        headers={"X-VPM-User": "Sam"},
+    )
     assert r.status_code == 200, r.text
     page.click("#pl-save")
     conflict = page.locator("#planner-conflict")

@@ -10,8 +10,16 @@ import pytest
 from tests.calc_api.helpers import StatementCounter, library_spec, make, make_spec, patch
 from vpm.calc import projection
 
-PJ = {"category": "PROJECTOR", "manufacturer": "Barco", "model": "Test 20K", "native_width_px": 1920,
-      "native_height_px": 1080, "lumens": 20000, "weight_kg": 50, "power_w": 2000}
+PJ = {
+    "category": "PROJECTOR",
+    "manufacturer": "Barco",
+    "model": "Test 20K",
+    "native_width_px": 1920,
+    "native_height_px": 1080,
+    "lumens": 20000,
+    "weight_kg": 50,
+    "power_w": 2000,
+}
 
 
 @pytest.fixture
@@ -22,12 +30,29 @@ def rig(client, production):  # type: ignore[no-untyped-def]
     spec = make_spec(client, **PJ)
     fits = library_spec(client, "LENS", "SLMR 1.20-1.74")
     short = library_spec(client, "LENS", "TLD+ 0.69-0.92")
-    surface = make(client, pid, "projection-surfaces", label="SCREEN 1", width_m=14, height_m=4.5,
-                   gain_factor=1.1, ambient_lux=30)
-    one = make(client, pid, "projection-screens", label="PJ 1", equipment_spec_id=spec["id"],
-               surface_id=surface["id"], lens_spec_id=fits["id"], stack_count=1)
-    two = make(client, pid, "projection-screens", label="PJ 2", equipment_spec_id=spec["id"],
-               surface_id=surface["id"], lens_spec_id=short["id"], stack_count=2)
+    surface = make(
+        client, pid, "projection-surfaces", label="SCREEN 1", width_m=14, height_m=4.5, gain_factor=1.1, ambient_lux=30
+    )
+    one = make(
+        client,
+        pid,
+        "projection-screens",
+        label="PJ 1",
+        equipment_spec_id=spec["id"],
+        surface_id=surface["id"],
+        lens_spec_id=fits["id"],
+        stack_count=1,
+    )
+    two = make(
+        client,
+        pid,
+        "projection-screens",
+        label="PJ 2",
+        equipment_spec_id=spec["id"],
+        surface_id=surface["id"],
+        lens_spec_id=short["id"],
+        stack_count=2,
+    )
     return {"surface": surface, "pj": (one, two), "lens": (fits, short), "spec": spec}
 
 
@@ -35,7 +60,7 @@ def test_surface_numbers_from_its_projectors(client, rig):  # type: ignore[no-un
     surface = client.get(f"/api/projection-surfaces/{rig['surface']['id']}").json()
     d = surface["derived"]
     assert surface["derived_missing"] == [] and surface["derived_error"] is None
-    assert d["area_m2"] == pytest.approx(63) and d["area_sqft"] == pytest.approx(63 / 0.3048 ** 2)
+    assert d["area_m2"] == pytest.approx(63) and d["area_sqft"] == pytest.approx(63 / 0.3048**2)
     raster = projection.screen_raster(screen_width=14, screen_height=4.5, pj_h_px=1920, pj_v_px=1080)
     assert (d["total_h_px"], d["total_v_px"]) == (raster.total_h_px, raster.total_v_px) == (3360, 1080)
     layout = projection.blend(total_h_px=3360, pj_h_px=1920)
@@ -75,12 +100,17 @@ def test_analysis_throw_and_lenses(client, rig):  # type: ignore[no-untyped-def]
     # tolerance widens the fit; a throw from the surface's saved assignments is used by default
     wide = client.get(url, params={"throw_distance_m": 12, "tolerance": 0.6}).json()["throw"]["assigned"]
     assert all(t["lens_fits"] for t in wide)
-    surface = patch(client, "projection-surfaces", rig["surface"],
-                    projector_assignments=[{"label": "A", "throwDistM": 12}])
+    surface = patch(
+        client, "projection-surfaces", rig["surface"], projector_assignments=[{"label": "A", "throwDistM": 12}]
+    )
     assert client.get(url).json()["throw"]["throw_ratio_needed"] == pytest.approx(1.5)
     assert surface["derived"]["nits"] == pytest.approx(a["derived"]["nits"])
-    for params, field in (({"throw_distance_m": 0}, "throw_distance_m"), ({"throw_distance_m": "nan"}, "throw_distance_m"),
-                          ({"throw_distance_m": "far"}, "throw_distance_m"), ({"tolerance": -1}, "tolerance")):
+    for params, field in (
+        ({"throw_distance_m": 0}, "throw_distance_m"),
+        ({"throw_distance_m": "nan"}, "throw_distance_m"),
+        ({"throw_distance_m": "far"}, "throw_distance_m"),
+        ({"tolerance": -1}, "tolerance"),
+    ):
         r = client.get(url, params=params)
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == field, r.text
     assert client.get("/api/projection-surfaces/nope/analysis").status_code == 404
@@ -127,8 +157,14 @@ def test_listing_surfaces_costs_no_query_per_surface(client, production, rig):  
         assert client.get(projectors).json()["total"] == 7
     for i in range(3):
         lens = library_spec(client, "LENS", ("SLMR", "TLD+", "ELP")[i])
-        make(client, pid, "projection-screens", label=f"Q{i}", equipment_spec_id=make_spec(client, **PJ)["id"],
-             lens_spec_id=lens["id"])
+        make(
+            client,
+            pid,
+            "projection-screens",
+            label=f"Q{i}",
+            equipment_spec_id=make_spec(client, **PJ)["id"],
+            lens_spec_id=lens["id"],
+        )
     with StatementCounter(client) as ten:
         items = client.get(projectors).json()["items"]
     assert len(items) == 10 and all(i["derived"]["total_lumens"] for i in items)

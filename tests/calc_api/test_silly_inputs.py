@@ -13,8 +13,16 @@ from tests.calc_api.helpers import AR391, MX40, make, make_spec
 #: Seconds a refusal may take at most (a runaway search held a core for minutes).
 BOUND_S = 10.0
 
-WALL = {"tile_px_w": 128, "tile_px_h": 256, "tile_w_mm": 500, "tile_h_mm": 1000, "tile_weight_kg": 12.5,
-        "tile_power_max_w": 360, "columns": 40, "rows": 3}
+WALL = {
+    "tile_px_w": 128,
+    "tile_px_h": 256,
+    "tile_w_mm": 500,
+    "tile_h_mm": 1000,
+    "tile_weight_kg": 12.5,
+    "tile_power_max_w": 360,
+    "columns": 40,
+    "rows": 3,
+}
 HUGE = "1" + "0" * 400  # an integer beyond 1.8e308
 
 
@@ -27,7 +35,7 @@ CASES = [
     ("timing_card", {"h": 1920, "v": 1080, "rate": 0.01}, "rate"),
     ("link_report", {"h": 1920, "v": 1080, "rate": 0.01}, "rate"),
     ("led_wall", {**WALL, "tile_power_typical_w": 400}, "tile_power_typical_w"),
-    ("led_wall", {**WALL, "columns": 1_000_000}, "columns"),          # 500 km of 500 mm tiles
+    ("led_wall", {**WALL, "columns": 1_000_000}, "columns"),  # 500 km of 500 mm tiles
     ("led_wall", {**WALL, "tile_w_mm": 2000, "columns": 999}, "columns"),
     ("screen_nits", {"lumens": 20_000, "area_m2": 1e-9}, "area_m2"),
     ("split_run", {"run_ft": 99_999, "stock_lengths_ft": list(range(1, 3001))}, "stock_lengths_ft"),
@@ -47,23 +55,36 @@ def test_silly_calculator_input(client, name, body, field):  # type: ignore[no-u
 
 @pytest.mark.parametrize("field", ["h", "rate"])
 def test_numbers_beyond_a_double_in_a_body(client, field):  # type: ignore[no-untyped-def]
-    body = '{"h": 1920, "v": 1080, "rate": 60}'.replace(f'"{field}": ' + ("1920" if field == "h" else "60"),
-                                                       f'"{field}": {HUGE}')
+    body = '{"h": 1920, "v": 1080, "rate": 60}'.replace(
+        f'"{field}": ' + ("1920" if field == "h" else "60"), f'"{field}": {HUGE}'
+    )
     r = client.post("/api/calc/timing_card", content=body.encode(), headers={"content-type": "application/json"})
     _refused(r, field)
-    r = client.post("/api/calc/stream_flow", content=f'{{"bitrate_mbps": -{HUGE}}}'.encode(),
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/calc/stream_flow",
+        content=f'{{"bitrate_mbps": -{HUGE}}}'.encode(),
+        headers={"content-type": "application/json"},
+    )
     _refused(r, "bitrate_mbps")
 
 
 def test_numbers_beyond_a_double_in_a_draft_plan(client, production):  # type: ignore[no-untyped-def]
     tile, proc = make_spec(client, **AR391), make_spec(client, **MX40)
-    wall = make(client, production["id"], "led-screens", equipment_spec_id=tile["id"], processor_spec_id=proc["id"],
-                tile_cols=4, tile_rows=2)
+    wall = make(
+        client,
+        production["id"],
+        "led-screens",
+        equipment_spec_id=tile["id"],
+        processor_spec_id=proc["id"],
+        tile_cols=4,
+        tile_rows=2,
+    )
     url = f"/api/led-screens/{wall['id']}/plan"
-    for body, field in ((f'{{"tile_cols": {HUGE}, "tile_rows": 2}}', "tile_cols"),
-                        (f'{{"tile_cols": 4, "tile_rows": -{HUGE}}}', "tile_rows"),
-                        (f'{{"tile_grid": {{"cols": {HUGE}, "rows": 2, "cells": []}}}}', "tile_grid")):
+    for body, field in (
+        (f'{{"tile_cols": {HUGE}, "tile_rows": 2}}', "tile_cols"),
+        (f'{{"tile_cols": 4, "tile_rows": -{HUGE}}}', "tile_rows"),
+        (f'{{"tile_grid": {{"cols": {HUGE}, "rows": 2, "cells": []}}}}', "tile_grid"),
+    ):
         start = time.perf_counter()
         r = client.post(url, content=body.encode(), headers={"content-type": "application/json"})
         _refused(r, field)

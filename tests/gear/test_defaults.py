@@ -45,8 +45,11 @@ def test_new_cable_takes_its_type_from_the_connectors_and_stays_editable(client,
     rtr = show.device("routers", "RTR 1", signal_type="SDI 8 x 8")
     sdi = show.cable(cam["ports"][0], next(p for p in rtr["ports"] if p["direction"] == "in"))
     assert sdi["cable_type"] == "SDI coax"
-    given = show.cable(next(p for p in rtr["ports"] if p["direction"] == "out"), show.port(mon, "in", "HDMI"),
-                       cable_type="SDI to HDMI converter + HDMI")
+    given = show.cable(
+        next(p for p in rtr["ports"] if p["direction"] == "out"),
+        show.port(mon, "in", "HDMI"),
+        cable_type="SDI to HDMI converter + HDMI",
+    )
     assert given["cable_type"] == "SDI to HDMI converter + HDMI"
     r = client.patch(f"/api/connections/{sdi['id']}", json={"version": sdi["version"], "cable_type": "Fibre"})
     assert r.status_code == 200 and r.json()["cable_type"] == "Fibre"

@@ -72,8 +72,7 @@ def test_building_each_workbook_frame_gives_the_workbooks_port_ids(client, produ
     assert len(wanted) >= 24, f"too few ids read from sheet {sheet}"
     spec_id = client.get(f"/api/equipment-specs/{slug}").json()["id"]
     dev = Show(client, production).device("vision-switchers", f"{sheet} ID.0", equipment_spec_id=spec_id)
-    ours = {f"{dev['label']} {p['code']}": p["connector"] for p in dev["ports"]
-            if p["card_slot"] is not None}
+    ours = {f"{dev['label']} {p['code']}": p["connector"] for p in dev["ports"] if p["card_slot"] is not None}
     assert set(wanted) <= set(ours), sorted(set(wanted) - set(ours))[:10]
     for pid, connector in wanted.items():
         if connector:
@@ -94,8 +93,10 @@ def test_cards_list_remove_refused_with_cables_move_and_add(client, production) 
     table = client.get(base).json()
     assert table["slots"] == {"in": 8, "out": 4}
     assert [(c["bank"], c["slot"], c["name"]) for c in table["cards"]][:3] == [
-        ("in", 1, "Quad HDMI 2.0 input card"), ("in", 2, "Quad HDMI 2.0 input card"),
-        ("in", 3, "Quad DisplayPort 1.2 input card")]
+        ("in", 1, "Quad HDMI 2.0 input card"),
+        ("in", 2, "Quad HDMI 2.0 input card"),
+        ("in", 3, "Quad DisplayPort 1.2 input card"),
+    ]
     assert {c["key"] for c in table["catalogue"]} >= {"opt-quad-dp-in", "opt-tri-combo-out"}
 
     src = show.device("sources", "SRC 1")
@@ -143,8 +144,11 @@ def test_card_changes_are_in_the_change_log(client, production) -> None:  # type
     base = f"/api/productions/{production['id']}/devices/{e2['id']}/cards"
     assert client.delete(f"{base}/out/4").status_code == 200
     assert client.post(base, json={"card_id": "opt-tri-combo-out", "slot": 4}).status_code == 201
-    ports = [p for p in client.get(f"/api/vision-switchers/{e2['id']}").json()["ports"] if p["card_slot"] == 4
-             and p["direction"] == "out"]
+    ports = [
+        p
+        for p in client.get(f"/api/vision-switchers/{e2['id']}").json()["ports"]
+        if p["card_slot"] == 4 and p["direction"] == "out"
+    ]
     assert [p["code"] for p in ports] == [f"OUT 4.{n}" for n in range(1, 7)]
     history = client.get(f"/api/ports/{ports[0]['id']}/history")
     assert history.status_code == 200, history.text

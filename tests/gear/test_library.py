@@ -18,21 +18,32 @@ def test_shipped_library_has_no_impossible_numbers_and_corrections_are_cited() -
         assert any(c in corrections_applied(r) for r in records), f"correction {c.match} matches no row"
     by_slug = {r.slug: r for r in records}
     tile = by_slug["ref-infiled-ar3-91mm-500-x-1000mm"].numbers
-    assert (tile["width_mm"], tile["height_mm"], tile["native_width_px"], tile["native_height_px"]) == (500, 1000, 128, 256)
+    assert (tile["width_mm"], tile["height_mm"], tile["native_width_px"], tile["native_height_px"]) == (
+        500,
+        1000,
+        128,
+        256,
+    )
     w = by_slug["ref-barco-udm-w22"].numbers
     assert (w["native_width_px"], w["native_height_px"], w["native_resolution_mode"]) == (1920, 1200, "WUXGA")
 
 
 def test_planted_bad_rows_are_flagged() -> None:
-    swapped = check_numbers("t", "LED_TILE", "INFiLED", "AR3.91 500 x 1000",
-                            {"width_mm": 1000, "height_mm": 500, "native_width_px": 128, "native_height_px": 256,
-                             "pixel_pitch_mm": 3.91})
+    swapped = check_numbers(
+        "t",
+        "LED_TILE",
+        "INFiLED",
+        "AR3.91 500 x 1000",
+        {"width_mm": 1000, "height_mm": 500, "native_width_px": 128, "native_height_px": 256, "pixel_pitch_mm": 3.91},
+    )
     assert len(swapped) == 1 and "swapped" in swapped[0].reason
     wuxga = check_numbers("p", "PROJECTOR", "Barco", "UDX-W32", {"native_width_px": 3840, "native_height_px": 2160})
     assert [f.field for f in wuxga] == ["native_width_px"]
     heavy = check_numbers("h", "LED_TILE", "X", "Y", {"weight_kg": 900, "power_w": -3})
     assert {f.field for f in heavy} == {"weight_kg", "power_w"}
-    assert check_numbers("ok", "PROJECTOR", "Barco", "UDX-W32", {"native_width_px": 1920, "native_height_px": 1200}) == []
+    assert (
+        check_numbers("ok", "PROJECTOR", "Barco", "UDX-W32", {"native_width_px": 1920, "native_height_px": 1200}) == []
+    )
 
 
 def test_api_and_cli_check_the_database(client, db_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -43,9 +54,19 @@ def test_api_and_cli_check_the_database(client, db_url, monkeypatch) -> None:  #
     monkeypatch.setenv("DATABASE_URL", db_url)
     ok = CliRunner().invoke(cli, ["library", "check"])
     assert ok.exit_code == 0, ok.output
-    bad = client.post("/api/equipment-specs", json={
-        "category": "LED_TILE", "manufacturer": "Test", "model": "Swapped 500 x 1000", "width_mm": 1000,
-        "height_mm": 500, "native_width_px": 128, "native_height_px": 256, "pixel_pitch_mm": 3.91})
+    bad = client.post(
+        "/api/equipment-specs",
+        json={
+            "category": "LED_TILE",
+            "manufacturer": "Test",
+            "model": "Swapped 500 x 1000",
+            "width_mm": 1000,
+            "height_mm": 500,
+            "native_width_px": 128,
+            "native_height_px": 256,
+            "pixel_pitch_mm": 3.91,
+        },
+    )
     assert bad.status_code == 201, bad.text
     r = client.get("/api/library/check").json()
     assert r["ok"] is False and [f["slug"] for f in r["findings"]] == [bad.json()["slug"]]

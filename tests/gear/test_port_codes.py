@@ -20,9 +20,16 @@ def test_carded_frame_ports_carry_card_codes(client, production) -> None:  # typ
     show = Show(client, production)
     frame = show.device("cam-switchers", "KORONA", equipment_spec_id=_spec_id(client, "grass-valley-korona-k-frame"))
     codes = [(p["direction"], p["code"], p["card_slot"], p["card_port"]) for p in frame["ports"]]
-    assert codes == [("in", "IN 1.1", 1, 1), ("in", "IN 1.2", 1, 2), ("in", "IN 1.3", 1, 3), ("in", "IN 1.4", 1, 4),
-                     ("out", "OUT 2.1", 2, 1), ("out", "OUT 2.2", 2, 2), ("out", "OUT 2.3", 2, 3),
-                     ("out", "OUT 2.4", 2, 4)]
+    assert codes == [
+        ("in", "IN 1.1", 1, 1),
+        ("in", "IN 1.2", 1, 2),
+        ("in", "IN 1.3", 1, 3),
+        ("in", "IN 1.4", 1, 4),
+        ("out", "OUT 2.1", 2, 1),
+        ("out", "OUT 2.2", 2, 2),
+        ("out", "OUT 2.3", 2, 3),
+        ("out", "OUT 2.4", 2, 4),
+    ]
     labels = [p["label"] for p in frame["ports"]]
     assert len(set(labels)) == len(labels), labels
     one = client.get(f"/api/ports/{frame['ports'][2]['id']}").json()
@@ -77,8 +84,7 @@ def test_port_list_sorts_labels_naturally(client, production) -> None:  # type: 
         show.device("sources", f"SRC {n}")
     r = client.get(f"/api/productions/{production['id']}/sources", params={"sort": "label"})
     assert [i["label"] for i in r.json()["items"]] == ["SRC 1", "SRC 2", "SRC 10", "SRC 11"]
-    r = client.get(f"/api/productions/{production['id']}/sources", params={"sort": "-label", "limit": 2,
-                                                                           "offset": 1})
+    r = client.get(f"/api/productions/{production['id']}/sources", params={"sort": "-label", "limit": 2, "offset": 1})
     assert [i["label"] for i in r.json()["items"]] == ["SRC 10", "SRC 2"]
 
 

@@ -68,14 +68,21 @@ def invoke(args: list[str], url: str, home: Path, **extra: str) -> Result:
 def run_cli(args: list[str], url: str, home: Path, timeout: float = 120, **extra: str) -> subprocess.CompletedProcess:
     """``python -m vpm.cli`` in a subprocess, as a person would run it."""
     env = dict(os.environ, **env_for(url, home, **extra))
-    return subprocess.run([sys.executable, "-m", "vpm.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "vpm.cli", *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
 
 
 def spawn_cli(args: list[str], url: str, home: Path, **extra: str) -> subprocess.Popen:
     env = dict(os.environ, **env_for(url, home, **extra))
-    return subprocess.Popen([sys.executable, "-m", "vpm.cli", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vpm.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def all_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -103,8 +110,10 @@ def schema_of(url: str) -> dict[str, Any]:
 
     engine = Database(url).engine
     insp = inspect(engine)
-    out = {t: ([c["name"] for c in insp.get_columns(t)], sorted(i["name"] for i in insp.get_indexes(t)))
-           for t in sorted(insp.get_table_names())}
+    out = {
+        t: ([c["name"] for c in insp.get_columns(t)], sorted(i["name"] for i in insp.get_indexes(t)))
+        for t in sorted(insp.get_table_names())
+    }
     out["__revision__"] = migrate.current_revision(engine)
     dispose_engines()
     return out

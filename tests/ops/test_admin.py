@@ -15,8 +15,10 @@ SECRET = "sk-live-9f8e7d6c5b4a"
 
 @pytest.fixture
 def stream(client, production) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    r = client.post(f"/api/productions/{production['id']}/streams",
-                    json={"label": "STR 1", "name": "Main program", "platform": "YouTube", "stream_key": SECRET})
+    r = client.post(
+        f"/api/productions/{production['id']}/streams",
+        json={"label": "STR 1", "name": "Main program", "platform": "YouTube", "stream_key": SECRET},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -24,7 +26,7 @@ def stream(client, production) -> dict[str, Any]:  # type: ignore[no-untyped-def
 def _views(client) -> list[str]:  # type: ignore[no-untyped-def]
     home = client.get("/admin/")
     assert home.status_code == 200
-    return sorted(set(re.findall(r'/admin/([a-z0-9-]+)/list', home.text)))
+    return sorted(set(re.findall(r"/admin/([a-z0-9-]+)/list", home.text)))
 
 
 def test_a_view_per_model_and_every_list_page_answers(client):  # type: ignore[no-untyped-def]
@@ -64,9 +66,13 @@ def test_read_only_no_create_edit_delete_export(client, db, stream):  # type: ig
 
 
 def test_secrets_never_shown(client, stream):  # type: ignore[no-untyped-def]
-    pages = [client.get("/admin/stream/list"), client.get(f"/admin/stream/details/{stream['id']}"),
-             client.get("/admin/device/list"), client.get(f"/admin/device/details/{stream['id']}"),
-             client.get("/admin/event/list")]
+    pages = [
+        client.get("/admin/stream/list"),
+        client.get(f"/admin/stream/details/{stream['id']}"),
+        client.get("/admin/device/list"),
+        client.get(f"/admin/device/details/{stream['id']}"),
+        client.get("/admin/event/list"),
+    ]
     for page in pages:
         assert page.status_code == 200, page.text[:200]
         assert SECRET not in page.text
@@ -142,12 +148,23 @@ def test_credentials_of_accounts_never_shown(client, db, production):  # type: i
         token_hash = s.scalar(select(ApiToken.token_hash).where(ApiToken.user_id == uid))
         session_hash = s.scalar(select(WebSession.session_hash).where(WebSession.user_id == uid))
     assert password_hash and token_hash and session_hash
-    pages = [client.get("/admin/user/list"), client.get(f"/admin/user/details/{user.id}"),
-             client.get("/admin/api-token/list"), client.get("/admin/share-link/list"),
-             client.get("/admin/web-session/list")]
+    pages = [
+        client.get("/admin/user/list"),
+        client.get(f"/admin/user/details/{user.id}"),
+        client.get("/admin/api-token/list"),
+        client.get("/admin/share-link/list"),
+        client.get("/admin/web-session/list"),
+    ]
     for page in pages:
         assert page.status_code == 200, page.text[:200]
-        for secret in (password_hash, token_hash, session_hash, token, session, link["token"],
-                       "correct-horse-battery-1"):
+        for secret in (
+            password_hash,
+            token_hash,
+            session_hash,
+            token,
+            session,
+            link["token"],
+            "correct-horse-battery-1",
+        ):
             assert secret not in page.text
     assert "browser-check" in pages[1].text

@@ -29,7 +29,7 @@ def _lines(output: str) -> dict[str, tuple[str, str]]:
             rest = rest.lstrip()
             name = next((n for n in NAMES if rest.startswith(n)), None)
             assert name is not None, line
-            out[name] = (status, rest[len(name):].strip())
+            out[name] = (status, rest[len(name) :].strip())
     return out
 
 
@@ -85,8 +85,9 @@ def test_missing_database_file_memory_and_seed_data(home, tmp_path):  # type: ig
     empty = tmp_path / "no-data"
     empty.mkdir()
     url = f"sqlite:///{tmp_path / 'missing.db'}"
-    result = invoke(["doctor", "--port", str(_free_port())], url, home, VPM_MIN_FREE_MB=str(10**9),
-                    VPM_SHARED_DATA=str(empty))
+    result = invoke(
+        ["doctor", "--port", str(_free_port())], url, home, VPM_MIN_FREE_MB=str(10**9), VPM_SHARED_DATA=str(empty)
+    )
     lines = _lines(result.output)
     assert result.exit_code == 1
     assert lines["database"] == ("FAIL", f"no database file at {tmp_path / 'missing.db'} yet; run `vpm setup`")

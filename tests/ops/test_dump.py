@@ -30,14 +30,22 @@ def _fill(client, production) -> None:  # type: ignore[no-untyped-def]
     assert a.status_code == b.status_code == 201, a.text
     out = next(p for p in a.json()["ports"] if p["direction"] == "out")
     into = next(p for p in b.json()["ports"] if p["direction"] == "in")
-    r = client.post(f"/api/productions/{pid}/connections",
-                    json={"from_port_id": out["id"], "to_port_id": into["id"], "cable_type": "12G-SDI", "length_ft": 37.5})
+    r = client.post(
+        f"/api/productions/{pid}/connections",
+        json={"from_port_id": out["id"], "to_port_id": into["id"], "cable_type": "12G-SDI", "length_ft": 37.5},
+    )
     assert r.status_code == 201, r.text
-    r = client.post(f"/api/productions/{pid}/streams",
-                    json={"label": "STR 9", "name": "Main – ünïcode ✓", "platform": "YouTube",
-                          "stream_key": "sk-live-not-in-any-log"})
+    r = client.post(
+        f"/api/productions/{pid}/streams",
+        json={
+            "label": "STR 9",
+            "name": "Main – ünïcode ✓",
+            "platform": "YouTube",
+            "stream_key": "sk-live-not-in-any-log",
+        },
+    )
     assert r.status_code == 201, r.text
-    r = client.patch(f"/api/productions/{pid}", json={"version": production["version"], "venue": "Hall \"B\"\n2nd"})
+    r = client.patch(f"/api/productions/{pid}", json={"version": production["version"], "venue": 'Hall "B"\n2nd'})
     assert r.status_code == 200, r.text
 
 
@@ -79,8 +87,15 @@ def test_round_trip_across_databases(direction, templates, scratch, home, tmp_pa
 
     _prepare(source_url)
     with TestClient(create_app(Settings(database_url=source_url, home=home))) as client:
-        show = client.post("/api/productions", json={"show_name": "Across", "client": "ACME",
-                                                     "load_in": "2027-03-01T08:00:00", "checklist_template": True})
+        show = client.post(
+            "/api/productions",
+            json={
+                "show_name": "Across",
+                "client": "ACME",
+                "load_in": "2027-03-01T08:00:00",
+                "checklist_template": True,
+            },
+        )
         assert show.status_code == 201, show.text
         _fill(client, show.json())
     source = all_rows(source_url)
@@ -98,8 +113,9 @@ def test_round_trip_across_databases(direction, templates, scratch, home, tmp_pa
     assert [(t["name"], t["sha256"]) for t in first["tables"]] == [(t["name"], t["sha256"]) for t in second["tables"]]
 
 
-def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(db_url, client, production, scratch, home,
-                                                                          tmp_path):  # type: ignore[no-untyped-def]
+def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(
+    db_url, client, production, scratch, home, tmp_path
+):  # type: ignore[no-untyped-def]
     backend = "sqlite" if db_url.startswith("sqlite") else "postgresql"
     other = _fresh(scratch, backend)
     from vpm.db.engine import Database, dispose_engines
@@ -243,15 +259,31 @@ def test_postgresql_sequences_continue_after_the_restored_ids(templates, scratch
 
     source = scratch.migrated("sqlite", "source")
     with Database(source).engine.begin() as conn:
-        conn.execute(insert(Event.__table__), [{"id": 1000 + i, "entity_type": "x", "entity_id": str(i), "op": "create",
-                                               "actor": "t", "changes": {}, "version": 1} for i in range(5)])
+        conn.execute(
+            insert(Event.__table__),
+            [
+                {
+                    "id": 1000 + i,
+                    "entity_type": "x",
+                    "entity_id": str(i),
+                    "op": "create",
+                    "actor": "t",
+                    "changes": {},
+                    "version": 1,
+                }
+                for i in range(5)
+            ],
+        )
     dispose_engines()
     _backup(source, home, tmp_path / "dump")
     target = _fresh(scratch, "postgresql")
     assert invoke(["db", "restore", str(tmp_path / "dump")], target, home).exit_code == 0
     with Database(target).engine.begin() as conn:
-        new_id = conn.execute(insert(Event.__table__).values(entity_type="x", entity_id="new", op="create", actor="t",
-                                                             changes={}, version=1).returning(Event.id)).scalar_one()
+        new_id = conn.execute(
+            insert(Event.__table__)
+            .values(entity_type="x", entity_id="new", op="create", actor="t", changes={}, version=1)
+            .returning(Event.id)
+        ).scalar_one()
         assert new_id == 1005
         assert conn.execute(select(text("1")).select_from(Event.__table__).where(Event.id == 1004)).scalar() == 1
     dispose_engines()

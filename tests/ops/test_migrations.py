@@ -112,9 +112,12 @@ def test_automatic_snapshots_are_pruned(tmp_path):  # type: ignore[no-untyped-de
 
     for i in range(13):
         sqlite3.connect(tmp_path / f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3").execute(
-            "CREATE TABLE t (x)").connection.close()  # only verified snapshots count
+            "CREATE TABLE t (x)"
+        ).connection.close()  # only verified snapshots count
     (tmp_path / "vpm-manual-backup").mkdir()
     removed = prune(tmp_path, "pre-upgrade", keep=10)
-    assert sorted(p.name for p in removed) == [f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3" for i in range(3)]
+    assert sorted(p.name for p in removed) == [
+        f"vpm-pre-upgrade-2026010{i:02d}-000000-000000.sqlite3" for i in range(3)
+    ]
     assert len(list(tmp_path.glob("vpm-pre-upgrade-*"))) == 10
     assert (tmp_path / "vpm-manual-backup").exists()

@@ -29,19 +29,24 @@ def test_cli_says_when_models_match_head(tmp_path: Path) -> None:
 def test_a_model_change_becomes_a_lint_clean_revision(tmp_path: Path) -> None:
     from vpm.domain.models import metadata
 
-    table = sa.Table("zz_probe", metadata, sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("label", sa.String(40), nullable=False))
+    table = sa.Table(
+        "zz_probe",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("label", sa.String(40), nullable=False),
+    )
     try:
         path = migrate.new_revision("add probe", f"sqlite:///{tmp_path / 'scratch.db'}", directory=tmp_path)
     finally:
         metadata.remove(table)
     assert path is not None and path.parent == tmp_path
     text = path.read_text()
-    assert 'op.create_table(' in text and "'zz_probe'" in text
+    assert "op.create_table(" in text and "'zz_probe'" in text
     assert f"revision = '{migrate.next_revision_id()}'" in text
     assert "destructive = False" in text
-    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(path)], capture_output=True, text=True, timeout=60
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 

@@ -40,11 +40,31 @@ def _library(url: str) -> dict[str, Any]:
         for spec in session.scalars(select(EquipmentSpec)):
             out[spec.slug] = {
                 "spec": plain(spec),
-                "ports": sorted((plain(p) for p in session.scalars(
-                    select(EquipmentIoPort).where(EquipmentIoPort.spec_id == spec.id))), key=repr),
-                "cards": sorted(([plain(c), sorted((plain(io) for io in session.scalars(
-                    select(EquipmentCardIo).where(EquipmentCardIo.card_id == c.id))), key=repr)]
-                    for c in session.scalars(select(EquipmentCard).where(EquipmentCard.spec_id == spec.id))), key=repr),
+                "ports": sorted(
+                    (
+                        plain(p)
+                        for p in session.scalars(select(EquipmentIoPort).where(EquipmentIoPort.spec_id == spec.id))
+                    ),
+                    key=repr,
+                ),
+                "cards": sorted(
+                    (
+                        [
+                            plain(c),
+                            sorted(
+                                (
+                                    plain(io)
+                                    for io in session.scalars(
+                                        select(EquipmentCardIo).where(EquipmentCardIo.card_id == c.id)
+                                    )
+                                ),
+                                key=repr,
+                            ),
+                        ]
+                        for c in session.scalars(select(EquipmentCard).where(EquipmentCard.spec_id == spec.id))
+                    ),
+                    key=repr,
+                ),
             }
     dispose_engines()
     return out
@@ -52,8 +72,9 @@ def _library(url: str) -> dict[str, Any]:
 
 def test_a_killed_seed_resumes_and_ends_identical(backend, scratch, home):  # type: ignore[no-untyped-def]
     killed = scratch.migrated(backend, "killed")
-    proc = spawn_cli(["seed", "--only", "library", "--batch-size", str(BATCH)], killed, home,
-                     VPM_SEED_BATCH_DELAY_S="0.3")
+    proc = spawn_cli(
+        ["seed", "--only", "library", "--batch-size", str(BATCH)], killed, home, VPM_SEED_BATCH_DELAY_S="0.3"
+    )
     deadline = time.monotonic() + 60
     while _spec_count(killed) < 2 * BATCH:
         assert proc.poll() is None, proc.communicate()
@@ -70,8 +91,9 @@ def test_a_killed_seed_resumes_and_ends_identical(backend, scratch, home):  # ty
 
     resumed = invoke(["seed", "--only", "library", "--batch-size", str(BATCH)], killed, home)
     assert resumed.exit_code == 0, resumed.output
-    added = sum(int(line.split(": ")[1].split(" added")[0]) for line in resumed.output.splitlines()
-                if " added, " in line)
+    added = sum(
+        int(line.split(": ")[1].split(" added")[0]) for line in resumed.output.splitlines() if " added, " in line
+    )
     assert added == library_size + 125 - kept, resumed.output
     assert "nothing to do" not in resumed.output
 
@@ -111,8 +133,11 @@ def test_library_seed_writes_one_event_per_spec_and_none_when_unchanged(db) -> N
     def counts() -> tuple[int, int]:
         with db.read() as session:
             specs = session.scalar(select(func.count()).select_from(EquipmentSpec))
-            events = session.scalar(select(func.count()).select_from(Event)
-                                    .where(Event.entity_type == "equipment_spec", Event.actor == "seed"))
+            events = session.scalar(
+                select(func.count())
+                .select_from(Event)
+                .where(Event.entity_type == "equipment_spec", Event.actor == "seed")
+            )
             return int(specs or 0), int(events or 0)
 
     specs, events = counts()  # the test template was seeded through the same code
@@ -125,6 +150,7 @@ def test_library_seed_writes_one_event_per_spec_and_none_when_unchanged(db) -> N
     assert reapplied == specs  # every seeded spec is written again ...
     assert counts() == (specs, events + reapplied)  # ... and each write is logged
     with db.read() as session:
-        newest = session.scalars(select(Event).where(Event.entity_type == "equipment_spec")
-                                 .order_by(Event.id.desc()).limit(1)).one()
+        newest = session.scalars(
+            select(Event).where(Event.entity_type == "equipment_spec").order_by(Event.id.desc()).limit(1)
+        ).one()
     assert newest.op == "update" and newest.data["id"] == newest.entity_id

@@ -20,7 +20,9 @@ def test_broken_snapshots_never_push_good_ones_out(tmp_path):  # type: ignore[no
         for i in range(3):
             _good(tmp_path / f"vpm-{kind}-2026010{i}-000000-000000.sqlite3")
         for i in range(3, 15):  # newer, but empty or truncated: what a kill mid-snapshot used to leave
-            (tmp_path / f"vpm-{kind}-202601{i:02d}-000000-000000.sqlite3").write_bytes(b"" if i % 2 else b"SQLite format 3\0junk")
+            (tmp_path / f"vpm-{kind}-202601{i:02d}-000000-000000.sqlite3").write_bytes(
+                b"" if i % 2 else b"SQLite format 3\0junk"
+            )
         (tmp_path / f"vpm-{kind}-20260120-000000-000000.pgdump").write_bytes(b"PGDMP\x01truncated")
         removed = prune(tmp_path, kind, keep=2)
         left = sorted(p.name for p in tmp_path.glob(f"vpm-{kind}-*"))

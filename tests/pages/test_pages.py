@@ -16,7 +16,6 @@ PER_SHOW = [s for s in ALL_SPECS if s.per_production]
 LIBRARY = [s for s in ALL_SPECS if not s.per_production and s.slug != "productions"]
 
 
-
 class _Audit(HTMLParser):
     """Finds what a strict CSP would block: inline scripts, event-handler and style attributes."""
 
@@ -80,9 +79,18 @@ def test_library_table_and_detail_pages(client, spec):  # type: ignore[no-untype
 
 def test_special_pages(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
-    for url in ("/", "/?tab=past", "/?tab=archived", "/?tab=deleted", f"/productions/{pid}",
-                f"/productions/{pid}/checklist", f"/productions/{pid}/ip-plan", "/library/equipment-specs",
-                "/library/equipment-specs?category=CAMERA", "/library/equipment-specs?archived=true"):
+    for url in (
+        "/",
+        "/?tab=past",
+        "/?tab=archived",
+        "/?tab=deleted",
+        f"/productions/{pid}",
+        f"/productions/{pid}/checklist",
+        f"/productions/{pid}/ip-plan",
+        "/library/equipment-specs",
+        "/library/equipment-specs?category=CAMERA",
+        "/library/equipment-specs?archived=true",
+    ):
         assert_clean_page(client.get(url))
     spec_slug = client.get("/api/equipment-specs", params={"category": "ROUTER", "limit": 1}).json()["items"][0]["slug"]
     html = assert_clean_page(client.get(f"/library/equipment-specs/{spec_slug}"))
@@ -91,9 +99,14 @@ def test_special_pages(client, production):  # type: ignore[no-untyped-def]
 
 def test_missing_things_are_html_404s(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
-    for url in (f"/productions/{pid}/no-such-kind", "/productions/00000000-0000-0000-0000-000000000000",
-                "/productions/not-a-uuid/sources", f"/productions/{pid}/sources/00000000-0000-0000-0000-000000000000",
-                "/library/no-such-kind", f"/productions/{pid}/devices/00000000-0000-0000-0000-000000000000"):
+    for url in (
+        f"/productions/{pid}/no-such-kind",
+        "/productions/00000000-0000-0000-0000-000000000000",
+        "/productions/not-a-uuid/sources",
+        f"/productions/{pid}/sources/00000000-0000-0000-0000-000000000000",
+        "/library/no-such-kind",
+        f"/productions/{pid}/devices/00000000-0000-0000-0000-000000000000",
+    ):
         r = client.get(url)
         assert r.status_code == 404, url
         assert r.headers["content-type"].startswith("text/html")
@@ -113,13 +126,21 @@ HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 def test_user_text_is_escaped_everywhere(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
     src = client.post(f"/api/productions/{pid}/sources", json={"name": HOSTILE, "notes": HOSTILE}).json()
-    client.post(f"/api/productions/{pid}/checklist-items", json={"title": HOSTILE, "category": "SWITCH",
-                                                                 "add_note": HOSTILE})
-    client.post(f"/api/productions/{pid}/ip-addresses", json={"ip": "10.0.0.5", "device_name": HOSTILE,
-                                                               "subnet": "10.0.0.0/24"})
+    client.post(
+        f"/api/productions/{pid}/checklist-items", json={"title": HOSTILE, "category": "SWITCH", "add_note": HOSTILE}
+    )
+    client.post(
+        f"/api/productions/{pid}/ip-addresses", json={"ip": "10.0.0.5", "device_name": HOSTILE, "subnet": "10.0.0.0/24"}
+    )
     client.patch(f"/api/productions/{pid}", json={"version": production["version"], "client": HOSTILE})
-    for url in (f"/productions/{pid}/sources", f"/productions/{pid}/sources/{src['id']}", f"/productions/{pid}",
-                f"/productions/{pid}/checklist", f"/productions/{pid}/ip-plan?net=10.0.0", "/"):
+    for url in (
+        f"/productions/{pid}/sources",
+        f"/productions/{pid}/sources/{src['id']}",
+        f"/productions/{pid}",
+        f"/productions/{pid}/checklist",
+        f"/productions/{pid}/ip-plan?net=10.0.0",
+        "/",
+    ):
         html = assert_clean_page(client.get(url))
         assert "<script>alert(1)" not in html, url
         assert "<img src=x" not in html, url
@@ -158,13 +179,18 @@ def test_grid_columns_know_references_and_filters(client, production):  # type: 
 
 
 def test_checklist_page_groups_and_due_dates(client):  # type: ignore[no-untyped-def]
-    show = client.post("/api/productions", json={"show_name": "Due", "load_in": "2020-01-10T08:00:00",
-                                                 "checklist_template": False}).json()
+    show = client.post(
+        "/api/productions", json={"show_name": "Due", "load_in": "2020-01-10T08:00:00", "checklist_template": False}
+    ).json()
     pid = show["id"]
-    late = client.post(f"/api/productions/{pid}/checklist-items",
-                       json={"title": "Order cable", "category": "SWITCH", "days_before_show": 5}).json()
-    client.post(f"/api/productions/{pid}/checklist-items",
-                json={"title": "Done already", "category": "SWITCH", "days_before_show": 5, "completed": True})
+    late = client.post(
+        f"/api/productions/{pid}/checklist-items",
+        json={"title": "Order cable", "category": "SWITCH", "days_before_show": 5},
+    ).json()
+    client.post(
+        f"/api/productions/{pid}/checklist-items",
+        json={"title": "Done already", "category": "SWITCH", "days_before_show": 5, "completed": True},
+    )
     html = client.get(f"/productions/{pid}/checklist").text
     assert f'id="item-{late["id"]}"' in html and 'data-overdue="1"' in html
     assert "1 overdue" in html
@@ -178,11 +204,20 @@ def test_checklist_page_groups_and_due_dates(client):  # type: ignore[no-untyped
 def test_ip_plan_grid(client, production):  # type: ignore[no-untyped-def]
     pid = production["id"]
     cam = client.post(f"/api/productions/{pid}/cameras", json={"name": "CAM"}).json()
-    client.post(f"/api/productions/{pid}/ip-addresses",
-                json={"ip": "192.168.3.11", "device_name": "CCU 1", "category": "CAMS", "subnet": "192.168.3.0/24",
-                      "device_id": cam["id"]})
-    client.post(f"/api/productions/{pid}/ip-addresses",
-                json={"ip": "192.168.3.12", "device_name": "stray", "subnet": "10.0.0.0/8"})
+    client.post(
+        f"/api/productions/{pid}/ip-addresses",
+        json={
+            "ip": "192.168.3.11",
+            "device_name": "CCU 1",
+            "category": "CAMS",
+            "subnet": "192.168.3.0/24",
+            "device_id": cam["id"],
+        },
+    )
+    client.post(
+        f"/api/productions/{pid}/ip-addresses",
+        json={"ip": "192.168.3.12", "device_name": "stray", "subnet": "10.0.0.0/8"},
+    )
     html = client.get(f"/productions/{pid}/ip-plan").text
     assert "192.168.3.0/24</strong> — Camera World" in html
     assert "2 used, 252 free" in html

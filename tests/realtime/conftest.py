@@ -24,8 +24,10 @@ def http(server: ThreadServer) -> Iterator[httpx.Client]:
 
 
 def make_show(http: httpx.Client, name: str = "Live Show") -> dict[str, Any]:
-    r = http.post("/api/productions", json={"show_name": name, "client": "ACME", "load_in": "2027-03-01T08:00:00",
-                                             "checklist_template": False})
+    r = http.post(
+        "/api/productions",
+        json={"show_name": name, "client": "ACME", "load_in": "2027-03-01T08:00:00", "checklist_template": False},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 

@@ -39,8 +39,9 @@ class Message:
 class SSE:
     """One EventSource-like connection read by a background thread into a queue."""
 
-    def __init__(self, base: str, path: str, params: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, base: str, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         url = urlsplit(base)
         self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
         qs = ("?" + urlencode({k: v for k, v in (params or {}).items() if v is not None})) if params else ""
@@ -159,15 +160,26 @@ class ThreadServer:
         self.app.state.realtime_options = RealtimeOptions(**({"keepalive": 0.5} | options))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="on", timeout_graceful_shutdown=2))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                self.app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="warning",
+                lifespan="on",
+                timeout_graceful_shutdown=2,
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> ThreadServer:
         self.thread.start()
         wait_until(lambda: self.server.started, 15, what="server start")
-        wait_until(lambda: getattr(self.app.state, "realtime", None) is not None
-                   and self.app.state.realtime.feed.connected, 15, what="live updates")
+        wait_until(
+            lambda: getattr(self.app.state, "realtime", None) is not None and self.app.state.realtime.feed.connected,
+            15,
+            what="live updates",
+        )
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -185,14 +197,24 @@ class ProcessServer:
     def __init__(self, database_url: str, home: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ, "DATABASE_URL": database_url, "VPM_HOME": str(home),
-                    "VPM_SSE_KEEPALIVE": "0.5", "VPM_PRESENCE_HEARTBEAT": "0.3", "VPM_PRESENCE_EXPIRY": "1.5",
-                    **(env or {})}
+        full_env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "VPM_HOME": str(home),
+            "VPM_SSE_KEEPALIVE": "0.5",
+            "VPM_PRESENCE_HEARTBEAT": "0.3",
+            "VPM_PRESENCE_EXPIRY": "1.5",
+            **(env or {}),
+        }
         home.mkdir(parents=True, exist_ok=True)
         self.log = open(home / f"serve-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [VPM, "serve", "--port", str(self.port), "--workers", str(workers), "--log-level", "warning"],
-            env=full_env, stdout=self.log, stderr=subprocess.STDOUT, cwd=str(home), start_new_session=True,
+            env=full_env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=str(home),
+            start_new_session=True,
         )
 
     def __enter__(self) -> ProcessServer:

@@ -14,8 +14,18 @@ from vpm.web.realtime.broker import LIST, Broker, Subscriber
 
 
 def _event(eid: int, pid: str = "p1", entity_type: str = "source", op: str = "update") -> dict:
-    return {"id": eid, "production_id": pid, "entity_type": entity_type, "entity_id": "x", "op": op, "actor": "a",
-            "changes": {}, "data": {}, "version": 1, "created_at": "2027-01-01T00:00:00Z"}
+    return {
+        "id": eid,
+        "production_id": pid,
+        "entity_type": entity_type,
+        "entity_id": "x",
+        "op": op,
+        "actor": "a",
+        "changes": {},
+        "data": {},
+        "version": 1,
+        "created_at": "2027-01-01T00:00:00Z",
+    }
 
 
 def _drain(sub: Subscriber) -> list[tuple]:

@@ -18,11 +18,25 @@ from tests.realtime.conftest import make_show, newest_id
 from tests.realtime.helpers import SSE
 from vpm.domain.registry import REGISTRY
 
-PORT_FIELDS = ("id", "device_id", "direction", "index", "card_slot", "connector", "label", "format_id",
-               "expected_format_id", "notes", "spec_port_id", "spec_card_port_id", "version")
+PORT_FIELDS = (
+    "id",
+    "device_id",
+    "direction",
+    "index",
+    "card_slot",
+    "connector",
+    "label",
+    "format_id",
+    "expected_format_id",
+    "notes",
+    "spec_port_id",
+    "spec_card_port_id",
+    "version",
+)
 
 
 # ------------------------------------------------------------------ the client model (REALTIME.md rules)
+
 
 class Client:
     def __init__(self, snapshot: dict[str, dict[str, Any]]) -> None:
@@ -89,15 +103,20 @@ def assert_same(model: dict[str, dict[str, Any]], fresh: dict[str, dict[str, Any
 
 # ------------------------------------------------------------------ scenario
 
+
 def _ok(r: httpx.Response, status: int = 200) -> dict[str, Any]:
     assert r.status_code == status, r.text
     return r.json() if r.content else {}
 
 
 def _port(http: httpx.Client, device_id: str, direction: str, label: str) -> dict[str, Any]:
-    return _ok(http.post(f"/api/productions/{_pid(http)}/ports",
-                         json={"device_id": device_id, "direction": direction, "connector": "12G-SDI",
-                               "label": label}), 201)
+    return _ok(
+        http.post(
+            f"/api/productions/{_pid(http)}/ports",
+            json={"device_id": device_id, "direction": direction, "connector": "12G-SDI", "label": label},
+        ),
+        201,
+    )
 
 
 def _pid(http: httpx.Client) -> str:
@@ -113,17 +132,31 @@ def _create(http: httpx.Client, spec: Any, pid: str) -> dict[str, Any]:
         b = _ok(http.post(f"/api/productions/{pid}/converters", json={"label": "CONV B"}), 201)
         out = _port(http, a["id"], "out", "Out 1")
         inp = _port(http, b["id"], "in", "In 1")
-        return _ok(http.post(f"/api/productions/{pid}/connections",
-                             json={"from_port_id": out["id"], "to_port_id": inp["id"], "length_ft": 10}), 201)
+        return _ok(
+            http.post(
+                f"/api/productions/{pid}/connections",
+                json={"from_port_id": out["id"], "to_port_id": inp["id"], "length_ft": 10},
+            ),
+            201,
+        )
     if spec.slug == "router-crosspoints":
         rtr = _ok(http.post(f"/api/productions/{pid}/routers", json={"label": "RTR X"}), 201)
         inp, out = _port(http, rtr["id"], "in", "In 1"), _port(http, rtr["id"], "out", "Out 1")
-        return _ok(http.post(f"/api/productions/{pid}/router-crosspoints",
-                             json={"router_id": rtr["id"], "output_port_id": out["id"], "input_port_id": inp["id"]}),
-                   201)
+        return _ok(
+            http.post(
+                f"/api/productions/{pid}/router-crosspoints",
+                json={"router_id": rtr["id"], "output_port_id": out["id"], "input_port_id": inp["id"]},
+            ),
+            201,
+        )
     if spec.slug == "ip-addresses":
-        return _ok(http.post(f"/api/productions/{pid}/ip-addresses",
-                             json={"ip": "10.1.2.3", "device_name": "Dev", "category": "VIDEO"}), 201)
+        return _ok(
+            http.post(
+                f"/api/productions/{pid}/ip-addresses",
+                json={"ip": "10.1.2.3", "device_name": "Dev", "category": "VIDEO"},
+            ),
+            201,
+        )
     body = payload(spec, http, pid)
     if spec.kind:
         body.pop("equipment_spec_id", None)  # stamped ports are covered in their own phase
@@ -158,14 +191,20 @@ def test_every_per_show_kind_converges_through_the_stream(server, http):  # type
             _life(http, spec, pid)
         # derived across records: the show's load-in moves every checklist due date
         current = http.get(f"/api/productions/{pid}").json()
-        _ok(http.patch(f"/api/productions/{pid}", json={"version": current["version"], "load_in": "2027-05-01T08:00:00",
-                                                         "venue": "Arena"}))
+        _ok(
+            http.patch(
+                f"/api/productions/{pid}",
+                json={"version": current["version"], "load_in": "2027-05-01T08:00:00", "venue": "Arena"},
+            )
+        )
         # deleting a device takes its cables with it (each a delete event)
         a = _ok(http.post(f"/api/productions/{pid}/sources", json={"label": "SRC Z"}), 201)
         b = _ok(http.post(f"/api/productions/{pid}/sends", json={"label": "DST Z"}), 201)
         out, inp = _port(http, a["id"], "out", "SDI"), _port(http, b["id"], "in", "SDI")
-        _ok(http.post(f"/api/productions/{pid}/connections", json={"from_port_id": out["id"], "to_port_id": inp["id"]}),
-            201)
+        _ok(
+            http.post(f"/api/productions/{pid}/connections", json={"from_port_id": out["id"], "to_port_id": inp["id"]}),
+            201,
+        )
         _ok(http.patch(f"/api/ports/{out['id']}", json={"version": out["version"], "label": "SDI A"}))
         _ok(http.delete(f"/api/sources/{a['id']}"), 204)
         last = newest_id(http, pid)
@@ -175,8 +214,12 @@ def test_every_per_show_kind_converges_through_the_stream(server, http):  # type
         assert_same(model.state, snapshot(http, pid))
 
         # stamped ports come inside their device's event; ports edited later update that list
-        dev = _ok(http.post(f"/api/productions/{pid}/routers",
-                            json={"label": "RTR S", "equipment_spec_id": _library_spec(http)}), 201)
+        dev = _ok(
+            http.post(
+                f"/api/productions/{pid}/routers", json={"label": "RTR S", "equipment_spec_id": _library_spec(http)}
+            ),
+            201,
+        )
         assert dev["ports"]
         first, second = dev["ports"][0], dev["ports"][1]
         _ok(http.patch(f"/api/ports/{first['id']}", json={"version": first["version"], "label": "Renamed"}))
@@ -196,7 +239,9 @@ def _library_spec(http: httpx.Client) -> str:
 
 def test_the_show_list_converges_through_the_list_stream(server, http):  # type: ignore[no-untyped-def]
     def listing() -> dict[str, dict[str, Any]]:
-        return {"productions": {i["id"]: i for i in http.get("/api/productions", params={"limit": 1000}).json()["items"]}}
+        return {
+            "productions": {i["id"]: i for i in http.get("/api/productions", params={"limit": 1000}).json()["items"]}
+        }
 
     make_show(http, "Existing")
     model = Client(listing())

@@ -73,8 +73,10 @@ def _replay(initial: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=25))
 def test_interleaved_patches_never_lose_an_accepted_write(client, production, steps):  # type: ignore[no-untyped-def]
-    created = client.post(f"/api/productions/{production['id']}/sources",
-                          json={"label": f"SRC {uuid.uuid4().hex[:12]}", "name": "a", "station": "a", "notes": "a"})
+    created = client.post(
+        f"/api/productions/{production['id']}/sources",
+        json={"label": f"SRC {uuid.uuid4().hex[:12]}", "name": "a", "station": "a", "notes": "a"},
+    )
     assert created.status_code == 201, created.text
     src = created.json()
     url = f"/api/sources/{src['id']}"
@@ -112,8 +114,9 @@ def test_interleaved_patches_never_lose_an_accepted_write(client, production, st
 
 def test_threads_on_one_row_every_answer_is_a_merge_or_a_named_conflict(server, http):  # type: ignore[no-untyped-def]
     show = make_show(http)
-    src = http.post(f"/api/productions/{show['id']}/sources",
-                    json={"label": "SRC 1", "name": "a", "station": "a", "notes": "a"}).json()
+    src = http.post(
+        f"/api/productions/{show['id']}/sources", json={"label": "SRC 1", "name": "a", "station": "a", "notes": "a"}
+    ).json()
     url = f"/api/sources/{src['id']}"
     initial = {f: src[f] for f in FIELDS}
     results: list[dict[str, Any]] = []
@@ -130,8 +133,9 @@ def test_threads_on_one_row_every_answer_is_a_merge_or_a_named_conflict(server, 
                 actor = f"w{n}-{i}"
                 r = c.patch(url, json={"version": seen, **sent}, headers={"X-VPM-User": actor})
                 with lock:
-                    results.append({"actor": actor, "base": seen, "sent": sent, "status": r.status_code,
-                                    "body": r.json()})
+                    results.append(
+                        {"actor": actor, "base": seen, "sent": sent, "status": r.status_code, "body": r.json()}
+                    )
                 if r.status_code == 200:
                     seen = r.json()["version"]
 

@@ -98,8 +98,10 @@ def test_a_crashed_process_takes_its_users_with_it(pg_url, tmp_path):  # type: i
 def test_the_listener_reconnects_and_catches_up_from_the_change_log(pg_url, tmp_path):  # type: ignore[no-untyped-def]
     from vpm.config import Settings
 
-    with ThreadServer(Settings(database_url=pg_url, home=tmp_path / "home"), heartbeat=0.3, expiry=2) as server, \
-            httpx.Client(base_url=server.base, timeout=20) as http:
+    with (
+        ThreadServer(Settings(database_url=pg_url, home=tmp_path / "home"), heartbeat=0.3, expiry=2) as server,
+        httpx.Client(base_url=server.base, timeout=20) as http,
+    ):
         show = make_show(http)
         pid = show["id"]
         sse = SSE(server.base, f"/api/productions/{pid}/stream", {"name": "Ann"})
@@ -118,8 +120,10 @@ def test_the_listener_reconnects_and_catches_up_from_the_change_log(pg_url, tmp_
 
             feed._connect = held_connect
             with psycopg.connect(_libpq(pg_url), autocommit=True) as admin:
-                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE application_name = 'vpm-realtime' AND datname = current_database()")
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'vpm-realtime' AND datname = current_database()"
+                )
             wait_until(lambda: not feed.connected, 5, what="the listener to notice")
             r = http.patch(f"/api/productions/{pid}", json={"version": 1, "venue": "During the outage"})
             assert r.status_code == 200
@@ -136,27 +140,37 @@ def test_the_listener_reconnects_and_catches_up_from_the_change_log(pg_url, tmp_
 
 
 def test_serve_with_two_workers_behaves_like_one(pg_url, tmp_path):  # type: ignore[no-untyped-def]
-    with ProcessServer(pg_url, tmp_path / "w", workers=2) as server, \
-            httpx.Client(base_url=server.base, timeout=20) as http:
+    with (
+        ProcessServer(pg_url, tmp_path / "w", workers=2) as server,
+        httpx.Client(base_url=server.base, timeout=20) as http,
+    ):
         show = make_show(http)
         pid = show["id"]
-        streams = [SSE(server.base, f"/api/productions/{pid}/stream", {"name": f"P{n}", "client": f"c{n}"})
-                   for n in range(6)]  # the kernel spreads these over both workers
+        streams = [
+            SSE(server.base, f"/api/productions/{pid}/stream", {"name": f"P{n}", "client": f"c{n}"}) for n in range(6)
+        ]  # the kernel spreads these over both workers
         try:
-            wait_until(lambda: _names(server.base, pid) == {f"P{n}": 1 for n in range(6)}, 15,
-                       what="everyone present, whichever worker answers")
+            wait_until(
+                lambda: _names(server.base, pid) == {f"P{n}": 1 for n in range(6)},
+                15,
+                what="everyone present, whichever worker answers",
+            )
             start = newest_id(http, pid)
             item = http.post(f"/api/productions/{pid}/checklist-items", json={"title": "Call time"}).json()
             for n in range(4):
-                http.patch(f"/api/checklist-items/{item['id']}", json={"version": item["version"] + n, "title": f"v{n}"})
+                http.patch(
+                    f"/api/checklist-items/{item['id']}", json={"version": item["version"] + n, "title": f"v{n}"}
+                )
             expected = [e["id"] for e in log_after(http, pid, start)]
             assert len(expected) == 5
             for sse in streams:
                 assert _ids(sse.changes_until(expected[-1])) == expected
                 assert not _ids(sse.drain(0.1))
             with psycopg.connect(_libpq(pg_url), autocommit=True) as admin:
-                hubs = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vpm-realtime' "
-                                     "AND datname = current_database()").fetchone()[0]
+                hubs = admin.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vpm-realtime' "
+                    "AND datname = current_database()"
+                ).fetchone()[0]
             assert hubs >= 4  # a listening and a sending connection in each of the two workers
         finally:
             for sse in streams:

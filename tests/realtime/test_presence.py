@@ -36,6 +36,7 @@ def test_two_tabs_count_once_and_closing_one_keeps_the_person(server, http):  # 
     tab1 = SSE(server.base, path, {"name": "Ann", "client": "ann-1", "page": f"/productions/{pid}/sources"})
     tab2 = SSE(server.base, path, {"name": "Ann", "client": "ann-2", "page": f"/productions/{pid}/sends"})
     try:
+
         def ann_has(n: int):  # type: ignore[no-untyped-def]
             return lambda: _users(http, pid).get("Ann", {}).get("connections") == n
 
@@ -81,8 +82,11 @@ def test_presence_is_per_show(server, http):  # type: ignore[no-untyped-def]
     sa = SSE(server.base, f"/api/productions/{a['id']}/stream", {"name": "Ann", "client": "t1"})
     sb = SSE(server.base, f"/api/productions/{b['id']}/stream", {"name": "Bob", "client": "t2"})
     try:
-        wait_until(lambda: set(_users(http, a["id"])) == {"Ann"} and set(_users(http, b["id"])) == {"Bob"}, 5,
-                   what="presence per show")
+        wait_until(
+            lambda: set(_users(http, a["id"])) == {"Ann"} and set(_users(http, b["id"])) == {"Bob"},
+            5,
+            what="presence per show",
+        )
         assert [u["name"] for u in sa.next(kinds=("presence",)).data["users"]] == ["Ann"]
     finally:
         sa.close()
@@ -105,8 +109,12 @@ def test_with_accounts_presence_names_the_signed_in_user_and_the_list_hides_othe
                 show = make_show(owner, "Private")
                 created = owner_list.next(kinds=("change",))  # a show the owner just created: roles reread
                 assert created.data["entity_id"] == show["id"]
-                sse = SSE(server.base, f"/api/productions/{show['id']}/stream", {"name": "Someone Else"},
-                          headers=tokens["owner"])
+                sse = SSE(
+                    server.base,
+                    f"/api/productions/{show['id']}/stream",
+                    {"name": "Someone Else"},
+                    headers=tokens["owner"],
+                )
                 try:
                     users = sse.next(kinds=("presence",)).data["users"]
                     assert [u["name"] for u in users] == ["owner (token t)"]
@@ -123,6 +131,7 @@ def test_with_accounts_presence_names_the_signed_in_user_and_the_list_hides_othe
 
 
 # ------------------------------------------------------------------ across processes, without a database
+
 
 class _Channel:
     """A stand-in for the vpm_presence channel: every message reaches every process, in order."""
@@ -205,8 +214,11 @@ def test_one_connection_for_several_tabs_counts_each_tab(server, http):  # type:
     show = make_show(http)
     pid = show["id"]
     path = f"/api/productions/{pid}/stream"
-    shared = SSE(server.base, path + f"?tab=t-1+/productions/{pid}/sources&tab=t-2+/productions/{pid}"
-                 f"&tab=t-3+/productions/{pid}/sources&name=Cleo")
+    shared = SSE(
+        server.base,
+        path + f"?tab=t-1+/productions/{pid}/sources&tab=t-2+/productions/{pid}"
+        f"&tab=t-3+/productions/{pid}/sources&name=Cleo",
+    )
     try:
         assert shared.status == 200
         wait_until(lambda: _users(http, pid).get("Cleo", {}).get("connections") == 3, 5, what="three tabs")

@@ -60,7 +60,9 @@ def test_resume_gets_exactly_the_missed_events_then_live(server, http):  # type:
         try:
             got = sse.changes_until(logged[-1]["id"])
             assert [m.data for m in got] == logged  # exactly the missed events, in order
-            r = http.patch(f"/api/checklist-items/{item['id']}", json={"version": version, "completed": how == "header"})
+            r = http.patch(
+                f"/api/checklist-items/{item['id']}", json={"version": version, "completed": how == "header"}
+            )
             assert r.status_code == 200, r.text
             version = r.json()["version"]
             live = sse.next(kinds=("change",))
@@ -85,7 +87,9 @@ def test_resume_while_writes_keep_coming_has_no_gap_and_no_duplicate(server, htt
             n = 0
             while not stop.is_set() and n < 400:
                 current = c.get(f"/api/checklist-items/{item['id']}").json()
-                r = c.patch(f"/api/checklist-items/{item['id']}", json={"version": current["version"], "title": f"t{n}"})
+                r = c.patch(
+                    f"/api/checklist-items/{item['id']}", json={"version": current["version"], "title": f"t{n}"}
+                )
                 if r.status_code not in (200, 409):
                     errors.append(r.text)
                 n += 1

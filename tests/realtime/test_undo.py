@@ -11,8 +11,10 @@ def _history(client, slug, entity_id):  # type: ignore[no-untyped-def]
 
 
 def _source(client, production):  # type: ignore[no-untyped-def]
-    r = client.post(f"/api/productions/{production['id']}/sources",
-                    json={"label": "SRC 1", "name": "Laptop", "h_res": 1920, "v_res": 1080, "rate": 59.94})
+    r = client.post(
+        f"/api/productions/{production['id']}/sources",
+        json={"label": "SRC 1", "name": "Laptop", "h_res": 1920, "v_res": 1080, "rate": 59.94},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -71,8 +73,9 @@ def test_undo_a_create_after_someone_edited_it_is_a_conflict(client, production)
     item = client.post(f"/api/productions/{production['id']}/checklist-items", json={"title": "Book crew"}).json()
     created = _history(client, "checklist-items", item["id"])[0]
     edited = client.patch(f"/api/checklist-items/{item['id']}", json={"version": 1, "assignee": "Sam"}).json()
-    r = client.post(f"/api/checklist-items/{item['id']}/undo",
-                    json={"event_id": created["id"], "version": edited["version"]})
+    r = client.post(
+        f"/api/checklist-items/{item['id']}/undo", json={"event_id": created["id"], "version": edited["version"]}
+    )
     assert r.status_code == 409, r.text
     assert [c["field"] for c in r.json()["conflicts"]] == ["assignee"]
     assert client.get(f"/api/checklist-items/{item['id']}").status_code == 200
@@ -127,7 +130,9 @@ def test_an_undo_reaches_the_stream(server, http):  # type: ignore[no-untyped-de
     sse = SSE(server.base, f"/api/productions/{show['id']}/stream", {"name": "Ann"})
     try:
         sse.next(kinds=("presence",))
-        r = http.post(f"/api/checklist-items/{item['id']}/undo", json={"event_id": event["id"], "version": edited["version"]})
+        r = http.post(
+            f"/api/checklist-items/{item['id']}/undo", json={"event_id": event["id"], "version": edited["version"]}
+        )
         assert r.status_code == 200, r.text
         msg = sse.next(kinds=("change",))
         assert msg.data["changes"]["title"] == {"from": "B", "to": "A"} and msg.data["data"]["version"] == 3

@@ -23,6 +23,7 @@ UHD = "3840 x 2160 @ 59.94"
 
 # ----------------------------------------------------------------------------- through the API
 
+
 class Show:
     """A show built through the public API, with short helpers for devices, ports and cables."""
 
@@ -35,30 +36,28 @@ class Show:
         assert r.status_code == 201, r.text
         return r.json()
 
-    def port(self, device: dict[str, Any], direction: str, connector: str = "3G-SDI",
-             **values: Any) -> dict[str, Any]:
+    def port(self, device: dict[str, Any], direction: str, connector: str = "3G-SDI", **values: Any) -> dict[str, Any]:
         body = {"device_id": device["id"], "direction": direction, "connector": connector, **values}
         r = self.c.post(f"/api/productions/{self.pid}/ports", json=body)
         assert r.status_code == 201, r.text
         return r.json()
 
-    def ports(self, device: dict[str, Any], direction: str, n: int,
-              connector: str = "3G-SDI") -> list[dict[str, Any]]:
+    def ports(self, device: dict[str, Any], direction: str, n: int, connector: str = "3G-SDI") -> list[dict[str, Any]]:
         return [self.port(device, direction, connector) for _ in range(n)]
 
     def cable(self, out: dict[str, Any], inp: dict[str, Any], **values: Any) -> dict[str, Any]:
-        r = self.c.post(f"/api/productions/{self.pid}/connections",
-                        json={"from_port_id": out["id"], "to_port_id": inp["id"], **values})
+        r = self.c.post(
+            f"/api/productions/{self.pid}/connections",
+            json={"from_port_id": out["id"], "to_port_id": inp["id"], **values},
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
     def crosspoints(self, router: dict[str, Any], items: list[dict[str, Any]], replace: bool = False) -> Any:
-        return self.c.put(f"/api/routers/{router['id']}/crosspoints",
-                          json={"crosspoints": items, "replace": replace})
+        return self.c.put(f"/api/routers/{router['id']}/crosspoints", json={"crosspoints": items, "replace": replace})
 
     def snake_lines(self, snake: dict[str, Any], count: int, connector: str = "3G-SDI") -> dict[str, Any]:
-        r = self.c.post(f"/api/cable-snakes/{snake['id']}/lines",
-                        json={"count": count, "connector": connector})
+        r = self.c.post(f"/api/cable-snakes/{snake['id']}/lines", json={"count": count, "connector": connector})
         assert r.status_code == 201, r.text
         return r.json()
 
@@ -67,6 +66,7 @@ class Show:
 
 
 # ----------------------------------------------------------------------------- in memory
+
 
 class G:
     """An in-memory :class:`ShowGraph` for rule tests (no database)."""
@@ -85,14 +85,21 @@ class G:
         self.g.add_device(dev)
         return dev
 
-    def port(self, dev: DeviceNode, direction: str, connector: str = "3G-SDI", format_id: str | None = None,
-             expected: str | None = None) -> PortNode:
+    def port(
+        self,
+        dev: DeviceNode,
+        direction: str,
+        connector: str = "3G-SDI",
+        format_id: str | None = None,
+        expected: str | None = None,
+    ) -> PortNode:
         key = (dev.id, direction)
         self._index[key] = self._index.get(key, 0) + 1
         canonical, family, signal = classify_connector(connector)
         n = self._index[key]
-        port = PortNode(str(uuid.uuid4()), dev, direction, n, f"{direction} {n}", canonical, family, signal,
-                        format_id, expected)
+        port = PortNode(
+            str(uuid.uuid4()), dev, direction, n, f"{direction} {n}", canonical, family, signal, format_id, expected
+        )
         self.g.add_port(port)
         return port
 

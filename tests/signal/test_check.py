@@ -9,8 +9,7 @@ from vpm.services.signal.check import check
 
 
 def _rules(g: Any, rule: str, severity: str | None = None) -> list[dict[str, Any]]:
-    return [f for f in check(g)["findings"]
-            if f["rule"] == rule and (severity is None or f["severity"] == severity)]
+    return [f for f in check(g)["findings"] if f["rule"] == rule and (severity is None or f["severity"] == severity)]
 
 
 def _src(b: G, label: str, connector: str = "3G-SDI", fmt: str | None = P1080) -> Any:
@@ -51,7 +50,9 @@ def test_converter_bridge_info_only_when_families_change() -> None:
     found = _rules(g, "converter-bridge")
     assert len(found) == 1 and found[0]["devices"][0]["label"] == "CONV 1"
     assert "3G-SDI to HDMI" in found[0]["message"] and {p["code"] for p in found[0]["ports"]} == {
-        "CONV 1 IN 1", "CONV 1 OUT 1"}
+        "CONV 1 IN 1",
+        "CONV 1 OUT 1",
+    }
 
 
 def test_link_capacity() -> None:
@@ -194,6 +195,7 @@ def test_a_clean_show_has_no_errors_or_warnings() -> None:
 
 
 # ----------------------------------------------------------------------------- through the API
+
 
 def test_signal_check_api(client, production):  # type: ignore[no-untyped-def]
     s = Show(client, production)

@@ -64,8 +64,16 @@ def _build_show(http: httpx.Client) -> dict[str, Any]:
         return dev
 
     def bulk(a: dict[str, Any], b: dict[str, Any], count: int, a_start: int = 1, b_start: int = 1) -> None:
-        post(f"{col}/connections/bulk", {"from_device_id": a["id"], "from_start_index": a_start,
-                                         "to_device_id": b["id"], "to_start_index": b_start, "count": count})
+        post(
+            f"{col}/connections/bulk",
+            {
+                "from_device_id": a["id"],
+                "from_start_index": a_start,
+                "to_device_id": b["id"],
+                "to_start_index": b_start,
+                "count": count,
+            },
+        )
 
     cams = [device("cameras", f"CAM {i}", 0, 1) for i in range(1, 7)]
     snake = device("cable-snakes", "ENG SNAKE", 8, 8)
@@ -79,8 +87,9 @@ def _build_show(http: httpx.Client) -> dict[str, Any]:
     for i, cam in enumerate(cams):
         bulk(cam, snake, 1, 1, i + 1)
     bulk(snake, rtr, 6)
-    r = http.put(f"/api/routers/{rtr['id']}/crosspoints",
-                 json={"crosspoints": [{"output": n, "input": n} for n in range(1, 7)]})
+    r = http.put(
+        f"/api/routers/{rtr['id']}/crosspoints", json={"crosspoints": [{"output": n, "input": n} for n in range(1, 7)]}
+    )
     assert r.status_code == 200, r.text
     bulk(rtr, carb, 6)
     bulk(carb, e2, 1, 1, 5)
@@ -102,28 +111,40 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
         show = _build_show(http)
     pid = show["pid"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu", "--headless"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--headless"])
         try:
             page = browser.new_page(viewport={"width": 2200, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text)
-                    if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
-            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            page.on(
+                "console",
+                lambda msg: (
+                    errors.append(msg.text)
+                    if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+                    else None
+                ),
+            )
+            page.on(
+                "response",
+                lambda r: (
+                    errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
             page.goto(f"{server}/productions/{pid}/diagram")
             nodes = page.locator("svg.signal-flow g.node")
             assert nodes.count() == len(show["devices"])
-            ids = set(page.eval_on_selector_all("svg.signal-flow g.node",
-                                                "els => els.map(e => e.dataset.deviceId)"))
+            ids = set(page.eval_on_selector_all("svg.signal-flow g.node", "els => els.map(e => e.dataset.deviceId)"))
             assert ids == {d["id"] for d in show["devices"]}
             assert page.locator("svg.signal-flow path.edge").count() == show["cables"]
+
             # columns go left to right: a camera sits left of the snake, the snake left of the router
             def x_of(label: str) -> float:
                 box = page.locator("svg.signal-flow g.node", has_text=label).first.bounding_box()
                 assert box is not None
                 return box["x"]
+
             assert x_of("CAM 1") < x_of("ENG SNAKE") < x_of("RTR 01") < x_of("CARB") < x_of("E2")
             page.screenshot(path=str(tmp_path / "diagram.png"), full_page=True)
             # the Print button is wired by a script file (the page's CSP forbids inline handlers)
@@ -137,9 +158,9 @@ def test_diagram_renders_one_node_per_device(server: str, tmp_path: Path) -> Non
 
             page.emulate_media(media="screen")
             page.goto(f"{server}/productions/{pid}/diagram?device_id={show['e2']['id']}&depth=1")
-            labels = set(page.eval_on_selector_all("svg.signal-flow g.node text.label",
-                                                   "els => els.map(e => e.textContent)"))
-            assert labels == {"E2", "CARB", "SRC 1", "SRC 2", "SRC 3", "SRC 4", "DA 1", "DST 2", "DST 3",
-                              "DST 4"}
+            labels = set(
+                page.eval_on_selector_all("svg.signal-flow g.node text.label", "els => els.map(e => e.textContent)")
+            )
+            assert labels == {"E2", "CARB", "SRC 1", "SRC 2", "SRC 3", "SRC 4", "DA 1", "DST 2", "DST 3", "DST 4"}
         finally:
             browser.close()

@@ -58,14 +58,26 @@ def _csv(text: str) -> list[dict[str, str]]:
 def _seeded(client: Any, production: dict[str, Any]) -> tuple[Show, dict[str, Any]]:
     s = Show(client, production)
     # a small switcher with direct ports (the library's E2 is a carded frame: tests/gear/test_frames.py)
-    spec = client.post("/api/equipment-specs", json={"category": "VISION_SWITCHER", "manufacturer": "Barco",
-                                                      "model": "E2 (direct ports)"}).json()
+    spec = client.post(
+        "/api/equipment-specs",
+        json={"category": "VISION_SWITCHER", "manufacturer": "Barco", "model": "E2 (direct ports)"},
+    ).json()
     e2 = s.device("vision-switchers", "E2", name="Barco E2", equipment_spec_id=spec["id"])
-    for connector, label in (("DisplayPort", "DP 1"), ("DisplayPort", "DP 2"), ("HDMI", "HDMI 1"),
-                             ("HDMI", "HDMI 2"), ("12G-SDI", "SDI 1"), ("12G-SDI", "SDI 2")):
+    for connector, label in (
+        ("DisplayPort", "DP 1"),
+        ("DisplayPort", "DP 2"),
+        ("HDMI", "HDMI 1"),
+        ("HDMI", "HDMI 2"),
+        ("12G-SDI", "SDI 1"),
+        ("12G-SDI", "SDI 2"),
+    ):
         s.port(e2, "in", connector, label=label)
-    for connector, label in (("DisplayPort", "DP Out 1"), ("DisplayPort", "DP Out 2"), ("12G-SDI", "SDI Out 1"),
-                             ("12G-SDI", "SDI Out 2")):
+    for connector, label in (
+        ("DisplayPort", "DP Out 1"),
+        ("DisplayPort", "DP Out 2"),
+        ("12G-SDI", "SDI Out 1"),
+        ("12G-SDI", "SDI Out 2"),
+    ):
         s.port(e2, "out", connector, label=label)
     e2 = client.get(f"/api/vision-switchers/{e2['id']}").json()
     e2_in = {p["index"]: p for p in e2["ports"] if p["direction"] == "in"}
@@ -117,8 +129,7 @@ def test_patch_sheet_html_and_csv_match_the_connections(client, production):  # 
     by_id = {r["id"]: r for r in rows_csv}
     assert [r["id"] for r in rows_csv if r["direction"] == "in"] == [f"E2 IN {i}" for i in range(1, 7)]
     # every cable into the E2 is on the sheet with its original source; no other input has a feed
-    into_e2 = {c["to_port_id"]: c for c in s.connections() if c["to_port_id"] in
-               {p["id"] for p in v["e2_in"].values()}}
+    into_e2 = {c["to_port_id"]: c for c in s.connections() if c["to_port_id"] in {p["id"] for p in v["e2_in"].values()}}
     assert len(into_e2) == 3
     for index, port in v["e2_in"].items():
         row = by_id[f"E2 IN {index}"]
@@ -139,8 +150,13 @@ def test_cable_schedule_and_labels(client, production):  # type: ignore[no-untyp
     conns = s.connections()
     assert len(rows) == len(conns) == 6
     assert {(r["from"], r["to"]) for r in rows} == {
-        ("SRC 3 OUT 1", "E2 IN 3"), ("SRC 4 OUT 1", "E2 IN 4"), ("CAM 1 OUT 1", "VIDEO SNAKE line 1"),
-        ("VIDEO SNAKE line 1", "RTR 01 IN 1"), ("RTR 01 OUT 1", "E2 IN 5"), ("E2 OUT 3", "DST 1 IN 1")}
+        ("SRC 3 OUT 1", "E2 IN 3"),
+        ("SRC 4 OUT 1", "E2 IN 4"),
+        ("CAM 1 OUT 1", "VIDEO SNAKE line 1"),
+        ("VIDEO SNAKE line 1", "RTR 01 IN 1"),
+        ("RTR 01 OUT 1", "E2 IN 5"),
+        ("E2 OUT 3", "DST 1 IN 1"),
+    }
     snake_rows = {r["from"]: r["snake_line"] for r in rows if r["snake_line"]}
     assert snake_rows == {"CAM 1 OUT 1": "VIDEO SNAKE line 1", "VIDEO SNAKE line 1": "VIDEO SNAKE line 1"}
     assert {r["length_ft"] for r in rows if r["from"] == "E2 OUT 3"} == {"200.0"}
@@ -162,14 +178,16 @@ def test_showbuild_lists_every_patched_input(client, production):  # type: ignor
     sections: dict[str, list[tuple[str, str]]] = {}
     for r in rows:
         sections.setdefault(r["section"], []).append((r["item"], r["feed"]))
-    assert sections["<<< E2 - INPUT ID >>>"] == [("E2 IN 3", "GFX A [SRC 3]"), ("E2 IN 4", "GFX B [SRC 4]"),
-                                                 ("E2 IN 5", "Wide shot [CAM 1]")]
+    assert sections["<<< E2 - INPUT ID >>>"] == [
+        ("E2 IN 3", "GFX A [SRC 3]"),
+        ("E2 IN 4", "GFX B [SRC 4]"),
+        ("E2 IN 5", "Wide shot [CAM 1]"),
+    ]
     assert sections["<<< RTR 01 - INPUT ID >>>"] == [("RTR 01 IN 1", "Wide shot [CAM 1]")]
     assert sections["<<< VIDEO SNAKE - ID >>>"] == [("VIDEO SNAKE line 1", "Wide shot [CAM 1]")]
     page = client.get(f"/productions/{s.pid}/paperwork/showbuild").text
     assert "&lt;&lt;&lt; E2 - INPUT ID &gt;&gt;&gt;" in page
-    one = _csv(client.get(f"/productions/{s.pid}/paperwork/showbuild.csv",
-                          params={"device_id": v["rtr"]["id"]}).text)
+    one = _csv(client.get(f"/productions/{s.pid}/paperwork/showbuild.csv", params={"device_id": v["rtr"]["id"]}).text)
     assert {r["section"] for r in one} == {"<<< RTR 01 - INPUT ID >>>"}
 
 

@@ -106,14 +106,30 @@ def test_pdf_routes(client: Any, production: dict[str, Any]) -> None:
 def test_record_list_pdfs(client: Any, production: dict[str, Any]) -> None:
     pid = production["id"]
     for ip, cat in (("10.0.0.20", "VIDEO"), ("10.0.0.3", "VIDEO"), ("10.0.1.1", "CAMS")):
-        assert client.post(f"/api/productions/{pid}/ip-addresses", json={"ip": ip, "category": cat,
-                                                                          "device_name": f"host {ip}"}).status_code == 201
-    assert client.post(f"/api/productions/{pid}/checklist-items", json={"title": "Book the truck",
-                                                                        "days_before_show": 14}).status_code == 201
-    assert client.post(f"/api/productions/{pid}/led-screens", json={"label": "LED 1", "tile_cols": 4,
-                                                                    "tile_rows": 2}).status_code == 201
-    assert client.post(f"/api/productions/{pid}/projection-surfaces", json={"label": "SURF 1", "width_m": 6,
-                                                                            "height_m": 3.375}).status_code == 201
+        assert (
+            client.post(
+                f"/api/productions/{pid}/ip-addresses", json={"ip": ip, "category": cat, "device_name": f"host {ip}"}
+            ).status_code
+            == 201
+        )
+    assert (
+        client.post(
+            f"/api/productions/{pid}/checklist-items", json={"title": "Book the truck", "days_before_show": 14}
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"/api/productions/{pid}/led-screens", json={"label": "LED 1", "tile_cols": 4, "tile_rows": 2}
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"/api/productions/{pid}/projection-surfaces", json={"label": "SURF 1", "width_m": 6, "height_m": 3.375}
+        ).status_code
+        == 201
+    )
     base = f"/productions/{pid}/paperwork"
     data, texts = get_pdf(client, f"{base}/ip-plan.pdf")
     assert_furniture(texts, "Test Show", "IP plan")
@@ -121,8 +137,11 @@ def test_record_list_pdfs(client: Any, production: dict[str, Any]) -> None:
     assert whole.index("10.0.0.3") < whole.index("10.0.0.20")  # numeric order, not text order
     assert "CAMS" in whole and "host 10.0.1.1" in whole
     assert_drawn(data)
-    for view, title, expect in (("checklist", "Checklist", "Book the truck"), ("led-plans", "LED plans", "4 x 2"),
-                                ("projection-plans", "Projection plans", "SURF 1")):
+    for view, title, expect in (
+        ("checklist", "Checklist", "Book the truck"),
+        ("led-plans", "LED plans", "4 x 2"),
+        ("projection-plans", "Projection plans", "SURF 1"),
+    ):
         data, texts = get_pdf(client, f"{base}/{view}.pdf")
         assert_furniture(texts, "Test Show", title)
         assert expect in "\n".join(texts), view

@@ -15,8 +15,15 @@ def _two_routers(client, production):  # type: ignore[no-untyped-def]
 
 
 def _bulk(s, a, b, **kw):  # type: ignore[no-untyped-def]
-    body = {"from_device_id": a["id"], "from_start_index": 1, "to_device_id": b["id"], "to_start_index": 1,
-            "count": 4, "cable_type": "12G-SDI", "length_ft": 6} | kw
+    body = {
+        "from_device_id": a["id"],
+        "from_start_index": 1,
+        "to_device_id": b["id"],
+        "to_start_index": 1,
+        "count": 4,
+        "cable_type": "12G-SDI",
+        "length_ft": 6,
+    } | kw
     return s.c.post(f"/api/productions/{s.pid}/connections/bulk", json=body)
 
 
@@ -46,7 +53,9 @@ def test_bulk_patch_is_all_or_nothing(client, production):  # type: ignore[no-un
 
     r = _bulk(s, a, b, from_start_index=6, count=4)
     assert r.status_code == 422 and r.json()["errors"][0] == {
-        "field": "pairs[3]", "reason": "RTR A has no output 9 (its outputs are 1–8)"}
+        "field": "pairs[3]",
+        "reason": "RTR A has no output 9 (its outputs are 1–8)",
+    }
     r = _bulk(s, a, b, count=0)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "count"
     r = _bulk(s, a, b, length_ft=-3)
@@ -112,8 +121,14 @@ def test_router_crosspoint_table(client, production):  # type: ignore[no-untyped
     rtr = s.device("routers", "RTR 01")
     ins = s.ports(rtr, "in", 4)
     outs = s.ports(rtr, "out", 4)
-    r = s.crosspoints(rtr, [{"output": 1, "input": 3}, {"output": 2, "input": 3},
-                            {"output_port_id": outs[3]["id"], "input_port_id": ins[0]["id"]}])
+    r = s.crosspoints(
+        rtr,
+        [
+            {"output": 1, "input": 3},
+            {"output": 2, "input": 3},
+            {"output_port_id": outs[3]["id"], "input_port_id": ins[0]["id"]},
+        ],
+    )
     assert r.status_code == 200, r.text
     table = {row["output"]: row["input"] for row in r.json()["crosspoints"]}
     assert table == {1: 3, 2: 3, 3: None, 4: 1} and r.json()["changed"] == 3
@@ -123,8 +138,10 @@ def test_router_crosspoint_table(client, production):  # type: ignore[no-untyped
     # all or nothing: the second item is bad, so the first is not applied either
     bad = s.crosspoints(rtr, [{"output": 1, "input": 4}, {"output": 9, "input": 1}])
     assert bad.status_code == 422
-    assert bad.json()["errors"][0] == {"field": "crosspoints[1].output",
-                                       "reason": "router RTR 01 has no output 9 (its outputs are 1–4)"}
+    assert bad.json()["errors"][0] == {
+        "field": "crosspoints[1].output",
+        "reason": "router RTR 01 has no output 9 (its outputs are 1–4)",
+    }
     assert client.get(f"/api/routers/{rtr['id']}/crosspoints").json()["crosspoints"][0]["input"] == 3
     dup = s.crosspoints(rtr, [{"output": 1, "input": 4}, {"output": 1, "input": 2}])
     assert dup.status_code == 422 and dup.json()["errors"][0]["field"] == "crosspoints[1].output"
@@ -136,13 +153,16 @@ def test_router_crosspoint_table(client, production):  # type: ignore[no-untyped
     r = s.crosspoints(rtr, [{"output": 1, "input": 2}, {"output": 2}])  # change one, clear one
     assert {row["output"]: row["input"] for row in r.json()["crosspoints"]} == {1: 2, 2: None, 3: None, 4: 1}
     r = s.crosspoints(rtr, [{"output": 3, "input": 1}], replace=True)
-    assert {row["output"]: row["input"] for row in r.json()["crosspoints"]} == {1: None, 2: None, 3: 1,
-                                                                                4: None}
+    assert {row["output"]: row["input"] for row in r.json()["crosspoints"]} == {1: None, 2: None, 3: 1, 4: None}
     crosspoint_id = r.json()["crosspoints"][2]["crosspoint_id"]
     history = client.get(f"/api/router-crosspoints/{crosspoint_id}/history").json()
     assert [e["op"] for e in history["items"]] == ["create"]
-    assert client.put("/api/routers/00000000-0000-4000-8000-000000000001/crosspoints",
-                      json={"crosspoints": []}).status_code == 404
+    assert (
+        client.put(
+            "/api/routers/00000000-0000-4000-8000-000000000001/crosspoints", json={"crosspoints": []}
+        ).status_code
+        == 404
+    )
 
 
 def test_crosspoint_entity_rules(client, production):  # type: ignore[no-untyped-def]
@@ -154,8 +174,10 @@ def test_crosspoint_entity_rules(client, production):  # type: ignore[no-untyped
     url = f"/api/productions/{s.pid}/router-crosspoints"
     body = {"router_id": rtr["id"], "output_port_id": o1["id"], "input_port_id": i1["id"]}
     r = client.post(url, json=body | {"output_port_id": o_other["id"]})
-    assert r.status_code == 422 and r.json()["errors"][0] == {"field": "output_port_id",
-                                                             "reason": "is not a port of router RTR 01"}
+    assert r.status_code == 422 and r.json()["errors"][0] == {
+        "field": "output_port_id",
+        "reason": "is not a port of router RTR 01",
+    }
     r = client.post(url, json=body | {"output_port_id": i1["id"]})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "output_port_id"
     assert "must be an output" in r.json()["errors"][0]["reason"]

@@ -39,21 +39,33 @@ def test_trace_snake_router_converter_switcher(client, production):  # type: ign
     assert up["end"] == "source"
     assert [d["label"] for d in up["sources"]] == ["SRC 1"]
     codes = [h["port"]["code"] for h in up["hops"]]
-    assert codes == ["SRC 1 OUT 1", "VIDEO SNAKE line 3", "VIDEO SNAKE line 3", "RTR 01 IN 2", "RTR 01 OUT 5",
-                     "CONV 1 IN 1", "CONV 1 OUT 1", "E2 IN 4"]
+    assert codes == [
+        "SRC 1 OUT 1",
+        "VIDEO SNAKE line 3",
+        "VIDEO SNAKE line 3",
+        "RTR 01 IN 2",
+        "RTR 01 OUT 5",
+        "CONV 1 IN 1",
+        "CONV 1 OUT 1",
+        "E2 IN 4",
+    ]
     formats = [h["format"] for h in up["hops"]]
     # the source's own format passes the snake and the router; the scaler sends its own
     assert formats == [P1080] * 6 + [P1080_50, P1080_50]
     cables = [h["cable"]["id"] if h["cable"] else None for h in up["hops"]]
     assert cables == [None, v["c1"]["id"], None, v["c2"]["id"], None, v["c3"]["id"], None, v["c4"]["id"]]
-    assert up["hops"][1]["cable"] == {"id": v["c1"]["id"], "label": "V-001", "cable_type": "3G-SDI",
-                                      "length_ft": 10.0}
+    assert up["hops"][1]["cable"] == {"id": v["c1"]["id"], "label": "V-001", "cable_type": "3G-SDI", "length_ft": 10.0}
     throughs = [h["through"]["text"] if h["through"] else None for h in up["hops"]]
     assert throughs[2] == "snake line 3"
     assert throughs[4] == "crosspoint IN 2 → OUT 5"
     assert throughs[6].startswith("converter: IN 1 → OUT 1")
-    assert {h["device"]["kind"] for h in up["hops"]} == {"source", "cable_snake", "router", "converter",
-                                                       "vision_switcher"}
+    assert {h["device"]["kind"] for h in up["hops"]} == {
+        "source",
+        "cable_snake",
+        "router",
+        "converter",
+        "vision_switcher",
+    }
 
     down = client.get(f"/api/ports/{v['src_out']['id']}/trace", params={"direction": "down"}).json()
     assert "upstream" not in down
@@ -96,6 +108,7 @@ def test_trace_errors(client, production):  # type: ignore[no-untyped-def]
 
 
 # ----------------------------------------------------------------------------- in memory
+
 
 def test_loop_ends_instead_of_hanging() -> None:
     b = G()

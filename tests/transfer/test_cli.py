@@ -38,7 +38,7 @@ def test_cli_refuses_bad_input_with_one_line(db_url, tmp_path, production) -> No
     r = invoke(["import", str(bad), "--show", "Test Show", "--ignore-memory-check"], db_url, home)
     assert r.exit_code == 1 and "not a readable xlsx workbook" in r.output and "Traceback" not in r.output
     rate = tmp_path / "sources.csv"
-    rate.write_text("Label,Rate\nSRC 1,\"59,94\"\n", encoding="utf-8")
+    rate.write_text('Label,Rate\nSRC 1,"59,94"\n', encoding="utf-8")
     r = invoke(["import", str(rate), "--show", "Test Show", "--dry-run", "--ignore-memory-check"], db_url, home)
     assert "sheet 'sources' row 2 column 'Rate'" in r.output and "use a dot" in r.output
     r = invoke(["import", str(rate), "--show", "No Such Show", "--ignore-memory-check"], db_url, home)

@@ -96,8 +96,9 @@ def test_legacy_import_reimport_and_export_round_trip(db, tmp_path) -> None:
     assert report.written and not report.errors and not report.conflicts
     with db.read() as s:
         cables = s.scalar(select(func.count()).select_from(Connection).where(Connection.production_id == pid))
-        sources = s.scalar(select(func.count()).select_from(Device).where(Device.production_id == pid,
-                                                                          Device.kind == "source"))
+        sources = s.scalar(
+            select(func.count()).select_from(Device).where(Device.production_id == pid, Device.kind == "source")
+        )
         placeholder = s.scalars(select(Device).where(Device.production_id == pid, Device.label == "MVR 0.1")).one()
         mvr_inputs = s.scalar(select(func.count()).select_from(Port).where(Port.device_id == placeholder.id))
     assert sources == 57
@@ -118,8 +119,9 @@ def test_legacy_import_reimport_and_export_round_trip(db, tmp_path) -> None:
 
     item = REGISTRY["checklist-items"]
     with db.read() as s:
-        first = s.scalars(select(ChecklistItem).where(ChecklistItem.production_id == pid)
-                          .order_by(ChecklistItem.title)).first()
+        first = s.scalars(
+            select(ChecklistItem).where(ChecklistItem.production_id == pid).order_by(ChecklistItem.title)
+        ).first()
     svc.update(db, item, first.id, {"version": first.version, "completed": True}, ACTOR)
     before = _snapshot(db, pid)
     for fmt in ("xlsx", "ods"):
@@ -145,8 +147,11 @@ def test_checklist_merge_carries_completion_date(db, tmp_path) -> None:
         tpl = s.scalars(select(ChecklistItem).where(ChecklistItem.production_id == pid)).first()
     csv_path = tmp_path / "checklist-items.csv"
     title = "  " + tpl.title.upper() + " "
-    csv_path.write_text(f"Category,Title,Completed,Completed on\n{tpl.category},{title},yes,2026-11-02\n"
-                        f"{tpl.category},A brand new item,no,\n", encoding="utf-8")
+    csv_path.write_text(
+        f"Category,Title,Completed,Completed on\n{tpl.category},{title},yes,2026-11-02\n"
+        f"{tpl.category},A brand new item,no,\n",
+        encoding="utf-8",
+    )
     report = import_file(db, pid, csv_path, ACTOR, dry_run=False)
     assert report.ops()["update"] == 1 and report.ops()["create"] == 1
     with db.read() as s:
@@ -162,8 +167,10 @@ def test_checklist_merge_carries_completion_date(db, tmp_path) -> None:
 def test_bad_cells_are_named_and_nothing_is_half_written(db, tmp_path) -> None:
     pid = _show(db, "Bad", template=False)
     path = tmp_path / "sources.csv"
-    path.write_text("Label,Name,Rate,H res\nSRC 1,GOOD,59.94,1920\nSRC 2,BAD RATE,\"59,94\",1920\n"
-                    "SRC 3,BAD RES,59.94,19x0\n", encoding="utf-8")
+    path.write_text(
+        'Label,Name,Rate,H res\nSRC 1,GOOD,59.94,1920\nSRC 2,BAD RATE,"59,94",1920\nSRC 3,BAD RES,59.94,19x0\n',
+        encoding="utf-8",
+    )
     report = import_file(db, pid, path, ACTOR, dry_run=True)
     errors = [s for s in report.skips if s.level == "error"]
     assert [(s.sheet, s.row, s.column) for s in errors] == [("sources", 3, "Rate"), ("sources", 4, "H res")]
@@ -186,12 +193,15 @@ def test_bad_cells_are_named_and_nothing_is_half_written(db, tmp_path) -> None:
     assert "'H res'" in dry.errors[0].message and "negative" in dry.errors[0].message
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("show.txt", b"hello", "not a workbook vpm reads"),
-    ("show.xlsx", b"PK\x03\x04 not really a zip", "not a readable xlsx workbook"),
-    ("show.ods", b"garbage", "not a readable ods workbook"),
-    ("gadgets.csv", b"a,b\n1,2\n", "named after it"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("show.txt", b"hello", "not a workbook vpm reads"),
+        ("show.xlsx", b"PK\x03\x04 not really a zip", "not a readable xlsx workbook"),
+        ("show.ods", b"garbage", "not a readable ods workbook"),
+        ("gadgets.csv", b"a,b\n1,2\n", "named after it"),
+    ],
+)
 def test_wrong_files_are_refused_with_a_message(db, tmp_path, name, content, message) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -234,21 +244,36 @@ def test_ports_by_printed_code_and_gear_by_forgiving_name(db, tmp_path) -> None:
     pid = _show(db, "Codes", template=False)
     sw = svc.create(db, REGISTRY["vision-switchers"], {"label": "E2 ID.0"}, ACTOR, pid)
     src = svc.create(db, REGISTRY["sources"], {"label": "SRC 5"}, ACTOR, pid)
-    svc.create(db, REGISTRY["ports"], {"device_id": uuid.UUID(sw["id"]), "direction": "in", "label": "HDMI A",
-                                       "index": 27, "card_slot": 5, "card_port": 3}, ACTOR, pid)
-    svc.create(db, REGISTRY["ports"], {"device_id": uuid.UUID(src["id"]), "direction": "out", "label": "DP"},
-               ACTOR, pid)
+    svc.create(
+        db,
+        REGISTRY["ports"],
+        {
+            "device_id": uuid.UUID(sw["id"]),
+            "direction": "in",
+            "label": "HDMI A",
+            "index": 27,
+            "card_slot": 5,
+            "card_port": 3,
+        },
+        ACTOR,
+        pid,
+    )
+    svc.create(
+        db, REGISTRY["ports"], {"device_id": uuid.UUID(src["id"]), "direction": "out", "label": "DP"}, ACTOR, pid
+    )
     path = tmp_path / "connections.csv"
     path.write_text("From device,From port,To device,To port\nSRC 5,OUT 1,E2 ID.0,in 5.3\n", encoding="utf-8")
     report = import_file(db, pid, path, ACTOR, dry_run=False)
     assert report.ops()["create"] == 1, report.as_dict()
     with db.read() as s:
-        dst = s.scalars(select(Port).join(Connection, Connection.to_port_id == Port.id)
-                        .where(Connection.production_id == pid)).one()
+        dst = s.scalars(
+            select(Port).join(Connection, Connection.to_port_id == Port.id).where(Connection.production_id == pid)
+        ).one()
     assert dst.label == "HDMI A"
     ccus = tmp_path / "ccus.csv"
-    ccus.write_text("Label,Equipment\nCCU 1,sony hdcu 5500\nCCU 2,HDCU-5500\nCCU 3,Nothing Like It 9000\n",
-                    encoding="utf-8")
+    ccus.write_text(
+        "Label,Equipment\nCCU 1,sony hdcu 5500\nCCU 2,HDCU-5500\nCCU 3,Nothing Like It 9000\n", encoding="utf-8"
+    )
     report = import_file(db, pid, ccus, ACTOR, dry_run=True)
     assert report.ops()["create"] == 2
     assert [(r.row, r.op) for r in report.errors] == [(4, "error")]

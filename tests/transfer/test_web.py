@@ -7,8 +7,10 @@ import json
 
 import python_calamine as pc
 
-SOURCES_CSV = b"Label,Name,Source type,H res,V res,Rate,Notes\r\nSRC 1,GFX A,LAPTOP,1920,1080,59.94,=HYPERLINK(1)\r\n" \
-              b"SRC 2,GFX B,LAPTOP,1920,1080,59.94,\r\n"
+SOURCES_CSV = (
+    b"Label,Name,Source type,H res,V res,Rate,Notes\r\nSRC 1,GFX A,LAPTOP,1920,1080,59.94,=HYPERLINK(1)\r\n"
+    b"SRC 2,GFX B,LAPTOP,1920,1080,59.94,\r\n"
+)
 
 
 def _upload(client, pid, name, content):
@@ -36,8 +38,10 @@ def test_upload_preview_confirm_and_again(client, production) -> None:
 
 def test_a_change_between_preview_and_confirm_is_a_conflict(client, production) -> None:
     pid = production["id"]
-    client.post(f"/api/productions/{pid}/import/" + _upload(client, pid, "sources.csv", SOURCES_CSV).json()["token"],
-                data={"confirm": "true"})
+    client.post(
+        f"/api/productions/{pid}/import/" + _upload(client, pid, "sources.csv", SOURCES_CSV).json()["token"],
+        data={"confirm": "true"},
+    )
     edited = SOURCES_CSV.replace(b"GFX B", b"GFX B2")
     token = _upload(client, pid, "sources.csv", edited).json()["token"]
     src = next(i for i in client.get(f"/api/productions/{pid}/sources").json()["items"] if i["label"] == "SRC 2")
@@ -65,8 +69,10 @@ def test_bad_uploads_get_a_clear_4xx(client, production) -> None:
 
 def test_show_export_downloads_and_reimports(client, production) -> None:
     pid = production["id"]
-    client.post(f"/api/productions/{pid}/import/" + _upload(client, pid, "sources.csv", SOURCES_CSV).json()["token"],
-                data={"confirm": "true"})
+    client.post(
+        f"/api/productions/{pid}/import/" + _upload(client, pid, "sources.csv", SOURCES_CSV).json()["token"],
+        data={"confirm": "true"},
+    )
     for fmt in ("xlsx", "ods"):
         r = client.get(f"/api/productions/{pid}/export.{fmt}")
         assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
@@ -81,8 +87,10 @@ def test_show_export_downloads_and_reimports(client, production) -> None:
 
 def test_grid_download_has_the_visible_columns_and_filter(client, production) -> None:
     pid = production["id"]
-    client.post(f"/api/productions/{pid}/import/" + _upload(client, pid, "sources.csv", SOURCES_CSV).json()["token"],
-                data={"confirm": "true"})
+    client.post(
+        f"/api/productions/{pid}/import/" + _upload(client, pid, "sources.csv", SOURCES_CSV).json()["token"],
+        data={"confirm": "true"},
+    )
     r = client.get(f"/api/productions/{pid}/grid/sources.csv", params={"columns": "label,name,notes", "q": "GFX A"})
     assert r.status_code == 200, r.text
     lines = r.content.decode("utf-8-sig").splitlines()
@@ -92,8 +100,12 @@ def test_grid_download_has_the_visible_columns_and_filter(client, production) ->
     assert rows == [["Name", "Rate"], ["GFX B", 59.94]]
     assert client.get(f"/api/productions/{pid}/grid/sources.csv", params={"columns": "bogus"}).status_code == 422
     assert client.get(f"/api/productions/{pid}/grid/sources.csv", params={"nope": "1"}).status_code == 422
-    assert client.get(f"/api/productions/{pid}/grid/streams.csv", params={"columns": "label,stream_key"}).text \
-        .splitlines()[0].lstrip("\ufeff") == "Label"
+    assert (
+        client.get(f"/api/productions/{pid}/grid/streams.csv", params={"columns": "label,stream_key"})
+        .text.splitlines()[0]
+        .lstrip("\ufeff")
+        == "Label"
+    )
 
 
 def test_import_page_upload_preview_confirm(client, production) -> None:

@@ -42,17 +42,26 @@ def test_every_path_the_guide_names_exists() -> None:
 
 
 def test_every_name_the_guide_places_in_a_file_is_there() -> None:
-    """"`name` in `path.py`" and "`name` from `path.py`" must be true."""
+    """ "`name` in `path.py`" and "`name` from `path.py`" must be true."""
     pairs = re.findall(r"`([A-Za-z_]\w*)`(?: \([^)]*\))?(?: [a-z]+)?,? (?:in|from|of) `([\w./]+\.py)`", DOC)
     assert len(pairs) >= 4, pairs
     # names the recipes mention in other words
-    pairs += [("Document", "src/vpm/services/signal/pdf.py"), ("simple_table", "src/vpm/services/signal/printed.py"),
-              ("READ", "src/vpm/services/transfer/legacy.py"), ("parse", "src/vpm/services/transfer/legacy.py"),
-              ("skip", "src/vpm/services/transfer/legacy.py"), ("HOOKS", "src/vpm/services/hook_table.py"),
-              ("WriteContext", "src/vpm/domain/registry.py"), ("_device", "src/vpm/domain/entities.py"),
-              ("DeviceHooks", "src/vpm/services/hooks/devices.py"), ("CalcError", "src/vpm/calc/errors.py"),
-              ("create_many_in", "src/vpm/services/entities.py"), ("extra_rows", "src/vpm/domain/registry.py"),
-              ("record_event", "src/vpm/services/changelog.py"), ("writing", "src/vpm/services/context.py")]
+    pairs += [
+        ("Document", "src/vpm/services/signal/pdf.py"),
+        ("simple_table", "src/vpm/services/signal/printed.py"),
+        ("READ", "src/vpm/services/transfer/legacy.py"),
+        ("parse", "src/vpm/services/transfer/legacy.py"),
+        ("skip", "src/vpm/services/transfer/legacy.py"),
+        ("HOOKS", "src/vpm/services/hook_table.py"),
+        ("WriteContext", "src/vpm/domain/registry.py"),
+        ("_device", "src/vpm/domain/entities.py"),
+        ("DeviceHooks", "src/vpm/services/hooks/devices.py"),
+        ("CalcError", "src/vpm/calc/errors.py"),
+        ("create_many_in", "src/vpm/services/entities.py"),
+        ("extra_rows", "src/vpm/domain/registry.py"),
+        ("record_event", "src/vpm/services/changelog.py"),
+        ("writing", "src/vpm/services/context.py"),
+    ]
     for name, _ in pairs[-14:]:
         assert f"`{name}" in DOC, f"the guide no longer mentions {name}; update this test"
     wrong = []
@@ -64,6 +73,7 @@ def test_every_name_the_guide_places_in_a_file_is_there() -> None:
 
 
 # ------------------------------------------------------------------ "Adding a calculator", followed
+
 
 def stage_throw_m(screen_width_m: float, throw_ratio: float = 1.5) -> float:
     """Throw distance (m) = screen width (m) x throw ratio (the lens's published ratio)."""
@@ -93,6 +103,7 @@ def test_a_new_calculator_is_served_by_the_api(client, monkeypatch) -> None:  # 
 
 # ------------------------------------------------------------------ "Adding a paperwork view", followed
 
+
 def test_a_new_paperwork_view_gets_the_header_and_page_numbers() -> None:
     from pypdf import PdfReader
 
@@ -102,8 +113,13 @@ def test_a_new_paperwork_view_gets_the_header_and_page_numbers() -> None:
 
     labels = sorted((f"SRC {n}" for n in range(1, 301)), key=natural_key)  # step 1: rows in natural order
     setup = PageSetup(paper="a4", show="Guide Show", venue="Hall B", revision="Rev C", printed="2027-02-15 09:00")
-    pdf = simple_table("Source list", setup, [Column("Source", 20), Column("Notes", 80)],
-                       [[label, "checked"] for label in labels], heading="Sources")
+    pdf = simple_table(
+        "Source list",
+        setup,
+        [Column("Source", 20), Column("Notes", 80)],
+        [[label, "checked"] for label in labels],
+        heading="Sources",
+    )
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) > 1
     for n, page in enumerate(pages, start=1):

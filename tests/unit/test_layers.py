@@ -19,15 +19,21 @@ def _imports(path: Path) -> set[str]:
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("vpm.") \
-                and ":" in node.value and " " not in node.value:
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.startswith("vpm.")
+            and ":" in node.value
+            and " " not in node.value
+        ):
             names.add(node.value.partition(":")[0])
     return names
 
 
-@pytest.mark.parametrize("layer,forbidden", [("domain", ("vpm.services", "vpm.web", "vpm.cli")),
-                                             ("calc", ("vpm",)),
-                                             ("services", ("vpm.web", "vpm.cli"))])
+@pytest.mark.parametrize(
+    "layer,forbidden",
+    [("domain", ("vpm.services", "vpm.web", "vpm.cli")), ("calc", ("vpm",)), ("services", ("vpm.web", "vpm.cli"))],
+)
 def test_layer_names_nothing_above_it(layer: str, forbidden: tuple[str, ...]) -> None:
     offenders = []
     for path in sorted((SRC / layer).rglob("*.py")):
@@ -60,6 +66,14 @@ def test_a_device_kind_registered_later_gets_device_hooks() -> None:
     from vpm.domain.registry import REGISTRY, EntitySpec
     from vpm.services.hooks.devices import DeviceHooks
 
-    spec = EntitySpec(slug="zz-probe-kind", model=Router, label="Probe", plural="Probes", group="Signal flow",
-                      scope="production", event_type="zz_probe", kind="zz_probe")
+    spec = EntitySpec(
+        slug="zz-probe-kind",
+        model=Router,
+        label="Probe",
+        plural="Probes",
+        group="Signal flow",
+        scope="production",
+        event_type="zz_probe",
+        kind="zz_probe",
+    )
     assert isinstance(REGISTRY.hooks_for(spec), DeviceHooks)

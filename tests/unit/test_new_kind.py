@@ -13,7 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import io, sys, uuid
     from pathlib import Path
 
@@ -114,11 +114,16 @@ SCRIPT = textwrap.dedent('''
               == [("PRB 1", "hello")])
 
     print("\\n".join(failures) if failures else "ALL OK")
-''')
+""")
 
 
 def test_a_new_device_kind_appears_everywhere(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True,
-                            timeout=300, cwd=Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.strip().endswith("ALL OK"), result.stdout[-3000:]

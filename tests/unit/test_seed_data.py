@@ -56,6 +56,7 @@ def _all_ports(spec: SpecRecord):
 
 # ---------------------------------------------------------------------------- data folder
 
+
 def test_shared_data_dir_env_and_errors(monkeypatch, tmp_path):
     monkeypatch.setenv("VPM_SHARED_DATA", str(tmp_path))
     assert sd.shared_data_dir() == tmp_path
@@ -68,18 +69,42 @@ def test_shared_data_dir_env_and_errors(monkeypatch, tmp_path):
 
 # ---------------------------------------------------------------------------- library: counts
 
+
 def test_library_has_all_290_specs_with_the_json_category_counts(specs, raw_json):
     assert len(specs) == len(raw_json) == 290
     json_counts = Counter(r["category"] for r in raw_json)
     assert json_counts == {
-        "monitor": 97, "led-tile": 30, "router": 26, "lens": 26, "led-processor": 23, "recorder": 15,
-        "projector": 14, "cam-switcher": 13, "vision-switcher": 11, "computer": 11, "ptz": 7,
-        "converter": 6, "stream-encoder": 5, "ccu": 3, "camera": 3,
+        "monitor": 97,
+        "led-tile": 30,
+        "router": 26,
+        "lens": 26,
+        "led-processor": 23,
+        "recorder": 15,
+        "projector": 14,
+        "cam-switcher": 13,
+        "vision-switcher": 11,
+        "computer": 11,
+        "ptz": 7,
+        "converter": 6,
+        "stream-encoder": 5,
+        "ccu": 3,
+        "camera": 3,
     }
     assert Counter(s.category for s in specs) == {
-        "MONITOR": 97, "LED_TILE": 30, "ROUTER": 26, "LENS": 26, "LED_PROCESSOR": 23, "RECORDER": 15,
-        "PROJECTOR": 14, "CAM_SWITCHER": 13, "VISION_SWITCHER": 11, "COMPUTER": 11, "CAMERA": 10,
-        "CONVERTER": 6, "STREAM_ENCODER": 5, "CCU": 3,
+        "MONITOR": 97,
+        "LED_TILE": 30,
+        "ROUTER": 26,
+        "LENS": 26,
+        "LED_PROCESSOR": 23,
+        "RECORDER": 15,
+        "PROJECTOR": 14,
+        "CAM_SWITCHER": 13,
+        "VISION_SWITCHER": 11,
+        "COMPUTER": 11,
+        "CAMERA": 10,
+        "CONVERTER": 6,
+        "STREAM_ENCODER": 5,
+        "CCU": 3,
     }
     assert {s.category for s in specs} <= set(EQUIPMENT_CATEGORIES)
     assert [s.slug for s in specs] == [r["id"] for r in raw_json]
@@ -88,10 +113,11 @@ def test_library_has_all_290_specs_with_the_json_category_counts(specs, raw_json
 def test_total_port_count_equals_the_json(specs, raw_json):
     def count(d):
         return len(d.get("inputs") or []) + len(d.get("outputs") or [])
+
     expected = sum(count(r) + sum(count(c) for c in r.get("cards") or []) for r in raw_json)
     assert expected == 2503
     assert sum(1 for s in specs for _ in _all_ports(s)) == expected
-    assert sum(len(s.ports) for s in specs) == 2503 - 12       # 12 ports sit on cards
+    assert sum(len(s.ports) for s in specs) == 2503 - 12  # 12 ports sit on cards
 
 
 def test_ports_are_indexed_labelled_and_unique(specs, by_slug):
@@ -105,7 +131,8 @@ def test_ports_are_indexed_labelled_and_unique(specs, by_slug):
                 assert all(p.label and p.connector for p in mine)
     hdcu = by_slug["sony-hdcu-5500"]
     assert [(p.key, p.direction, p.connector, p.format) for p in hdcu.ports[:3]] == [
-        ("fiber-1", "in", "SMPTE Fiber", None), ("ref-1", "in", "Reference (BNC)", None),
+        ("fiber-1", "in", "SMPTE Fiber", None),
+        ("ref-1", "in", "Reference (BNC)", None),
         ("sdi-1", "out", "SDI", "1080i59.94"),
     ]
 
@@ -167,31 +194,61 @@ def test_numbers_use_only_declared_fields_with_their_types(specs, refs):
         assert list(spec.numbers) == [k for k in SPEC_NUMBER_FIELDS if k in spec.numbers]
     udx = next(s for s in specs if s.slug == "barco-udx-4k35")
     assert udx.numbers == {
-        "weight_kg": 68.0, "native_width_px": 4096, "native_height_px": 2160, "lumens": 35000,
-        "technology": "3-chip DLP laser", "lens_mount": "Barco TLD+", "laser_source": True,
+        "weight_kg": 68.0,
+        "native_width_px": 4096,
+        "native_height_px": 2160,
+        "lumens": 35000,
+        "technology": "3-chip DLP laser",
+        "lens_mount": "Barco TLD+",
+        "laser_source": True,
     }
 
 
 # ---------------------------------------------------------------------------- connectors
 
-@pytest.mark.parametrize("raw, canonical, family", [
-    ("12G-SDI", "12G-SDI", "SDI"), ("12G SDI", "12G-SDI", "SDI"), ("3G SDI", "3G-SDI", "SDI"),
-    ("6G-SDI", "6G-SDI", "SDI"), ("SDI", "SDI", "SDI"), ("HD-SDI", "HD-SDI", "SDI"),
-    ("HDMI", "HDMI", "HDMI"), ("HDMI 2.0", "HDMI 2.0", "HDMI"), ("hdmi 1.4", "HDMI 1.4", "HDMI"),
-    ("DisplayPort", "DisplayPort", "DP"), ("DP 1.2", "DisplayPort 1.2", "DP"), ("DP", "DisplayPort", "DP"),
-    ("Ethernet", "Ethernet", "ETHERNET"), ("Network (RJ45)", "Ethernet", "ETHERNET"),
-    ("NETWORK (RJ45)", "Ethernet", "ETHERNET"), ("NDI", "NDI", "ETHERNET"), ("IP", "IP", "ETHERNET"),
-    ("SMPTE Fiber", "SMPTE Fiber", "FIBER"), ("SMPTE FIBER", "SMPTE Fiber", "FIBER"),
-    ("SFP Optical", "SFP", "FIBER"), ("LC - FIBER (SM)", "LC Fiber (SM)", "FIBER"),
-    ("OPTICON QUAD", "opticalCON QUAD", "FIBER"),
-    ("Reference", "Reference (BNC)", "REF"), ("Reference (BNC)", "Reference (BNC)", "REF"),
-    ("BNC REF", "Reference (BNC)", "REF"),
-    ("USB-C", "USB-C", "USB"), ("USB\u2011C", "USB-C", "USB"), ("USB", "USB", "USB"),
-    ("XLR", "XLR", "AUDIO"), ("Mini XLR", "Mini XLR", "AUDIO"), ("Headphone", "3.5mm", "AUDIO"),
-    ("Power", "Power", "POWER"), ("DMX", "DMX", "OTHER"), ("SD Card", "SD Card", "OTHER"),
-    ("  Weird  Thing ", "Weird Thing", "OTHER"), ("HDMI 2.1a", "HDMI 2.1a", "HDMI"),
-    ("Quad-link 12G SDI", "Quad-link 12G SDI", "SDI"),
-])
+
+@pytest.mark.parametrize(
+    "raw, canonical, family",
+    [
+        ("12G-SDI", "12G-SDI", "SDI"),
+        ("12G SDI", "12G-SDI", "SDI"),
+        ("3G SDI", "3G-SDI", "SDI"),
+        ("6G-SDI", "6G-SDI", "SDI"),
+        ("SDI", "SDI", "SDI"),
+        ("HD-SDI", "HD-SDI", "SDI"),
+        ("HDMI", "HDMI", "HDMI"),
+        ("HDMI 2.0", "HDMI 2.0", "HDMI"),
+        ("hdmi 1.4", "HDMI 1.4", "HDMI"),
+        ("DisplayPort", "DisplayPort", "DP"),
+        ("DP 1.2", "DisplayPort 1.2", "DP"),
+        ("DP", "DisplayPort", "DP"),
+        ("Ethernet", "Ethernet", "ETHERNET"),
+        ("Network (RJ45)", "Ethernet", "ETHERNET"),
+        ("NETWORK (RJ45)", "Ethernet", "ETHERNET"),
+        ("NDI", "NDI", "ETHERNET"),
+        ("IP", "IP", "ETHERNET"),
+        ("SMPTE Fiber", "SMPTE Fiber", "FIBER"),
+        ("SMPTE FIBER", "SMPTE Fiber", "FIBER"),
+        ("SFP Optical", "SFP", "FIBER"),
+        ("LC - FIBER (SM)", "LC Fiber (SM)", "FIBER"),
+        ("OPTICON QUAD", "opticalCON QUAD", "FIBER"),
+        ("Reference", "Reference (BNC)", "REF"),
+        ("Reference (BNC)", "Reference (BNC)", "REF"),
+        ("BNC REF", "Reference (BNC)", "REF"),
+        ("USB-C", "USB-C", "USB"),
+        ("USB\u2011C", "USB-C", "USB"),
+        ("USB", "USB", "USB"),
+        ("XLR", "XLR", "AUDIO"),
+        ("Mini XLR", "Mini XLR", "AUDIO"),
+        ("Headphone", "3.5mm", "AUDIO"),
+        ("Power", "Power", "POWER"),
+        ("DMX", "DMX", "OTHER"),
+        ("SD Card", "SD Card", "OTHER"),
+        ("  Weird  Thing ", "Weird Thing", "OTHER"),
+        ("HDMI 2.1a", "HDMI 2.1a", "HDMI"),
+        ("Quad-link 12G SDI", "Quad-link 12G SDI", "SDI"),
+    ],
+)
 def test_connector_normalisation(raw, canonical, family):
     assert normalise_connector(raw) == canonical
     assert connector_family(raw) == family
@@ -201,17 +258,23 @@ def test_connector_normalisation(raw, canonical, family):
 def test_every_library_port_uses_the_canonical_vocabulary(specs):
     connectors = Counter(p.connector for s in specs for p in _all_ports(s))
     assert set(connectors) <= set(CONNECTOR_FAMILIES)
-    assert connectors["Ethernet"] == 146 + 85          # "Ethernet" + "Network (RJ45)"
-    assert connectors["Reference (BNC)"] == 6 + 2      # "Reference" + "Reference (BNC)"
+    assert connectors["Ethernet"] == 146 + 85  # "Ethernet" + "Network (RJ45)"
+    assert connectors["Reference (BNC)"] == 6 + 2  # "Reference" + "Reference (BNC)"
     assert connectors["12G-SDI"] == 857
-    assert connectors["SDI"] == 168                    # generic SDI stays generic
+    assert connectors["SDI"] == 168  # generic SDI stays generic
 
 
 def test_connector_pick_list():
     assert len(CONNECTOR_TYPES) == len(set(CONNECTOR_TYPES)) == 24
     assert all(c in CONNECTOR_FAMILIES for c in CONNECTOR_TYPES)
     assert CONNECTOR_TYPES[:7] == (
-        "HDMI 1.4", "HDMI 2.0", "HDMI 2.1", "3G-SDI", "6G-SDI", "12G-SDI", "Reference (BNC)",
+        "HDMI 1.4",
+        "HDMI 2.0",
+        "HDMI 2.1",
+        "3G-SDI",
+        "6G-SDI",
+        "12G-SDI",
+        "Reference (BNC)",
     )
     assert "Ethernet" in CONNECTOR_TYPES and "SMPTE Fiber" in CONNECTOR_TYPES and "DMX" in CONNECTOR_TYPES
     assert set(CONNECTOR_FAMILIES.values()) == set(sd.CONNECTOR_FAMILY_NAMES)
@@ -241,7 +304,9 @@ def test_enrichment_matches():
     matches = sd.enrichment_matches()
     assert {(m.slug, m.csv_full_name, m.rule) for m in matches} == EXPECTED_MATCHES
     assert Counter(m.csv_file for m in matches) == {
-        "led-tile-data.csv": 2, "led-processor-data.csv": 4, "projector-data.csv": 8,
+        "led-tile-data.csv": 2,
+        "led-processor-data.csv": 4,
+        "projector-data.csv": 8,
     }
     assert all(m.fields_filled for m in matches)
 
@@ -260,10 +325,13 @@ def test_led_tiles_are_enriched(by_slug):
     # every other tile at least gets its pitch from its model name ("PL2.9", "MC Series 1.56")
     no_pitch = sorted(s for s, t in tiles.items() if "pixel_pitch_mm" not in t.numbers)
     assert no_pitch == [
-        "absen-acclaim-plus", "roe-black-pearl-bp2", "roe-black-pearl-bp2v2", "roe-carbon-cb8",
+        "absen-acclaim-plus",
+        "roe-black-pearl-bp2",
+        "roe-black-pearl-bp2v2",
+        "roe-carbon-cb8",
     ]
     assert tiles["infiled-mc-1.56"].numbers == {"pixel_pitch_mm": 1.56}
-    assert tiles["absen-pl1.9-pro"].numbers == {"pixel_pitch_mm": 1.9}     # "(V2/V10)" ignored
+    assert tiles["absen-pl1.9-pro"].numbers == {"pixel_pitch_mm": 1.9}  # "(V2/V10)" ignored
 
 
 def test_processors_and_projectors_are_enriched_json_values_win(by_slug):
@@ -271,15 +339,15 @@ def test_processors_and_projectors_are_enriched_json_values_win(by_slug):
     got = (sx40["max_width_px"], sx40["max_height_px"], sx40["port_count"], sx40["pixels_per_port"])
     assert got == (4096, 2160, 40, 525000)
     assert sx40["frame_rates"] == "23.98 to 60Hz" and sx40["input_list"] == "HDMI 1.4;12G SDI"
-    rq50 = by_slug["panasonic-pt-rq50k"].numbers                 # JSON had no specs at all
+    rq50 = by_slug["panasonic-pt-rq50k"].numbers  # JSON had no specs at all
     got = (rq50["lumens"], rq50["native_width_px"], rq50["power_w"], rq50["amps_120v"])
     assert got == (30500, 3840, 2550.0, 21.25)
     assert len(rq50["lens_compatibility"].split(";")) == 25
-    w26 = by_slug["barco-udx-w26"].numbers                       # CSV says UHD; JSON's WUXGA wins
+    w26 = by_slug["barco-udx-w26"].numbers  # CSV says UHD; JSON's WUXGA wins
     assert (w26["native_width_px"], w26["native_height_px"], w26["lumens"]) == (1920, 1200, 26000)
     assert "native_resolution_mode" not in w26 and "lens_compatibility" in w26
     assert by_slug["panasonic-pt-rq35k"].numbers["lumens"] == 35000
-    assert by_slug["barco-udx-4k35"].numbers.get("power_w") is None      # no CSV row: untouched
+    assert by_slug["barco-udx-4k35"].numbers.get("power_w") is None  # no CSV row: untouched
 
 
 def test_without_csvs_nothing_is_enriched(tmp_path, by_slug):
@@ -293,6 +361,7 @@ def test_without_csvs_nothing_is_enriched(tmp_path, by_slug):
 
 
 # ---------------------------------------------------------------------------- reference libraries
+
 
 def test_reference_library_counts_and_shape(refs, specs):
     assert len(refs) == 125
@@ -312,21 +381,35 @@ def test_reference_libraries_skip_headers_screens_and_merged_rows(refs):
     names = {r.model for r in refs}
     # CSV rows with a name and a brand, per file: tiles 53, processors 20, projectors 57 + 9
     # placeholders (Stumpfl screens/dress kits and brand-less accessories skipped); minus merged.
-    for merged in ("PL 2.5 Pro", "Carbon CB5 5.77", "SX40", "S8", "S4", "MX40", "UDX 4K40", "UDX W26",
-                   "M 4K25 RGB", "M 4K15 RGB", "PT-RQ50K", "PT-RQ35KU", "PT-RZ31KU", "PT-RZ21KU"):
+    for merged in (
+        "PL 2.5 Pro",
+        "Carbon CB5 5.77",
+        "SX40",
+        "S8",
+        "S4",
+        "MX40",
+        "UDX 4K40",
+        "UDX W26",
+        "M 4K25 RGB",
+        "M 4K15 RGB",
+        "PT-RQ50K",
+        "PT-RQ35KU",
+        "PT-RZ31KU",
+        "PT-RZ21KU",
+    ):
         assert merged not in names
     assert not any("Stumpfl" in r.manufacturer or "Flywear" in r.model for r in refs)
     assert not any("BARCO" in r.model or r.model == "." for r in refs)
     by = {r.slug: r for r in refs}
     assert by["ref-20k-projector"].manufacturer == "Generic"
     assert by["ref-led-2-6-500-x-500mm"].manufacturer == "Generic"
-    assert by["ref-roe-black-pearl-2"].manufacturer == "ROE Visual"        # JSON spelling
+    assert by["ref-roe-black-pearl-2"].manufacturer == "ROE Visual"  # JSON spelling
     assert by["ref-novastar-vx1000"].manufacturer == "NovaStar"
     bp2 = by["ref-roe-black-pearl-2"].numbers
     assert (bp2["pixel_pitch_mm"], bp2["power_w"], bp2["max_hang"]) == (2.84, 190.0, 20)
-    assert "max_hang" not in by["ref-roe-black-marble-4"].numbers           # "n/a" in the CSV
-    assert by["ref-infiled-ar3-91mm-500-x-1000mm"].numbers["pixel_pitch_mm"] == 3.91   # swapped mm columns
-    assert "native_width_px" not in by["ref-panasonic-pt-req10"].numbers    # "#N/A"
+    assert "max_hang" not in by["ref-roe-black-marble-4"].numbers  # "n/a" in the CSV
+    assert by["ref-infiled-ar3-91mm-500-x-1000mm"].numbers["pixel_pitch_mm"] == 3.91  # swapped mm columns
+    assert "native_width_px" not in by["ref-panasonic-pt-req10"].numbers  # "#N/A"
     hdx = by["ref-barco-hdx-flex-20k"].numbers
     assert hdx["lumens"] == 18500 and hdx["amps_208v"] == pytest.approx(7.9108, abs=1e-4)
     assert len(hdx["lens_compatibility"].split(";")) == 17
@@ -338,14 +421,17 @@ def test_reference_rows_come_from_the_csvs(refs):
         with open(DATA / file, encoding="utf-8") as fh:
             rows = list(csv.reader(fh))[2:]
         named[category] = sum(1 for r in rows if r[0].strip() and r[1].strip())
-    assert named == {"LED_TILE": 53, "LED_PROCESSOR": 20, "PROJECTOR": 66 + 16}   # incl. 16 Stumpfl rows
+    assert named == {"LED_TILE": 53, "LED_PROCESSOR": 20, "PROJECTOR": 66 + 16}  # incl. 16 Stumpfl rows
     # minus 16 Stumpfl rows (above) and the rows merged into JSON specs: 2 tiles, 4 processors, 8 projectors
     assert Counter(r.category for r in refs) == {
-        "LED_TILE": 53 - 2, "LED_PROCESSOR": 20 - 4, "PROJECTOR": 66 - 8,
+        "LED_TILE": 53 - 2,
+        "LED_PROCESSOR": 20 - 4,
+        "PROJECTOR": 66 - 8,
     }
 
 
 # ---------------------------------------------------------------------------- checklist
+
 
 def test_checklist_template():
     items = sd.load_checklist_template()
@@ -353,17 +439,26 @@ def test_checklist_template():
     # The CSV is the truth: "Processing Plan" (30) is under SCREENS (12 items), so SWITCH has 6;
     # the old app refiled it under SWITCH (11 + 7). The total is 95 either way.
     assert counts == {
-        "SCREENS": 12, "SWITCH": 6, "IMAG": 10, "MEDIA_SERVERS": 7, "SOURCES": 12, "DESTINATIONS": 8,
-        "DISPLAYS": 15, "OUTSIDE_VENDORS": 14, "DOCUMENTATION": 11,
+        "SCREENS": 12,
+        "SWITCH": 6,
+        "IMAG": 10,
+        "MEDIA_SERVERS": 7,
+        "SOURCES": 12,
+        "DESTINATIONS": 8,
+        "DISPLAYS": 15,
+        "OUTSIDE_VENDORS": 14,
+        "DOCUMENTATION": 11,
     }
     assert len(items) == 95
     assert list(dict.fromkeys(i.category for i in items)) == list(sd.CHECKLIST_CATEGORIES)
     screens = [(i.title, i.days_before_show) for i in items if i.category == "SCREENS"]
     assert screens[:3] == [
-        ("Screen Parameters", 60), ("Processing Plan", 30), ("Projector, Lens, and Lumen Counts", 60),
+        ("Screen Parameters", 60),
+        ("Processing Plan", 30),
+        ("Projector, Lens, and Lumen Counts", 60),
     ]
     assert not any(re.fullmatch(r"-+", i.title) for i in items)
-    assert not {"Load In", "Layout", "PROJ", "BS", "STAGE"} & {i.title for i in items}   # NOTES labels
+    assert not {"Load In", "Layout", "PROJ", "BS", "STAGE"} & {i.title for i in items}  # NOTES labels
     assert ("Video Production Info", 30) in {(i.title, i.days_before_show) for i in items}
     vendors = [(i.title, i.days_before_show) for i in items if i.category == "OUTSIDE_VENDORS"]
     assert vendors[-1] == ("SUB - Shop review", 7)
@@ -373,6 +468,7 @@ def test_checklist_template():
 
 
 # ---------------------------------------------------------------------------- formats, pick-lists
+
 
 def test_system_formats():
     assert len(SYSTEM_FORMATS) == 37
@@ -385,15 +481,27 @@ def test_system_formats():
         assert f.key == expected == sd.format_key(f.h_res, f.v_res, f.rate_label, f.interlaced, f.blanking)
         assert f.blanking in ("NONE", "RBv1", "RBv2", "RBv3")
         assert f.rate_label in sd.FRAME_RATES
-    for key in ("1920 x 1080 @ 59.94i", "1920 x 1080 @ 59.94 [RBv1]", "3840 x 2160 @ 60 [RBv2]",
-                "720 x 480 @ 59.94i", "720 x 576 @ 50i", "4096 x 2160 @ 23.98", "1280 x 720 @ 50"):
+    for key in (
+        "1920 x 1080 @ 59.94i",
+        "1920 x 1080 @ 59.94 [RBv1]",
+        "3840 x 2160 @ 60 [RBv2]",
+        "720 x 480 @ 59.94i",
+        "720 x 576 @ 50i",
+        "4096 x 2160 @ 23.98",
+        "1280 x 720 @ 50",
+    ):
         assert key in keys
     fmt = {f.key: f for f in SYSTEM_FORMATS}
     assert fmt["1920 x 1080 @ 23.98"].frame_rate == 23.976
     assert fmt["1920 x 1080 @ 29.97"].frame_rate == 29.97
     assert fmt["1920 x 1080 @ 59.94i"].interlaced and fmt["1920 x 1080 @ 59.94i"].frame_rate == 59.94
     assert Counter((f.h_res, f.v_res) for f in SYSTEM_FORMATS) == {
-        (720, 480): 1, (720, 576): 1, (1280, 720): 3, (1920, 1080): 13, (3840, 2160): 11, (4096, 2160): 8,
+        (720, 480): 1,
+        (720, 576): 1,
+        (1280, 720): 3,
+        (1920, 1080): 13,
+        (3840, 2160): 11,
+        (4096, 2160): 8,
     }
     with pytest.raises(ValueError):
         sd.format_key(1920, 1080, "60", False, "RBv9")
@@ -411,11 +519,12 @@ def test_pick_lists(specs):
 
 # ---------------------------------------------------------------------------- determinism, memory
 
+
 def test_loading_twice_gives_identical_records(specs, refs):
     assert list(sd.load_equipment_library()) == specs
     assert list(sd.load_reference_libraries()) == refs
     assert sd.load_checklist_template() == sd.load_checklist_template()
-    assert len({hash(s) for s in specs}) == 290            # records are hashable (numbers excluded)
+    assert len({hash(s) for s in specs}) == 290  # records are hashable (numbers excluded)
 
 
 def test_library_streams_as_a_generator():
@@ -436,9 +545,17 @@ def test_library_streams_as_a_generator():
 
 # ---------------------------------------------------------------------------- validation
 
+
 def _spec(slug, **extra):
-    base = {"id": slug, "category": "router", "manufacturer": "Acme", "model": slug.upper(),
-            "ioArchitecture": "direct", "inputs": [], "outputs": []}
+    base = {
+        "id": slug,
+        "category": "router",
+        "manufacturer": "Acme",
+        "model": slug.upper(),
+        "ioArchitecture": "direct",
+        "inputs": [],
+        "outputs": [],
+    }
     base.update(extra)
     return base
 
@@ -450,8 +567,12 @@ def _load(tmp_path, raw):
 
 
 def test_duplicate_port_keys_get_a_deterministic_suffix(tmp_path):
-    ports = [{"id": "sdi-1", "type": "12G SDI", "label": "A"}, {"id": "sdi-1", "type": "SDI"},
-             {"id": "sdi-1-2", "type": "SDI", "label": "C"}, {"type": "HDMI", "label": ""}]
+    ports = [
+        {"id": "sdi-1", "type": "12G SDI", "label": "A"},
+        {"id": "sdi-1", "type": "SDI"},
+        {"id": "sdi-1-2", "type": "SDI", "label": "C"},
+        {"type": "HDMI", "label": ""},
+    ]
     (spec,) = _load(tmp_path, [_spec("x", inputs=ports, outputs=[{"id": "sdi-1", "type": "SDI"}])])
     ins = [p for p in spec.ports if p.direction == "in"]
     assert [p.key for p in ins] == ["sdi-1", "sdi-1-2", "sdi-1-2-2", "in-4"]
@@ -463,21 +584,35 @@ def test_duplicate_port_keys_get_a_deterministic_suffix(tmp_path):
     assert _load(tmp_path, [_spec("x", inputs=ports)]) == _load(tmp_path, [_spec("x", inputs=ports)])
 
 
-@pytest.mark.parametrize("raw, message", [
-    ([_spec("a"), _spec("b"), _spec("a"), _spec("b")], "duplicate spec slugs: a, b"),
-    ([_spec("a", category="teleporter")], "'a'.*unknown category 'teleporter'"),
-    ([_spec("a", manufacturer=" ")], "has no manufacturer"),
-    ([_spec("", model="X")], "has no id"),
-    ([_spec("a", ioArchitecture="modular")], "unknown ioArchitecture"),
-    ([_spec("a", cardSlots=4, ioArchitecture="card-based",
-            cards=[{"id": "c1", "slotNumber": 1}, {"id": "c2", "slotNumber": 1}])], "duplicate slot number"),
-    ([_spec("a", cardSlots=2, cards=[{"id": "c1", "slotNumber": 3}])], "bad slot number 3"),
-    ([_spec("a", category="lens", specs={"throwRatio": "1.2:1", "compatibleWith": ["nope"]})],
-     "unknown specs nope"),
-    ([_spec("a", category="lens", specs={"throwRatio": "long"})], "throw ratio"),
-    ([_spec("a", specs={"colour": "red"})], "unknown specs key 'colour'"),
-    ([_spec("a", inputs=[{"id": "x", "label": "no type"}])], "has no connector type"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ([_spec("a"), _spec("b"), _spec("a"), _spec("b")], "duplicate spec slugs: a, b"),
+        ([_spec("a", category="teleporter")], "'a'.*unknown category 'teleporter'"),
+        ([_spec("a", manufacturer=" ")], "has no manufacturer"),
+        ([_spec("", model="X")], "has no id"),
+        ([_spec("a", ioArchitecture="modular")], "unknown ioArchitecture"),
+        (
+            [
+                _spec(
+                    "a",
+                    cardSlots=4,
+                    ioArchitecture="card-based",
+                    cards=[{"id": "c1", "slotNumber": 1}, {"id": "c2", "slotNumber": 1}],
+                )
+            ],
+            "duplicate slot number",
+        ),
+        ([_spec("a", cardSlots=2, cards=[{"id": "c1", "slotNumber": 3}])], "bad slot number 3"),
+        (
+            [_spec("a", category="lens", specs={"throwRatio": "1.2:1", "compatibleWith": ["nope"]})],
+            "unknown specs nope",
+        ),
+        ([_spec("a", category="lens", specs={"throwRatio": "long"})], "throw ratio"),
+        ([_spec("a", specs={"colour": "red"})], "unknown specs key 'colour'"),
+        ([_spec("a", inputs=[{"id": "x", "label": "no type"}])], "has no connector type"),
+    ],
+)
 def test_invalid_library_is_rejected(tmp_path, raw, message):
     with pytest.raises(ValueError, match=message):
         _load(tmp_path, raw)
@@ -487,6 +622,11 @@ def test_categories_are_mapped(tmp_path):
     names = ("ptz", "camera", "encoder", "stream-encoder", "media-server", "cable-snake")
     raw = [_spec(c, category=c) for c in names]
     assert [s.category for s in _load(tmp_path, raw)] == [
-        "CAMERA", "CAMERA", "STREAM_ENCODER", "STREAM_ENCODER", "MEDIA_SERVER", "CABLE_SNAKE",
+        "CAMERA",
+        "CAMERA",
+        "STREAM_ENCODER",
+        "STREAM_ENCODER",
+        "MEDIA_SERVER",
+        "CABLE_SNAKE",
     ]
     assert set(sd.CATEGORY_MAP.values()) == set(EQUIPMENT_CATEGORIES)

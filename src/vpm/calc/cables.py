@@ -36,8 +36,14 @@ STOCK_BY_FAMILY: dict[str, tuple[int, ...]] = {
     "OTHER": STOCK_LENGTHS_FT,
 }
 _FAMILY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("FIBRE", re.compile(r"fib(?:re|er)|opticalcon|\bsmf?\b|\bmmf?\b|\bom[1-5]\b|\bos[12]\b|\blc\b|\bst\b"
-                         r"|\bsc\b|tactical", re.I)),
+    (
+        "FIBRE",
+        re.compile(
+            r"fib(?:re|er)|opticalcon|\bsmf?\b|\bmmf?\b|\bom[1-5]\b|\bos[12]\b|\blc\b|\bst\b"
+            r"|\bsc\b|tactical",
+            re.I,
+        ),
+    ),
     ("HDMI", re.compile(r"hdmi", re.I)),
     ("DP", re.compile(r"display\s*port|\bm?dp\b", re.I)),
     ("USB", re.compile(r"usb", re.I)),
@@ -124,8 +130,10 @@ def split_run(run_ft: float, stock_lengths_ft: Iterable[int] = STOCK_LENGTHS_FT)
     target = target_all - pre * longest
     limit = target + longest
     if limit * len(units) > MAX_SPLIT_WORK:
-        raise CalcError("stock_lengths_ft", "these stock lengths make the search too large; use fewer, "
-                        "rounder lengths (e.g. 25, 50, 100 ft)")
+        raise CalcError(
+            "stock_lengths_ft",
+            "these stock lengths make the search too large; use fewer, rounder lengths (e.g. 25, 50, 100 ft)",
+        )
     best: list[int | None] = [None] * (limit + 1)  # fewest pieces making exactly t units
     choice = [0] * (limit + 1)
     best[0] = 0
@@ -181,5 +189,6 @@ def cable_totals(cables: Iterable[tuple]) -> CableTotals:  # type: ignore[type-a
         per_length[(kind, length)] = per_length.get((kind, length), 0) + count
     by_type = tuple((k, v[0], int(v[1])) for k, v in sorted(per_type.items()))
     by_length = tuple((k, length, n) for (k, length), n in sorted(per_length.items()))
-    return CableTotals(by_type, by_length, math.fsum(v[0] for v in per_type.values()),
-                       int(sum(v[1] for v in per_type.values())))
+    return CableTotals(
+        by_type, by_length, math.fsum(v[0] for v in per_type.values()), int(sum(v[1] for v in per_type.values()))
+    )

@@ -33,8 +33,12 @@ class FrameSize:
     height_m: float
 
 
-def frame_size(focal_length_mm: float, distance_m: float, sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0],
-               sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]) -> FrameSize:
+def frame_size(
+    focal_length_mm: float,
+    distance_m: float,
+    sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0],
+    sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1],
+) -> FrameSize:
     """Frame width and height at ``distance_m`` = sensor size x distance / focal length."""
     focal = _checks.positive("focal_length_mm", focal_length_mm)
     distance = _checks.positive("distance_m", distance_m)
@@ -43,24 +47,27 @@ def frame_size(focal_length_mm: float, distance_m: float, sensor_width_mm: float
     return FrameSize(width * distance / focal, height * distance / focal)
 
 
-def focal_length_for_frame_height(distance_m: float, frame_height_m: float,
-                                  sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]) -> float:
+def focal_length_for_frame_height(
+    distance_m: float, frame_height_m: float, sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]
+) -> float:
     """Focal length (mm) that frames ``frame_height_m`` at ``distance_m``: sensor h x d / frame h."""
     distance = _checks.positive("distance_m", distance_m)
     frame = _checks.positive("frame_height_m", frame_height_m)
     return _checks.positive("sensor_height_mm", sensor_height_mm) * distance / frame
 
 
-def focal_length_for_frame_width(distance_m: float, frame_width_m: float,
-                                 sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0]) -> float:
+def focal_length_for_frame_width(
+    distance_m: float, frame_width_m: float, sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0]
+) -> float:
     """Focal length (mm) that frames ``frame_width_m`` at ``distance_m``: sensor w x d / frame w."""
     distance = _checks.positive("distance_m", distance_m)
     frame = _checks.positive("frame_width_m", frame_width_m)
     return _checks.positive("sensor_width_mm", sensor_width_mm) * distance / frame
 
 
-def zoom_factor_needed(wide_focal_mm: float, distance_m: float, frame_height_m: float,
-                       sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]) -> float:
+def zoom_factor_needed(
+    wide_focal_mm: float, distance_m: float, frame_height_m: float, sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]
+) -> float:
     """How many times the wide end the lens must zoom to frame ``frame_height_m`` (a ratio)."""
     wide = _checks.positive("wide_focal_mm", wide_focal_mm)
     return focal_length_for_frame_height(distance_m, frame_height_m, sensor_height_mm) / wide
@@ -77,8 +84,9 @@ class LensCheck:
     zoom_used: float
 
 
-def lens_range_check(required_focal_mm: float, lens_min_mm: float, lens_max_mm: float,
-                     extender: float = 1.0) -> LensCheck:
+def lens_range_check(
+    required_focal_mm: float, lens_min_mm: float, lens_max_mm: float, extender: float = 1.0
+) -> LensCheck:
     """Check a needed focal length against a zoom lens (e.g. 8.5-930 mm with a 2x extender).
 
     The extender multiplies both ends. "too tight": even the wide end is longer than needed
@@ -123,8 +131,11 @@ class FieldOfView:
     diagonal_deg: float
 
 
-def field_of_view(focal_length_mm: float, sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0],
-                  sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1]) -> FieldOfView:
+def field_of_view(
+    focal_length_mm: float,
+    sensor_width_mm: float = SENSOR_2_3_INCH_16x9[0],
+    sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1],
+) -> FieldOfView:
     """Angle of view = 2 x atan(sensor size / (2 x focal length)), for the width, height and diagonal
     (rectilinear lens focused at infinity). 2/3-inch 16:9 at 9.3 mm: 54.6 x 32.3 degrees."""
     focal = _checks.positive("focal_length_mm", focal_length_mm)
@@ -152,20 +163,32 @@ class SubjectInFrame:
 
 
 #: Shot names by how much of the frame height a 1.8 m standing person fills (broadcast usage, rough).
-_SHOTS = ((0.35, "wide shot"), (0.8, "full shot"), (1.4, "medium long shot"), (2.4, "mid shot"),
-          (4.0, "medium close-up"), (7.0, "close-up"))
+_SHOTS = (
+    (0.35, "wide shot"),
+    (0.8, "full shot"),
+    (1.4, "medium long shot"),
+    (2.4, "mid shot"),
+    (4.0, "medium close-up"),
+    (7.0, "close-up"),
+)
 
 
-def subject_in_frame(subject_height_m: float, distance_m: float, focal_length_mm: float,
-                     sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1], frame_lines: int | None = None) -> SubjectInFrame:
+def subject_in_frame(
+    subject_height_m: float,
+    distance_m: float,
+    focal_length_mm: float,
+    sensor_height_mm: float = SENSOR_2_3_INCH_16x9[1],
+    frame_lines: int | None = None,
+) -> SubjectInFrame:
     """Share of the frame height a subject of ``subject_height_m`` fills at ``distance_m`` with the
     lens at ``focal_length_mm``: subject / (sensor h x d / f); in picture lines when ``frame_lines``
     (e.g. 1080) is given. ``shot`` names the framing for a 1.8 m person (scaled by the subject)."""
     subject = _checks.positive("subject_height_m", subject_height_m)
     if subject > 1000:
         raise CalcError("subject_height_m", "must be at most 1000 m")
-    frame = frame_size(focal_length_mm, distance_m, sensor_height_mm=sensor_height_mm,
-                       sensor_width_mm=sensor_height_mm * 16 / 9).height_m
+    frame = frame_size(
+        focal_length_mm, distance_m, sensor_height_mm=sensor_height_mm, sensor_width_mm=sensor_height_mm * 16 / 9
+    ).height_m
     fraction = subject / frame
     lines = None
     if frame_lines is not None:

@@ -66,10 +66,23 @@ class LedWall:
     power_typical_w: float
 
 
-def led_wall(*, tile_px_w: int, tile_px_h: int, tile_w_mm: float, tile_h_mm: float, tile_weight_kg: float,
-             tile_power_max_w: float, columns: int, rows: int, half_rows: int = 0, corner_tiles: int = 0,
-             tile_power_typical_w: float | None = None, run_rate: float = SPREADSHEET_RUN_RATE,
-             half_tile_weight_kg: float | None = None, half_tile_power_max_w: float | None = None) -> LedWall:
+def led_wall(
+    *,
+    tile_px_w: int,
+    tile_px_h: int,
+    tile_w_mm: float,
+    tile_h_mm: float,
+    tile_weight_kg: float,
+    tile_power_max_w: float,
+    columns: int,
+    rows: int,
+    half_rows: int = 0,
+    corner_tiles: int = 0,
+    tile_power_typical_w: float | None = None,
+    run_rate: float = SPREADSHEET_RUN_RATE,
+    half_tile_weight_kg: float | None = None,
+    half_tile_power_max_w: float | None = None,
+) -> LedWall:
     """Pixels, size, weight and power of an LED wall (LED SCREEN INFO sheet).
 
     Pixels W = columns x tile px w (B12); pixels H = rows x tile px h + half_rows x tile px h / 2
@@ -100,14 +113,17 @@ def led_wall(*, tile_px_w: int, tile_px_h: int, tile_w_mm: float, tile_h_mm: flo
     _checks.at_most("columns", cols * w_mm / 1000, MAX_WALL_M, "m of wall width")
     _checks.at_most("rows", (full_rows + halves) * h_mm / 1000, MAX_WALL_M, "m of wall height")
     fraction = _checks.fraction("run_rate", run_rate)
-    typical = watts * fraction if tile_power_typical_w is None else _checks.non_negative(
-        "tile_power_typical_w", tile_power_typical_w)
+    typical = (
+        watts * fraction
+        if tile_power_typical_w is None
+        else _checks.non_negative("tile_power_typical_w", tile_power_typical_w)
+    )
     if typical > watts:
         raise CalcError("tile_power_typical_w", f"must not exceed tile_power_max_w ({watts:g} W), got {typical:g}")
-    half_kg = kg / 2 if half_tile_weight_kg is None else _checks.positive(
-        "half_tile_weight_kg", half_tile_weight_kg)
-    half_w = watts / 2 if half_tile_power_max_w is None else _checks.positive(
-        "half_tile_power_max_w", half_tile_power_max_w)
+    half_kg = kg / 2 if half_tile_weight_kg is None else _checks.positive("half_tile_weight_kg", half_tile_weight_kg)
+    half_w = (
+        watts / 2 if half_tile_power_max_w is None else _checks.positive("half_tile_power_max_w", half_tile_power_max_w)
+    )
     half_typical = half_w * (typical / watts)
 
     full = cols * full_rows
@@ -119,15 +135,26 @@ def led_wall(*, tile_px_w: int, tile_px_h: int, tile_w_mm: float, tile_h_mm: flo
     height_mm = full_rows * h_mm + halves * h_mm / 2
     weight = full * kg + small * half_kg
     return LedWall(
-        full_tiles=full, half_tiles=half, corner_tiles=corners, total_modules=full + small,
-        pixels_w=pixels_w, pixels_h=pixels_h, total_pixels=pixels_w * pixels_h,
+        full_tiles=full,
+        half_tiles=half,
+        corner_tiles=corners,
+        total_modules=full + small,
+        pixels_w=pixels_w,
+        pixels_h=pixels_h,
+        total_pixels=pixels_w * pixels_h,
         aspect_ratio=round(pixels_w / pixels_h, 2) if pixels_h else 0.0,
-        width_mm=width_mm, height_mm=height_mm, width_m=width_mm / 1000, height_m=height_mm / 1000,
+        width_mm=width_mm,
+        height_mm=height_mm,
+        width_m=width_mm / 1000,
+        height_m=height_mm / 1000,
         width_ft_in=format_feet_inches(width_mm / MM_PER_INCH),
         height_ft_in=format_feet_inches(height_mm / MM_PER_INCH),
-        width_text_m=format_metres(width_mm / 1000), height_text_m=format_metres(height_mm / 1000),
-        weight_kg=weight, weight_lb=weight / KG_PER_POUND,
-        power_max_w=full * watts + small * half_w, power_typical_w=full * typical + small * half_typical,
+        width_text_m=format_metres(width_mm / 1000),
+        height_text_m=format_metres(height_mm / 1000),
+        weight_kg=weight,
+        weight_lb=weight / KG_PER_POUND,
+        power_max_w=full * watts + small * half_w,
+        power_typical_w=full * typical + small * half_typical,
     )
 
 
@@ -177,16 +204,26 @@ def power_summary(max_w: float, typical_w: float) -> PowerSummary:
 
     def row(watts: float) -> tuple[float, float, float, float]:
         """(120 V, 230 V, 208 V 3-phase, 400 V 3-phase) amps for ``watts``."""
-        return (amps_per_phase(watts, 120), amps_per_phase(watts, 230), amps_per_phase(watts, 208, 3),
-                amps_per_phase(watts, 400, 3))
+        return (
+            amps_per_phase(watts, 120),
+            amps_per_phase(watts, 230),
+            amps_per_phase(watts, 208, 3),
+            amps_per_phase(watts, 400, 3),
+        )
 
     return PowerSummary(peak, typical, *row(peak), *row(typical))
 
 
 #: Nominal line-to-line voltage of a three-phase supply from its line-to-neutral voltage (IEC 60038,
 #: ANSI C84.1): 120/208, 127/220, 220/380, 230/400, 240/415, 277/480 V. Others: V_LN x sqrt(3).
-LINE_TO_LINE_V: dict[float, float] = {120.0: 208.0, 127.0: 220.0, 220.0: 380.0, 230.0: 400.0, 240.0: 415.0,
-                                      277.0: 480.0}
+LINE_TO_LINE_V: dict[float, float] = {
+    120.0: 208.0,
+    127.0: 220.0,
+    220.0: 380.0,
+    230.0: 400.0,
+    240.0: 415.0,
+    277.0: 480.0,
+}
 #: Bounds of a show supply a person can mean (V line-to-neutral, A per circuit breaker).
 SUPPLY_VOLTS = (90.0, 300.0)
 SUPPLY_BREAKER_A = (1.0, 400.0)
@@ -213,15 +250,19 @@ def power_supply(volts: float = 120.0, phases: int = 1, breaker_amps: float = 15
     volts x sqrt(3). ``breaker_amps`` is each circuit's breaker, 1-400 A."""
     voltage = _checks.positive("volts", volts)
     if not SUPPLY_VOLTS[0] <= voltage <= SUPPLY_VOLTS[1]:
-        raise CalcError("volts", f"must be the line-to-neutral voltage, {SUPPLY_VOLTS[0]:g} to "
-                        f"{SUPPLY_VOLTS[1]:g} V (230 for a 230/400 V supply), got {volts!r}")
+        raise CalcError(
+            "volts",
+            f"must be the line-to-neutral voltage, {SUPPLY_VOLTS[0]:g} to "
+            f"{SUPPLY_VOLTS[1]:g} V (230 for a 230/400 V supply), got {volts!r}",
+        )
     count = _checks.whole("phases", phases, minimum=1)
     if count not in (1, 3):
         raise CalcError("phases", "must be 1 (single-phase) or 3 (three-phase)")
     amps = _checks.positive("breaker_amps", breaker_amps)
     if not SUPPLY_BREAKER_A[0] <= amps <= SUPPLY_BREAKER_A[1]:
-        raise CalcError("breaker_amps", f"must be {SUPPLY_BREAKER_A[0]:g} to {SUPPLY_BREAKER_A[1]:g} A, "
-                        f"got {breaker_amps!r}")
+        raise CalcError(
+            "breaker_amps", f"must be {SUPPLY_BREAKER_A[0]:g} to {SUPPLY_BREAKER_A[1]:g} A, got {breaker_amps!r}"
+        )
     line = None
     if count == 3:
         line = LINE_TO_LINE_V.get(float(voltage), round(voltage * math.sqrt(3)))
@@ -248,8 +289,16 @@ class SupplyPower:
     circuits_per_phase: int
 
 
-def supply_power(*, max_w: float, typical_w: float, tile_count: int, tile_watts: float, volts: float = 120.0,
-                 phases: int = 1, breaker_amps: float = 15.0) -> SupplyPower:
+def supply_power(
+    *,
+    max_w: float,
+    typical_w: float,
+    tile_count: int,
+    tile_watts: float,
+    volts: float = 120.0,
+    phases: int = 1,
+    breaker_amps: float = 15.0,
+) -> SupplyPower:
     """A wall on the show's supply (NEC 210.19(A)/210.20(A) 80 % rule for continuous loads).
 
     Amps per phase: single-phase P / V; three-phase balanced P / (sqrt(3) x V_LL), so 230/400 V
@@ -268,16 +317,31 @@ def supply_power(*, max_w: float, typical_w: float, tile_count: int, tile_watts:
     capacity = circuit_capacity_w(supply.breaker_amps, supply.volts, continuous_load=True)
     per_circuit = math.floor(capacity / per_tile + 1e-9)
     if per_circuit < 1 and tiles:
-        raise CalcError("tile_watts", f"one tile ({per_tile:g} W) is more than a {supply.breaker_amps:g} A "
-                        f"circuit carries at 80 % ({capacity:g} W)")
+        raise CalcError(
+            "tile_watts",
+            f"one tile ({per_tile:g} W) is more than a {supply.breaker_amps:g} A "
+            f"circuit carries at 80 % ({capacity:g} W)",
+        )
     circuits = max(math.ceil(tiles / per_circuit) if tiles else 0, math.ceil(peak / capacity - 1e-9))
 
     def amps(watts: float) -> float:
         return amps_per_phase(watts, supply.line_to_line_v or supply.volts, supply.phases)
 
-    return SupplyPower(supply.label, supply.volts, supply.phases, supply.line_to_line_v, supply.breaker_amps,
-                       peak, typical, amps(peak), amps(typical), capacity, per_circuit, circuits,
-                       math.ceil(circuits / supply.phases))
+    return SupplyPower(
+        supply.label,
+        supply.volts,
+        supply.phases,
+        supply.line_to_line_v,
+        supply.breaker_amps,
+        peak,
+        typical,
+        amps(peak),
+        amps(typical),
+        capacity,
+        per_circuit,
+        circuits,
+        math.ceil(circuits / supply.phases),
+    )
 
 
 def spreadsheet_units_per_leg(units: int) -> tuple[int, int, int]:
@@ -305,8 +369,9 @@ class SpreadsheetPhaseDraw:
     amps_per_leg: tuple[float, ...]
 
 
-def spreadsheet_phase_draw(units: int, amps_per_unit: float, mode: str = "208v",
-                           run_rate: float = 1.0) -> SpreadsheetPhaseDraw:
+def spreadsheet_phase_draw(
+    units: int, amps_per_unit: float, mode: str = "208v", run_rate: float = 1.0
+) -> SpreadsheetPhaseDraw:
     """Power draw per phase exactly as LED SCREEN INFO / PROJECTOR INFO compute it.
 
     mode "120v": one figure, ROUND(amps_per_unit) x units x run_rate (the sheet rounds the
@@ -333,8 +398,9 @@ def spreadsheet_phase_draw(units: int, amps_per_unit: float, mode: str = "208v",
     return SpreadsheetPhaseDraw(key, legs, tuple(float(rnd(n * amps * rate)) for n in legs))
 
 
-def circuits_needed(watts: float, breaker_amps: float = 15.0, volts: float = 120.0,
-                    continuous_load: bool = True, phases: int = 1) -> int:
+def circuits_needed(
+    watts: float, breaker_amps: float = 15.0, volts: float = 120.0, continuous_load: bool = True, phases: int = 1
+) -> int:
     """Circuits for a load: ceil(W / circuit capacity); 0 W needs 0 circuits.
 
     Capacity = V x A (single-phase) or sqrt(3) x V_LL x A (three-phase), times 0.8 when
@@ -342,12 +408,14 @@ def circuits_needed(watts: float, breaker_amps: float = 15.0, volts: float = 120
     15 A at 120 V = 1440 W). The previous app's planner used 1800 W (no derating), which
     contradicted its own tiles-per-circuit figure. For whole tiles use :func:`supply_power`.
     """
-    return math.ceil(_checks.non_negative("watts", watts) / circuit_capacity_w(breaker_amps, volts,
-                                                                              continuous_load, phases) - 1e-9)
+    return math.ceil(
+        _checks.non_negative("watts", watts) / circuit_capacity_w(breaker_amps, volts, continuous_load, phases) - 1e-9
+    )
 
 
-def circuit_capacity_w(breaker_amps: float = 15.0, volts: float = 120.0, continuous_load: bool = False,
-                       phases: int = 1) -> float:
+def circuit_capacity_w(
+    breaker_amps: float = 15.0, volts: float = 120.0, continuous_load: bool = False, phases: int = 1
+) -> float:
     """Watts one circuit can carry (see :func:`circuits_needed`)."""
     amps = _checks.positive("breaker_amps", breaker_amps)
     voltage = _checks.positive("volts", volts)
@@ -358,8 +426,9 @@ def circuit_capacity_w(breaker_amps: float = 15.0, volts: float = 120.0, continu
     return capacity * (CONTINUOUS_LOAD_FACTOR if continuous_load else 1.0)
 
 
-def tiles_per_circuit(tile_watts: float, breaker_amps: float = 15.0, volts: float = 120.0,
-                      continuous_load: bool = True, phases: int = 1) -> int:
+def tiles_per_circuit(
+    tile_watts: float, breaker_amps: float = 15.0, volts: float = 120.0, continuous_load: bool = True, phases: int = 1
+) -> int:
     """Most tiles one circuit feeds: floor(circuit capacity W / tile W) (the spreadsheet's empty
     "Max Tiles Per Circuit" row). Uses max tile power; 80 % continuous rule on by default."""
     per_tile = _checks.positive("tile_watts", tile_watts)
@@ -402,8 +471,9 @@ def ports_needed(tile_count: int, tiles_per_port: int) -> int:
     return math.ceil(tiles / per_port)
 
 
-def processors_needed(pixels_w: int, total_pixels: int, processor_max_pixels: float,
-                      max_width_px: int = PROCESSOR_MAX_WIDTH_PX) -> int:
+def processors_needed(
+    pixels_w: int, total_pixels: int, processor_max_pixels: float, max_width_px: int = PROCESSOR_MAX_WIDTH_PX
+) -> int:
     """The spreadsheet's processor count (LED SCREEN INFO!B17).
 
     1 if width < 8192 and pixels < processor max; otherwise
@@ -430,9 +500,18 @@ class ProcessingPlan:
     pixel_load: float
 
 
-def led_processing(*, tile_px_w: int, tile_px_h: int, tile_count: int, pixels_w: int, total_pixels: int,
-                   pixels_per_port: float, processor_ports: int, processor_max_pixels: float,
-                   max_width_px: int = PROCESSOR_MAX_WIDTH_PX) -> ProcessingPlan:
+def led_processing(
+    *,
+    tile_px_w: int,
+    tile_px_h: int,
+    tile_count: int,
+    pixels_w: int,
+    total_pixels: int,
+    pixels_per_port: float,
+    processor_ports: int,
+    processor_max_pixels: float,
+    max_width_px: int = PROCESSOR_MAX_WIDTH_PX,
+) -> ProcessingPlan:
     """Ports and processors: the spreadsheet's pixel rule plus the port count it leaves out.
 
     processors_needed = max(:func:`processors_needed`, ceil(ports needed / ports per processor));
@@ -467,5 +546,6 @@ def rigging_check(tiles_high: int, max_hang: int | None = None, max_stack: int |
     high = _checks.whole("tiles_high", tiles_high, minimum=1)
     hang = None if not max_hang else _checks.whole("max_hang", max_hang, minimum=1)
     stack = None if not max_stack else _checks.whole("max_stack", max_stack, minimum=1)
-    return RiggingCheck(high, hang, stack, None if hang is None else high <= hang,
-                        None if stack is None else high <= stack)
+    return RiggingCheck(
+        high, hang, stack, None if hang is None else high <= hang, None if stack is None else high <= stack
+    )

@@ -47,8 +47,9 @@ class ChainPlan:
         return len(self.chains)
 
 
-def serpentine_order(columns: int, rows: int, order: str = "rows", start: str = "top-left",
-                     serpentine: bool = True) -> tuple[tuple[int, int], ...]:
+def serpentine_order(
+    columns: int, rows: int, order: str = "rows", start: str = "top-left", serpentine: bool = True
+) -> tuple[tuple[int, int], ...]:
     """Every (column, row) of a grid in cabling order.
 
     ``order`` "rows" runs along rows (L->R then R->L ...), "columns" down/up columns;
@@ -89,10 +90,21 @@ def _voids(voids: Iterable[Iterable[int]], cols: int, rows: int) -> set[tuple[in
     return found
 
 
-def plan_chains(*, columns: int, rows: int, tile_px_w: int, tile_px_h: int, pixels_per_port: float,
-                order: str = "rows", start: str = "top-left", serpentine: bool = True,
-                max_chain_length: int = 0, voids: Iterable[Iterable[int]] = (),
-                ports_per_processor: int = 0, break_at_line_end: bool = False) -> ChainPlan:
+def plan_chains(
+    *,
+    columns: int,
+    rows: int,
+    tile_px_w: int,
+    tile_px_h: int,
+    pixels_per_port: float,
+    order: str = "rows",
+    start: str = "top-left",
+    serpentine: bool = True,
+    max_chain_length: int = 0,
+    voids: Iterable[Iterable[int]] = (),
+    ports_per_processor: int = 0,
+    break_at_line_end: bool = False,
+) -> ChainPlan:
     """Plan data chains for a wall (see the module docstring).
 
     ``max_chain_length`` 0 means only the pixel limit applies. ``break_at_line_end`` starts a
@@ -101,8 +113,7 @@ def plan_chains(*, columns: int, rows: int, tile_px_w: int, tile_px_h: int, pixe
     """
     cols = _checks.whole("columns", columns, minimum=1)
     rws = _checks.whole("rows", rows, minimum=1)
-    tile_pixels = (_checks.whole("tile_px_w", tile_px_w, minimum=1)
-                   * _checks.whole("tile_px_h", tile_px_h, minimum=1))
+    tile_pixels = _checks.whole("tile_px_w", tile_px_w, minimum=1) * _checks.whole("tile_px_h", tile_px_h, minimum=1)
     per_port = _checks.positive("pixels_per_port", pixels_per_port)
     capacity = math.floor(per_port / tile_pixels)
     if capacity < 1:

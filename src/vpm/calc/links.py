@@ -140,9 +140,16 @@ def _tmds_clock(clock_mhz: float, chroma: str, depth: int) -> float:
     return clock_mhz * depth / 8
 
 
-def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto",
-                bits_per_component: int = 8, chroma: str = "4:4:4",
-                max_utilisation: float = DEFAULT_MAX_UTILISATION) -> LinkReport:
+def link_report(
+    h: int,
+    v: int,
+    rate: float,
+    interlaced: bool = False,
+    blanking: str = "auto",
+    bits_per_component: int = 8,
+    chroma: str = "4:4:4",
+    max_utilisation: float = DEFAULT_MAX_UTILISATION,
+) -> LinkReport:
     """Exact pixel clock of a format and, for every connector in :data:`CONNECTORS`, whether it fits.
 
     The pixel clock comes from the real timing (:func:`vpm.calc.timing.timing_card`, CTA-861 or
@@ -173,8 +180,9 @@ def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking:
         if kind in ("tmds", "packet"):
             need = _tmds_clock(clock, mode, depth) if kind == "tmds" else clock * _bits_per_pixel(mode, depth) / 1e3
             if mode == "4:2:0" and name not in CARRIES_420:
-                fits.append(ConnectorFit(name, False, need, capacity, unit,
-                                         "4:2:0 needs HDMI 2.0 or DisplayPort 1.3 or later"))
+                fits.append(
+                    ConnectorFit(name, False, need, capacity, unit, "4:2:0 needs HDMI 2.0 or DisplayPort 1.3 or later")
+                )
             else:
                 fits.append(ConnectorFit(name, need <= capacity + 1e-9, need, capacity, unit, ""))
         elif kind == "sdi":
@@ -183,24 +191,41 @@ def link_report(h: int, v: int, rate: float, interlaced: bool = False, blanking:
             else:
                 level_rate = capacity * (1000 / 1001 if fractional_family(rate) and name != "SD-SDI" else 1.0)
                 ok = sdi_payload <= level_rate * (1 + 1e-9)
-                fits.append(ConnectorFit(name, ok, sdi_payload, capacity, unit,
-                                         f"{pro_sampling} {pro_depth}-bit, single link"))
+                fits.append(
+                    ConnectorFit(name, ok, sdi_payload, capacity, unit, f"{pro_sampling} {pro_depth}-bit, single link")
+                )
         else:
-            fits.append(ConnectorFit(name, flow <= capacity * limit + 1e-12, flow, capacity, unit,
-                                     f"ST 2110-20 {pro_sampling} {pro_depth}-bit wire rate, "
-                                     f"at most {limit:.0%} of the link"))
+            fits.append(
+                ConnectorFit(
+                    name,
+                    flow <= capacity * limit + 1e-12,
+                    flow,
+                    capacity,
+                    unit,
+                    f"ST 2110-20 {pro_sampling} {pro_depth}-bit wire rate, at most {limit:.0%} of the link",
+                )
+            )
     return LinkReport(
-        format_id=format_id(h, v, rate, interlaced, "" if blanking in ("auto", "", "-", "cta", "cvt", None)
-                            else blanking),
+        format_id=format_id(
+            h, v, rate, interlaced, "" if blanking in ("auto", "", "-", "cta", "cvt", None) else blanking
+        ),
         spreadsheet_clock_mhz=spreadsheet_clock_mhz(h, v, rate),
         spreadsheet_standard=link_standard(h, v, rate),
-        pixel_clock_mhz=clock, timing_method=card.method, connectors=tuple(fits),
+        pixel_clock_mhz=clock,
+        timing_method=card.method,
+        connectors=tuple(fits),
     )
 
 
-def connectors_that_fit(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto",
-                        bits_per_component: int = 8, chroma: str = "4:4:4",
-                        max_utilisation: float = DEFAULT_MAX_UTILISATION) -> tuple[str, ...]:
+def connectors_that_fit(
+    h: int,
+    v: int,
+    rate: float,
+    interlaced: bool = False,
+    blanking: str = "auto",
+    bits_per_component: int = 8,
+    chroma: str = "4:4:4",
+    max_utilisation: float = DEFAULT_MAX_UTILISATION,
+) -> tuple[str, ...]:
     """Names of the connectors that can carry the format (see :func:`link_report`)."""
-    return link_report(h, v, rate, interlaced, blanking, bits_per_component, chroma,
-                       max_utilisation).fitting_connectors
+    return link_report(h, v, rate, interlaced, blanking, bits_per_component, chroma, max_utilisation).fitting_connectors

@@ -52,8 +52,9 @@ class ScreenRaster:
     total_v_px: int
 
 
-def screen_raster(*, screen_width: float, screen_height: float, pj_h_px: int, pj_v_px: int,
-                  constraint: str = "No constraint") -> ScreenRaster:
+def screen_raster(
+    *, screen_width: float, screen_height: float, pj_h_px: int, pj_v_px: int, constraint: str = "No constraint"
+) -> ScreenRaster:
     """Total image pixels for a screen (PROJECTION SCREENS!I8:J8); screen size in any one unit.
 
     "No constraint" and "V-constrain": V = pj V, H = round(pj V x ratio) (ratio rounded to 3
@@ -116,9 +117,12 @@ def blend(*, total_h_px: int, pj_h_px: int) -> Blend:
     px = (pj_h * count - total) / (count - 1)
     fraction = px / pj_h
     if not 0 < fraction < MAX_BLEND_FRACTION:
-        raise CalcError("total_h_px", f"{count} projectors of {pj_h} px across {total} px would overlap "
-                        f"{fraction:.1%}; a blend needs an overlap above 0 and below 50 % of a projector "
-                        "(plan_blend picks a layout that works)")
+        raise CalcError(
+            "total_h_px",
+            f"{count} projectors of {pj_h} px across {total} px would overlap "
+            f"{fraction:.1%}; a blend needs an overlap above 0 and below 50 % of a projector "
+            "(plan_blend picks a layout that works)",
+        )
     return Blend(count, px, fraction, px * (count - 1) / (pj_h * 2))
 
 
@@ -140,8 +144,9 @@ class BlendPlan:
     note: str
 
 
-def plan_blend(*, total_h_px: int, total_v_px: int, pj_h_px: int,
-               min_overlap: float = MIN_PLANNED_BLEND_FRACTION) -> BlendPlan:
+def plan_blend(
+    *, total_h_px: int, total_v_px: int, pj_h_px: int, min_overlap: float = MIN_PLANNED_BLEND_FRACTION
+) -> BlendPlan:
     """Projectors side by side for an image of ``total_h_px`` x ``total_v_px`` with a sane overlap.
 
     n = ceil(H / W) (W = pj H); overlap = (n W - H) / ((n - 1) W). When that is 50 % or more (only
@@ -162,20 +167,36 @@ def plan_blend(*, total_h_px: int, total_v_px: int, pj_h_px: int,
     fraction = (pj_h * count - total) / ((count - 1) * pj_h)
     if fraction >= MAX_BLEND_FRACTION:
         scaled_v = max(1, _round(lines * pj_h / total))
-        return BlendPlan(1, pj_h, scaled_v, 0.0, 0.0, 0.0, True,
-                         f"{count} projectors would overlap {fraction:.1%} (a blend must stay below 50 %); "
-                         f"one projector shows the image at {pj_h} x {scaled_v}")
+        return BlendPlan(
+            1,
+            pj_h,
+            scaled_v,
+            0.0,
+            0.0,
+            0.0,
+            True,
+            f"{count} projectors would overlap {fraction:.1%} (a blend must stay below 50 %); "
+            f"one projector shows the image at {pj_h} x {scaled_v}",
+        )
     if fraction < low:
         overlap_px = math.ceil(low * pj_h - 1e-9)
         canvas = count * pj_h - (count - 1) * overlap_px
         scaled_v = max(1, _round(lines * canvas / total))
-        return BlendPlan(count, canvas, scaled_v, float(overlap_px), overlap_px / pj_h,
-                         overlap_px * (count - 1) / (pj_h * 2), True,
-                         f"{count} projectors would overlap {fraction:.1%}; with a {overlap_px} px "
-                         f"({overlap_px / pj_h:.0%}) blend the image is {canvas} x {scaled_v}")
+        return BlendPlan(
+            count,
+            canvas,
+            scaled_v,
+            float(overlap_px),
+            overlap_px / pj_h,
+            overlap_px * (count - 1) / (pj_h * 2),
+            True,
+            f"{count} projectors would overlap {fraction:.1%}; with a {overlap_px} px "
+            f"({overlap_px / pj_h:.0%}) blend the image is {canvas} x {scaled_v}",
+        )
     layout = blend(total_h_px=total, pj_h_px=pj_h)
-    return BlendPlan(layout.count, total, lines, layout.blend_px, layout.blend_fraction,
-                     layout.spreadsheet_blend_fraction, False, "")
+    return BlendPlan(
+        layout.count, total, lines, layout.blend_px, layout.blend_fraction, layout.spreadsheet_blend_fraction, False, ""
+    )
 
 
 def canvas_width_for_overlap(pj_h_px: int, count: int, overlap_fraction: float) -> float:
@@ -191,14 +212,14 @@ def canvas_width_for_overlap(pj_h_px: int, count: int, overlap_fraction: float) 
 def lumen_usage(*, total_h_px: int, total_v_px: int, pj_h_px: int, pj_v_px: int, count: int) -> float:
     """Share of the projectors' pixels (and so light) inside the image, a fraction
     (PROJECTION SCREENS!N8: (total H x total V) / (pj H x pj V x count))."""
-    image = (_checks.whole("total_h_px", total_h_px, minimum=1)
-             * _checks.whole("total_v_px", total_v_px, minimum=1))
+    image = _checks.whole("total_h_px", total_h_px, minimum=1) * _checks.whole("total_v_px", total_v_px, minimum=1)
     native = _checks.whole("pj_h_px", pj_h_px, minimum=1) * _checks.whole("pj_v_px", pj_v_px, minimum=1)
     return image / (native * _checks.whole("count", count, minimum=1))
 
 
-def screen_nits(*, lumens: float, area_m2: float, gain: float = 1.0, usage: float = 1.0,
-                transmission: float = 1.0) -> float:
+def screen_nits(
+    *, lumens: float, area_m2: float, gain: float = 1.0, usage: float = 1.0, transmission: float = 1.0
+) -> float:
     """Screen luminance in cd/m^2 (nits) = lumens x usage x transmission / area x gain / pi.
 
     PROJECTION SCREENS!M11. ``lumens`` is the total output on the screen, ``usage`` the lumen
@@ -208,8 +229,7 @@ def screen_nits(*, lumens: float, area_m2: float, gain: float = 1.0, usage: floa
     light = _checks.non_negative("lumens", lumens)
     area = _checks.positive("area_m2", area_m2)
     if area < MIN_SCREEN_AREA_M2:
-        raise CalcError("area_m2", f"must be at least {MIN_SCREEN_AREA_M2:g} m² (a 10 x 10 cm image); "
-                        f"got {area_m2!r}")
+        raise CalcError("area_m2", f"must be at least {MIN_SCREEN_AREA_M2:g} m² (a 10 x 10 cm image); got {area_m2!r}")
     factor = _checks.positive("gain", gain)
     share = _checks.fraction("usage", usage)
     passed = _checks.fraction("transmission", transmission, allow_zero=False)
@@ -293,8 +313,9 @@ def parse_throw_ratio(text: str) -> ThrowRange:
     return ThrowRange(low_value, high_value)
 
 
-def lenses_that_fit(throw_ratio_needed: float, lenses: Iterable[tuple[str, float, float]],
-                    tolerance: float = 0.0) -> tuple[str, ...]:
+def lenses_that_fit(
+    throw_ratio_needed: float, lenses: Iterable[tuple[str, float, float]], tolerance: float = 0.0
+) -> tuple[str, ...]:
     """Names of the lenses whose range covers the needed ratio (+/- ``tolerance``, a ratio).
 
     ``lenses`` holds (name, ratio_min, ratio_max) tuples; the result keeps their order.
@@ -343,8 +364,14 @@ class StackTotals:
     total_power_w: float
 
 
-def projector_stacks(*, lumens_per_projector: float, projectors_per_stack: int = 1, stacks: int = 1,
-                     weight_kg: float = 0.0, power_w: float = 0.0) -> StackTotals:
+def projector_stacks(
+    *,
+    lumens_per_projector: float,
+    projectors_per_stack: int = 1,
+    stacks: int = 1,
+    weight_kg: float = 0.0,
+    power_w: float = 0.0,
+) -> StackTotals:
     """Stacked projectors add their light (PROJECTION SCREENS!M5 = lumens x stacks x per stack),
     weight and power (PROJECTOR INFO!B23:C24). Lumens, kg per projector, W per projector."""
     lumens = _checks.non_negative("lumens_per_projector", lumens_per_projector)
@@ -352,10 +379,17 @@ def projector_stacks(*, lumens_per_projector: float, projectors_per_stack: int =
     count = _checks.whole("stacks", stacks, minimum=1)
     kg = _checks.non_negative("weight_kg", weight_kg)
     watts = _checks.non_negative("power_w", power_w)
-    return StackTotals(per_stack * count, lumens * per_stack, lumens * per_stack * count, kg * per_stack,
-                       kg * per_stack * count, kg * per_stack / KG_PER_POUND,
-                       kg * per_stack * count / KG_PER_POUND,
-                       watts * per_stack, watts * per_stack * count)
+    return StackTotals(
+        per_stack * count,
+        lumens * per_stack,
+        lumens * per_stack * count,
+        kg * per_stack,
+        kg * per_stack * count,
+        kg * per_stack / KG_PER_POUND,
+        kg * per_stack * count / KG_PER_POUND,
+        watts * per_stack,
+        watts * per_stack * count,
+    )
 
 
 @dataclass(frozen=True)
@@ -382,41 +416,71 @@ class ProjectionScreen:
     throw_ratio: float | None
 
 
-def projection_screen(*, screen_width_m: float, screen_height_m: float, pj_h_px: int, pj_v_px: int,
-                      lumens_per_projector: float, projectors_per_stack: int = 1,
-                      constraint: str = "No constraint", gain: float = 1.0, transmission: float = 1.0,
-                      ambient_lux: float = 0.0, throw_distance_m: float = 0.0) -> ProjectionScreen:
+def projection_screen(
+    *,
+    screen_width_m: float,
+    screen_height_m: float,
+    pj_h_px: int,
+    pj_v_px: int,
+    lumens_per_projector: float,
+    projectors_per_stack: int = 1,
+    constraint: str = "No constraint",
+    gain: float = 1.0,
+    transmission: float = 1.0,
+    ambient_lux: float = 0.0,
+    throw_distance_m: float = 0.0,
+) -> ProjectionScreen:
     """Everything the PROJECTION SCREENS block shows, for one screen with one stack per blend
     position. Total lumens = lumens x projectors per stack x blend count. ``throw_distance_m``
     0 leaves the throw ratio empty (None). Metres, pixels, lumens, lux."""
-    screen_width_m = _checks.at_most("screen_width_m", _checks.positive("screen_width_m", screen_width_m),
-                                     MAX_SCREEN_M, "m")
-    screen_height_m = _checks.at_most("screen_height_m", _checks.positive("screen_height_m", screen_height_m),
-                                      MAX_SCREEN_M, "m")
-    raster = screen_raster(screen_width=screen_width_m, screen_height=screen_height_m, pj_h_px=pj_h_px,
-                           pj_v_px=pj_v_px, constraint=constraint)
+    screen_width_m = _checks.at_most(
+        "screen_width_m", _checks.positive("screen_width_m", screen_width_m), MAX_SCREEN_M, "m"
+    )
+    screen_height_m = _checks.at_most(
+        "screen_height_m", _checks.positive("screen_height_m", screen_height_m), MAX_SCREEN_M, "m"
+    )
+    raster = screen_raster(
+        screen_width=screen_width_m,
+        screen_height=screen_height_m,
+        pj_h_px=pj_h_px,
+        pj_v_px=pj_v_px,
+        constraint=constraint,
+    )
     if raster.total_v_px > pj_v_px:
-        raise CalcError("constraint", f"the image needs {raster.total_v_px} lines, more than one projector's "
-                        f"{pj_v_px}; vertical blends are not modelled, use another constraint")
+        raise CalcError(
+            "constraint",
+            f"the image needs {raster.total_v_px} lines, more than one projector's "
+            f"{pj_v_px}; vertical blends are not modelled, use another constraint",
+        )
     layout = plan_blend(total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h_px)
     raster = ScreenRaster(raster.screen_ratio, layout.image_h_px, layout.image_v_px)
-    usage = lumen_usage(total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h_px,
-                        pj_v_px=pj_v_px, count=layout.count)
-    stacks = projector_stacks(lumens_per_projector=lumens_per_projector,
-                              projectors_per_stack=projectors_per_stack,
-                              stacks=layout.count)
+    usage = lumen_usage(
+        total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, pj_h_px=pj_h_px, pj_v_px=pj_v_px, count=layout.count
+    )
+    stacks = projector_stacks(
+        lumens_per_projector=lumens_per_projector, projectors_per_stack=projectors_per_stack, stacks=layout.count
+    )
     area = screen_width_m * screen_height_m
-    nits = screen_nits(lumens=stacks.total_lumens, area_m2=area, gain=gain, usage=usage,
-                       transmission=transmission)
+    nits = screen_nits(lumens=stacks.total_lumens, area_m2=area, gain=gain, usage=usage, transmission=transmission)
     distance = _checks.non_negative("throw_distance_m", throw_distance_m)
     pj_width = projector_image_width(screen_width_m, raster.total_h_px, pj_h_px)
     return ProjectionScreen(
-        screen_ratio=raster.screen_ratio, area_m2=area, area_sqft=area / M_PER_FOOT ** 2,
-        total_h_px=raster.total_h_px, total_v_px=raster.total_v_px, blend_count=layout.count,
-        blend_px=layout.blend_px, blend_fraction=layout.blend_fraction, lumen_usage=usage,
-        total_lumens=stacks.total_lumens, used_lumens=stacks.total_lumens * usage, nits=nits,
-        foot_lamberts=nits / NITS_PER_FOOT_LAMBERT, ambient_nits=ambient_nits(ambient_lux, gain),
+        screen_ratio=raster.screen_ratio,
+        area_m2=area,
+        area_sqft=area / M_PER_FOOT**2,
+        total_h_px=raster.total_h_px,
+        total_v_px=raster.total_v_px,
+        blend_count=layout.count,
+        blend_px=layout.blend_px,
+        blend_fraction=layout.blend_fraction,
+        lumen_usage=usage,
+        total_lumens=stacks.total_lumens,
+        used_lumens=stacks.total_lumens * usage,
+        nits=nits,
+        foot_lamberts=nits / NITS_PER_FOOT_LAMBERT,
+        ambient_nits=ambient_nits(ambient_lux, gain),
         contrast_ratio=contrast_ratio(nits, ambient_lux, gain),
-        pixels_per_m2=raster.total_h_px * raster.total_v_px / area, projector_image_width_m=pj_width,
+        pixels_per_m2=raster.total_h_px * raster.total_v_px / area,
+        projector_image_width_m=pj_width,
         throw_ratio=distance / pj_width if distance else None,
     )

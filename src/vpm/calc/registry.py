@@ -112,13 +112,16 @@ def describe(name: str) -> dict[str, Any]:
     params = []
     for param in signature.parameters.values():
         required = param.default is inspect.Parameter.empty
-        params.append({
-            "name": param.name,
-            "type": param.annotation if isinstance(param.annotation, str) else getattr(
-                param.annotation, "__name__", str(param.annotation)),
-            "required": required,
-            "default": None if required else param.default,
-        })
+        params.append(
+            {
+                "name": param.name,
+                "type": param.annotation
+                if isinstance(param.annotation, str)
+                else getattr(param.annotation, "__name__", str(param.annotation)),
+                "required": required,
+                "default": None if required else param.default,
+            }
+        )
     doc = inspect.getdoc(func) or ""
     returns = signature.return_annotation
     return {

@@ -33,7 +33,7 @@ class AspectRatio:
 
     @property
     def label(self) -> str:
-        """"16:9"-style text."""
+        """ "16:9"-style text."""
         return f"{self.width}:{self.height}"
 
 
@@ -67,8 +67,9 @@ def scale_to_width(input_w: int, input_h: int, output_w: int) -> ScaledSize:
     factor = target / width
     scaled_w = round_half_up(target)
     scaled_h = round_half_up(height * factor)
-    return ScaledSize(factor, scaled_w, scaled_h, scaled_w * scaled_h,
-                      aspect_ratio(round_half_up(width), round_half_up(height)))
+    return ScaledSize(
+        factor, scaled_w, scaled_h, scaled_w * scaled_h, aspect_ratio(round_half_up(width), round_half_up(height))
+    )
 
 
 def equivalent_height(given_w: float, given_h: float, adjusted_w: float) -> float:
@@ -77,8 +78,11 @@ def equivalent_height(given_w: float, given_h: float, adjusted_w: float) -> floa
     Scaling Calculator sheet, "Equivalent Sizing (H Constraint)": D22 = D20 * C22 / C20
     (given 4 x 3, adjusted H 16 -> V 12). Any consistent unit.
     """
-    return _checks.positive("adjusted_w", adjusted_w) * _checks.positive("given_h", given_h) \
+    return (
+        _checks.positive("adjusted_w", adjusted_w)
+        * _checks.positive("given_h", given_h)
         / _checks.positive("given_w", given_w)
+    )
 
 
 def equivalent_width(given_w: float, given_h: float, adjusted_h: float) -> float:
@@ -86,8 +90,11 @@ def equivalent_width(given_w: float, given_h: float, adjusted_h: float) -> float
 
     Scaling Calculator sheet, "Equivalent Sizing (V Constraint)": I20 = I22 * H20 / H22.
     """
-    return _checks.positive("adjusted_h", adjusted_h) * _checks.positive("given_w", given_w) \
+    return (
+        _checks.positive("adjusted_h", adjusted_h)
+        * _checks.positive("given_w", given_w)
         / _checks.positive("given_h", given_h)
+    )
 
 
 @dataclass(frozen=True)
@@ -141,8 +148,17 @@ class Pip:
     fits_on_canvas: bool
 
 
-def pip_layout(canvas_w: int, canvas_h: int, source_w: int, source_h: int, scale: float = 1.0,
-               crop_h: int = 0, crop_v: int = 0, x: int = 0, y: int = 0) -> Pip:
+def pip_layout(
+    canvas_w: int,
+    canvas_h: int,
+    source_w: int,
+    source_h: int,
+    scale: float = 1.0,
+    crop_h: int = 0,
+    crop_v: int = 0,
+    x: int = 0,
+    y: int = 0,
+) -> Pip:
     """Size and place a PIP (PJ PIPs / LED PIPs sheets).
 
     Display size = (source - crop) x scale; aspect = (source w - crop h) / (source h - crop v).

@@ -62,8 +62,15 @@ DEFAULT_MAX_UTILISATION = 0.9
 #: Raster families SDI carries: (h, v) -> family name. SMPTE ST 125 (SD), 296 (720), 274 (1080),
 #: ST 2036-1 / ST 2048-1 (2160 and 4320, UHD and DCI widths).
 SDI_RASTERS: dict[tuple[int, int], str] = {
-    (720, 480): "SD", (720, 576): "SD", (1280, 720): "720", (1920, 1080): "1080", (2048, 1080): "1080",
-    (3840, 2160): "2160", (4096, 2160): "2160", (7680, 4320): "4320", (8192, 4320): "4320",
+    (720, 480): "SD",
+    (720, 576): "SD",
+    (1280, 720): "720",
+    (1920, 1080): "1080",
+    (2048, 1080): "1080",
+    (3840, 2160): "2160",
+    (4096, 2160): "2160",
+    (7680, 4320): "4320",
+    (8192, 4320): "4320",
 }
 
 #: (level, links) -> (mapping standard, raster families it maps). A multi-link option exists only
@@ -105,7 +112,7 @@ class SdiLink:
 
     @property
     def label(self) -> str:
-        """"12G-SDI" for one link, "4 x 3G-SDI" for several."""
+        """ "12G-SDI" for one link, "4 x 3G-SDI" for several."""
         return self.level if self.links == 1 else f"{self.links} x {self.level}"
 
 
@@ -156,9 +163,12 @@ def sdi_requirement(
     card = find_cta_timing(h, v, rate, interlaced)
     raster = SDI_RASTERS.get((int(h), int(v)))
     if card is None or raster is None:
-        raise CalcError("h", f"{format_id(h, v, rate, interlaced)} is not an SDI raster "
-                        "(SMPTE ST 125/296/274/"
-                        "2036-1); convert it to a broadcast format first")
+        raise CalcError(
+            "h",
+            f"{format_id(h, v, rate, interlaced)} is not an SDI raster "
+            "(SMPTE ST 125/296/274/"
+            "2036-1); convert it to a broadcast format first",
+        )
     bits = _COMPONENTS[mode] * depth
     payload = card.pixel_clock_mhz * 1e6 * bits / 1e9
     fractional = fractional_family(rate) is not None
@@ -171,15 +181,18 @@ def sdi_requirement(
             link_rate = _link_rate(name, gbps, fractional)
             if payload / links <= link_rate * (1 + 1e-9):
                 # a multi-link option is listed only when it uses a smaller level than fewer links
-                if not options or SDI_LEVELS.index(next(x for x in SDI_LEVELS if x[0] == name)) < \
-                        SDI_LEVELS.index(next(x for x in SDI_LEVELS if x[0] == options[-1].level)):
-                    levels = _levels_3g(raster) \
-                        if (name, links) == ("3G-SDI", 1) else ()
+                if not options or SDI_LEVELS.index(next(x for x in SDI_LEVELS if x[0] == name)) < SDI_LEVELS.index(
+                    next(x for x in SDI_LEVELS if x[0] == options[-1].level)
+                ):
+                    levels = _levels_3g(raster) if (name, links) == ("3G-SDI", 1) else ()
                     options.append(SdiLink(name, links, link_rate, standard, mapping[0], levels))
                 break
     if not options:
-        raise CalcError("h", f"{format_id(h, v, rate, interlaced)} {mode} {depth}-bit needs more than "
-                        "four 24G-SDI links; no SMPTE mapping carries it")
+        raise CalcError(
+            "h",
+            f"{format_id(h, v, rate, interlaced)} {mode} {depth}-bit needs more than "
+            "four 24G-SDI links; no SMPTE mapping carries it",
+        )
     single = options[0] if options[0].links == 1 else None
     return SdiRequirement(format_id(h, v, rate, interlaced), payload, single, tuple(options))
 
@@ -190,16 +203,18 @@ def _link_rate(name: str, nominal_gbps: float, fractional: bool) -> float:
     return nominal_gbps * 1000 / 1001 if fractional and name != "SD-SDI" else nominal_gbps
 
 
-def sdi_level(h: int, v: int, rate: float, interlaced: bool = False, sampling: str = "4:2:2",
-              bit_depth: int = 10) -> str:
+def sdi_level(
+    h: int, v: int, rate: float, interlaced: bool = False, sampling: str = "4:2:2", bit_depth: int = 10
+) -> str:
     """Label of the smallest single SDI link for a format ("3G-SDI"), or the smallest multi-link
     option ("4 x 12G-SDI") when no single link is enough. See :func:`sdi_requirement`."""
     req = sdi_requirement(h, v, rate, interlaced, sampling, bit_depth)
     return (req.single_link or req.options[0]).label
 
 
-def sdi_links_needed(level: str, h: int, v: int, rate: float, interlaced: bool = False,
-                     sampling: str = "4:2:2", bit_depth: int = 10) -> int:
+def sdi_links_needed(
+    level: str, h: int, v: int, rate: float, interlaced: bool = False, sampling: str = "4:2:2", bit_depth: int = 10
+) -> int:
     """How many links of ``level`` (e.g. "3G-SDI") a format needs: 1, 2 or 4 (SMPTE multi-link).
 
     Only link counts a SMPTE mapping defines for the raster count (see :data:`SDI_MAPPINGS`).
@@ -232,8 +247,15 @@ class St2110Bandwidth:
     packets_per_second: float
 
 
-def st2110_bandwidth(h: int, v: int, rate: float, interlaced: bool = False, sampling: str = "4:2:2",
-                     bit_depth: int = 10, payload_bytes: int = 1200) -> St2110Bandwidth:
+def st2110_bandwidth(
+    h: int,
+    v: int,
+    rate: float,
+    interlaced: bool = False,
+    sampling: str = "4:2:2",
+    bit_depth: int = 10,
+    payload_bytes: int = 1200,
+) -> St2110Bandwidth:
     """SMPTE ST 2110-20 bandwidth of one uncompressed video flow.
 
     Active-video payload = h x v x components x bit_depth x frames/s (4:2:2 = 2 components per
@@ -256,7 +278,9 @@ def st2110_bandwidth(h: int, v: int, rate: float, interlaced: bool = False, samp
     frame_bytes = math.ceil(width * height * _COMPONENTS[mode] * depth / 8)
     packets = math.ceil(frame_bytes / size)
     return St2110Bandwidth(
-        format_id=format_id(width, height, hz, interlaced), sampling=mode, bit_depth=depth,
+        format_id=format_id(width, height, hz, interlaced),
+        sampling=mode,
+        bit_depth=depth,
         active_gbps=frame_bytes * 8 * frames / 1e9,
         ip_gbps=(frame_bytes + packets * IP_OVERHEAD_BYTES) * 8 * frames / 1e9,
         wire_gbps=(frame_bytes + packets * WIRE_OVERHEAD_BYTES) * 8 * frames / 1e9,
@@ -277,8 +301,11 @@ class FlowPlan:
     fits: bool
 
 
-def sum_flows(flows_gbps: tuple[float, ...] | list[float], link_capacity_gbps: float,
-              max_utilisation: float = DEFAULT_MAX_UTILISATION) -> FlowPlan:
+def sum_flows(
+    flows_gbps: tuple[float, ...] | list[float],
+    link_capacity_gbps: float,
+    max_utilisation: float = DEFAULT_MAX_UTILISATION,
+) -> FlowPlan:
     """Add flow rates (Gb/s, e.g. ``St2110Bandwidth.wire_gbps``) on one link and check the fit.
 
     ``max_utilisation`` (fraction, default :data:`DEFAULT_MAX_UTILISATION` = 0.9, the one rule
@@ -292,5 +319,4 @@ def sum_flows(flows_gbps: tuple[float, ...] | list[float], link_capacity_gbps: f
     rates = [_checks.non_negative("flows_gbps", f) for f in flows_gbps]
     total = math.fsum(rates)
     usable = capacity * limit
-    return FlowPlan(len(rates), total, capacity, usable, total / capacity, usable - total,
-                    total <= usable + 1e-12)
+    return FlowPlan(len(rates), total, capacity, usable, total / capacity, usable - total, total <= usable + 1e-12)

@@ -152,15 +152,84 @@ _CTA: dict[tuple[int, int, bool, int], tuple[int, int, int, int, int, int, int, 
 #: Pixel clock (MHz) CTA-861 states for each VIC held here, at the integer rate: the table above is
 #: checked against it (H total x V total x rate) in the tests.
 CTA_CLOCK_MHZ: dict[int, float] = {
-    6: 13.5135, 21: 13.5, 2: 27.027, 17: 27.0, 4: 74.25, 19: 74.25, 5: 74.25, 20: 74.25, 32: 74.25, 33: 74.25,
-    34: 74.25, 31: 148.5, 16: 148.5, 64: 297.0, 63: 297.0, 93: 297.0, 94: 297.0, 95: 297.0, 96: 594.0,
-    97: 594.0, 117: 1188.0, 118: 1188.0, 98: 297.0, 99: 297.0, 100: 297.0, 101: 594.0, 102: 594.0,
-    60: 59.4, 61: 74.25, 62: 74.25, 108: 90.0, 41: 148.5, 47: 148.5, 111: 148.5, 114: 594.0, 115: 594.0,
-    218: 1188.0, 219: 1188.0, 79: 59.4, 80: 59.4, 81: 59.4, 110: 99.0, 82: 82.5, 83: 99.0, 84: 165.0,
-    85: 198.0, 86: 99.0, 87: 90.0, 88: 118.8, 113: 198.0, 89: 185.625, 90: 198.0, 91: 371.25, 92: 495.0,
-    121: 396.0, 122: 396.0, 123: 396.0, 124: 742.5, 125: 742.5, 126: 742.5, 127: 1485.0, 193: 1485.0,
-    194: 1188.0, 195: 1188.0, 196: 1188.0, 197: 2376.0, 198: 2376.0, 199: 2376.0, 200: 4752.0, 201: 4752.0,
-    210: 1485.0, 211: 1485.0, 212: 1485.0, 213: 2970.0, 214: 2970.0, 215: 2970.0, 216: 5940.0, 217: 5940.0,
+    6: 13.5135,
+    21: 13.5,
+    2: 27.027,
+    17: 27.0,
+    4: 74.25,
+    19: 74.25,
+    5: 74.25,
+    20: 74.25,
+    32: 74.25,
+    33: 74.25,
+    34: 74.25,
+    31: 148.5,
+    16: 148.5,
+    64: 297.0,
+    63: 297.0,
+    93: 297.0,
+    94: 297.0,
+    95: 297.0,
+    96: 594.0,
+    97: 594.0,
+    117: 1188.0,
+    118: 1188.0,
+    98: 297.0,
+    99: 297.0,
+    100: 297.0,
+    101: 594.0,
+    102: 594.0,
+    60: 59.4,
+    61: 74.25,
+    62: 74.25,
+    108: 90.0,
+    41: 148.5,
+    47: 148.5,
+    111: 148.5,
+    114: 594.0,
+    115: 594.0,
+    218: 1188.0,
+    219: 1188.0,
+    79: 59.4,
+    80: 59.4,
+    81: 59.4,
+    110: 99.0,
+    82: 82.5,
+    83: 99.0,
+    84: 165.0,
+    85: 198.0,
+    86: 99.0,
+    87: 90.0,
+    88: 118.8,
+    113: 198.0,
+    89: 185.625,
+    90: 198.0,
+    91: 371.25,
+    92: 495.0,
+    121: 396.0,
+    122: 396.0,
+    123: 396.0,
+    124: 742.5,
+    125: 742.5,
+    126: 742.5,
+    127: 1485.0,
+    193: 1485.0,
+    194: 1188.0,
+    195: 1188.0,
+    196: 1188.0,
+    197: 2376.0,
+    198: 2376.0,
+    199: 2376.0,
+    200: 4752.0,
+    201: 4752.0,
+    210: 1485.0,
+    211: 1485.0,
+    212: 1485.0,
+    213: 2970.0,
+    214: 2970.0,
+    215: 2970.0,
+    216: 5940.0,
+    217: 5940.0,
 }
 
 BLANKING_CHOICES = ("auto", "cta", "cvt", "RBv1", "RBv2", "RBv3")
@@ -201,10 +270,22 @@ def find_cta_timing(h: int, v: int, rate: float, interlaced: bool = False) -> Ti
     frame_rate = field_rate / 2 if interlaced else field_rate
     clock_hz = h_total * v_total * frame_rate
     return TimingCard(
-        h_active=width, h_front_porch=h_fp, h_sync=h_sync, h_back_porch=h_bp, h_total=h_total,
-        h_polarity=polarity, v_active=height, v_front_porch=v_fp, v_sync=v_sync, v_back_porch=v_bp,
-        v_total=v_total, v_polarity=polarity, interlaced=bool(interlaced),
-        pixel_clock_mhz=clock_hz / 1e6, refresh_hz=field_rate, h_freq_khz=clock_hz / h_total / 1e3,
+        h_active=width,
+        h_front_porch=h_fp,
+        h_sync=h_sync,
+        h_back_porch=h_bp,
+        h_total=h_total,
+        h_polarity=polarity,
+        v_active=height,
+        v_front_porch=v_fp,
+        v_sync=v_sync,
+        v_back_porch=v_bp,
+        v_total=v_total,
+        v_polarity=polarity,
+        interlaced=bool(interlaced),
+        pixel_clock_mhz=clock_hz / 1e6,
+        refresh_hz=field_rate,
+        h_freq_khz=clock_hz / h_total / 1e3,
         method=f"CTA-861 VIC {vic}" + (" /1.001" if fractional else ""),
     )
 
@@ -244,8 +325,11 @@ def cvt_timing(h: int, v: int, rate: float, blanking: str = "", rbv3_extra_hblan
     if extra > 120 or extra % 8:
         raise CalcError("rbv3_extra_hblank", "must be a multiple of 8 between 0 and 120")
     if mode != "RBv2" and width % 8:
-        raise CalcError("h", f"CVT {mode or 'standard'} timing needs a width that is a multiple of 8 "
-                        f"(nearest: {width - width % 8} or {width - width % 8 + 8}); RBv2 allows any width")
+        raise CalcError(
+            "h",
+            f"CVT {mode or 'standard'} timing needs a width that is a multiple of 8 "
+            f"(nearest: {width - width % 8} or {width - width % 8 + 8}); RBv2 allows any width",
+        )
     if mode == "":
         return _cvt_standard(width, height, hz)
     return _cvt_reduced(width, height, hz, mode, extra)
@@ -265,8 +349,21 @@ def _cvt_standard(width: int, height: int, hz: float) -> TimingCard:
     h_sync = math.floor(h_total * 0.08 / 8) * 8
     clock_mhz = _floor_step(h_total / h_period_us, 0.25)
     h_bp = h_blank // 2
-    return _card(width, h_blank - h_sync - h_bp, h_sync, h_bp, "NEG", height, 3, v_sync,
-                 v_sync_bp - v_sync, v_total, "POS", clock_mhz, "CVT")
+    return _card(
+        width,
+        h_blank - h_sync - h_bp,
+        h_sync,
+        h_bp,
+        "NEG",
+        height,
+        3,
+        v_sync,
+        v_sync_bp - v_sync,
+        v_total,
+        "POS",
+        clock_mhz,
+        "CVT",
+    )
 
 
 def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> TimingCard:
@@ -290,24 +387,63 @@ def _cvt_reduced(width: int, height: int, hz: float, mode: str, extra: int) -> T
         v_fp, v_bp = 3, vbi_lines - 3 - v_sync
         h_fp, h_sync = 48, 32
     else:
-        clock_mhz = (math.ceil(clock_mhz / 0.001 - 1e-6) if mode == "RBv3"
-                     else math.floor(clock_mhz / 0.001 + 1e-6)) * 0.001
+        clock_mhz = (
+            math.ceil(clock_mhz / 0.001 - 1e-6) if mode == "RBv3" else math.floor(clock_mhz / 0.001 + 1e-6)
+        ) * 0.001
         v_fp, v_bp = vbi_lines - v_sync - 6, 6
         h_fp, h_sync = 8, 32
-    return _card(width, h_fp, h_sync, h_blank - h_fp - h_sync, "POS", height, v_fp, v_sync, v_bp,
-                 v_total, "NEG", clock_mhz, f"CVT-{mode}")
+    return _card(
+        width,
+        h_fp,
+        h_sync,
+        h_blank - h_fp - h_sync,
+        "POS",
+        height,
+        v_fp,
+        v_sync,
+        v_bp,
+        v_total,
+        "NEG",
+        clock_mhz,
+        f"CVT-{mode}",
+    )
 
 
-def _card(h: int, h_fp: int, h_sync: int, h_bp: int, h_pol: str, v: int, v_fp: int, v_sync: int, v_bp: int,
-          v_total: int, v_pol: str, clock_mhz: float, method: str) -> TimingCard:
+def _card(
+    h: int,
+    h_fp: int,
+    h_sync: int,
+    h_bp: int,
+    h_pol: str,
+    v: int,
+    v_fp: int,
+    v_sync: int,
+    v_bp: int,
+    v_total: int,
+    v_pol: str,
+    clock_mhz: float,
+    method: str,
+) -> TimingCard:
     """Assemble a progressive TimingCard (pixels, lines, MHz) and derive refresh (Hz) and line rate (kHz)."""
     h_total = h + h_fp + h_sync + h_bp
     clock_mhz = round(clock_mhz, 6)
     return TimingCard(
-        h_active=h, h_front_porch=h_fp, h_sync=h_sync, h_back_porch=h_bp, h_total=h_total,
-        h_polarity=h_pol, v_active=v, v_front_porch=v_fp, v_sync=v_sync, v_back_porch=v_bp,
-        v_total=v_total, v_polarity=v_pol, interlaced=False, pixel_clock_mhz=clock_mhz,
-        refresh_hz=clock_mhz * 1e6 / (h_total * v_total), h_freq_khz=clock_mhz * 1e3 / h_total,
+        h_active=h,
+        h_front_porch=h_fp,
+        h_sync=h_sync,
+        h_back_porch=h_bp,
+        h_total=h_total,
+        h_polarity=h_pol,
+        v_active=v,
+        v_front_porch=v_fp,
+        v_sync=v_sync,
+        v_back_porch=v_bp,
+        v_total=v_total,
+        v_polarity=v_pol,
+        interlaced=False,
+        pixel_clock_mhz=clock_mhz,
+        refresh_hz=clock_mhz * 1e6 / (h_total * v_total),
+        h_freq_khz=clock_mhz * 1e3 / h_total,
         method=method,
     )
 
@@ -332,16 +468,16 @@ def timing_card(h: int, v: int, rate: float, interlaced: bool = False, blanking:
         if card is not None:
             return card
         if key == "cta":
-            raise CalcError("blanking", "this format is not in the CTA-861 table; "
-                            "use cvt, RBv1, RBv2 or RBv3")
+            raise CalcError("blanking", "this format is not in the CTA-861 table; use cvt, RBv1, RBv2 or RBv3")
         key = "cvt"
     if interlaced:
-        raise CalcError("interlaced", "CVT timings here are progressive only; interlaced formats come "
-                        "from the CTA-861 table (480i, 576i, 1080i)")
+        raise CalcError(
+            "interlaced",
+            "CVT timings here are progressive only; interlaced formats come from the CTA-861 table (480i, 576i, 1080i)",
+        )
     return cvt_timing(h, v, rate, key)
 
 
 def pixel_clock_mhz(h: int, v: int, rate: float, interlaced: bool = False, blanking: str = "auto") -> float:
     """Exact pixel clock in MHz from the real timing (see :func:`timing_card`)."""
     return timing_card(h, v, rate, interlaced, blanking).pixel_clock_mhz
-

@@ -30,6 +30,7 @@ def _oplog():  # type: ignore[no-untyped-def]
 def _destructive(revisions: list[str]) -> list[str]:
     """Pending revisions whose module declares ``destructive = True``."""
     from vpm.db import migrate
+
     out = []
     for rev in migrate.history(get_settings().database_url):
         if rev.revision in revisions:
@@ -43,12 +44,19 @@ def _destructive(revisions: list[str]) -> list[str]:
 
 #: How long a `vpm db` command waits for another one holding the schema lock.
 LOCK_WAIT_S = 60.0
-wait_option = click.option("--wait", "wait_s", type=click.FloatRange(0, 3600), default=LOCK_WAIT_S,
-                           show_default=True, help="Seconds to wait for another `vpm db` command to finish.")
+wait_option = click.option(
+    "--wait",
+    "wait_s",
+    type=click.FloatRange(0, 3600),
+    default=LOCK_WAIT_S,
+    show_default=True,
+    help="Seconds to wait for another `vpm db` command to finish.",
+)
 
 
-def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool = False,
-                wait_s: float = LOCK_WAIT_S) -> None:
+def run_upgrade(
+    force: bool = False, target: str = "head", ignore_memory: bool = False, wait_s: float = LOCK_WAIT_S
+) -> None:
     from vpm.db import migrate
     from vpm.ops.locks import LockBusy, schema_lock
     from vpm.ops.snapshot import prune, snapshot
@@ -60,8 +68,10 @@ def run_upgrade(force: bool = False, target: str = "head", ignore_memory: bool =
         with schema_lock(db.engine, _lock_dir(settings), wait_s):
             todo = migrate.pending(settings.database_url, db.engine) if target == "head" else [target]
             if not todo:
-                log.info(f"database {masked_url(settings.database_url)} is at the latest revision "
-                         f"({migrate.current_revision(db.engine)}); nothing to do")
+                log.info(
+                    f"database {masked_url(settings.database_url)} is at the latest revision "
+                    f"({migrate.current_revision(db.engine)}); nothing to do"
+                )
                 return
             memory.require("upgrade", ignore_memory)
             destructive = _destructive(todo)
@@ -89,6 +99,7 @@ def ensure_current() -> None:
     if _at_head(db):
         return  # the usual case, answered without loading the migration tool
     from vpm.db import migrate
+
     if migrate.pending(settings.database_url, db.engine):
         run_upgrade()
 
@@ -153,8 +164,16 @@ def _rows_progress(label: str, total: int) -> Iterator[Callable[[str, int], None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
-                  TimeRemainingColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
         task = bar.add_task(label, total=total)
 
         def advance(table: str, rows: int) -> None:
@@ -187,14 +206,17 @@ def backup(path: Path | None, ignore_memory: bool) -> None:
                 result = dump_database(dbase.engine, target, progress=advance)
     except DumpError as exc:
         raise click.ClickException(str(exc)) from None
-    log.info(f"backup written to {result.path}: {result.rows} rows in {len(result.manifest['tables'])} tables "
-             f"at revision {result.manifest['schema_revision']}")
+    log.info(
+        f"backup written to {result.path}: {result.rows} rows in {len(result.manifest['tables'])} tables "
+        f"at revision {result.manifest['schema_revision']}"
+    )
 
 
 @db.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Replace the data of a database that is not empty (a snapshot of it is taken first).")
+@click.option(
+    "--force", is_flag=True, help="Replace the data of a database that is not empty (a snapshot of it is taken first)."
+)
 @wait_option
 @ignore_memory_option
 @friendly_errors
@@ -219,14 +241,17 @@ def restore(path: Path, force: bool, wait_s: float, ignore_memory: bool) -> None
         with schema_lock(dbase.engine, _lock_dir(settings), wait_s):
             with log.step(f"restore of {path} into {masked_url(settings.database_url)}"):
                 with _rows_progress("restore", total) as advance:
-                    result = restore_database(dbase.engine, path, force=force, backup_dir=settings.backup_dir,
-                                              progress=advance)
+                    result = restore_database(
+                        dbase.engine, path, force=force, backup_dir=settings.backup_dir, progress=advance
+                    )
     except (DumpError, LockBusy) as exc:
         raise click.ClickException(str(exc)) from None
     if result.snapshot:
         log.info(f"the data it replaced was saved to {result.snapshot}")
-    log.info(f"restored {result.rows} rows from {path} (revision {result.manifest['schema_revision']}, "
-             f"taken from {result.manifest['dialect']} at {result.manifest['created_at']})")
+    log.info(
+        f"restored {result.rows} rows from {path} (revision {result.manifest['schema_revision']}, "
+        f"taken from {result.manifest['dialect']} at {result.manifest['created_at']})"
+    )
 
 
 @db.command()
@@ -261,6 +286,7 @@ def downgrade(revision: str, wait_s: float) -> None:
 def sql(from_rev: str | None, to_rev: str) -> None:
     """Print the SQL a pending upgrade would run, without touching the database."""
     from vpm.db import migrate
+
     settings = get_settings()
     start = from_rev
     if start is None:
@@ -274,6 +300,7 @@ def sql(from_rev: str | None, to_rev: str) -> None:
 def check() -> None:
     """Compare the models with the live database and the migration history. Writes nothing."""
     from vpm.db import migrate
+
     settings = get_settings()
     try:
         dbase = database(read_only=True)
@@ -301,6 +328,7 @@ def check() -> None:
 def current() -> None:
     """Show the database's revision."""
     from vpm.db import migrate
+
     rev = migrate.current_revision(database(read_only=True).engine)
     head = migrate.head_revision(get_settings().database_url)
     click.echo(f"{rev or '(empty)'}{' (head)' if rev == head else f' (head is {head})'}")
@@ -311,6 +339,7 @@ def current() -> None:
 def history() -> None:
     """List the migrations, oldest first."""
     from vpm.db import migrate
+
     for rev in migrate.history(get_settings().database_url):
         click.echo(f"{rev.revision}  {rev.doc}")
 
@@ -329,8 +358,9 @@ def _lock_dir(settings) -> Path:  # type: ignore[no-untyped-def]
 
 @db.command()
 @click.option("-m", "--message", required=True, help="What the migration does, in a few words.")
-@click.option("--scratch-url", default=None,
-              help="An EMPTY database to compare against (default: a temporary SQLite file).")
+@click.option(
+    "--scratch-url", default=None, help="An EMPTY database to compare against (default: a temporary SQLite file)."
+)
 @friendly_errors
 def revision(message: str, scratch_url: str | None) -> None:
     """Write a new migration from the difference between the models and the newest revision.
@@ -351,5 +381,7 @@ def revision(message: str, scratch_url: str | None) -> None:
     if path is None:
         click.echo("The models match the newest revision: no migration written.")
         return
-    click.echo(f"Wrote {path}\nReview it before committing: read every operation, and set `destructive = True` "
-               f"if it drops or rewrites data (then `vpm db upgrade` asks for --force).")
+    click.echo(
+        f"Wrote {path}\nReview it before committing: read every operation, and set `destructive = True` "
+        f"if it drops or rewrites data (then `vpm db upgrade` asks for --force)."
+    )

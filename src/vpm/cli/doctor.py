@@ -21,8 +21,18 @@ from vpm.config import DEFAULT_PORT, Settings, get_settings
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 #: Packages whose versions matter when something goes wrong (the first ones are required).
-KEY_PACKAGES = ("fastapi", "sqlalchemy", "alembic", "pydantic", "uvicorn", "click", "rich", "psycopg",
-                "sqladmin", "psutil")
+KEY_PACKAGES = (
+    "fastapi",
+    "sqlalchemy",
+    "alembic",
+    "pydantic",
+    "uvicorn",
+    "click",
+    "rich",
+    "psycopg",
+    "sqladmin",
+    "psutil",
+)
 MIN_PYTHON = (3, 11)
 DISK_FAIL_MB = 512
 DISK_WARN_MB = 2048
@@ -70,8 +80,12 @@ def check_database(ctx: _Context) -> Check:
     except Exception as exc:  # every failure is reported, none raised
         engine.dispose()
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-        return Check(FAIL, "database", f"cannot reach {shown}: {reason[0] if reason else type(exc).__name__}; "
-                                       "check DATABASE_URL and that the database server is running")
+        return Check(
+            FAIL,
+            "database",
+            f"cannot reach {shown}: {reason[0] if reason else type(exc).__name__}; "
+            "check DATABASE_URL and that the database server is running",
+        )
     ctx.engine = engine
     return Check(OK, "database", f"reachable: {shown} ({engine.dialect.name})")
 
@@ -87,12 +101,20 @@ def check_revision(ctx: _Context) -> Check:
     if current is None:
         return Check(WARN, "revision", f"the database has no schema yet (head is {head}); run `vpm setup`")
     if current not in known:
-        return Check(FAIL, "revision", f"the database is at revision {current}, which this vpm does not know "
-                                       "(a newer vpm migrated it); upgrade vpm")
+        return Check(
+            FAIL,
+            "revision",
+            f"the database is at revision {current}, which this vpm does not know "
+            "(a newer vpm migrated it); upgrade vpm",
+        )
     if current != head:
         todo = migrate.pending(ctx.settings.database_url, ctx.engine)
-        return Check(WARN, "revision", f"at {current}, {len(todo)} migration(s) pending up to {head}; "
-                                       "run `vpm db upgrade` (a backup is taken first)")
+        return Check(
+            WARN,
+            "revision",
+            f"at {current}, {len(todo)} migration(s) pending up to {head}; "
+            "run `vpm db upgrade` (a backup is taken first)",
+        )
     ctx.at_head = True
     return Check(OK, "revision", f"at the latest revision ({current})")
 
@@ -106,8 +128,12 @@ def check_drift(ctx: _Context) -> Check:
         return Check(WARN, "drift", "skipped until the database is at the latest revision")
     problems = migrate.drift(ctx.engine)
     if problems:
-        return Check(FAIL, "drift", f"{len(problems)} difference(s) between models and database, e.g. "
-                                    f"{problems[0]}; run `vpm db check` for the list (nothing is changed)")
+        return Check(
+            FAIL,
+            "drift",
+            f"{len(problems)} difference(s) between models and database, e.g. "
+            f"{problems[0]}; run `vpm db check` for the list (nothing is changed)",
+        )
     return Check(OK, "drift", "the database matches the models")
 
 
@@ -122,11 +148,19 @@ def check_memory(ctx: _Context) -> Check:
     heaviest = max(memory.ESTIMATES_MB.values())
     needed = floor + heaviest
     if available < needed:
-        return Check(FAIL, "memory", f"{available} MB available, heavy commands need {needed} MB "
-                                     f"({heaviest} MB + {floor} MB kept free); close other programs")
+        return Check(
+            FAIL,
+            "memory",
+            f"{available} MB available, heavy commands need {needed} MB "
+            f"({heaviest} MB + {floor} MB kept free); close other programs",
+        )
     if available < 2 * needed:
-        return Check(WARN, "memory", f"{available} MB available, heavy commands need {needed} MB; "
-                                     "little headroom, close other programs before large imports")
+        return Check(
+            WARN,
+            "memory",
+            f"{available} MB available, heavy commands need {needed} MB; "
+            "little headroom, close other programs before large imports",
+        )
     return Check(OK, "memory", f"{available} MB available (heavy commands need {needed} MB)")
 
 
@@ -142,8 +176,9 @@ def check_disk(ctx: _Context) -> Check:
     free_mb = shutil.disk_usage(where).free // (1024 * 1024)
     what = f"{free_mb} MB free at {ctx.settings.home}"
     if free_mb < DISK_FAIL_MB:
-        return Check(FAIL, "disk", f"{what}; backups and the database need room: free some space "
-                                   "or point VPM_HOME elsewhere")
+        return Check(
+            FAIL, "disk", f"{what}; backups and the database need room: free some space or point VPM_HOME elsewhere"
+        )
     if free_mb < DISK_WARN_MB:
         return Check(WARN, "disk", f"{what}; backups of a large show may not fit, free some space")
     return Check(OK, "disk", what)
@@ -170,17 +205,25 @@ def check_port(ctx: _Context) -> Check:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError as exc:
-                return Check(WARN, "port", f"port {port} cannot be used ({exc.strerror}); "
-                                           "use `vpm serve --port N` with another port")
+                return Check(
+                    WARN,
+                    "port",
+                    f"port {port} cannot be used ({exc.strerror}); use `vpm serve --port N` with another port",
+                )
         return Check(OK, "port", f"port {port} is free for `vpm serve`")
     health = _vpm_health(port)
     if health is None:
-        return Check(WARN, "port", f"port {port} is in use by another program; stop it or use "
-                                   "`vpm serve --port N`")
+        return Check(WARN, "port", f"port {port} is in use by another program; stop it or use `vpm serve --port N`")
     if health.get("status") != "ok":
-        return Check(WARN, "port", f"a vpm server (version {health.get('version')}) answers on port {port} "
-                                   f"but reports status {health.get('status')!r}; see its log")
-    return Check(OK, "port", f"port {port} is in use by a running vpm server (version {health.get('version')}, healthy)")
+        return Check(
+            WARN,
+            "port",
+            f"a vpm server (version {health.get('version')}) answers on port {port} "
+            f"but reports status {health.get('status')!r}; see its log",
+        )
+    return Check(
+        OK, "port", f"port {port} is in use by a running vpm server (version {health.get('version')}, healthy)"
+    )
 
 
 def check_versions(ctx: _Context) -> Check:
@@ -194,8 +237,9 @@ def check_versions(ctx: _Context) -> Check:
         except metadata.PackageNotFoundError:
             missing.append(name)
     if missing:
-        return Check(FAIL, "versions", f"missing package(s): {', '.join(missing)}; run `pip install -e .` "
-                                       "in the project folder")
+        return Check(
+            FAIL, "versions", f"missing package(s): {', '.join(missing)}; run `pip install -e .` in the project folder"
+        )
     return Check(OK, "versions", f"Python {python}; " + ", ".join(found))
 
 
@@ -208,13 +252,20 @@ def check_seed_data(ctx: _Context) -> Check:
         return Check(FAIL, "seed data", f"{exc}; set VPM_SHARED_DATA to the folder holding equipment-library.json")
     library = folder / "equipment-library.json"
     if not library.is_file():
-        return Check(FAIL, "seed data", f"{folder} has no equipment-library.json; set VPM_SHARED_DATA to the "
-                                        "folder that does")
+        return Check(
+            FAIL, "seed data", f"{folder} has no equipment-library.json; set VPM_SHARED_DATA to the folder that does"
+        )
     return Check(OK, "seed data", f"found at {folder}")
 
 
 CHECKS: tuple[Callable[[_Context], Check], ...] = (
-    check_database, check_revision, check_drift, check_memory, check_disk, check_port, check_versions,
+    check_database,
+    check_revision,
+    check_drift,
+    check_memory,
+    check_disk,
+    check_port,
+    check_versions,
     check_seed_data,
 )
 
@@ -236,8 +287,13 @@ def run_checks(settings: Settings | None = None, port: int = DEFAULT_PORT) -> li
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True,
-              help="The port `vpm serve` will use.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="The port `vpm serve` will use.",
+)
 def doctor(port: int) -> None:
     """Check the installation: database, schema, drift, memory, disk, port, versions, seed data.
 

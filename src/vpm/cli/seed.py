@@ -13,8 +13,13 @@ PARTS = ("library", "formats", "picklists", "checklist-template", "demo")
 console = Console(stderr=True)
 
 
-def run_seed(only: tuple[str, ...] = (), batch_size: int = 100, force: bool = False, quiet: bool = False,
-             ignore_memory: bool = False) -> int:
+def run_seed(
+    only: tuple[str, ...] = (),
+    batch_size: int = 100,
+    force: bool = False,
+    quiet: bool = False,
+    ignore_memory: bool = False,
+) -> int:
     """Seed the chosen parts; returns how many rows changed."""
     from vpm.ops import memory
     from vpm.services import seeding
@@ -29,19 +34,28 @@ def run_seed(only: tuple[str, ...] = (), batch_size: int = 100, force: bool = Fa
     if "picklists" in parts:
         reports.append(seeding.seed_picklists(db))
     if "library" in parts:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                      TextColumn("{task.completed} specs checked, committed in batches of {task.fields[batch]}"),
-                      TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal,
-                      transient=True) as progress:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} specs checked, committed in batches of {task.fields[batch]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet or not console.is_terminal,
+            transient=True,
+        ) as progress:
             task = progress.add_task("equipment library", total=None, batch=batch_size)
-            reports += seeding.seed_library(db, batch_size=batch_size, force=force,
-                                            progress=lambda n: progress.advance(task, n))
+            reports += seeding.seed_library(
+                db, batch_size=batch_size, force=force, progress=lambda n: progress.advance(task, n)
+            )
     if "checklist-template" in parts:
         from vpm.services.templates import checklist_template
 
         n = len(checklist_template())
-        reports.append(seeding.SeedReport("checklist template", total=n, unchanged=n,
-                                          notes=["read from the data folder when a show is created"]))
+        reports.append(
+            seeding.SeedReport(
+                "checklist template", total=n, unchanged=n, notes=["read from the data folder when a show is created"]
+            )
+        )
     if "demo" in parts:
         reports.append(seed_demo(db))
     changed = sum(r.changed for r in reports)
@@ -58,10 +72,16 @@ def run_seed(only: tuple[str, ...] = (), batch_size: int = 100, force: bool = Fa
 
 
 @click.command()
-@click.option("--only", type=click.Choice(PARTS), multiple=True,
-              help="Seed only this part (repeatable). Default: all of them.")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=100, show_default=True,
-              help="Rows per transaction; an interrupted run keeps finished batches.")
+@click.option(
+    "--only", type=click.Choice(PARTS), multiple=True, help="Seed only this part (repeatable). Default: all of them."
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help="Rows per transaction; an interrupted run keeps finished batches.",
+)
 @click.option("--force", is_flag=True, help="Re-apply records even if they look unchanged.")
 @ignore_memory_option
 @friendly_errors

@@ -25,18 +25,38 @@ def setup(skip_demo: bool) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Server processes (use PostgreSQL for more than one).")
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (use PostgreSQL for more than one).",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
 @click.option("--require-login", is_flag=True, help="Ask for accounts even on 127.0.0.1.")
-@click.option("--insecure-open", is_flag=True,
-              help="Serve beyond this machine WITHOUT accounts: anyone on the network may change everything.")
-@click.option("--access-log", is_flag=True,
-              help="Log a line per request (off by default: it costs time on every request).")
+@click.option(
+    "--insecure-open",
+    is_flag=True,
+    help="Serve beyond this machine WITHOUT accounts: anyone on the network may change everything.",
+)
+@click.option(
+    "--access-log", is_flag=True, help="Log a line per request (off by default: it costs time on every request)."
+)
 @friendly_errors
-def serve(host: str, port: int, workers: int, log_level: str, require_login: bool, insecure_open: bool,
-          access_log: bool = False) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    require_login: bool,
+    insecure_open: bool,
+    access_log: bool = False,
+) -> None:
     """Serve the API, the pages and the live updates on one port.
 
     On 127.0.0.1 (the default) it runs in single-user mode without login. On any other address
@@ -56,8 +76,11 @@ def serve(host: str, port: int, workers: int, log_level: str, require_login: boo
     ensure_current()
     if insecure_open:
         mode = "open"
-        click.echo(f"WARNING: serving on {host} without accounts (--insecure-open): anyone who can reach this "
-                   "port can read and change every show.", err=True)
+        click.echo(
+            f"WARNING: serving on {host} without accounts (--insecure-open): anyone who can reach this "
+            "port can read and change every show.",
+            err=True,
+        )
     elif loopback and not require_login and os.environ.get("VPM_AUTH") != "accounts":
         mode = "open"
         click.echo("single-user mode: no login, reachable from this machine only (127.0.0.1)")
@@ -69,12 +92,22 @@ def serve(host: str, port: int, workers: int, log_level: str, require_login: boo
     if _is_name(host):  # served under a name: answer to it (other names are refused: DNS rebinding)
         names = [n for n in os.environ.get("VPM_ALLOWED_HOSTS", "").split(",") if n.strip()]
         os.environ["VPM_ALLOWED_HOSTS"] = ",".join([*names, host])
-    click.echo(f"vpm serving http://{'localhost' if host == '127.0.0.1' else host}:{port} "
-               f"on {masked_url(settings.database_url)}")
+    click.echo(
+        f"vpm serving http://{'localhost' if host == '127.0.0.1' else host}:{port} "
+        f"on {masked_url(settings.database_url)}"
+    )
     os.environ.setdefault("DATABASE_URL", settings.database_url)
-    uvicorn.run("vpm.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, proxy_headers=False, access_log=access_log,
-                timeout_graceful_shutdown=3)  # live streams never finish by themselves; pages resume
+    uvicorn.run(
+        "vpm.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=False,
+        access_log=access_log,
+        timeout_graceful_shutdown=3,
+    )  # live streams never finish by themselves; pages resume
 
 
 def _is_loopback(host: str) -> bool:

@@ -31,27 +31,40 @@ def find_show(db: Any, show: str) -> Any:
             prod = None
         if prod is not None and prod.deleted_at is None:
             return prod.id
-        rows = session.execute(select(Production.id, Production.show_name).where(
-            func.lower(Production.show_name) == show.strip().lower(), Production.deleted_at.is_(None))).all()
+        rows = session.execute(
+            select(Production.id, Production.show_name).where(
+                func.lower(Production.show_name) == show.strip().lower(), Production.deleted_at.is_(None)
+            )
+        ).all()
     if not rows:
         raise click.ClickException(f"no show called {show!r}; give its id or exact name (vpm export lists none)")
     if len(rows) > 1:
-        raise click.ClickException(f"{len(rows)} shows are called {show!r}; give the id: "
-                                   + ", ".join(str(r[0]) for r in rows))
+        raise click.ClickException(
+            f"{len(rows)} shows are called {show!r}; give the id: " + ", ".join(str(r[0]) for r in rows)
+        )
     return rows[0][0]
 
 
 def _progress(quiet: bool) -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} rows"),
-                    TimeElapsedColumn(), console=console, disable=quiet or not console.is_terminal, transient=True)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    )
 
 
 def _summary(report: Any) -> None:
     ops = report.ops()
     verb = "would" if report.dry_run else ("wrote:" if report.written else "nothing written;")
-    click.echo(f"{report.layout} workbook: {report.total} rows; {verb} create {ops['create']}, update "
-               f"{ops['update']}, leave {ops['unchanged']} unchanged; {ops['error']} with errors, "
-               f"{ops['conflict']} in conflict")
+    click.echo(
+        f"{report.layout} workbook: {report.total} rows; {verb} create {ops['create']}, update "
+        f"{ops['update']}, leave {ops['unchanged']} unchanged; {ops['error']} with errors, "
+        f"{ops['conflict']} in conflict"
+    )
     for sheet, counts in report.counts.items():
         parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"  {sheet}: {parts}")
@@ -59,16 +72,20 @@ def _summary(report: Any) -> None:
     for s in report.skips:
         skipped[s.sheet] = skipped.get(s.sheet, 0) + 1
     if skipped:
-        click.echo("skipped (not data: filler rows, formula errors, sheets vpm does not hold): "
-                   + ", ".join(f"{k} {v}" for k, v in skipped.items()))
+        click.echo(
+            "skipped (not data: filler rows, formula errors, sheets vpm does not hold): "
+            + ", ".join(f"{k} {v}" for k, v in skipped.items())
+        )
     for s in [s for s in report.skips if s.level == "error"][:50]:
         click.echo(f"  error: sheet {s.sheet!r} row {s.row} column {s.column!r}: {s.reason}", err=True)
     for r in (report.errors + report.conflicts)[:50]:
         click.echo(f"  {r.op}: sheet {r.sheet!r} row {r.row} ({r.entity} {r.key}): {r.message}", err=True)
     if report.unresolved:
         cells = sum(len(u.cells) for u in report.unresolved.values())
-        click.echo(f"unresolved: {len(report.unresolved)} names in {cells} patch cells name nothing in the show "
-                   "(--placeholders creates a device for each):")
+        click.echo(
+            f"unresolved: {len(report.unresolved)} names in {cells} patch cells name nothing in the show "
+            "(--placeholders creates a device for each):"
+        )
         for u in list(report.unresolved.values())[:40]:
             where = "; ".join(f"{c['sheet']} {c['column']}{c['row']}" for c in u.cells[:4])
             click.echo(f"  {u.name!r} -> would be a {u.kind} ({where})")
@@ -80,14 +97,24 @@ def _summary(report: Any) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--show", "show", help="Import into this show (id or exact name). Default: a new show.")
 @click.option("--dry-run", is_flag=True, help="Only show what would change; write nothing.")
-@click.option("--placeholders", is_flag=True,
-              help="Create a placeholder device for every name a patch cell gives that the show lacks.")
+@click.option(
+    "--placeholders",
+    is_flag=True,
+    help="Create a placeholder device for every name a patch cell gives that the show lacks.",
+)
 @click.option("--skip-errors", is_flag=True, help="Write the other rows when some rows have errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 @ignore_memory_option
 @friendly_errors
-def import_(file: Path, show: str | None, dry_run: bool, placeholders: bool, skip_errors: bool, as_json: bool,
-            ignore_memory: bool) -> None:
+def import_(
+    file: Path,
+    show: str | None,
+    dry_run: bool,
+    placeholders: bool,
+    skip_errors: bool,
+    as_json: bool,
+    ignore_memory: bool,
+) -> None:
     """Import a show from FILE (.ods, .xlsx or .csv): the department's legacy workbook or vpm's own.
 
     Every row is matched by its natural key (device label, port, IP address, checklist category and
@@ -125,9 +152,17 @@ def import_(file: Path, show: str | None, dry_run: bool, placeholders: bool, ski
         with _progress(as_json) as progress:
             task = progress.add_task(f"{'checking' if dry_run else 'importing'} {file.name}", total=None)
             try:
-                report = run_import(db, pid, parsed, actor, dry_run=dry_run, placeholders=chosen,
-                                    allow_errors=skip_errors, progress=lambda n: progress.advance(task, n),
-                                    reparse=lambda: parse_workbook(open_workbook(file)))
+                report = run_import(
+                    db,
+                    pid,
+                    parsed,
+                    actor,
+                    dry_run=dry_run,
+                    placeholders=chosen,
+                    allow_errors=skip_errors,
+                    progress=lambda n: progress.advance(task, n),
+                    reparse=lambda: parse_workbook(open_workbook(file)),
+                )
             except ImportAborted as exc:
                 if created:
                     svc.delete(db, REGISTRY["productions"], pid, actor)

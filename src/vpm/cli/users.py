@@ -31,12 +31,20 @@ def users() -> None:
 @click.option("--password", default=None, help="Give the password (otherwise asked for, or --generate).")
 @click.option("--generate", is_flag=True, help="Make a one-time password, print it once, require a change.")
 @friendly_errors
-def add(username: str, admin: bool, library_rights: bool, display_name: str, password: str | None,
-        generate: bool) -> None:
+def add(
+    username: str, admin: bool, library_rights: bool, display_name: str, password: str | None, generate: bool
+) -> None:
     """Create a user."""
     pw, generated = _password(password, generate)
-    user = accounts.add_user(database(), username, pw, display_name=display_name, is_admin=admin,
-                             library_rights=library_rights, must_change_password=generated)
+    user = accounts.add_user(
+        database(),
+        username,
+        pw,
+        display_name=display_name,
+        is_admin=admin,
+        library_rights=library_rights,
+        must_change_password=generated,
+    )
     click.echo(f"created {user.username}{' (admin)' if user.is_admin else ''}")
     if generated:
         click.echo(f"one-time password (shown once): {pw}")
@@ -59,11 +67,13 @@ def list_() -> None:
 @click.option("--admin/--no-admin", default=None, help="Global administrator.")
 @click.option("--library/--no-library", "library_rights", default=None, help="May edit the library.")
 @click.option("--show", "production_id", default=None, help="A show id, with --role.")
-@click.option("--role", type=click.Choice([*accounts.ROLES, "none"]), default=None,
-              help="Role on --show (none removes it).")
+@click.option(
+    "--role", type=click.Choice([*accounts.ROLES, "none"]), default=None, help="Role on --show (none removes it)."
+)
 @friendly_errors
-def set_role(username: str, admin: bool | None, library_rights: bool | None, production_id: str | None,
-             role: str | None) -> None:
+def set_role(
+    username: str, admin: bool | None, library_rights: bool | None, production_id: str | None, role: str | None
+) -> None:
     """Change a user's global rights or their role on one show."""
     db = database()
     if (production_id is None) != (role is None):

@@ -49,7 +49,8 @@ class IpAddress(Base, Record, PerProduction):
     __table_args__ = (
         Index(
             "uq_ip_addresses_production_ip_live",
-            "production_id", "ip",
+            "production_id",
+            "ip",
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),

@@ -46,7 +46,9 @@ class Device(Base, Record, PerProduction):
     __table_args__ = (
         Index(
             "uq_devices_production_kind_label",
-            "production_id", "kind", "label",
+            "production_id",
+            "kind",
+            "label",
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),

@@ -21,16 +21,38 @@ from vpm.domain.mixins import Record, UUIDPrimaryKey
 #: the pages read this one table; it matches ``vpm.seed.data.SPEC_NUMBER_FIELDS`` plus two numbers
 #: crews enter by hand (typical power, longest data chain).
 SPEC_NUMBER_COLUMNS: dict[str, type] = {
-    "height_mm": float, "width_mm": float, "depth_mm": float, "weight_kg": float, "power_w": float,
-    "native_width_px": int, "native_height_px": int,
-    "pixel_pitch_mm": float, "max_hang": int, "max_stack": int, "power_connector": str,
-    "power_typical_w": float, "max_chain_length": int,
-    "amps_110v": float, "amps_220v": float,
-    "max_width_px": int, "max_height_px": int, "max_pixels": int, "port_count": int,
-    "pixels_per_port": int, "frame_rates": str, "input_list": str,
-    "lumens": int, "technology": str, "lens_mount": str, "laser_source": bool,
-    "native_resolution_mode": str, "lens_compatibility": str, "amps_120v": float, "amps_208v": float,
-    "throw_ratio_min": float, "throw_ratio_max": float,
+    "height_mm": float,
+    "width_mm": float,
+    "depth_mm": float,
+    "weight_kg": float,
+    "power_w": float,
+    "native_width_px": int,
+    "native_height_px": int,
+    "pixel_pitch_mm": float,
+    "max_hang": int,
+    "max_stack": int,
+    "power_connector": str,
+    "power_typical_w": float,
+    "max_chain_length": int,
+    "amps_110v": float,
+    "amps_220v": float,
+    "max_width_px": int,
+    "max_height_px": int,
+    "max_pixels": int,
+    "port_count": int,
+    "pixels_per_port": int,
+    "frame_rates": str,
+    "input_list": str,
+    "lumens": int,
+    "technology": str,
+    "lens_mount": str,
+    "laser_source": bool,
+    "native_resolution_mode": str,
+    "lens_compatibility": str,
+    "amps_120v": float,
+    "amps_208v": float,
+    "throw_ratio_min": float,
+    "throw_ratio_max": float,
 }
 
 
@@ -88,12 +110,16 @@ class EquipmentSpec(Base, Record):
     throw_ratio_max: Mapped[float | None] = mapped_column(Float)
 
     io_ports: Mapped[list[EquipmentIoPort]] = relationship(
-        back_populates="spec", order_by="(EquipmentIoPort.direction, EquipmentIoPort.port_index)",
-        cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="spec",
+        order_by="(EquipmentIoPort.direction, EquipmentIoPort.port_index)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     cards: Mapped[list[EquipmentCard]] = relationship(
-        back_populates="spec", order_by="(EquipmentCard.slot_number, EquipmentCard.key)",
-        cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="spec",
+        order_by="(EquipmentCard.slot_number, EquipmentCard.key)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
@@ -138,8 +164,10 @@ class EquipmentCard(Base, UUIDPrimaryKey):
 
     spec: Mapped[EquipmentSpec] = relationship(back_populates="cards")
     io: Mapped[list[EquipmentCardIo]] = relationship(
-        back_populates="card", order_by="(EquipmentCardIo.direction, EquipmentCardIo.port_index)",
-        cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="card",
+        order_by="(EquipmentCardIo.direction, EquipmentCardIo.port_index)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     __table_args__ = (UniqueConstraint("spec_id", "key"),)
 

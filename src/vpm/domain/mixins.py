@@ -13,8 +13,18 @@ from vpm.db.base import UTCDateTime, utcnow
 
 #: Columns the server manages; never accepted from a client.
 SYSTEM_FIELDS = frozenset(
-    {"id", "kind", "production_id", "version", "field_versions", "created_at", "updated_at",
-     "deleted_at", "created_by", "updated_by"}
+    {
+        "id",
+        "kind",
+        "production_id",
+        "version",
+        "field_versions",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "created_by",
+        "updated_by",
+    }
 )
 
 

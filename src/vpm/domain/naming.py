@@ -41,8 +41,9 @@ def direction_word(direction: str) -> str:
     return "IN" if direction == "in" else "OUT"
 
 
-def port_code(direction: str, index: int | None, card_slot: int | None = None, card_port: int | None = None,
-              snake: bool = False) -> str:
+def port_code(
+    direction: str, index: int | None, card_slot: int | None = None, card_port: int | None = None, snake: bool = False
+) -> str:
     """The code printed on a port.
 
     ``snake`` (a cable snake's line): ``line 7`` whatever the direction, since a line is one pair of
@@ -59,8 +60,9 @@ def port_code(direction: str, index: int | None, card_slot: int | None = None, c
 
 def code_of(port: Any, snake: bool = False) -> str:
     """:func:`port_code` of any object with ``direction``, ``index``, ``card_slot`` and ``card_port``."""
-    return port_code(port.direction, port.index, getattr(port, "card_slot", None), getattr(port, "card_port", None),
-                     snake)
+    return port_code(
+        port.direction, port.index, getattr(port, "card_slot", None), getattr(port, "card_port", None), snake
+    )
 
 
 @dataclass(frozen=True)

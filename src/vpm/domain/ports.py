@@ -35,9 +35,7 @@ class Port(Base, Record, PerProduction):
     #: ... and what an input expects (its EDID), for inputs.
     expected_format_id: Mapped[str | None] = mapped_column(ForeignKey("formats.id", ondelete="SET NULL"))
     spec_port_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("equipment_io_ports.id", ondelete="SET NULL"))
-    spec_card_port_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("equipment_card_io.id", ondelete="SET NULL")
-    )
+    spec_card_port_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("equipment_card_io.id", ondelete="SET NULL"))
     notes: Mapped[str | None] = mapped_column(Text)
 
     device: Mapped[Device] = relationship(back_populates="ports", foreign_keys=[device_id])

@@ -38,9 +38,14 @@ class FieldInfo:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "name": self.name, "type": self.type, "nullable": self.nullable, "required": self.required,
-            "writable": self.writable, "max_length": self.max_length,
-            "choices": list(self.choices) if self.choices else None, "secret": self.secret,
+            "name": self.name,
+            "type": self.type,
+            "nullable": self.nullable,
+            "required": self.required,
+            "writable": self.writable,
+            "max_length": self.max_length,
+            "choices": list(self.choices) if self.choices else None,
+            "secret": self.secret,
         }
 
 
@@ -114,7 +119,9 @@ class Hooks:
     def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         """Create dependent rows (ports from a spec, checklist from a template ...)."""
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         """Adjust ``changes`` (field -> new value) before they are applied."""
 
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
@@ -131,8 +138,9 @@ class Hooks:
         """SQLAlchemy loader options for reading many rows at once."""
         return []
 
-    def extra_rows(self, session: Session, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
-                   cache: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def extra_rows(
+        self, session: Session, spec: EntitySpec, items: list[dict[str, Any]], detail: bool, cache: dict[str, Any]
+    ) -> list[dict[str, Any]] | None:
         """The same derived fields as ``extra_read``, for many rows read without ORM objects
         (``items`` are their read shapes so far); None when there are none."""
         return None
@@ -202,11 +210,20 @@ class EntitySpec:
             choices = self.choices.get(name)
             if choices is not None and isinstance(choices, type) and issubclass(choices, enum.Enum):
                 choices = tuple(m.value for m in choices)
-            out.append(FieldInfo(
-                name=name, type=type_name, python_type=py, nullable=bool(col.nullable),
-                required=name in self.required, writable=writable, default=default, max_length=max_len,
-                choices=tuple(choices) if choices else None, secret=name in self.secret_fields,
-            ))
+            out.append(
+                FieldInfo(
+                    name=name,
+                    type=type_name,
+                    python_type=py,
+                    nullable=bool(col.nullable),
+                    required=name in self.required,
+                    writable=writable,
+                    default=default,
+                    max_length=max_len,
+                    choices=tuple(choices) if choices else None,
+                    secret=name in self.secret_fields,
+                )
+            )
         return tuple(out)
 
     @cached_property
@@ -219,9 +236,15 @@ class EntitySpec:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "slug": self.slug, "label": self.label, "plural": self.plural, "group": self.group,
-            "scope": self.scope, "kind": self.kind, "event_type": self.event_type,
-            "list_columns": list(self.list_columns), "search_fields": list(self.search_fields),
+            "slug": self.slug,
+            "label": self.label,
+            "plural": self.plural,
+            "group": self.group,
+            "scope": self.scope,
+            "kind": self.kind,
+            "event_type": self.event_type,
+            "list_columns": list(self.list_columns),
+            "search_fields": list(self.search_fields),
             "fields": [f.describe() for f in self.fields],
         }
 

@@ -44,8 +44,17 @@ from vpm.ops.portable import (
     writer_converters,
 )
 
-__all__ = ["DumpError", "DumpResult", "DumpSource", "RestoreResult", "count_rows", "dump_database",
-           "live_tables", "model_tables", "restore_database"]
+__all__ = [
+    "DumpError",
+    "DumpResult",
+    "DumpSource",
+    "RestoreResult",
+    "count_rows",
+    "dump_database",
+    "live_tables",
+    "model_tables",
+    "restore_database",
+]
 
 FORMAT = "vpm-dump"
 FORMAT_VERSION = 1
@@ -69,6 +78,7 @@ class DumpResult:
 
 
 # ------------------------------------------------------------------ dump
+
 
 def _stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()
@@ -114,8 +124,13 @@ def _dump_table(conn: Any, table: Table, folder: Path, progress: Progress | None
             rows += len(batch)
             if progress:
                 progress(table.name, len(batch))
-    return {"name": table.name, "file": name, "rows": rows, "sha256": digest.hexdigest(),
-            "columns": [c.name for c in columns]}
+    return {
+        "name": table.name,
+        "file": name,
+        "rows": rows,
+        "sha256": digest.hexdigest(),
+        "columns": [c.name for c in columns],
+    }
 
 
 def count_rows(engine: Engine) -> dict[str, int]:
@@ -146,15 +161,25 @@ def dump_database(engine: Engine, target: str | Path, progress: Progress | None 
             at_revision = current_revision(conn)
             live = live_tables(conn)
             if not live:
-                raise DumpError("the database has no vpm tables; there is nothing to back up "
-                                "(is DATABASE_URL the right database?)")
+                raise DumpError(
+                    "the database has no vpm tables; there is nothing to back up (is DATABASE_URL the right database?)"
+                )
             tables = [_dump_table(conn, t, work, progress) for t in live]
         manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": at_revision,
-            "dialect": engine.dialect.name, "created_at": _stamp(), "vpm_version": __version__,
-            "encoding": {"rows": "one JSON array per line, in the order of `columns`",
-                         "uuid": "canonical string", "datetime": "ISO 8601, with offset when zoned",
-                         "json": "inline JSON", "bytes": "base64", "decimal": "string"},
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_revision": at_revision,
+            "dialect": engine.dialect.name,
+            "created_at": _stamp(),
+            "vpm_version": __version__,
+            "encoding": {
+                "rows": "one JSON array per line, in the order of `columns`",
+                "uuid": "canonical string",
+                "datetime": "ISO 8601, with offset when zoned",
+                "json": "inline JSON",
+                "bytes": "base64",
+                "decimal": "string",
+            },
             "tables": tables,
         }
         with _private(work / MANIFEST) as fh:
@@ -180,6 +205,7 @@ def dump_database(engine: Engine, target: str | Path, progress: Progress | None 
 
 # ------------------------------------------------------------------ reading a dump
 
+
 class DumpSource:
     """A dump folder or ``.tar``: the manifest and a binary stream per file."""
 
@@ -203,8 +229,10 @@ class DumpSource:
         if self.manifest.get("format") != FORMAT:
             raise DumpError(f"{self.path} is not a vpm backup (format {self.manifest.get('format')!r})")
         if int(self.manifest.get("format_version", 0)) > FORMAT_VERSION:
-            raise DumpError(f"{self.path} was written by a newer vpm (dump format "
-                            f"{self.manifest['format_version']}); upgrade vpm to restore it")
+            raise DumpError(
+                f"{self.path} was written by a newer vpm (dump format "
+                f"{self.manifest['format_version']}); upgrade vpm to restore it"
+            )
 
     @property
     def tables(self) -> list[dict[str, Any]]:
@@ -247,11 +275,15 @@ class DumpSource:
             except (KeyError, FileNotFoundError):
                 raise DumpError(f"{self.path}: {entry['file']} is missing; the backup is incomplete") from None
             if digest.hexdigest() != entry["sha256"]:
-                raise DumpError(f"{self.path}: {entry['file']} does not match its checksum; the backup is "
-                                "damaged. Nothing was restored; use another backup")
+                raise DumpError(
+                    f"{self.path}: {entry['file']} does not match its checksum; the backup is "
+                    "damaged. Nothing was restored; use another backup"
+                )
             if lines != int(entry["rows"]):
-                raise DumpError(f"{self.path}: {entry['file']} has {lines} rows, the manifest says "
-                                f"{entry['rows']}; nothing was restored")
+                raise DumpError(
+                    f"{self.path}: {entry['file']} has {lines} rows, the manifest says "
+                    f"{entry['rows']}; nothing was restored"
+                )
 
     def rows_of(self, entry: dict[str, Any]) -> Iterator[list[Any]]:
         with self.open(entry["file"]) as fh:
@@ -260,6 +292,7 @@ class DumpSource:
 
 
 # ------------------------------------------------------------------ restore
+
 
 def _has_rows(conn: Any, tables: list[Table]) -> list[str]:
     return [t.name for t in tables if conn.execute(select(text("1")).select_from(t).limit(1)).first()]
@@ -270,29 +303,40 @@ def _check_against_target(source: DumpSource, engine: Engine, tables: dict[str, 
         target_rev = current_revision(conn)
     dump_rev = source.manifest.get("schema_revision")
     if target_rev is None:
-        raise DumpError(f"the target database has no schema yet; run `vpm db upgrade` on it first (the backup "
-                        f"is at revision {dump_rev}), then restore again")
+        raise DumpError(
+            f"the target database has no schema yet; run `vpm db upgrade` on it first (the backup "
+            f"is at revision {dump_rev}), then restore again"
+        )
     if target_rev != dump_rev:
-        raise DumpError(f"the backup is at schema revision {dump_rev} but the target database is at {target_rev}; "
-                        f"bring the target to {dump_rev} (`vpm db upgrade` / `vpm db downgrade {dump_rev}`) first")
+        raise DumpError(
+            f"the backup is at schema revision {dump_rev} but the target database is at {target_rev}; "
+            f"bring the target to {dump_rev} (`vpm db upgrade` / `vpm db downgrade {dump_rev}`) first"
+        )
     for entry in source.tables:
         table = tables.get(entry["name"])
         if table is None:
-            raise DumpError(f"the backup has a table {entry['name']!r} the target database does not; "
-                            "restore it with the vpm version that wrote it")
+            raise DumpError(
+                f"the backup has a table {entry['name']!r} the target database does not; "
+                "restore it with the vpm version that wrote it"
+            )
         missing = [c for c in entry["columns"] if c not in table.c]
         if missing:
-            raise DumpError(f"table {entry['name']}: the backup has column(s) {', '.join(missing)} that the "
-                            "target does not; restore it with the vpm version that wrote it")
+            raise DumpError(
+                f"table {entry['name']}: the backup has column(s) {', '.join(missing)} that the "
+                "target does not; restore it with the vpm version that wrote it"
+            )
 
 
-def _insert_sqlite(dbapi: Any, table: Table, entry: dict[str, Any], source: DumpSource,
-                   dialect: Any, progress: Progress | None) -> int:
+def _insert_sqlite(
+    dbapi: Any, table: Table, entry: dict[str, Any], source: DumpSource, dialect: Any, progress: Progress | None
+) -> int:
     columns = [table.c[name] for name in entry["columns"]]
     convert = writer_converters(columns, dialect)
     names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
-    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
     cursor = dbapi.cursor()
     done = 0
     batch: list[list[Any]] = []
@@ -315,13 +359,16 @@ def _insert_sqlite(dbapi: Any, table: Table, entry: dict[str, Any], source: Dump
     return done
 
 
-def _insert_postgresql(dbapi: Any, table: Table, entry: dict[str, Any], source: DumpSource,
-                       dialect: Any, progress: Progress | None) -> int:
+def _insert_postgresql(
+    dbapi: Any, table: Table, entry: dict[str, Any], source: DumpSource, dialect: Any, progress: Progress | None
+) -> int:
     columns = [table.c[name] for name in entry["columns"]]
     convert = writer_converters(columns, dialect)
     quote = dialect.identifier_preparer.quote
-    sql = (f"COPY {dialect.identifier_preparer.format_table(table)} "
-           f"({', '.join(quote(c.name) for c in columns)}) FROM STDIN")
+    sql = (
+        f"COPY {dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
+    )
     done = 0
     pending = 0
     with dbapi.cursor() as cursor, cursor.copy(sql) as copy:
@@ -363,8 +410,14 @@ class RestoreResult:
     snapshot: Path | None
 
 
-def restore_database(engine: Engine, source: str | Path, force: bool = False, *,
-                     backup_dir: Path | None = None, progress: Progress | None = None) -> RestoreResult:
+def restore_database(
+    engine: Engine,
+    source: str | Path,
+    force: bool = False,
+    *,
+    backup_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> RestoreResult:
     """Replace the target's data with the dump at ``source``.
 
     Checks first, writes after: every checksum, the schema revision, the columns, and that the
@@ -381,8 +434,10 @@ def restore_database(engine: Engine, source: str | Path, force: bool = False, *,
             occupied = _has_rows(conn, ordered)
         if occupied and not force:
             shown = ", ".join(occupied[:5]) + (" ..." if len(occupied) > 5 else "")
-            raise DumpError(f"the target database already holds data (in {shown}); restoring replaces all of it. "
-                            "Pass --force to go ahead (a snapshot of the current data is taken first)")
+            raise DumpError(
+                f"the target database already holds data (in {shown}); restoring replaces all of it. "
+                "Pass --force to go ahead (a snapshot of the current data is taken first)"
+            )
         saved = None
         if occupied:
             from vpm.config import get_settings
@@ -397,8 +452,14 @@ def restore_database(engine: Engine, source: str | Path, force: bool = False, *,
         return RestoreResult(dump.manifest, dump.rows, saved)
 
 
-def _load(engine: Engine, dump: DumpSource, ordered: list[Table], tables: dict[str, Table],
-          occupied: list[str], progress: Progress | None) -> None:
+def _load(
+    engine: Engine,
+    dump: DumpSource,
+    ordered: list[Table],
+    tables: dict[str, Table],
+    occupied: list[str],
+    progress: Progress | None,
+) -> None:
     dialect = engine.dialect
     raw = engine.raw_connection()
     dbapi: Any = raw.driver_connection
@@ -424,10 +485,13 @@ def _load(engine: Engine, dump: DumpSource, ordered: list[Table], tables: dict[s
                 raise DumpError(f"{entry['file']}: a row could not be read ({exc}); nothing was restored") from None
             except dialect.loaded_dbapi.Error as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise DumpError(f"{entry['file']}: the database refused a row ({first}); nothing was restored") from None
+                raise DumpError(
+                    f"{entry['file']}: the database refused a row ({first}); nothing was restored"
+                ) from None
             if done != int(entry["rows"]):
-                raise DumpError(f"{entry['file']}: restored {done} rows, the manifest says {entry['rows']}; "
-                                "nothing was restored")
+                raise DumpError(
+                    f"{entry['file']}: restored {done} rows, the manifest says {entry['rows']}; nothing was restored"
+                )
         if postgres:
             _reset_sequences(dbapi, ordered)
             dbapi.commit()

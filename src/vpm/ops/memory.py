@@ -102,8 +102,9 @@ def min_free_mb() -> int:
 def check(work: str, estimate_mb: int | None = None) -> MemoryCheck:
     estimate = ESTIMATES_MB.get(work, 128) if estimate_mb is None else estimate_mb
     floor = min_free_mb()
-    return MemoryCheck(work=work, available_mb=available_mb(), needed_mb=estimate + floor,
-                       estimate_mb=estimate, min_free_mb=floor)
+    return MemoryCheck(
+        work=work, available_mb=available_mb(), needed_mb=estimate + floor, estimate_mb=estimate, min_free_mb=floor
+    )
 
 
 def guard(work: str, estimate_mb: int | None = None, ignore: bool = False) -> MemoryCheck:
@@ -116,12 +117,14 @@ def guard(work: str, estimate_mb: int | None = None, ignore: bool = False) -> Me
 
 # ------------------------------------------------------------------ the CLI side
 
+
 def ignore_memory_option(fn):  # type: ignore[no-untyped-def]
     """The ``--ignore-memory-check`` flag every heavy command carries."""
     import click
 
-    return click.option(IGNORE_OPTION, "ignore_memory", is_flag=True,
-                        help="Run even when free memory is below the safe floor.")(fn)
+    return click.option(
+        IGNORE_OPTION, "ignore_memory", is_flag=True, help="Run even when free memory is below the safe floor."
+    )(fn)
 
 
 def require(work: str, ignore: bool = False, estimate_mb: int | None = None) -> MemoryCheck:

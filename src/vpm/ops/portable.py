@@ -41,6 +41,7 @@ class DumpError(Exception):
 
 # ------------------------------------------------------------------ schema helpers
 
+
 def model_tables() -> list[Table]:
     """Every table of the models, parents before children (the order rows can be inserted in)."""
     import vpm.domain.entities  # noqa: F401  (fills the metadata)
@@ -71,10 +72,16 @@ def live_tables(conn: Any) -> list[Table]:
         reflected = inspector.get_columns(model.name)
         in_db = {c["name"] for c in reflected}
         pk = {c.name for c in model.primary_key.columns}
-        cols = [Column(c.name, c.type, nullable=c.nullable, primary_key=c.name in pk,
-                       autoincrement=c.autoincrement) for c in model.columns if c.name in in_db]
-        cols += [Column(c["name"], c["type"], nullable=c.get("nullable", True))
-                 for c in reflected if c["name"] not in model.c]
+        cols = [
+            Column(c.name, c.type, nullable=c.nullable, primary_key=c.name in pk, autoincrement=c.autoincrement)
+            for c in model.columns
+            if c.name in in_db
+        ]
+        cols += [
+            Column(c["name"], c["type"], nullable=c.get("nullable", True))
+            for c in reflected
+            if c["name"] not in model.c
+        ]
         out.append(Table(model.name, meta, *cols))
     unknown = present - known
     if unknown:
@@ -98,12 +105,14 @@ def current_revision(conn: Any) -> str | None:
         return None
     found = list(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
     if len(found) > 1:
-        raise DumpError(f"the database is at several revisions at once ({', '.join(found)}); "
-                        "merge them with `vpm db upgrade` first")
+        raise DumpError(
+            f"the database is at several revisions at once ({', '.join(found)}); merge them with `vpm db upgrade` first"
+        )
     return found[0] if found else None
 
 
 # ------------------------------------------------------------------ encoding
+
 
 def _encoder(column: Any) -> Callable[[Any], Any] | None:
     """Python value (as SQLAlchemy returns it) -> JSON-safe value; None means 'as is'."""
@@ -150,14 +159,14 @@ def reader(column: Any, dialect: Any, coltype: Any) -> Callable[[Any], Any] | No
     proc = column.type.dialect_impl(dialect).result_processor(dialect, coltype)
     enc = _encoder(column)
     if proc and enc:
-        slow: Callable[[Any], Any] | None = (
-            lambda p, e: lambda v: None if (x := p(v)) is None else e(x))(proc, enc)
+        slow: Callable[[Any], Any] | None = (lambda p, e: lambda v: None if (x := p(v)) is None else e(x))(proc, enc)
     else:
         slow = proc or enc
     if slow is None or dialect.name != "sqlite":
         return slow
     t = base_type(column.type)
     if isinstance(t, Uuid):
+
         def fast_uuid(v: Any) -> Any:
             if isinstance(v, str) and len(v) == 32:
                 return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
@@ -185,8 +194,11 @@ def reader(column: Any, dialect: Any, coltype: Any) -> Callable[[Any], Any] | No
 
 def row_encoder(columns: list[Any], dialect: Any, description: Any) -> Callable[[Any], str]:
     """One dump line from one row of driver values."""
-    readers = [(i, fn) for i, c in enumerate(columns)
-               if (fn := reader(c, dialect, description[i][1] if description else None)) is not None]
+    readers = [
+        (i, fn)
+        for i, c in enumerate(columns)
+        if (fn := reader(c, dialect, description[i][1] if description else None)) is not None
+    ]
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
     def encode(row: Any) -> str:
@@ -198,7 +210,6 @@ def row_encoder(columns: list[Any], dialect: Any, description: Any) -> Callable[
         return dumps(values)
 
     return encode
-
 
 
 def writer_converters(columns: list[Any], dialect: Any) -> list[tuple[int, Callable[[Any], Any]]]:

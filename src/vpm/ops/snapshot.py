@@ -70,8 +70,13 @@ def _snapshot(engine: Engine, url: str, backup_dir: Path, reason: str) -> Path:
         if u.password:
             env["PGPASSWORD"] = str(u.password)
         libpq = u.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-        result = subprocess.run([pg_dump, "--format=custom", "--file", str(partial), libpq],
-                                capture_output=True, text=True, timeout=3600, env=env)
+        result = subprocess.run(
+            [pg_dump, "--format=custom", "--file", str(partial), libpq],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            env=env,
+        )
         if result.returncode == 0:
             return _keep(partial, target)
         partial.unlink(missing_ok=True)

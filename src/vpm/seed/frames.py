@@ -43,8 +43,16 @@ class CardType:
             for _ in range(count):
                 n[direction] += 1
                 word = "Input" if direction == "in" else "Output"
-                out.append(PortRecord(f"{direction}-{n[direction]}", direction, connector,
-                                      f"{word} {n[direction]}", None, n[direction]))
+                out.append(
+                    PortRecord(
+                        f"{direction}-{n[direction]}",
+                        direction,
+                        connector,
+                        f"{word} {n[direction]}",
+                        None,
+                        n[direction],
+                    )
+                )
         return tuple(sorted(out, key=lambda p: (p.direction != "in", p.index)))
 
     @property
@@ -54,7 +62,7 @@ class CardType:
 
 
 def card_bank(directions: set[str]) -> str:
-    """"in", "out" or "io" from the directions of a card's ports."""
+    """ "in", "out" or "io" from the directions of a card's ports."""
     return directions.pop() if len(directions) == 1 else "io"
 
 
@@ -94,10 +102,18 @@ class Frame:
             cards.append(CardRecord(f"opt-{ct.key}", None, ct.ports(), ct.name, ct.width, self.fits(ct)))
         direct = CardType("direct", "", self.direct).ports() if self.direct else ()
         return SpecRecord(
-            slug=self.slug, category=self.category, manufacturer=self.manufacturer, model=self.model,
+            slug=self.slug,
+            category=self.category,
+            manufacturer=self.manufacturer,
+            model=self.model,
             io_architecture="CARD_BASED" if self.card_types else "DIRECT",
-            card_slots=sum(self.slots.values()) or None, format_by_io=True, is_secondary_device=False,
-            device_formats=self.device_formats, ports=direct, cards=tuple(cards), numbers=dict(self.numbers),
+            card_slots=sum(self.slots.values()) or None,
+            format_by_io=True,
+            is_secondary_device=False,
+            device_formats=self.device_formats,
+            ports=direct,
+            cards=tuple(cards),
+            numbers=dict(self.numbers),
         )
 
     def fits(self, ct: CardType) -> tuple[int, ...]:
@@ -139,13 +155,19 @@ EM_OUT = (
 #: The workbook's E2 build (sheet "E2"): inputs 1-2 HDMI, 3-4 DP, 5-8 Tri-Combo; outputs 1 DP,
 #: 2-3 Tri-Combo, 4 HDMI.
 E2_LAYOUT = {
-    **{("in", s): "quad-hdmi-in" for s in (1, 2)}, **{("in", s): "quad-dp-in" for s in (3, 4)},
+    **{("in", s): "quad-hdmi-in" for s in (1, 2)},
+    **{("in", s): "quad-dp-in" for s in (3, 4)},
     **{("in", s): "tri-combo-in" for s in (5, 6, 7, 8)},
-    ("out", 1): "quad-dp-out", ("out", 2): "tri-combo-out", ("out", 3): "tri-combo-out", ("out", 4): "quad-hdmi-out",
+    ("out", 1): "quad-dp-out",
+    ("out", 2): "tri-combo-out",
+    ("out", 3): "tri-combo-out",
+    ("out", 4): "quad-hdmi-out",
 }
-E2_SOURCE = ("Barco R5905948 Event Master devices user guide, ch. 4: E2 input cards in 8 slots (3-10), "
-             "Tri-Combo = 1 DP + 1 HDMI + 4 SDI; build and output cards as the workbook's E2 sheet (it prints "
-             "6 positions per card, 48 in / 24 out, of which 40 / 20 carry a connector)")
+E2_SOURCE = (
+    "Barco R5905948 Event Master devices user guide, ch. 4: E2 input cards in 8 slots (3-10), "
+    "Tri-Combo = 1 DP + 1 HDMI + 4 SDI; build and output cards as the workbook's E2 sheet (it prints "
+    "6 positions per card, 48 in / 24 out, of which 40 / 20 carry a connector)"
+)
 
 # --- Pixelhue Q8 and Christie Spyder X80: the workbook's layouts -----------------------------------
 Q8_IN = CardType("q8-in", "Q8 input card", (("in", HDMI, 3), ("in", SDI12, 2), ("in", DP, 3)))
@@ -157,46 +179,134 @@ X80_OUT = CardType("x80-out", "X80 output card", (("out", SDI12, 4),))
 CARB_IN = CardType("carb-sdi-in-12", "12 x 3G-SDI input module", (("in", SDI3, 12),))
 CARB_OUT = CardType("carb-sdi-out-12", "12 x 3G-SDI output module", (("out", SDI3, 12),))
 
-FRAMES: dict[str, Frame] = {f.slug: f for f in (
-    Frame("barco-e2-gen2", "VISION_SWITCHER", "Barco", "E2 Gen 2", {"in": 8, "out": 4}, EM_IN + EM_OUT, E2_LAYOUT,
-          40, 20, E2_SOURCE, direct=(("in", "Reference (BNC)", 1), ("out", "Reference (BNC)", 1),
-                                     ("in", "Network (RJ45)", 1)),
-          device_formats=("4K 60", "1080p60"), workbook_sheet="E2"),
-    Frame("barco-e2", "VISION_SWITCHER", "Barco", "E2", {"in": 8, "out": 4}, EM_IN + EM_OUT, E2_LAYOUT,
-          40, 20, E2_SOURCE + "; filed as an LED processor in the JSON library, it is a screen switcher",
-          device_formats=("4K 60", "1080p60"), workbook_sheet="E2"),
-    Frame("barco-s3-4k", "VISION_SWITCHER", "Barco", "S3-4K", {"in": 3, "out": 2}, EM_IN + EM_OUT,
-          {("in", 1): "tri-combo-in", ("in", 2): "tri-combo-in", ("in", 3): "tri-combo-in",
-           ("out", 1): "tri-combo-out", ("out", 2): "quad-hdmi-out"},
-          18, 10, "Barco R5905948 ch. 6.13: on the S3-4K the input cards occupy slots 4-6 (three input "
-          "slots); Tri-Combo cards as the E2. Output build: department default (one Tri-Combo, one Quad HDMI)",
-          device_formats=("4K 60", "1080p60")),
-    Frame("pixelhue-q8", "VISION_SWITCHER", "Pixelhue", "Q8", {"in": 6, "out": 4}, (Q8_IN, Q8_OUT),
-          {**{("in", s): "q8-in" for s in range(1, 7)}, **{("out", s): "q8-out" for s in range(1, 5)}},
-          48, 16, "workbook sheet Q8: 6 input cards x 8 (3 HDMI, 2 SDI, 3 DP), 4 output cards x 4 (2 HDMI, 2 SDI)",
-          workbook_sheet="Q8"),
-    Frame("christie-spyder-x80", "VISION_SWITCHER", "Christie", "Spyder X80", {"in": 6, "out": 4},
-          (X80_IN, X80_OUT),
-          {**{("in", s): "x80-in" for s in range(1, 7)}, **{("out", s): "x80-out" for s in range(1, 5)}},
-          24, 16, "workbook sheet X80: 6 input cards x 4, 4 output cards x 4 (connector not given but SDI "
-          "on output x.4)", workbook_sheet="X80"),
-    Frame("ross-carbonite-ultra", "CAM_SWITCHER", "Ross", "Carbonite Ultra", {"in": 3, "out": 2},
-          (CARB_IN, CARB_OUT),
-          {("in", 1): "carb-sdi-in-12", ("in", 2): "carb-sdi-in-12", ("out", 1): "carb-sdi-out-12",
-           ("out", 2): "carb-sdi-out-12"},
-          24, 24, "workbook sheet CARBONITE (24 x 24 in use, 'CARB IN 1..24'); Ross Carbonite Ultra frames "
-          "take 3G-SDI I/O in 12-connector rear modules",
-          notes="extra modules can be added to the free input slot"),
-    # Blackmagic ATEM Constellation 8K / 4 M/E Constellation 4K: the JSON library stamps 20 in / 12 out
-    Frame("blackmagic-atem-constellation-8k", "CAM_SWITCHER", "Blackmagic Design", "ATEM Constellation 8K",
-          {}, (), {}, 40, 24, "Blackmagic Design ATEM Constellation tech specs: 40 x 12G-SDI inputs, "
-          "24 x 12G-SDI aux outputs", direct=(("in", SDI12, 40), ("out", SDI12, 24), ("in", "Reference (BNC)", 1),
-                                              ("in", "Ethernet", 1)), device_formats=("8K 60", "4K 60", "1080p60")),
-    Frame("blackmagic-atem-4me-constellation-4k", "CAM_SWITCHER", "Blackmagic Design", "ATEM 4 M/E Constellation 4K",
-          {}, (), {}, 40, 24, "Blackmagic Design ATEM Constellation tech specs: 40 x 12G-SDI inputs, "
-          "24 x 12G-SDI aux outputs", direct=(("in", SDI12, 40), ("out", SDI12, 24), ("in", "Reference (BNC)", 1),
-                                              ("in", "Ethernet", 1)), device_formats=("4K 60", "1080p60")),
-)}
+FRAMES: dict[str, Frame] = {
+    f.slug: f
+    for f in (
+        Frame(
+            "barco-e2-gen2",
+            "VISION_SWITCHER",
+            "Barco",
+            "E2 Gen 2",
+            {"in": 8, "out": 4},
+            EM_IN + EM_OUT,
+            E2_LAYOUT,
+            40,
+            20,
+            E2_SOURCE,
+            direct=(("in", "Reference (BNC)", 1), ("out", "Reference (BNC)", 1), ("in", "Network (RJ45)", 1)),
+            device_formats=("4K 60", "1080p60"),
+            workbook_sheet="E2",
+        ),
+        Frame(
+            "barco-e2",
+            "VISION_SWITCHER",
+            "Barco",
+            "E2",
+            {"in": 8, "out": 4},
+            EM_IN + EM_OUT,
+            E2_LAYOUT,
+            40,
+            20,
+            E2_SOURCE + "; filed as an LED processor in the JSON library, it is a screen switcher",
+            device_formats=("4K 60", "1080p60"),
+            workbook_sheet="E2",
+        ),
+        Frame(
+            "barco-s3-4k",
+            "VISION_SWITCHER",
+            "Barco",
+            "S3-4K",
+            {"in": 3, "out": 2},
+            EM_IN + EM_OUT,
+            {
+                ("in", 1): "tri-combo-in",
+                ("in", 2): "tri-combo-in",
+                ("in", 3): "tri-combo-in",
+                ("out", 1): "tri-combo-out",
+                ("out", 2): "quad-hdmi-out",
+            },
+            18,
+            10,
+            "Barco R5905948 ch. 6.13: on the S3-4K the input cards occupy slots 4-6 (three input "
+            "slots); Tri-Combo cards as the E2. Output build: department default (one Tri-Combo, one Quad HDMI)",
+            device_formats=("4K 60", "1080p60"),
+        ),
+        Frame(
+            "pixelhue-q8",
+            "VISION_SWITCHER",
+            "Pixelhue",
+            "Q8",
+            {"in": 6, "out": 4},
+            (Q8_IN, Q8_OUT),
+            {**{("in", s): "q8-in" for s in range(1, 7)}, **{("out", s): "q8-out" for s in range(1, 5)}},
+            48,
+            16,
+            "workbook sheet Q8: 6 input cards x 8 (3 HDMI, 2 SDI, 3 DP), 4 output cards x 4 (2 HDMI, 2 SDI)",
+            workbook_sheet="Q8",
+        ),
+        Frame(
+            "christie-spyder-x80",
+            "VISION_SWITCHER",
+            "Christie",
+            "Spyder X80",
+            {"in": 6, "out": 4},
+            (X80_IN, X80_OUT),
+            {**{("in", s): "x80-in" for s in range(1, 7)}, **{("out", s): "x80-out" for s in range(1, 5)}},
+            24,
+            16,
+            "workbook sheet X80: 6 input cards x 4, 4 output cards x 4 (connector not given but SDI on output x.4)",
+            workbook_sheet="X80",
+        ),
+        Frame(
+            "ross-carbonite-ultra",
+            "CAM_SWITCHER",
+            "Ross",
+            "Carbonite Ultra",
+            {"in": 3, "out": 2},
+            (CARB_IN, CARB_OUT),
+            {
+                ("in", 1): "carb-sdi-in-12",
+                ("in", 2): "carb-sdi-in-12",
+                ("out", 1): "carb-sdi-out-12",
+                ("out", 2): "carb-sdi-out-12",
+            },
+            24,
+            24,
+            "workbook sheet CARBONITE (24 x 24 in use, 'CARB IN 1..24'); Ross Carbonite Ultra frames "
+            "take 3G-SDI I/O in 12-connector rear modules",
+            notes="extra modules can be added to the free input slot",
+        ),
+        # Blackmagic ATEM Constellation 8K / 4 M/E Constellation 4K: the JSON library stamps 20 in / 12 out
+        Frame(
+            "blackmagic-atem-constellation-8k",
+            "CAM_SWITCHER",
+            "Blackmagic Design",
+            "ATEM Constellation 8K",
+            {},
+            (),
+            {},
+            40,
+            24,
+            "Blackmagic Design ATEM Constellation tech specs: 40 x 12G-SDI inputs, 24 x 12G-SDI aux outputs",
+            direct=(("in", SDI12, 40), ("out", SDI12, 24), ("in", "Reference (BNC)", 1), ("in", "Ethernet", 1)),
+            device_formats=("8K 60", "4K 60", "1080p60"),
+        ),
+        Frame(
+            "blackmagic-atem-4me-constellation-4k",
+            "CAM_SWITCHER",
+            "Blackmagic Design",
+            "ATEM 4 M/E Constellation 4K",
+            {},
+            (),
+            {},
+            40,
+            24,
+            "Blackmagic Design ATEM Constellation tech specs: 40 x 12G-SDI inputs, 24 x 12G-SDI aux outputs",
+            direct=(("in", SDI12, 40), ("out", SDI12, 24), ("in", "Reference (BNC)", 1), ("in", "Ethernet", 1)),
+            device_formats=("4K 60", "1080p60"),
+        ),
+    )
+}
 
 # ------------------------------------------------------------------------------- corrections
 
@@ -205,7 +315,7 @@ FRAMES: dict[str, Frame] = {f.slug: f for f in (
 class Correction:
     """A fix applied to a library record at import, with why and where the truth comes from."""
 
-    match: str           # regex on "manufacturer model" (case-insensitive)
+    match: str  # regex on "manufacturer model" (case-insensitive)
     category: str
     fields: dict[str, Any]
     reason: str
@@ -214,19 +324,24 @@ class Correction:
 
 CORRECTIONS: tuple[Correction, ...] = (
     Correction(
-        r"^infiled ar3\.91(mm)?,? 500 x 1000(mm)?", "LED_TILE", {"width_mm": 500.0, "height_mm": 1000.0},
+        r"^infiled ar3\.91(mm)?,? 500 x 1000(mm)?",
+        "LED_TILE",
+        {"width_mm": 500.0, "height_mm": 1000.0},
         "width and height in mm were swapped (128 x 256 px at 3.91 mm is 500 mm wide x 1000 mm tall)",
         "INFiLED AR3.91 500 x 1000 product page (https://www.infiled.com/products-infiled/il-rss-orar3-9-turbo/); "
         "pixels x pitch of the same row",
     ),
     Correction(
-        r"^infiled dbmk2 2\.6\.? 500 x 1000(mm)?", "LED_TILE", {"width_mm": 500.0, "height_mm": 1000.0},
+        r"^infiled dbmk2 2\.6\.? 500 x 1000(mm)?",
+        "LED_TILE",
+        {"width_mm": 500.0, "height_mm": 1000.0},
         "the row gives 500 x 500 mm for the 500 x 1000 panel (192 x 384 px at 2.6 mm is 500 x 1000 mm)",
         "the product's own name and pixels x pitch; INFiLED DBmk2 series page "
         "(https://www.infiled.com/series/led-wall-panels-for-indoor-dbmk2-series/)",
     ),
     Correction(
-        r"^barco ud[mx][ -]w\d+", "PROJECTOR",
+        r"^barco ud[mx][ -]w\d+",
+        "PROJECTOR",
         {"native_width_px": 1920, "native_height_px": 1200, "native_resolution_mode": "WUXGA"},
         "a Barco UDM/UDX 'W' model is WUXGA (1920 x 1200), not UHD",
         "Barco naming: UDX-W26 is listed as WUXGA (1920x1200) in the equipment library JSON itself; "

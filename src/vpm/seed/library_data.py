@@ -19,23 +19,60 @@ from typing import Any
 from .reference_data import normalise_connector, shared_data_dir, slugify
 
 __all__ = [
-    "CATEGORY_MAP", "CSV_LIBRARIES", "CURATED_MATCHES", "CardRecord", "EQUIPMENT_CATEGORIES",
-    "EnrichmentMatch", "PortRecord", "SPEC_NUMBER_FIELDS", "SpecRecord", "enrichment_matches",
-    "load_equipment_library", "load_reference_libraries", "parse_native_res", "parse_throw_ratio",
+    "CATEGORY_MAP",
+    "CSV_LIBRARIES",
+    "CURATED_MATCHES",
+    "CardRecord",
+    "EQUIPMENT_CATEGORIES",
+    "EnrichmentMatch",
+    "PortRecord",
+    "SPEC_NUMBER_FIELDS",
+    "SpecRecord",
+    "enrichment_matches",
+    "load_equipment_library",
+    "load_reference_libraries",
+    "parse_native_res",
+    "parse_throw_ratio",
 ]
 
 EQUIPMENT_CATEGORIES: tuple[str, ...] = (
-    "CAMERA", "CCU", "CAM_SWITCHER", "VISION_SWITCHER", "ROUTER", "LED_PROCESSOR", "LED_TILE",
-    "PROJECTOR", "LENS", "RECORDER", "MONITOR", "CONVERTER", "COMPUTER", "CABLE_SNAKE",
-    "STREAM_ENCODER", "MEDIA_SERVER",
+    "CAMERA",
+    "CCU",
+    "CAM_SWITCHER",
+    "VISION_SWITCHER",
+    "ROUTER",
+    "LED_PROCESSOR",
+    "LED_TILE",
+    "PROJECTOR",
+    "LENS",
+    "RECORDER",
+    "MONITOR",
+    "CONVERTER",
+    "COMPUTER",
+    "CABLE_SNAKE",
+    "STREAM_ENCODER",
+    "MEDIA_SERVER",
 )
 #: JSON category -> EQUIPMENT_CATEGORIES value.
 CATEGORY_MAP: dict[str, str] = {
-    "camera": "CAMERA", "ptz": "CAMERA", "ccu": "CCU", "cam-switcher": "CAM_SWITCHER",
-    "vision-switcher": "VISION_SWITCHER", "router": "ROUTER", "led-processor": "LED_PROCESSOR",
-    "led-tile": "LED_TILE", "projector": "PROJECTOR", "lens": "LENS", "recorder": "RECORDER",
-    "monitor": "MONITOR", "converter": "CONVERTER", "computer": "COMPUTER", "cable-snake": "CABLE_SNAKE",
-    "stream-encoder": "STREAM_ENCODER", "encoder": "STREAM_ENCODER", "media-server": "MEDIA_SERVER",
+    "camera": "CAMERA",
+    "ptz": "CAMERA",
+    "ccu": "CCU",
+    "cam-switcher": "CAM_SWITCHER",
+    "vision-switcher": "VISION_SWITCHER",
+    "router": "ROUTER",
+    "led-processor": "LED_PROCESSOR",
+    "led-tile": "LED_TILE",
+    "projector": "PROJECTOR",
+    "lens": "LENS",
+    "recorder": "RECORDER",
+    "monitor": "MONITOR",
+    "converter": "CONVERTER",
+    "computer": "COMPUTER",
+    "cable-snake": "CABLE_SNAKE",
+    "stream-encoder": "STREAM_ENCODER",
+    "encoder": "STREAM_ENCODER",
+    "media-server": "MEDIA_SERVER",
 }
 _IO_ARCHITECTURES = {"direct": "DIRECT", "card-based": "CARD_BASED"}
 
@@ -44,40 +81,61 @@ _IO_ARCHITECTURES = {"direct": "DIRECT", "card-based": "CARD_BASED"}
 #: height/width/depth_mm, its native raster native_width/height_px, its maximum draw power_w.
 SPEC_NUMBER_FIELDS: dict[str, type] = {
     # any category
-    "height_mm": float, "width_mm": float, "depth_mm": float, "weight_kg": float, "power_w": float,
-    "native_width_px": int, "native_height_px": int,
+    "height_mm": float,
+    "width_mm": float,
+    "depth_mm": float,
+    "weight_kg": float,
+    "power_w": float,
+    "native_width_px": int,
+    "native_height_px": int,
     # LED tile
-    "pixel_pitch_mm": float, "max_hang": int, "max_stack": int, "power_connector": str,
+    "pixel_pitch_mm": float,
+    "max_hang": int,
+    "max_stack": int,
+    "power_connector": str,
     # LED tile and LED processor CSVs (their headers say 110v single phase / 220v three phase)
-    "amps_110v": float, "amps_220v": float,
+    "amps_110v": float,
+    "amps_220v": float,
     # LED processor
-    "max_width_px": int, "max_height_px": int, "max_pixels": int, "port_count": int,
-    "pixels_per_port": int, "frame_rates": str, "input_list": str,
+    "max_width_px": int,
+    "max_height_px": int,
+    "max_pixels": int,
+    "port_count": int,
+    "pixels_per_port": int,
+    "frame_rates": str,
+    "input_list": str,
     # projector ("amps per leg", 120v single phase / 208v three phase)
-    "lumens": int, "technology": str, "lens_mount": str, "laser_source": bool,
-    "native_resolution_mode": str, "lens_compatibility": str, "amps_120v": float, "amps_208v": float,
+    "lumens": int,
+    "technology": str,
+    "lens_mount": str,
+    "laser_source": bool,
+    "native_resolution_mode": str,
+    "lens_compatibility": str,
+    "amps_120v": float,
+    "amps_208v": float,
     # lens (lens_mount shared with projector)
-    "throw_ratio_min": float, "throw_ratio_max": float,
+    "throw_ratio_min": float,
+    "throw_ratio_max": float,
 }
 
 
 @dataclass(frozen=True)
 class PortRecord:
-    key: str              # JSON port id, unique within its spec (or card) and direction
-    direction: str        # "in" | "out"
-    connector: str        # normalise_connector(JSON type)
-    label: str            # JSON label, or "Input n" / "Output n"
-    format: str | None    # raw JSON format string
-    index: int            # 1-based among the spec's (or card's) ports of that direction
+    key: str  # JSON port id, unique within its spec (or card) and direction
+    direction: str  # "in" | "out"
+    connector: str  # normalise_connector(JSON type)
+    label: str  # JSON label, or "Input n" / "Output n"
+    format: str | None  # raw JSON format string
+    index: int  # 1-based among the spec's (or card's) ports of that direction
 
 
 @dataclass(frozen=True)
 class CardRecord:
     key: str
-    slot_number: int | None          # the slot it ships in (a default card); None: accepted, not fitted
+    slot_number: int | None  # the slot it ships in (a default card); None: accepted, not fitted
     ports: tuple[PortRecord, ...]
     name: str = ""
-    width: int = 1                   # slots taken (2: double width)
+    width: int = 1  # slots taken (2: double width)
     fits_slots: tuple[int, ...] = ()  # empty: any slot of its bank
 
 
@@ -87,12 +145,12 @@ class SpecRecord:
     category: str
     manufacturer: str
     model: str
-    io_architecture: str              # "DIRECT" | "CARD_BASED"
+    io_architecture: str  # "DIRECT" | "CARD_BASED"
     card_slots: int | None
     format_by_io: bool
     is_secondary_device: bool
     device_formats: tuple[str, ...]
-    ports: tuple[PortRecord, ...]     # inputs first, then outputs
+    ports: tuple[PortRecord, ...]  # inputs first, then outputs
     cards: tuple[CardRecord, ...]
     numbers: dict[str, float | int | str | None] = field(default_factory=dict, hash=False)
     compatible_with: tuple[str, ...] = ()
@@ -100,10 +158,10 @@ class SpecRecord:
 
 @dataclass(frozen=True)
 class EnrichmentMatch:
-    slug: str                   # the JSON spec
-    csv_file: str               # e.g. "led-tile-data.csv"
-    csv_full_name: str          # the CSV row's "Full name"
-    rule: str                   # "exact" (normalised manufacturer + model) or "curated"
+    slug: str  # the JSON spec
+    csv_file: str  # e.g. "led-tile-data.csv"
+    csv_full_name: str  # the CSV row's "Full name"
+    rule: str  # "exact" (normalised manufacturer + model) or "curated"
     fields_filled: tuple[str, ...]
     conflicts: tuple[str, ...]  # "field: json X, csv Y" where both had a value (JSON kept)
 
@@ -112,31 +170,62 @@ class EnrichmentMatch:
 # The spreadsheet's CSV libraries
 # ------------------------------------------------------------------------------------------
 
+
 def _hkey(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", header.casefold())
 
 
 #: file -> (category, {normalised CSV header -> number field})
 CSV_LIBRARIES: dict[str, tuple[str, dict[str, str]]] = {
-    "led-tile-data.csv": ("LED_TILE", {
-        "heightmm": "height_mm", "widthmm": "width_mm", "depthmm": "depth_mm",
-        "widthpx": "native_width_px", "heightpx": "native_height_px", "weightkgs": "weight_kg",
-        "maxhangcount": "max_hang", "maxstackcount": "max_stack", "powertype": "power_connector",
-        "amps110v1": "amps_110v", "amps220v3": "amps_220v", "powerconsumptionw": "power_w",
-    }),
-    "led-processor-data.csv": ("LED_PROCESSOR", {
-        "maxwidthpx": "max_width_px", "maxheightpx": "max_height_px", "portcount": "port_count",
-        "pixelsperport": "pixels_per_port", "totalpixels": "max_pixels", "inputslist": "input_list",
-        "framerate": "frame_rates", "amps110v1": "amps_110v", "amps220v3": "amps_220v",
-        "powerconsumptionw": "power_w",
-    }),
-    "projector-data.csv": ("PROJECTOR", {
-        "heightmm": "height_mm", "widthmm": "width_mm", "depthmm": "depth_mm",
-        "widthpx": "native_width_px", "heightpx": "native_height_px",
-        "nativeresolutionmode": "native_resolution_mode", "lenscompatibility": "lens_compatibility",
-        "lumens": "lumens", "weightkgs": "weight_kg", "ampsperleg120v1": "amps_120v",
-        "ampsperleg208v3": "amps_208v", "powerconsumptionw": "power_w",
-    }),
+    "led-tile-data.csv": (
+        "LED_TILE",
+        {
+            "heightmm": "height_mm",
+            "widthmm": "width_mm",
+            "depthmm": "depth_mm",
+            "widthpx": "native_width_px",
+            "heightpx": "native_height_px",
+            "weightkgs": "weight_kg",
+            "maxhangcount": "max_hang",
+            "maxstackcount": "max_stack",
+            "powertype": "power_connector",
+            "amps110v1": "amps_110v",
+            "amps220v3": "amps_220v",
+            "powerconsumptionw": "power_w",
+        },
+    ),
+    "led-processor-data.csv": (
+        "LED_PROCESSOR",
+        {
+            "maxwidthpx": "max_width_px",
+            "maxheightpx": "max_height_px",
+            "portcount": "port_count",
+            "pixelsperport": "pixels_per_port",
+            "totalpixels": "max_pixels",
+            "inputslist": "input_list",
+            "framerate": "frame_rates",
+            "amps110v1": "amps_110v",
+            "amps220v3": "amps_220v",
+            "powerconsumptionw": "power_w",
+        },
+    ),
+    "projector-data.csv": (
+        "PROJECTOR",
+        {
+            "heightmm": "height_mm",
+            "widthmm": "width_mm",
+            "depthmm": "depth_mm",
+            "widthpx": "native_width_px",
+            "heightpx": "native_height_px",
+            "nativeresolutionmode": "native_resolution_mode",
+            "lenscompatibility": "lens_compatibility",
+            "lumens": "lumens",
+            "weightkgs": "weight_kg",
+            "ampsperleg120v1": "amps_120v",
+            "ampsperleg208v3": "amps_208v",
+            "powerconsumptionw": "power_w",
+        },
+    ),
 }
 # Sections of the CSVs that are not products of the file's category: the projector file's
 # Stumpfl screen/dress kits and its (brand-less) accessories.
@@ -213,14 +302,14 @@ def _read_csv_library(path: Path, csv_file: str) -> list[_CsvProduct]:
     header = [_hkey(h) for h in rows[header_at]]
     products: list[_CsvProduct] = []
     section = ""
-    for row in rows[header_at + 1:]:
+    for row in rows[header_at + 1 :]:
         cells = dict(zip(header, row))
         full_name, brand = _clean(cells.get("fullname")), _clean(cells.get("brand"))
-        if re.fullmatch(r"-\s*(.*?)\s*-", full_name):            # group header " - BARCO -"
+        if re.fullmatch(r"-\s*(.*?)\s*-", full_name):  # group header " - BARCO -"
             section = re.fullmatch(r"-\s*(.*?)\s*-", full_name).group(1).upper()
             continue
         if not full_name or not brand or section in _SKIPPED_SECTIONS:
-            continue                                            # blank brand rows, junk " ." rows
+            continue  # blank brand rows, junk " ." rows
         numbers = {f: _typed(f, cells.get(h, "")) for h, f in columns.items()}
         if section in _GENERIC_SECTIONS or brand.casefold() in _GENERIC_BRANDS:
             manufacturer, model = "Generic", full_name
@@ -311,7 +400,7 @@ _RES = re.compile(r"(\d{3,5})\s*[x\u00d7]\s*(\d{3,5})")
 
 
 def parse_throw_ratio(text: str) -> tuple[float, float]:
-    """"1.22-1.53:1" -> (1.22, 1.53); "0.38:1" -> (0.38, 0.38). ValueError if malformed."""
+    """ "1.22-1.53:1" -> (1.22, 1.53); "0.38:1" -> (0.38, 0.38). ValueError if malformed."""
     m = _RATIO.match(text or "")
     if not m:
         raise ValueError(f"unreadable throw ratio {text!r}")
@@ -321,7 +410,7 @@ def parse_throw_ratio(text: str) -> tuple[float, float]:
 
 
 def parse_native_res(text: str) -> tuple[int, int] | None:
-    """"WUXGA (1920x1200)" -> (1920, 1200); None when there is no WxH in the text."""
+    """ "WUXGA (1920x1200)" -> (1920, 1200); None when there is no WxH in the text."""
     m = _RES.search(text or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
@@ -361,7 +450,7 @@ def _ports(raw_ports: list | None, direction: str, owner: str) -> tuple[PortReco
     for index, p in enumerate(raw_ports or [], 1):
         base = str(p.get("id") or "").strip() or f"{direction}-{index}"
         key, n = base, 2
-        while key in used:                       # duplicate JSON id: "<id>-2", "<id>-3", ...
+        while key in used:  # duplicate JSON id: "<id>-2", "<id>-3", ...
             key, n = f"{base}-{n}", n + 1
         used.add(key)
         if not str(p.get("type") or "").strip():
@@ -383,8 +472,7 @@ def _cards(raw: dict) -> tuple[CardRecord, ...]:
         owner = f"spec {slug!r} card {key!r}"
         ports = _ports(c.get("inputs"), "in", owner) + _ports(c.get("outputs"), "out", owner)
         cards.append(CardRecord(key, slot, ports))
-    for what, values in (("slot number", [c.slot_number for c in cards]),
-                         ("card id", [c.key for c in cards])):
+    for what, values in (("slot number", [c.slot_number for c in cards]), ("card id", [c.key for c in cards])):
         dup = sorted({str(v) for v, n in Counter(values).items() if n > 1})
         if dup:
             raise ValueError(f"spec {slug!r}: duplicate {what}(s) {', '.join(dup)}")
@@ -464,8 +552,10 @@ def _build(raw: dict, hit: tuple[_CsvProduct, str] | None) -> SpecRecord:
     card_slots = raw.get("cardSlots")
     owner = f"spec {slug!r}"
     return SpecRecord(
-        slug=slug, category=category,
-        manufacturer=raw["manufacturer"].strip(), model=raw["model"].strip(),
+        slug=slug,
+        category=category,
+        manufacturer=raw["manufacturer"].strip(),
+        model=raw["model"].strip(),
         io_architecture=_IO_ARCHITECTURES[raw.get("ioArchitecture", "direct")],
         card_slots=int(card_slots) if card_slots is not None else None,
         format_by_io=bool(raw.get("formatByIO", False)),
@@ -495,9 +585,7 @@ def load_equipment_library(
         yield _build(raw, matches.get(raw["id"]))
 
 
-def enrichment_matches(
-    path: str | Path | None = None, *, data_dir: str | Path | None = None
-) -> list[EnrichmentMatch]:
+def enrichment_matches(path: str | Path | None = None, *, data_dir: str | Path | None = None) -> list[EnrichmentMatch]:
     """Which JSON specs load_equipment_library() enriches from which CSV rows, in JSON order."""
     json_path, csv_dir = _library_paths(path, data_dir)
     raw_specs = _read_json(json_path)
@@ -507,8 +595,9 @@ def enrichment_matches(
         if raw["id"] in matches:
             product, rule = matches[raw["id"]]
             _, filled, conflicts = _merge(_json_numbers(raw), product)
-            report.append(EnrichmentMatch(raw["id"], product.csv_file, product.full_name, rule,
-                                          tuple(filled), tuple(conflicts)))
+            report.append(
+                EnrichmentMatch(raw["id"], product.csv_file, product.full_name, rule, tuple(filled), tuple(conflicts))
+            )
     return report
 
 
@@ -535,8 +624,17 @@ def load_reference_libraries(data_dir: str | Path | None = None) -> Iterator[Spe
     spelling = {_maker_key(r["manufacturer"]): r["manufacturer"].strip() for r in raw_specs}
     for slug, p in zip(slugs, kept):
         yield SpecRecord(
-            slug=slug, category=p.category, model=p.model,
+            slug=slug,
+            category=p.category,
+            model=p.model,
             manufacturer=spelling.get(_maker_key(p.manufacturer), p.manufacturer),
-            io_architecture="DIRECT", card_slots=None, format_by_io=False, is_secondary_device=False,
-            device_formats=(), ports=(), cards=(), numbers=dict(p.numbers), compatible_with=(),
+            io_architecture="DIRECT",
+            card_slots=None,
+            format_by_io=False,
+            is_secondary_device=False,
+            device_formats=(),
+            ports=(),
+            cards=(),
+            numbers=dict(p.numbers),
+            compatible_with=(),
         )

@@ -13,10 +13,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "BLANKINGS", "CHECKLIST_CATEGORIES", "CONNECTOR_ALIASES", "CONNECTOR_FAMILIES", "CONNECTOR_FAMILY_NAMES",
-    "CONNECTOR_TYPES", "CANONICAL_CONNECTORS", "ChecklistTemplateItem", "FRAME_RATES", "FormatRecord",
-    "RESOLUTION_PRESETS", "SOURCE_TYPES", "SYSTEM_FORMATS", "connector_family", "format_key",
-    "load_checklist_template", "normalise_connector", "shared_data_dir", "slugify",
+    "BLANKINGS",
+    "CHECKLIST_CATEGORIES",
+    "CONNECTOR_ALIASES",
+    "CONNECTOR_FAMILIES",
+    "CONNECTOR_FAMILY_NAMES",
+    "CONNECTOR_TYPES",
+    "CANONICAL_CONNECTORS",
+    "ChecklistTemplateItem",
+    "FRAME_RATES",
+    "FormatRecord",
+    "RESOLUTION_PRESETS",
+    "SOURCE_TYPES",
+    "SYSTEM_FORMATS",
+    "connector_family",
+    "format_key",
+    "load_checklist_template",
+    "normalise_connector",
+    "shared_data_dir",
+    "slugify",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -80,49 +95,120 @@ def slugify(text: str) -> str:
 #  * "Headphone" is a 3.5mm jack (every such JSON port is labelled "Headphone (3.5mm)").
 # Unknown spellings pass through, stripped.
 CONNECTOR_ALIASES: dict[str, str] = {
-    "12G-SDI": "12G-SDI", "6G-SDI": "6G-SDI", "3G-SDI": "3G-SDI",
-    "HD-SDI": "HD-SDI", "1.5G-SDI": "HD-SDI", "SDI": "SDI",
-    "HDMI": "HDMI", "HDMI 1.4": "HDMI 1.4", "HDMI 2.0": "HDMI 2.0", "HDMI 2.1": "HDMI 2.1",
-    "DisplayPort": "DisplayPort", "DP": "DisplayPort",
-    "DP 1.1": "DisplayPort 1.1", "DisplayPort 1.1": "DisplayPort 1.1",
-    "DP 1.2": "DisplayPort 1.2", "DisplayPort 1.2": "DisplayPort 1.2",
-    "DP 1.4": "DisplayPort 1.4", "DisplayPort 1.4": "DisplayPort 1.4",
-    "USB-C": "USB-C", "Type-C": "USB-C", "USB": "USB",
-    "Ethernet": "Ethernet", "Network (RJ45)": "Ethernet", "Network": "Ethernet", "RJ45": "Ethernet",
-    "RJ45 Ethernet": "Ethernet", "LAN": "Ethernet",
-    "NDI": "NDI", "IP": "IP", "IP Stream": "IP",
-    "SMPTE Fiber": "SMPTE Fiber", "SMPTE Fibre": "SMPTE Fiber",
-    "SFP": "SFP", "SFP Optical": "SFP", "SFP+": "SFP",
-    "LC - FIBER (SM)": "LC Fiber (SM)", "ST - FIBER (SM)": "ST Fiber (SM)",
-    "SC - FIBER (SM)": "SC Fiber (SM)", "LC - FIBER (MM)": "LC Fiber (MM)",
-    "ST - FIBER (MM)": "ST Fiber (MM)", "SC - FIBER (MM)": "SC Fiber (MM)",
-    "OPTICON DUO": "opticalCON DUO", "opticalCON DUO": "opticalCON DUO",
-    "OPTICON QUAD": "opticalCON QUAD", "opticalCON QUAD": "opticalCON QUAD",
-    "Reference (BNC)": "Reference (BNC)", "Reference": "Reference (BNC)", "BNC REF": "Reference (BNC)",
-    "REF": "Reference (BNC)", "Genlock": "Reference (BNC)",
-    "XLR": "XLR", "Mini XLR": "Mini XLR", "TRS": "TRS", "RCA": "RCA",
-    "3.5mm": "3.5mm", "Headphone": "3.5mm",
-    "Power": "Power", "DMX": "DMX", "SD Card": "SD Card",
+    "12G-SDI": "12G-SDI",
+    "6G-SDI": "6G-SDI",
+    "3G-SDI": "3G-SDI",
+    "HD-SDI": "HD-SDI",
+    "1.5G-SDI": "HD-SDI",
+    "SDI": "SDI",
+    "HDMI": "HDMI",
+    "HDMI 1.4": "HDMI 1.4",
+    "HDMI 2.0": "HDMI 2.0",
+    "HDMI 2.1": "HDMI 2.1",
+    "DisplayPort": "DisplayPort",
+    "DP": "DisplayPort",
+    "DP 1.1": "DisplayPort 1.1",
+    "DisplayPort 1.1": "DisplayPort 1.1",
+    "DP 1.2": "DisplayPort 1.2",
+    "DisplayPort 1.2": "DisplayPort 1.2",
+    "DP 1.4": "DisplayPort 1.4",
+    "DisplayPort 1.4": "DisplayPort 1.4",
+    "USB-C": "USB-C",
+    "Type-C": "USB-C",
+    "USB": "USB",
+    "Ethernet": "Ethernet",
+    "Network (RJ45)": "Ethernet",
+    "Network": "Ethernet",
+    "RJ45": "Ethernet",
+    "RJ45 Ethernet": "Ethernet",
+    "LAN": "Ethernet",
+    "NDI": "NDI",
+    "IP": "IP",
+    "IP Stream": "IP",
+    "SMPTE Fiber": "SMPTE Fiber",
+    "SMPTE Fibre": "SMPTE Fiber",
+    "SFP": "SFP",
+    "SFP Optical": "SFP",
+    "SFP+": "SFP",
+    "LC - FIBER (SM)": "LC Fiber (SM)",
+    "ST - FIBER (SM)": "ST Fiber (SM)",
+    "SC - FIBER (SM)": "SC Fiber (SM)",
+    "LC - FIBER (MM)": "LC Fiber (MM)",
+    "ST - FIBER (MM)": "ST Fiber (MM)",
+    "SC - FIBER (MM)": "SC Fiber (MM)",
+    "OPTICON DUO": "opticalCON DUO",
+    "opticalCON DUO": "opticalCON DUO",
+    "OPTICON QUAD": "opticalCON QUAD",
+    "opticalCON QUAD": "opticalCON QUAD",
+    "Reference (BNC)": "Reference (BNC)",
+    "Reference": "Reference (BNC)",
+    "BNC REF": "Reference (BNC)",
+    "REF": "Reference (BNC)",
+    "Genlock": "Reference (BNC)",
+    "XLR": "XLR",
+    "Mini XLR": "Mini XLR",
+    "TRS": "TRS",
+    "RCA": "RCA",
+    "3.5mm": "3.5mm",
+    "Headphone": "3.5mm",
+    "Power": "Power",
+    "DMX": "DMX",
+    "SD Card": "SD Card",
 }
 
 #: Canonical connector -> family. Families: SDI, HDMI, DP, USB, FIBER, ETHERNET (including the
 #: IP video signals NDI and "IP", which leave by RJ45), REF, AUDIO, POWER, OTHER.
 CONNECTOR_FAMILIES: dict[str, str] = {
-    "12G-SDI": "SDI", "6G-SDI": "SDI", "3G-SDI": "SDI", "HD-SDI": "SDI", "SDI": "SDI",
-    "HDMI": "HDMI", "HDMI 1.4": "HDMI", "HDMI 2.0": "HDMI", "HDMI 2.1": "HDMI",
-    "DisplayPort": "DP", "DisplayPort 1.1": "DP", "DisplayPort 1.2": "DP", "DisplayPort 1.4": "DP",
-    "USB-C": "USB", "USB": "USB",
-    "Ethernet": "ETHERNET", "NDI": "ETHERNET", "IP": "ETHERNET",
-    "SMPTE Fiber": "FIBER", "SFP": "FIBER", "opticalCON DUO": "FIBER", "opticalCON QUAD": "FIBER",
-    "LC Fiber (SM)": "FIBER", "ST Fiber (SM)": "FIBER", "SC Fiber (SM)": "FIBER",
-    "LC Fiber (MM)": "FIBER", "ST Fiber (MM)": "FIBER", "SC Fiber (MM)": "FIBER",
+    "12G-SDI": "SDI",
+    "6G-SDI": "SDI",
+    "3G-SDI": "SDI",
+    "HD-SDI": "SDI",
+    "SDI": "SDI",
+    "HDMI": "HDMI",
+    "HDMI 1.4": "HDMI",
+    "HDMI 2.0": "HDMI",
+    "HDMI 2.1": "HDMI",
+    "DisplayPort": "DP",
+    "DisplayPort 1.1": "DP",
+    "DisplayPort 1.2": "DP",
+    "DisplayPort 1.4": "DP",
+    "USB-C": "USB",
+    "USB": "USB",
+    "Ethernet": "ETHERNET",
+    "NDI": "ETHERNET",
+    "IP": "ETHERNET",
+    "SMPTE Fiber": "FIBER",
+    "SFP": "FIBER",
+    "opticalCON DUO": "FIBER",
+    "opticalCON QUAD": "FIBER",
+    "LC Fiber (SM)": "FIBER",
+    "ST Fiber (SM)": "FIBER",
+    "SC Fiber (SM)": "FIBER",
+    "LC Fiber (MM)": "FIBER",
+    "ST Fiber (MM)": "FIBER",
+    "SC Fiber (MM)": "FIBER",
     "Reference (BNC)": "REF",
-    "XLR": "AUDIO", "Mini XLR": "AUDIO", "TRS": "AUDIO", "RCA": "AUDIO", "3.5mm": "AUDIO",
-    "Power": "POWER", "DMX": "OTHER", "SD Card": "OTHER",
+    "XLR": "AUDIO",
+    "Mini XLR": "AUDIO",
+    "TRS": "AUDIO",
+    "RCA": "AUDIO",
+    "3.5mm": "AUDIO",
+    "Power": "POWER",
+    "DMX": "OTHER",
+    "SD Card": "OTHER",
 }
 CANONICAL_CONNECTORS: tuple[str, ...] = tuple(CONNECTOR_FAMILIES)
 CONNECTOR_FAMILY_NAMES: tuple[str, ...] = (
-    "SDI", "HDMI", "DP", "USB", "FIBER", "ETHERNET", "REF", "AUDIO", "POWER", "OTHER",
+    "SDI",
+    "HDMI",
+    "DP",
+    "USB",
+    "FIBER",
+    "ETHERNET",
+    "REF",
+    "AUDIO",
+    "POWER",
+    "OTHER",
 )
 
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
@@ -143,10 +229,15 @@ def normalise_connector(raw: str) -> str:
 
 # Fallback for names outside the table (user-typed): first matching pattern wins.
 _FAMILY_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"sdi", "SDI"), (r"hdmi", "HDMI"), (r"displayport|\bdp\b", "DP"),
-    (r"fib(er|re)|optic|\bsfp", "FIBER"), (r"ethernet|rj ?45|network|\bndi\b|\bip\b", "ETHERNET"),
-    (r"\bref|genlock|tri-?level|black ?burst", "REF"), (r"usb", "USB"),
-    (r"xlr|\btrs\b|\brca\b|3\.5|audio|headphone", "AUDIO"), (r"power|powercon|true-?1|iec", "POWER"),
+    (r"sdi", "SDI"),
+    (r"hdmi", "HDMI"),
+    (r"displayport|\bdp\b", "DP"),
+    (r"fib(er|re)|optic|\bsfp", "FIBER"),
+    (r"ethernet|rj ?45|network|\bndi\b|\bip\b", "ETHERNET"),
+    (r"\bref|genlock|tri-?level|black ?burst", "REF"),
+    (r"usb", "USB"),
+    (r"xlr|\btrs\b|\brca\b|3\.5|audio|headphone", "AUDIO"),
+    (r"power|powercon|true-?1|iec", "POWER"),
 )
 
 
@@ -167,10 +258,30 @@ def connector_family(name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 _OLD_CONNECTOR_PICK_LIST = (
-    "HDMI 1.4", "HDMI 2.0", "HDMI 2.1", "3G-SDI", "6G-SDI", "12G-SDI", "BNC REF", "DP 1.1", "DP 1.2",
-    "DP 1.4", "NDI", "USB-C", "NETWORK (RJ45)", "OPTICON DUO", "OPTICON QUAD", "SMPTE FIBER",
-    "LC - FIBER (SM)", "ST - FIBER (SM)", "SC - FIBER (SM)", "LC - FIBER (MM)", "ST - FIBER (MM)",
-    "SC - FIBER (MM)", "XLR", "DMX",
+    "HDMI 1.4",
+    "HDMI 2.0",
+    "HDMI 2.1",
+    "3G-SDI",
+    "6G-SDI",
+    "12G-SDI",
+    "BNC REF",
+    "DP 1.1",
+    "DP 1.2",
+    "DP 1.4",
+    "NDI",
+    "USB-C",
+    "NETWORK (RJ45)",
+    "OPTICON DUO",
+    "OPTICON QUAD",
+    "SMPTE FIBER",
+    "LC - FIBER (SM)",
+    "ST - FIBER (SM)",
+    "SC - FIBER (SM)",
+    "LC - FIBER (MM)",
+    "ST - FIBER (MM)",
+    "SC - FIBER (MM)",
+    "XLR",
+    "DMX",
 )
 #: The old app's 24 Settings connector types, in its order, spelled canonically (so a pick-list
 #: value and a library port compare equal without translation).
@@ -179,17 +290,39 @@ CONNECTOR_TYPES: tuple[str, ...] = tuple(normalise_connector(c) for c in _OLD_CO
 #: One source-type list: the 11 computer types (spelled exactly as the library's COMPUTER specs'
 #: models, "Mac" not "MAC") followed by the seed's generic types. The old app's two lists disagreed.
 SOURCE_TYPES: tuple[str, ...] = (
-    "Laptop - PC MISC", "Laptop - PC GFX", "Laptop - PC WIDE", "Laptop - Mac MISC", "Laptop - Mac GFX",
-    "Desktop - PC MISC", "Desktop - PC GFX", "Desktop - PC SERVER", "Desktop - Mac MISC",
-    "Desktop - Mac GFX", "Desktop - Mac SERVER",
-    "LAPTOP", "CAM", "SERVER", "PLAYBACK", "GRAPHICS", "PTZ", "ROBO", "OTHER",
+    "Laptop - PC MISC",
+    "Laptop - PC GFX",
+    "Laptop - PC WIDE",
+    "Laptop - Mac MISC",
+    "Laptop - Mac GFX",
+    "Desktop - PC MISC",
+    "Desktop - PC GFX",
+    "Desktop - PC SERVER",
+    "Desktop - Mac MISC",
+    "Desktop - Mac GFX",
+    "Desktop - Mac SERVER",
+    "LAPTOP",
+    "CAM",
+    "SERVER",
+    "PLAYBACK",
+    "GRAPHICS",
+    "PTZ",
+    "ROBO",
+    "OTHER",
 )
 
 FRAME_RATES: tuple[str, ...] = ("60", "59.94", "50", "30", "29.97", "25", "24", "23.98")
 
 RESOLUTION_PRESETS: tuple[str, ...] = (
-    "8192 x 1080", "7680 x 1080", "4096 x 2160", "3840 x 2160", "3840 x 1080", "3240 x 1080",
-    "1920 x 1200", "1920 x 1080", "1280 x 720",
+    "8192 x 1080",
+    "7680 x 1080",
+    "4096 x 2160",
+    "3840 x 2160",
+    "3840 x 1080",
+    "3240 x 1080",
+    "1920 x 1200",
+    "1920 x 1080",
+    "1280 x 720",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -199,25 +332,29 @@ RESOLUTION_PRESETS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class FormatRecord:
-    key: str            # canonical id, "<H> x <V> @ <rate>[i][ [RBvN]]"
+    key: str  # canonical id, "<H> x <V> @ <rate>[i][ [RBvN]]"
     h_res: int
     v_res: int
-    frame_rate: float   # numeric rate as labelled (23.976 for "23.98"); field rate when interlaced
-    rate_label: str     # "23.98", "59.94", "60"
+    frame_rate: float  # numeric rate as labelled (23.976 for "23.98"); field rate when interlaced
+    rate_label: str  # "23.98", "59.94", "60"
     interlaced: bool
-    blanking: str       # "NONE" | "RBv1" | "RBv2" | "RBv3"
+    blanking: str  # "NONE" | "RBv1" | "RBv2" | "RBv3"
 
 
 BLANKINGS = ("NONE", "RBv1", "RBv2", "RBv3")
 _RATE_VALUES: dict[str, float] = {
-    "23.98": 23.976, "24": 24.0, "25": 25.0, "29.97": 29.97, "30": 30.0,
-    "50": 50.0, "59.94": 59.94, "60": 60.0,
+    "23.98": 23.976,
+    "24": 24.0,
+    "25": 25.0,
+    "29.97": 29.97,
+    "30": 30.0,
+    "50": 50.0,
+    "59.94": 59.94,
+    "60": 60.0,
 }
 
 
-def format_key(
-    h_res: int, v_res: int, rate_label: str, interlaced: bool = False, blanking: str = "NONE"
-) -> str:
+def format_key(h_res: int, v_res: int, rate_label: str, interlaced: bool = False, blanking: str = "NONE") -> str:
     """The canonical format id, e.g. "1920 x 1080 @ 59.94i" or "3840 x 2160 @ 60 [RBv2]"."""
     if blanking not in BLANKINGS:
         raise ValueError(f"unknown blanking {blanking!r}")
@@ -226,13 +363,15 @@ def format_key(
 
 
 def _fmt(h: int, v: int, label: str, interlaced: bool = False, blanking: str = "NONE") -> FormatRecord:
-    return FormatRecord(format_key(h, v, label, interlaced, blanking), h, v, _RATE_VALUES[label], label,
-                        interlaced, blanking)
+    return FormatRecord(
+        format_key(h, v, label, interlaced, blanking), h, v, _RATE_VALUES[label], label, interlaced, blanking
+    )
 
 
 _ALL_RATES = ("23.98", "24", "25", "29.97", "30", "50", "59.94", "60")
 SYSTEM_FORMATS: tuple[FormatRecord, ...] = (
-    _fmt(720, 480, "59.94", True), _fmt(720, 576, "50", True),
+    _fmt(720, 480, "59.94", True),
+    _fmt(720, 576, "50", True),
     *(_fmt(1280, 720, r) for r in ("50", "59.94", "60")),
     *(_fmt(1920, 1080, r, True) for r in ("50", "59.94", "60")),
     *(_fmt(1920, 1080, r) for r in _ALL_RATES),
@@ -247,17 +386,24 @@ SYSTEM_FORMATS: tuple[FormatRecord, ...] = (
 # --------------------------------------------------------------------------------------------
 
 CHECKLIST_CATEGORIES: tuple[str, ...] = (
-    "SCREENS", "SWITCH", "IMAG", "MEDIA_SERVERS", "SOURCES", "DESTINATIONS", "DISPLAYS",
-    "OUTSIDE_VENDORS", "DOCUMENTATION",
+    "SCREENS",
+    "SWITCH",
+    "IMAG",
+    "MEDIA_SERVERS",
+    "SOURCES",
+    "DESTINATIONS",
+    "DISPLAYS",
+    "OUTSIDE_VENDORS",
+    "DOCUMENTATION",
 )
 
 
 @dataclass(frozen=True)
 class ChecklistTemplateItem:
-    category: str          # upper snake case, one of CHECKLIST_CATEGORIES
+    category: str  # upper snake case, one of CHECKLIST_CATEGORIES
     title: str
     days_before_show: int
-    sort_order: int        # 1-based position within its category, in CSV order
+    sort_order: int  # 1-based position within its category, in CSV order
 
 
 def _category_key(name: str) -> str:
@@ -285,7 +431,7 @@ def load_checklist_template(path: str | Path | None = None) -> list[ChecklistTem
     items: list[ChecklistTemplateItem] = []
     for col, category in columns:
         order = 0
-        for row in rows[header_at + 1:]:
+        for row in rows[header_at + 1 :]:
             title = " ".join(row[col].split()) if col < len(row) else ""
             if not title or re.fullmatch(r"-+", title):
                 continue

@@ -57,8 +57,9 @@ class UserView:
 
     @classmethod
     def of(cls, u: User) -> UserView:
-        return cls(str(u.id), u.username, u.display_name, u.is_admin, u.library_rights, u.disabled,
-                   u.must_change_password)
+        return cls(
+            str(u.id), u.username, u.display_name, u.is_admin, u.library_rights, u.disabled, u.must_change_password
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -69,15 +70,29 @@ def user_count(db: Database) -> int:
         return s.scalar(select(func.count()).select_from(User)) or 0
 
 
-def add_user(db: Database, username: str, password: str, *, display_name: str = "", is_admin: bool = False,
-             library_rights: bool = False, must_change_password: bool = False) -> UserView:
+def add_user(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    display_name: str = "",
+    is_admin: bool = False,
+    library_rights: bool = False,
+    must_change_password: bool = False,
+) -> UserView:
     username = _check_username(username)
     _check_password(password)
     with db.write() as s:
         if s.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
             raise AlreadyExists(f"user {username!r} already exists", field="username")
-        u = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
-                 is_admin=is_admin, library_rights=library_rights, must_change_password=must_change_password)
+        u = User(
+            username=username,
+            display_name=display_name or username,
+            password_hash=_hasher.hash(password),
+            is_admin=is_admin,
+            library_rights=library_rights,
+            must_change_password=must_change_password,
+        )
         s.add(u)
         s.flush()
         return UserView.of(u)
@@ -102,7 +117,9 @@ def set_flags(db: Database, username: str, **flags: Any) -> UserView:
             if v is not None:
                 setattr(u, k, v)
         if flags.get("disabled"):
-            for sess in s.scalars(select(WebSession).where(WebSession.user_id == u.id, WebSession.revoked_at.is_(None))):
+            for sess in s.scalars(
+                select(WebSession).where(WebSession.user_id == u.id, WebSession.revoked_at.is_(None))
+            ):
                 sess.revoked_at = utcnow()
         return UserView.of(u)
 
@@ -163,11 +180,17 @@ def authenticate(db: Database, username: str, password: str) -> UserView:
 
 # ------------------------------------------------------------------ sessions and tokens
 
+
 def new_session(db: Database, user_id: str) -> str:
     raw = secrets.token_urlsafe(32)
     with db.write() as s:
-        s.add(WebSession(user_id=uuid.UUID(user_id), session_hash=digest(raw),
-                         expires_at=utcnow() + dt.timedelta(days=SESSION_DAYS)))
+        s.add(
+            WebSession(
+                user_id=uuid.UUID(user_id),
+                session_hash=digest(raw),
+                expires_at=utcnow() + dt.timedelta(days=SESSION_DAYS),
+            )
+        )
     return raw
 
 
@@ -182,9 +205,14 @@ def user_for_session(db: Database, raw: str) -> UserView | None:
     now = utcnow()
     with db.read() as s:
         row = s.execute(
-            select(User, WebSession).join(WebSession, WebSession.user_id == User.id)
-            .where(WebSession.session_hash == digest(raw), WebSession.revoked_at.is_(None),
-                   WebSession.expires_at > now, User.disabled.is_(False))
+            select(User, WebSession)
+            .join(WebSession, WebSession.user_id == User.id)
+            .where(
+                WebSession.session_hash == digest(raw),
+                WebSession.revoked_at.is_(None),
+                WebSession.expires_at > now,
+                User.disabled.is_(False),
+            )
         ).first()
         return UserView.of(row[0]) if row else None
 
@@ -197,21 +225,39 @@ def new_token(db: Database, user_id: str, name: str, expires_days: int | None = 
         raise ValidationFailed("expires_days", "must be between 1 and 3650")
     raw = "vpm_" + secrets.token_urlsafe(32)
     with db.write() as s:
-        t = ApiToken(user_id=uuid.UUID(user_id), name=name, token_hash=digest(raw), prefix=raw[:10],
-                     expires_at=utcnow() + dt.timedelta(days=expires_days) if expires_days else None)
+        t = ApiToken(
+            user_id=uuid.UUID(user_id),
+            name=name,
+            token_hash=digest(raw),
+            prefix=raw[:10],
+            expires_at=utcnow() + dt.timedelta(days=expires_days) if expires_days else None,
+        )
         s.add(t)
         s.flush()
-        return {"id": str(t.id), "name": t.name, "prefix": t.prefix, "token": raw,
-                "expires_at": t.expires_at.isoformat() if t.expires_at else None}
+        return {
+            "id": str(t.id),
+            "name": t.name,
+            "prefix": t.prefix,
+            "token": raw,
+            "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+        }
 
 
 def list_tokens(db: Database, user_id: str) -> list[dict[str, Any]]:
     with db.read() as s:
         rows = s.scalars(select(ApiToken).where(ApiToken.user_id == uuid.UUID(user_id)).order_by(ApiToken.created_at))
-        return [{"id": str(t.id), "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
-                 "expires_at": t.expires_at.isoformat() if t.expires_at else None,
-                 "revoked": t.revoked_at is not None,
-                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None} for t in rows]
+        return [
+            {
+                "id": str(t.id),
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "revoked": t.revoked_at is not None,
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            }
+            for t in rows
+        ]
 
 
 def revoke_token(db: Database, user_id: str, token_id: str, is_admin: bool = False) -> None:
@@ -229,7 +275,8 @@ def user_for_token(db: Database, raw: str) -> tuple[UserView, str] | None:
     now = utcnow()
     with db.write() as s:
         row = s.execute(
-            select(User, ApiToken).join(ApiToken, ApiToken.user_id == User.id)
+            select(User, ApiToken)
+            .join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None), User.disabled.is_(False))
         ).first()
         if row is None:
@@ -244,6 +291,7 @@ def user_for_token(db: Database, raw: str) -> tuple[UserView, str] | None:
 
 # ------------------------------------------------------------------ roles and share links
 
+
 def _production_uuid(production_id: Any) -> uuid.UUID:
     try:
         return uuid.UUID(str(production_id))
@@ -253,8 +301,10 @@ def _production_uuid(production_id: Any) -> uuid.UUID:
 
 def roles_of(db: Database, user_id: str) -> dict[str, str]:
     with db.read() as s:
-        return {str(m.production_id): m.role for m in s.scalars(
-            select(Membership).where(Membership.user_id == uuid.UUID(user_id)))}
+        return {
+            str(m.production_id): m.role
+            for m in s.scalars(select(Membership).where(Membership.user_id == uuid.UUID(user_id)))
+        }
 
 
 def set_role(db: Database, production_id: Any, username: str, role: str | None) -> None:
@@ -278,9 +328,12 @@ def set_role(db: Database, production_id: Any, username: str, role: str | None) 
 
 def members(db: Database, production_id: Any) -> list[dict[str, str]]:
     with db.read() as s:
-        rows = s.execute(select(User.username, User.display_name, Membership.role)
-                         .join(Membership, Membership.user_id == User.id)
-                         .where(Membership.production_id == _production_uuid(production_id)).order_by(User.username))
+        rows = s.execute(
+            select(User.username, User.display_name, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.production_id == _production_uuid(production_id))
+            .order_by(User.username)
+        )
         return [{"username": u, "display_name": d, "role": r} for u, d, r in rows]
 
 
@@ -289,8 +342,13 @@ def new_share_link(db: Database, production_id: Any, created_by: str, label: str
     with db.write() as s:
         if s.get(Production, _production_uuid(production_id)) is None:
             raise NotFound(f"production {production_id} not found")
-        link = ShareLink(production_id=_production_uuid(production_id), token_hash=digest(raw), prefix=raw[:10],
-                         label=label[:120], created_by=created_by)
+        link = ShareLink(
+            production_id=_production_uuid(production_id),
+            token_hash=digest(raw),
+            prefix=raw[:10],
+            label=label[:120],
+            created_by=created_by,
+        )
         s.add(link)
         s.flush()
         return {"id": str(link.id), "prefix": link.prefix, "token": raw, "label": link.label}
@@ -298,9 +356,16 @@ def new_share_link(db: Database, production_id: Any, created_by: str, label: str
 
 def share_links(db: Database, production_id: Any) -> list[dict[str, Any]]:
     with db.read() as s:
-        return [{"id": str(x.id), "prefix": x.prefix, "label": x.label, "created_by": x.created_by,
-                 "revoked": x.revoked_at is not None} for x in s.scalars(
-            select(ShareLink).where(ShareLink.production_id == _production_uuid(production_id)))]
+        return [
+            {
+                "id": str(x.id),
+                "prefix": x.prefix,
+                "label": x.label,
+                "created_by": x.created_by,
+                "revoked": x.revoked_at is not None,
+            }
+            for x in s.scalars(select(ShareLink).where(ShareLink.production_id == _production_uuid(production_id)))
+        ]
 
 
 def revoke_share_link(db: Database, production_id: Any, link_id: str) -> None:
@@ -316,6 +381,7 @@ def revoke_share_link(db: Database, production_id: Any, link_id: str) -> None:
 
 def production_for_share(db: Database, raw: str) -> str | None:
     with db.read() as s:
-        link = s.scalars(select(ShareLink).where(ShareLink.token_hash == digest(raw),
-                                                 ShareLink.revoked_at.is_(None))).first()
+        link = s.scalars(
+            select(ShareLink).where(ShareLink.token_hash == digest(raw), ShareLink.revoked_at.is_(None))
+        ).first()
         return str(link.production_id) if link else None

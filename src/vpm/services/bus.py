@@ -65,8 +65,7 @@ def announce(session: Session, event_id: int) -> None:
     ``event_id`` exists once this transaction commits. Nothing is sent if it rolls back."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                    {"channel": EVENTS_CHANNEL, "payload": str(event_id)})
+    session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": str(event_id)})
 
 
 def announce_many(session: Session, event_ids: list[int]) -> None:
@@ -79,9 +78,12 @@ def announce_many(session: Session, event_ids: list[int]) -> None:
     for event_id in event_ids:
         text_id = str(event_id)
         if size + len(text_id) + 1 > 7000:
-            session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                            {"channel": EVENTS_CHANNEL, "payload": ",".join(chunk)})
+            session.execute(
+                text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": ",".join(chunk)}
+            )
             chunk, size = [], 0
         chunk.append(text_id)
         size += len(text_id) + 1
-    session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": ",".join(chunk)})
+    session.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": EVENTS_CHANNEL, "payload": ",".join(chunk)}
+    )

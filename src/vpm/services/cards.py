@@ -63,7 +63,11 @@ def _device(session: Any, device_id: Any, production_id: Any = None) -> Device:
     except ValueError:
         raise NotFound(f"device {device_id} not found") from None
     dev = session.get(Device, key)
-    if dev is None or dev.deleted_at is not None or (production_id is not None and str(dev.production_id) != str(production_id)):
+    if (
+        dev is None
+        or dev.deleted_at is not None
+        or (production_id is not None and str(dev.production_id) != str(production_id))
+    ):
         raise NotFound(f"device {device_id} not found")
     return dev
 
@@ -71,18 +75,23 @@ def _device(session: Any, device_id: Any, production_id: Any = None) -> Device:
 def _spec(session: Any, dev: Device) -> EquipmentSpec | None:
     if dev.equipment_spec_id is None:
         return None
-    return session.scalars(select(EquipmentSpec).where(EquipmentSpec.id == dev.equipment_spec_id)
-                           .options(selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io))).first()
+    return session.scalars(
+        select(EquipmentSpec)
+        .where(EquipmentSpec.id == dev.equipment_spec_id)
+        .options(selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io))
+    ).first()
 
 
 def fitted(session: Any, dev: Device) -> list[FittedCard]:
-    ports = session.scalars(select(Port).where(Port.device_id == dev.id, Port.deleted_at.is_(None),
-                                               Port.card_slot.isnot(None))).all()
+    ports = session.scalars(
+        select(Port).where(Port.device_id == dev.id, Port.deleted_at.is_(None), Port.card_slot.isnot(None))
+    ).all()
     io_ids = {p.spec_card_port_id for p in ports if p.spec_card_port_id is not None}
     cards_of: dict[Any, EquipmentCard] = {}
     if io_ids:
-        for io in session.scalars(select(EquipmentCardIo).where(EquipmentCardIo.id.in_(io_ids))
-                                  .options(selectinload(EquipmentCardIo.card))):
+        for io in session.scalars(
+            select(EquipmentCardIo).where(EquipmentCardIo.id.in_(io_ids)).options(selectinload(EquipmentCardIo.card))
+        ):
             cards_of[io.id] = io.card
     groups: dict[tuple[Any, int], list[Port]] = defaultdict(list)
     for p in ports:
@@ -92,9 +101,17 @@ def fitted(session: Any, dev: Device) -> list[FittedCard]:
     for (_card_id, slot), ps in groups.items():
         card = next((cards_of[p.spec_card_port_id] for p in ps if p.spec_card_port_id in cards_of), None)
         bank = bank_of({p.direction for p in ps})
-        out.append(FittedCard(bank, slot, card.width if card else 1, str(card.id) if card else None,
-                              card.key if card else None, (card.name or card.key) if card else "",
-                              sorted(ps, key=lambda p: (p.direction != "in", p.card_port or 0, p.index))))
+        out.append(
+            FittedCard(
+                bank,
+                slot,
+                card.width if card else 1,
+                str(card.id) if card else None,
+                card.key if card else None,
+                (card.name or card.key) if card else "",
+                sorted(ps, key=lambda p: (p.direction != "in", p.card_port or 0, p.index)),
+            )
+        )
     out.sort(key=lambda c: (BANKS.index(c.bank), c.slot))
     return out
 
@@ -106,32 +123,45 @@ def _overlaps(a_bank: str, b_bank: str) -> bool:
 def _slot_count(spec: EquipmentSpec, bank: str) -> int | None:
     """How many slots the frame has in a bank, from the slots its cards fit (None: not declared)."""
     fits = [s for c in spec.cards if _card_bank(c) in (bank, "io") for s in (c.fits_slots or [])]
-    fits += [c.slot_number + max(1, c.width) - 1 for c in spec.cards
-             if c.slot_number is not None and _card_bank(c) in (bank, "io")]
+    fits += [
+        c.slot_number + max(1, c.width) - 1
+        for c in spec.cards
+        if c.slot_number is not None and _card_bank(c) in (bank, "io")
+    ]
     if not fits:
         return spec.card_slots
     return max(fits)
 
 
-def _check_fit(spec: EquipmentSpec, card: EquipmentCard, slot: int, cards: list[FittedCard],
-               ignore: FittedCard | None = None) -> None:
+def _check_fit(
+    spec: EquipmentSpec, card: EquipmentCard, slot: int, cards: list[FittedCard], ignore: FittedCard | None = None
+) -> None:
     bank = _card_bank(card)
     width = max(1, card.width)
     if slot < 1:
         raise ValidationFailed("slot", "must be 1 or more")
     allowed = card.fits_slots or []
     if allowed and not all(s in allowed for s in range(slot, slot + width)):
-        raise ValidationFailed("slot", f"{card.name or card.key} fits slots {', '.join(map(str, allowed))}, "
-                                       f"not {slot}" + (f" (it is {width} slots wide)" if width > 1 else ""))
+        raise ValidationFailed(
+            "slot",
+            f"{card.name or card.key} fits slots {', '.join(map(str, allowed))}, "
+            f"not {slot}" + (f" (it is {width} slots wide)" if width > 1 else ""),
+        )
     top = _slot_count(spec, bank)
     if top is not None and slot + width - 1 > top:
-        raise ValidationFailed("slot", f"{spec.model} has {top} {bank} card slots; {slot} + {width - 1} is past the end")
+        raise ValidationFailed(
+            "slot", f"{spec.model} has {top} {bank} card slots; {slot} + {width - 1} is past the end"
+        )
     for other in cards:
         if other is ignore or not _overlaps(other.bank, bank):
             continue
         if set(other.slots()) & set(range(slot, slot + width)):
-            raise Conflict(f"{bank.upper()} slot {slot} is taken by {other.name or 'a card'} (slot {other.slot})",
-                           field="slot", slot=other.slot, card=other.name)
+            raise Conflict(
+                f"{bank.upper()} slot {slot} is taken by {other.name or 'a card'} (slot {other.slot})",
+                field="slot",
+                slot=other.slot,
+                card=other.name,
+            )
 
 
 def card_table(db: Database, device_id: Any) -> dict[str, Any]:
@@ -154,14 +184,33 @@ def _table(session: Any, dev: Device, spec: EquipmentSpec | None) -> dict[str, A
             if sig in seen:
                 continue
             seen.add(sig)
-            catalogue.append({"id": str(c.id), "key": c.key, "name": c.name or c.key, "bank": _card_bank(c),
-                              "width": c.width, "fits_slots": list(c.fits_slots or []),
-                              "ports": [{"direction": p.direction, "connector": p.connector} for p in c.io]})
+            catalogue.append(
+                {
+                    "id": str(c.id),
+                    "key": c.key,
+                    "name": c.name or c.key,
+                    "bank": _card_bank(c),
+                    "width": c.width,
+                    "fits_slots": list(c.fits_slots or []),
+                    "ports": [{"direction": p.direction, "connector": p.connector} for p in c.io],
+                }
+            )
     return {
-        "device_id": str(dev.id), "spec_id": str(spec.id) if spec else None,
+        "device_id": str(dev.id),
+        "spec_id": str(spec.id) if spec else None,
         "slots": {b: _slot_count(spec, b) for b in ("in", "out")} if spec else {},
-        "cards": [{"bank": c.bank, "slot": c.slot, "width": c.width, "card_id": c.card_id, "key": c.key,
-                   "name": c.name, "ports": [port_service.port_dict(p, snake) for p in c.ports]} for c in cards],
+        "cards": [
+            {
+                "bank": c.bank,
+                "slot": c.slot,
+                "width": c.width,
+                "card_id": c.card_id,
+                "key": c.key,
+                "name": c.name,
+                "ports": [port_service.port_dict(p, snake) for p in c.ports],
+            }
+            for c in cards
+        ],
         "catalogue": catalogue,
     }
 
@@ -175,8 +224,9 @@ def _library_card(spec: EquipmentSpec | None, card_id: Any) -> EquipmentCard:
     raise ValidationFailed("card_id", f"is not a card of {spec.manufacturer} {spec.model}")
 
 
-def add_card(db: Database, device_id: Any, card_id: Any, slot: int, actor: Actor,
-             production_id: Any = None) -> dict[str, Any]:
+def add_card(
+    db: Database, device_id: Any, card_id: Any, slot: int, actor: Actor, production_id: Any = None
+) -> dict[str, Any]:
     ports_spec = REGISTRY["ports"]
     with writing(db, actor) as ctx:
         dev = _device(ctx.session, device_id, production_id)
@@ -185,8 +235,9 @@ def add_card(db: Database, device_id: Any, card_id: Any, slot: int, actor: Actor
         assert spec is not None  # _library_card refused a device without a spec
         _check_fit(spec, card, slot, fitted(ctx.session, dev))
         counters = {"in": 0, "out": 0}
-        for direction, index in ctx.session.execute(select(Port.direction, Port.index).where(
-                Port.device_id == dev.id, Port.deleted_at.is_(None))):
+        for direction, index in ctx.session.execute(
+            select(Port.direction, Port.index).where(Port.device_id == dev.id, Port.deleted_at.is_(None))
+        ):
             counters[direction] = max(counters.get(direction, 0), index)
         made = []
         for direction in ("in", "out"):
@@ -194,13 +245,23 @@ def add_card(db: Database, device_id: Any, card_id: Any, slot: int, actor: Actor
             for n, p in enumerate(on_card, start=1):
                 counters[direction] += 1
                 fmt = port_service.resolve_format(ctx, p.format)
-                port = Port(production_id=dev.production_id, device_id=dev.id, direction=direction,
-                            connector=p.connector, label=port_service.card_port_label(slot, n, p),
-                            index=counters[direction], card_slot=slot, card_port=n,
-                            format_id=fmt if direction == "out" else None,
-                            expected_format_id=fmt if direction == "in" else None,
-                            spec_card_port_id=p.id, version=1, field_versions={},
-                            created_by=actor.name, updated_by=actor.name)
+                port = Port(
+                    production_id=dev.production_id,
+                    device_id=dev.id,
+                    direction=direction,
+                    connector=p.connector,
+                    label=port_service.card_port_label(slot, n, p),
+                    index=counters[direction],
+                    card_slot=slot,
+                    card_port=n,
+                    format_id=fmt if direction == "out" else None,
+                    expected_format_id=fmt if direction == "in" else None,
+                    spec_card_port_id=p.id,
+                    version=1,
+                    field_versions={},
+                    created_by=actor.name,
+                    updated_by=actor.name,
+                )
                 ctx.session.add(port)
                 made.append(port)
         ctx.session.flush()
@@ -217,8 +278,9 @@ def _find(cards: list[FittedCard], bank: str, slot: int) -> FittedCard:
     return hits[0]
 
 
-def move_card(db: Database, device_id: Any, bank: str, slot: int, to_slot: int, actor: Actor,
-              production_id: Any = None) -> dict[str, Any]:
+def move_card(
+    db: Database, device_id: Any, bank: str, slot: int, to_slot: int, actor: Actor, production_id: Any = None
+) -> dict[str, Any]:
     ports_spec = REGISTRY["ports"]
     with writing(db, actor) as ctx:
         dev = _device(ctx.session, device_id, production_id)
@@ -236,7 +298,7 @@ def move_card(db: Database, device_id: Any, bank: str, slot: int, to_slot: int, 
             changes: dict[str, Any] = {"card_slot": (slot, to_slot)}
             prefix = f"{'IN' if p.direction == 'in' else 'OUT'} {slot}.{p.card_port}"
             if old_label.startswith(prefix):
-                p.label = f"{'IN' if p.direction == 'in' else 'OUT'} {to_slot}.{p.card_port}" + old_label[len(prefix):]
+                p.label = f"{'IN' if p.direction == 'in' else 'OUT'} {to_slot}.{p.card_port}" + old_label[len(prefix) :]
                 changes["label"] = (old_label, p.label)
             p.version += 1
             p.updated_by = actor.name
@@ -245,8 +307,15 @@ def move_card(db: Database, device_id: Any, bank: str, slot: int, to_slot: int, 
         return _table(ctx.session, dev, spec)
 
 
-def remove_card(db: Database, device_id: Any, bank: str, slot: int, actor: Actor, disconnect: bool = False,
-                production_id: Any = None) -> dict[str, Any]:
+def remove_card(
+    db: Database,
+    device_id: Any,
+    bank: str,
+    slot: int,
+    actor: Actor,
+    disconnect: bool = False,
+    production_id: Any = None,
+) -> dict[str, Any]:
     ports_spec = REGISTRY["ports"]
     with writing(db, actor) as ctx:
         dev = _device(ctx.session, device_id, production_id)
@@ -263,13 +332,23 @@ def remove_card(db: Database, device_id: Any, bank: str, slot: int, actor: Actor
                 other = ctx.session.execute(
                     select(Connection.from_port_id, Connection.to_port_id).where(
                         Connection.deleted_at.is_(None),
-                        (Connection.from_port_id == p.id) | (Connection.to_port_id == p.id))).first()
-                listed.append({"port_id": str(p.id), "code": code_of(p, snake),
-                               "other_port_id": str(other[1] if other[0] == p.id else other[0]) if other else None})
-            raise Conflict(f"{len(listed)} port(s) on {card.name or 'the card'} in {bank.upper()} slot {slot} have cables: "
-                           + ", ".join(str(item["code"]) for item in listed)
-                           + ". Move or remove those cables first, or remove the card with disconnect.",
-                           field="slot", cabled=listed)
+                        (Connection.from_port_id == p.id) | (Connection.to_port_id == p.id),
+                    )
+                ).first()
+                listed.append(
+                    {
+                        "port_id": str(p.id),
+                        "code": code_of(p, snake),
+                        "other_port_id": str(other[1] if other[0] == p.id else other[0]) if other else None,
+                    }
+                )
+            raise Conflict(
+                f"{len(listed)} port(s) on {card.name or 'the card'} in {bank.upper()} slot {slot} have cables: "
+                + ", ".join(str(item["code"]) for item in listed)
+                + ". Move or remove those cables first, or remove the card with disconnect.",
+                field="slot",
+                cabled=listed,
+            )
         port_service.disconnect_ports(ctx, ids)
         now = utcnow()
         for p in card.ports:

@@ -39,25 +39,50 @@ def _order_lock(ctx: WriteContext, production_id: Any) -> None:
     ctx.cache["event_lock"] = key
 
 
-def record_event(ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes: dict[str, Any],
-                 deleted: bool = False) -> Event:
+def record_event(
+    ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes: dict[str, Any], deleted: bool = False
+) -> Event:
     session = ctx.session
     session.flush()
     production_id = _production_of(spec, obj)
     _order_lock(ctx, production_id)
     data = {"id": jsonable(obj.id)} if deleted else serialize(spec, obj, session)
-    return append_event(ctx, production_id=production_id, entity_type=spec.event_type, entity_id=str(obj.id),
-                        op=str(op), changes=_serialise_changes(spec, changes), data=data,
-                        version=getattr(obj, "version", 1) or 1)
+    return append_event(
+        ctx,
+        production_id=production_id,
+        entity_type=spec.event_type,
+        entity_id=str(obj.id),
+        op=str(op),
+        changes=_serialise_changes(spec, changes),
+        data=data,
+        version=getattr(obj, "version", 1) or 1,
+    )
 
 
-def append_event(ctx: WriteContext, *, production_id: Any, entity_type: str, entity_id: str, op: str,
-                 changes: dict[str, Any], data: dict[str, Any], version: int = 1) -> Event:
+def append_event(
+    ctx: WriteContext,
+    *,
+    production_id: Any,
+    entity_type: str,
+    entity_id: str,
+    op: str,
+    changes: dict[str, Any],
+    data: dict[str, Any],
+    version: int = 1,
+) -> Event:
     """Append one event for a change that is not a registry entity (settings); same ordering and NOTIFY."""
     session = ctx.session
     _order_lock(ctx, production_id)
-    event = Event(production_id=production_id, entity_type=entity_type, entity_id=entity_id, op=op,
-                  actor=ctx.actor.name, changes=changes, data=data, version=version)
+    event = Event(
+        production_id=production_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        op=op,
+        actor=ctx.actor.name,
+        changes=changes,
+        data=data,
+        version=version,
+    )
     session.add(event)
     session.flush()
     bus.announce(session, event.id)  # NOTIFY on PostgreSQL, delivered at commit
@@ -65,8 +90,9 @@ def append_event(ctx: WriteContext, *, production_id: Any, entity_type: str, ent
     return event
 
 
-def record_events(ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str,
-                  changes: list[dict[str, Any]]) -> list[Event]:
+def record_events(
+    ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str, changes: list[dict[str, Any]]
+) -> list[Event]:
     """``record_event`` for many rows of one kind written together: one insert of all their events
     and as few NOTIFYs as fit. The rows must be flushed already."""
     session = ctx.session
@@ -75,11 +101,18 @@ def record_events(ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str,
     for obj, change in zip(objs, changes):
         production_id = _production_of(spec, obj)
         _order_lock(ctx, production_id)
-        events.append(Event(
-            production_id=production_id, entity_type=spec.event_type, entity_id=str(obj.id), op=str(op),
-            actor=ctx.actor.name, changes=_serialise_changes(spec, change),
-            data=serialize(spec, obj, session, cache=cache), version=getattr(obj, "version", 1) or 1,
-        ))
+        events.append(
+            Event(
+                production_id=production_id,
+                entity_type=spec.event_type,
+                entity_id=str(obj.id),
+                op=str(op),
+                actor=ctx.actor.name,
+                changes=_serialise_changes(spec, change),
+                data=serialize(spec, obj, session, cache=cache),
+                version=getattr(obj, "version", 1) or 1,
+            )
+        )
     session.add_all(events)
     session.flush()
     bus.announce_many(session, [e.id for e in events])
@@ -90,7 +123,14 @@ def record_events(ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str,
 def event_dict(e: Event) -> dict[str, Any]:
     """An event as the API and the realtime stream show it."""
     return {
-        "id": e.id, "production_id": jsonable(e.production_id), "entity_type": e.entity_type,
-        "entity_id": e.entity_id, "op": e.op, "actor": e.actor, "changes": e.changes,
-        "data": e.data, "version": e.version, "created_at": jsonable(e.created_at),
+        "id": e.id,
+        "production_id": jsonable(e.production_id),
+        "entity_type": e.entity_type,
+        "entity_id": e.entity_id,
+        "op": e.op,
+        "actor": e.actor,
+        "changes": e.changes,
+        "data": e.data,
+        "version": e.version,
+        "created_at": jsonable(e.created_at),
     }

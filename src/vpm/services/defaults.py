@@ -26,7 +26,7 @@ MAX_DEFAULT = 288
 
 
 def size_of(text: str | None) -> tuple[int, int] | None:
-    """"SDI 16 x 16" -> (16, 16); "LC x 12" -> (12, 12); None when no size is stated."""
+    """ "SDI 16 x 16" -> (16, 16); "LC x 12" -> (12, 12); None when no size is stated."""
     if not text:
         return None
     m = _PAIR.search(text)
@@ -91,8 +91,9 @@ def add_default_ports(ctx: Any, device: Any, kind: str, connector: str | None = 
     groups = default_ports(kind, device, connector)
     if not groups:
         return []
-    have = ctx.session.scalar(select(func.count()).select_from(Port).where(
-        Port.device_id == device.id, Port.deleted_at.is_(None)))
+    have = ctx.session.scalar(
+        select(func.count()).select_from(Port).where(Port.device_id == device.id, Port.deleted_at.is_(None))
+    )
     if have:
         return []
     made = []
@@ -103,9 +104,20 @@ def add_default_ports(ctx: Any, device: Any, kind: str, connector: str | None = 
             counters[direction] += 1
             n = counters[direction]
             label = f"Line {n}" if snake else f"{'Input' if direction == 'in' else 'Output'} {n}"
-            made.append(Port(production_id=device.production_id, device_id=device.id, direction=direction,
-                             connector=connector, label=label, index=n, version=1, field_versions={},
-                             created_by=ctx.actor.name, updated_by=ctx.actor.name))
+            made.append(
+                Port(
+                    production_id=device.production_id,
+                    device_id=device.id,
+                    direction=direction,
+                    connector=connector,
+                    label=label,
+                    index=n,
+                    version=1,
+                    field_versions={},
+                    created_by=ctx.actor.name,
+                    updated_by=ctx.actor.name,
+                )
+            )
     ctx.session.add_all(made)
     ctx.session.flush()
     ctx.session.expire(device, ["ports"])
@@ -113,8 +125,15 @@ def add_default_ports(ctx: Any, device: Any, kind: str, connector: str | None = 
 
 
 #: connector family pair -> cable type
-_CABLES = {"SDI": "SDI coax", "HDMI": "HDMI", "DP": "DisplayPort", "FIBER": "Fibre", "ETHERNET": "Cat6",
-           "USB": "USB", "REF": "BNC coax"}
+_CABLES = {
+    "SDI": "SDI coax",
+    "HDMI": "HDMI",
+    "DP": "DisplayPort",
+    "FIBER": "Fibre",
+    "ETHERNET": "Cat6",
+    "USB": "USB",
+    "REF": "BNC coax",
+}
 
 
 def cable_type_for(from_connector: str | None, to_connector: str | None) -> str | None:

@@ -56,11 +56,15 @@ def _remap(value: Any, ids: dict[str, str]) -> Any:
 
 def _copy_ports(ctx: WriteContext, original: Device, copy: Device, port_map: dict[uuid.UUID, uuid.UUID]) -> None:
     port_spec = REGISTRY["ports"]
-    theirs = [p for p in ctx.session.scalars(select(Port).where(Port.device_id == original.id,
-                                                                Port.deleted_at.is_(None)))]
+    theirs = [
+        p for p in ctx.session.scalars(select(Port).where(Port.device_id == original.id, Port.deleted_at.is_(None)))
+    ]
     ours = list(ctx.session.scalars(select(Port).where(Port.device_id == copy.id, Port.deleted_at.is_(None))))
-    stamped = {(p.spec_port_id, p.spec_card_port_id): p for p in ours
-               if p.spec_port_id is not None or p.spec_card_port_id is not None}
+    stamped = {
+        (p.spec_port_id, p.spec_card_port_id): p
+        for p in ours
+        if p.spec_port_id is not None or p.spec_card_port_id is not None
+    }
     matched: list[tuple[Port, Port]] = []
     extra: list[Port] = []
     for p in sorted(theirs, key=lambda p: (p.direction, p.index)):
@@ -83,8 +87,15 @@ def _copy_ports(ctx: WriteContext, original: Device, copy: Device, port_map: dic
     ctx.session.expire(copy, ["ports"])
 
 
-def duplicate_in(ctx: WriteContext, source_id: Any, values: dict[str, Any], *, include_connections: bool = True,
-                 checklist: str = "copy", include_ip_plan: bool = True) -> Any:
+def duplicate_in(
+    ctx: WriteContext,
+    source_id: Any,
+    values: dict[str, Any],
+    *,
+    include_connections: bool = True,
+    checklist: str = "copy",
+    include_ip_plan: bool = True,
+) -> Any:
     """Create a new show from ``source_id`` inside an open write context; returns the new production row."""
     if checklist not in CHECKLIST_MODES:
         raise ValidationFailed("checklist", f"must be one of {', '.join(CHECKLIST_MODES)}")
@@ -97,10 +108,14 @@ def duplicate_in(ctx: WriteContext, source_id: Any, values: dict[str, Any], *, i
         fields["status"] = ProductionStatus.PLANNING.value
     new = create_in(ctx, prod_spec, fields, {"checklist_template": checklist == "default"})
 
-    devices = list(session.scalars(
-        select(Device).where(Device.production_id == source.id, Device.deleted_at.is_(None))
-        .options(selectin_polymorphic(Device, [s.model for s in REGISTRY.devices]))
-        .order_by(Device.sort_order, Device.created_at)))
+    devices = list(
+        session.scalars(
+            select(Device)
+            .where(Device.production_id == source.id, Device.deleted_at.is_(None))
+            .options(selectin_polymorphic(Device, [s.model for s in REGISTRY.devices]))
+            .order_by(Device.sort_order, Device.created_at)
+        )
+    )
     specs = {s.kind: s for s in REGISTRY.devices}
     refs = {kind: _device_refs(spec) for kind, spec in specs.items()}
     # devices that point at no other device first, so every reference can be remapped on create
@@ -122,42 +137,88 @@ def duplicate_in(ctx: WriteContext, source_id: Any, values: dict[str, Any], *, i
 
     if include_connections:
         conn_spec = REGISTRY["connections"]
-        for c in session.scalars(select(Connection).where(Connection.production_id == source.id,
-                                                          Connection.deleted_at.is_(None)).order_by(Connection.created_at)):
+        for c in session.scalars(
+            select(Connection)
+            .where(Connection.production_id == source.id, Connection.deleted_at.is_(None))
+            .order_by(Connection.created_at)
+        ):
             if c.from_port_id in port_map and c.to_port_id in port_map:
-                create_in(ctx, conn_spec, {
-                    "from_port_id": port_map[c.from_port_id], "to_port_id": port_map[c.to_port_id],
-                    "cable_type": c.cable_type, "length_ft": c.length_ft, "label": c.label, "notes": c.notes,
-                }, {}, new.id)
+                create_in(
+                    ctx,
+                    conn_spec,
+                    {
+                        "from_port_id": port_map[c.from_port_id],
+                        "to_port_id": port_map[c.to_port_id],
+                        "cable_type": c.cable_type,
+                        "length_ft": c.length_ft,
+                        "label": c.label,
+                        "notes": c.notes,
+                    },
+                    {},
+                    new.id,
+                )
 
     if checklist == "copy":
         item_spec = REGISTRY["checklist-items"]
-        for item in session.scalars(select(ChecklistItem).where(ChecklistItem.production_id == source.id,
-                                                                ChecklistItem.deleted_at.is_(None))
-                                    .order_by(ChecklistItem.category, ChecklistItem.sort_order)):
+        for item in session.scalars(
+            select(ChecklistItem)
+            .where(ChecklistItem.production_id == source.id, ChecklistItem.deleted_at.is_(None))
+            .order_by(ChecklistItem.category, ChecklistItem.sort_order)
+        ):
             # a new edition of the show starts with nothing done and no notes
-            create_in(ctx, item_spec, {
-                "category": item.category, "title": item.title, "days_before_show": item.days_before_show,
-                "assignee": item.assignee, "reference": item.reference, "sort_order": item.sort_order,
-                "completed": False,
-            }, {}, new.id)
+            create_in(
+                ctx,
+                item_spec,
+                {
+                    "category": item.category,
+                    "title": item.title,
+                    "days_before_show": item.days_before_show,
+                    "assignee": item.assignee,
+                    "reference": item.reference,
+                    "sort_order": item.sort_order,
+                    "completed": False,
+                },
+                {},
+                new.id,
+            )
 
     if include_ip_plan:
         ip_spec = REGISTRY["ip-addresses"]
-        for row in session.scalars(select(IpAddress).where(IpAddress.production_id == source.id,
-                                                           IpAddress.deleted_at.is_(None)).order_by(IpAddress.ip)):
+        for row in session.scalars(
+            select(IpAddress)
+            .where(IpAddress.production_id == source.id, IpAddress.deleted_at.is_(None))
+            .order_by(IpAddress.ip)
+        ):
             device = device_map.get(str(row.device_id)) if row.device_id else None
-            create_in(ctx, ip_spec, {
-                "ip": row.ip, "device_name": row.device_name, "device_id": uuid.UUID(device) if device else None,
-                "category": row.category, "subnet": row.subnet, "gateway": row.gateway, "vlan": row.vlan,
-                "notes": row.notes,
-            }, {}, new.id)
+            create_in(
+                ctx,
+                ip_spec,
+                {
+                    "ip": row.ip,
+                    "device_name": row.device_name,
+                    "device_id": uuid.UUID(device) if device else None,
+                    "category": row.category,
+                    "subnet": row.subnet,
+                    "gateway": row.gateway,
+                    "vlan": row.vlan,
+                    "notes": row.notes,
+                },
+                {},
+                new.id,
+            )
     return new
 
 
-def duplicate_production(db: Database, source_id: Any, values: dict[str, Any], actor: Actor, *,
-                         include_connections: bool = True, checklist: str = "copy",
-                         include_ip_plan: bool = True) -> dict[str, Any]:
+def duplicate_production(
+    db: Database,
+    source_id: Any,
+    values: dict[str, Any],
+    actor: Actor,
+    *,
+    include_connections: bool = True,
+    checklist: str = "copy",
+    include_ip_plan: bool = True,
+) -> dict[str, Any]:
     """A new show from another one, in one transaction; returns the new show's read shape.
 
     ``values`` overrides the copied show fields (show name, client, dates ...). ``checklist``:
@@ -165,7 +226,13 @@ def duplicate_production(db: Database, source_id: Any, values: dict[str, Any], a
     Without connections the new show has the devices and ports but no patch: a template.
     """
     with writing(db, actor) as ctx:
-        new = duplicate_in(ctx, source_id, values, include_connections=include_connections,
-                           checklist=checklist, include_ip_plan=include_ip_plan)
+        new = duplicate_in(
+            ctx,
+            source_id,
+            values,
+            include_connections=include_connections,
+            checklist=checklist,
+            include_ip_plan=include_ip_plan,
+        )
         result = serialize(REGISTRY["productions"], new, ctx.session)
     return result

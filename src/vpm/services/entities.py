@@ -48,6 +48,7 @@ class ListParams:
 
 # ---------------------------------------------------------------- loading
 
+
 def parse_id(spec: EntitySpec, raw: Any) -> Any:
     if isinstance(raw, spec.id_type):
         return raw
@@ -94,6 +95,7 @@ def _uuid_or_none(raw: Any) -> uuid.UUID | None:
 
 # ---------------------------------------------------------------- reading
 
+
 def get(db: Database, spec: EntitySpec, entity_id: Any, include_deleted: bool = False) -> dict[str, Any]:
     rs = reads.shape(spec)
     with db.read() as session:
@@ -103,8 +105,9 @@ def get(db: Database, spec: EntitySpec, entity_id: Any, include_deleted: bool = 
         return _get_row(session, spec, rs, entity_id, include_deleted)
 
 
-def _get_row(session: Session, spec: EntitySpec, rs: reads.RowShape, entity_id: Any,
-             include_deleted: bool) -> dict[str, Any]:
+def _get_row(
+    session: Session, spec: EntitySpec, rs: reads.RowShape, entity_id: Any, include_deleted: bool
+) -> dict[str, Any]:
     """``load`` + ``serialize`` in one column-only query (the same answers and the same errors)."""
     key = parse_id(spec, entity_id)
     if key is None:
@@ -152,6 +155,7 @@ def _coerce_filter(spec: EntitySpec, name: str, raw: str) -> Any:
         raise ValidationFailed(name, f"must be one of {', '.join(f.choices)}")
     return raw
 
+
 #: Above this many matching rows a text sort falls back to the database's own order.
 NATURAL_SORT_MAX = 20000
 
@@ -165,15 +169,19 @@ def _search_condition(spec: EntitySpec, name: str, needle: str) -> Any:
     col = getattr(spec.model, name)
     if name in ("device_id", "ccu_id", "surface_id", "router_id"):
         # a device reads "label · name"
-        return col.in_(select(Device.id).where(or_(Device.label.ilike(needle, escape="\\"),
-                                                   Device.name.ilike(needle, escape="\\"))))
+        return col.in_(
+            select(Device.id).where(
+                or_(Device.label.ilike(needle, escape="\\"), Device.name.ilike(needle, escape="\\"))
+            )
+        )
     if name.endswith("spec_id"):
         shown = EquipmentSpec.manufacturer + " " + EquipmentSpec.model
         return col.in_(select(EquipmentSpec.id).where(shown.ilike(needle, escape="\\")))
     if name.endswith("port_id"):
         shown = Device.label + " " + Port.label
-        return col.in_(select(Port.id).join(Device, Device.id == Port.device_id)
-                       .where(shown.ilike(needle, escape="\\")))
+        return col.in_(
+            select(Port.id).join(Device, Device.id == Port.device_id).where(shown.ilike(needle, escape="\\"))
+        )
     if spec.field_map[name].choices:
         # a choice is shown with spaces for underscores ("to_do" reads "to do")
         return func.replace(cast(col, String), "_", " ").ilike(needle, escape="\\")
@@ -234,16 +242,21 @@ def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any
             col = getattr(spec.model, first)
             keyed = session.execute(stmt.with_only_columns(spec.model.id, col).order_by(*order)).all()
             keyed.sort(key=lambda row: natural_key(row[1]), reverse=sort_keys[0].startswith("-"))
-            page = [row[0] for row in keyed[params.offset:params.offset + params.limit]]
+            page = [row[0] for row in keyed[params.offset : params.offset + params.limit]]
             rs = reads.shape(spec)
             if rs is not None:
                 at = rs.index["id"]
                 found = {row[at]: row for row in session.execute(select(*rs.columns).where(spec.model.id.in_(page)))}
-                items = reads.read_rows(session, spec, rs, [found[i] for i in page if i in found], detail=False,
-                                        cache=cache)
+                items = reads.read_rows(
+                    session, spec, rs, [found[i] for i in page if i in found], detail=False, cache=cache
+                )
                 return {"items": items, "total": total}
-            rows = {o.id: o for o in session.scalars(
-                select(spec.model).where(spec.model.id.in_(page)).options(*spec.hooks.load_options(False)))}
+            rows = {
+                o.id: o
+                for o in session.scalars(
+                    select(spec.model).where(spec.model.id.in_(page)).options(*spec.hooks.load_options(False))
+                )
+            }
             items = [serialize(spec, rows[i], session, detail=False, cache=cache) for i in page if i in rows]
             return {"items": items, "total": total}
         stmt = stmt.order_by(*order).limit(params.limit).offset(params.offset)
@@ -267,6 +280,7 @@ def history(db: Database, spec: EntitySpec, entity_id: Any) -> list[dict[str, An
 
 # ---------------------------------------------------------------- writing
 
+
 def _same(a: Any, b: Any) -> bool:
     return jsonable(a) == jsonable(b)
 
@@ -282,8 +296,9 @@ def _flush(ctx: WriteContext, spec: EntitySpec) -> None:
         raise AlreadyExists(f"{spec.label}: this would duplicate or break a unique rule ({exc.orig})") from None
 
 
-def create_in(ctx: WriteContext, spec: EntitySpec, values: dict[str, Any], options: dict[str, Any],
-              production_id: Any = None) -> Any:
+def create_in(
+    ctx: WriteContext, spec: EntitySpec, values: dict[str, Any], options: dict[str, Any], production_id: Any = None
+) -> Any:
     """Create one row inside an open write context (no commit)."""
     obj = spec.model()
     if spec.per_production:
@@ -304,8 +319,9 @@ def create_in(ctx: WriteContext, spec: EntitySpec, values: dict[str, Any], optio
     return obj
 
 
-def create_many_in(ctx: WriteContext, spec: EntitySpec, rows: list[dict[str, Any]],
-                   production_id: Any = None) -> list[Any]:
+def create_many_in(
+    ctx: WriteContext, spec: EntitySpec, rows: list[dict[str, Any]], production_id: Any = None
+) -> list[Any]:
     """Create many rows of one kind inside an open write context: one insert for the rows and one
     for their events. For rows that cannot clash with each other (a template's checklist): each is
     validated on its own, as ``create_in`` would, but not against the others of the batch."""
@@ -328,14 +344,19 @@ def create_many_in(ctx: WriteContext, spec: EntitySpec, rows: list[dict[str, Any
     _flush(ctx, spec)
     for obj in objs:
         spec.hooks.after_create(ctx, spec, obj, {})
-    record_events(ctx, spec, objs, EventOp.CREATE,
-                  [{k: {"from": None, "to": v} for k, v in values.items() if v not in (None, "", [], {})}
-                   for values in rows])
+    record_events(
+        ctx,
+        spec,
+        objs,
+        EventOp.CREATE,
+        [{k: {"from": None, "to": v} for k, v in values.items() if v not in (None, "", [], {})} for values in rows],
+    )
     return objs
 
 
-def create(db: Database, spec: EntitySpec, values: dict[str, Any], actor: Actor,
-           production_id: Any = None) -> dict[str, Any]:
+def create(
+    db: Database, spec: EntitySpec, values: dict[str, Any], actor: Actor, production_id: Any = None
+) -> dict[str, Any]:
     values = dict(values)
     options = {k: values.pop(k) for k in list(values) if k in spec.create_options}
     with writing(db, actor) as ctx:
@@ -357,8 +378,9 @@ def _written(ctx: WriteContext, spec: EntitySpec, obj: Any) -> dict[str, Any]:
     return serialize(spec, obj, ctx.session)
 
 
-def update_in(ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, Any], base_version: int,
-              options: dict[str, Any]) -> Any:
+def update_in(
+    ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, Any], base_version: int, options: dict[str, Any]
+) -> Any:
     """Merge one edit into a row: fields nobody else changed since ``base_version`` are applied;
     a field someone else changed is a conflict and nothing is written."""
     if base_version > obj.version or base_version < 1:
@@ -373,19 +395,22 @@ def update_in(ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, A
         their_version = int(field_versions.get(name, 1))
         if their_version > base_version:
             secret = name in spec.secret_fields
-            conflicts.append({
-                "field": name,
-                "yours": None if secret else jsonable(new),
-                "theirs": None if secret else jsonable(current),
-                "their_version": their_version,
-            })
+            conflicts.append(
+                {
+                    "field": name,
+                    "yours": None if secret else jsonable(new),
+                    "theirs": None if secret else jsonable(current),
+                    "their_version": their_version,
+                }
+            )
         else:
             changes[name] = new
     if conflicts:
         raise Conflict(
             f"{spec.label} was changed by someone else since version {base_version}: "
             + ", ".join(c["field"] for c in conflicts),
-            conflicts=conflicts, version=obj.version,
+            conflicts=conflicts,
+            version=obj.version,
             current=serialize(spec, obj, ctx.session),
         )
     spec.hooks.on_update(ctx, spec, obj, changes, options)
@@ -455,7 +480,8 @@ def delete(db: Database, spec: EntitySpec, entity_id: Any, actor: Actor, version
                 if version is not None and version != obj.version:
                     raise Conflict(
                         f"{spec.label} changed since version {version} (now {obj.version}); review before deleting",
-                        version=obj.version, current=serialize(spec, obj, ctx.session),
+                        version=obj.version,
+                        current=serialize(spec, obj, ctx.session),
                     )
                 delete_in(ctx, spec, obj)
             return

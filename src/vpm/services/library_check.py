@@ -24,12 +24,27 @@ from vpm.domain.library import SPEC_NUMBER_COLUMNS, EquipmentSpec
 
 #: (low, high) per number, per category ("*" for any).
 RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "*": {"weight_kg": (0.01, 3000), "power_w": (0.1, 100_000), "power_typical_w": (0.1, 100_000),
-          "height_mm": (1, 5000), "width_mm": (1, 5000), "depth_mm": (1, 5000)},
-    "LED_TILE": {"weight_kg": (0.1, 100), "power_w": (1, 2000), "pixel_pitch_mm": (0.3, 40),
-                 "native_width_px": (4, 2048), "native_height_px": (4, 2048)},
-    "PROJECTOR": {"lumens": (100, 100_000), "weight_kg": (0.5, 500), "native_width_px": (320, 8192),
-                  "native_height_px": (200, 4320)},
+    "*": {
+        "weight_kg": (0.01, 3000),
+        "power_w": (0.1, 100_000),
+        "power_typical_w": (0.1, 100_000),
+        "height_mm": (1, 5000),
+        "width_mm": (1, 5000),
+        "depth_mm": (1, 5000),
+    },
+    "LED_TILE": {
+        "weight_kg": (0.1, 100),
+        "power_w": (1, 2000),
+        "pixel_pitch_mm": (0.3, 40),
+        "native_width_px": (4, 2048),
+        "native_height_px": (4, 2048),
+    },
+    "PROJECTOR": {
+        "lumens": (100, 100_000),
+        "weight_kg": (0.5, 500),
+        "native_width_px": (320, 8192),
+        "native_height_px": (200, 4320),
+    },
     "LED_PROCESSOR": {"pixels_per_port": (1_000, 10_000_000), "port_count": (1, 1000)},
 }
 _W_CLASS = re.compile(r"(^|[\s-])w\d{1,2}\b", re.IGNORECASE)
@@ -50,8 +65,7 @@ def _close(a: float, b: float, tol: float = 0.03) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b))
 
 
-def check_numbers(slug: str, category: str, manufacturer: str, model: str,
-                  numbers: Mapping[str, Any]) -> list[Finding]:
+def check_numbers(slug: str, category: str, manufacturer: str, model: str, numbers: Mapping[str, Any]) -> list[Finding]:
     out: list[Finding] = []
     n = {k: v for k, v in numbers.items() if v is not None}
     for table in (RANGES["*"], RANGES.get(category, {})):
@@ -67,8 +81,15 @@ def check_numbers(slug: str, category: str, manufacturer: str, model: str,
             if not _close(pw, ph, 0.05) or (pitch and not _close(pw, pitch, 0.05)):
                 swapped = hmm / wpx, wmm / hpx
                 hint = " (width and height look swapped)" if _close(*swapped, 0.05) else ""
-                out.append(Finding(slug, "width_mm", f"{wmm:g} x {hmm:g} mm does not match {wpx} x {hpx} px"
-                                                     + (f" at {pitch:g} mm" if pitch else "") + hint))
+                out.append(
+                    Finding(
+                        slug,
+                        "width_mm",
+                        f"{wmm:g} x {hmm:g} mm does not match {wpx} x {hpx} px"
+                        + (f" at {pitch:g} mm" if pitch else "")
+                        + hint,
+                    )
+                )
     if category == "PROJECTOR":
         w, h = n.get("native_width_px"), n.get("native_height_px")
         name = f"{model}"
@@ -88,6 +109,7 @@ def check_specs(specs: Iterable[Any]) -> list[Finding]:
 
 
 def check_library(session: Session) -> list[Finding]:
-    specs = session.scalars(select(EquipmentSpec).where(EquipmentSpec.deleted_at.is_(None))
-                            .order_by(EquipmentSpec.slug)).all()
+    specs = session.scalars(
+        select(EquipmentSpec).where(EquipmentSpec.deleted_at.is_(None)).order_by(EquipmentSpec.slug)
+    ).all()
     return check_specs(specs)

@@ -53,8 +53,14 @@ class SpecMatch:
     score: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "slug": self.slug, "manufacturer": self.manufacturer, "model": self.model,
-                "category": self.category, "score": round(self.score, 1)}
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "manufacturer": self.manufacturer,
+            "model": self.model,
+            "category": self.category,
+            "score": round(self.score, 1),
+        }
 
 
 @dataclass(frozen=True)
@@ -64,17 +70,25 @@ class _Entry:
     manufacturer: str
     model: str
     category: str
-    text: str      # folded "manufacturer aliases model"
+    text: str  # folded "manufacturer aliases model"
     model_sq: str  # squashed model
-    all_sq: str    # squashed manufacturer + model
+    all_sq: str  # squashed manufacturer + model
 
 
 def _entry(row: Any) -> _Entry:
     maker = fold(row.manufacturer)
     aliases = " ".join(a for key, names in ALIASES.items() if key in maker for a in names)
     text = " ".join(x for x in (maker, aliases, fold(row.model), fold(row.slug.replace("-", " "))) if x)
-    return _Entry(str(row.id), row.slug, row.manufacturer, row.model, row.category, text, squash(row.model),
-                  squash(f"{row.manufacturer} {row.model}"))
+    return _Entry(
+        str(row.id),
+        row.slug,
+        row.manufacturer,
+        row.model,
+        row.category,
+        text,
+        squash(row.model),
+        squash(f"{row.manufacturer} {row.model}"),
+    )
 
 
 def score(query: str, entry: _Entry) -> float:
@@ -83,7 +97,7 @@ def score(query: str, entry: _Entry) -> float:
     if not q:
         return 0.0
     best = max(
-        fuzz.token_set_ratio(q, entry.text),          # words in any order, extra words in the spec allowed
+        fuzz.token_set_ratio(q, entry.text),  # words in any order, extra words in the spec allowed
         # "hdc5500" inside "sonyhdc5500": the shorter string found inside the longer, when they are
         # of comparable length (a two-letter model must not match any query containing its letter)
         fuzz.partial_ratio(q_sq, entry.model_sq)
@@ -116,29 +130,40 @@ _INDEX = _Index()
 def _entries(session: Session) -> list[_Entry]:
     from sqlalchemy import func
 
-    row = session.execute(select(func.count(EquipmentSpec.id), func.max(EquipmentSpec.updated_at))
-                          .where(EquipmentSpec.deleted_at.is_(None))).one()
+    row = session.execute(
+        select(func.count(EquipmentSpec.id), func.max(EquipmentSpec.updated_at)).where(
+            EquipmentSpec.deleted_at.is_(None)
+        )
+    ).one()
     bind: Any = session.get_bind()
     key = (str(getattr(bind, "url", id(bind))), tuple(row))
     with _INDEX.lock:
         if _INDEX.key != key:
-            rows = session.execute(select(EquipmentSpec.id, EquipmentSpec.slug, EquipmentSpec.manufacturer,
-                                          EquipmentSpec.model, EquipmentSpec.category)
-                                   .where(EquipmentSpec.deleted_at.is_(None))).all()
+            rows = session.execute(
+                select(
+                    EquipmentSpec.id,
+                    EquipmentSpec.slug,
+                    EquipmentSpec.manufacturer,
+                    EquipmentSpec.model,
+                    EquipmentSpec.category,
+                ).where(EquipmentSpec.deleted_at.is_(None))
+            ).all()
             _INDEX.entries = [_entry(r) for r in rows]
             _INDEX.key = key
         return _INDEX.entries
 
 
-def search_specs(session: Session, query: str, limit: int = 10, category: str | None = None,
-                 min_score: float = 60.0) -> list[SpecMatch]:
+def search_specs(
+    session: Session, query: str, limit: int = 10, category: str | None = None, min_score: float = 60.0
+) -> list[SpecMatch]:
     """Specs that match ``query``, best first (ties: manufacturer, model)."""
     entries = [e for e in _entries(session) if category is None or e.category == category]
     if not fold(query):
         return []
     # a cheap first pass with rapidfuzz's batch scorer keeps big libraries fast, then the full score
-    rough = process.extract(fold(query), [e.text for e in entries], scorer=fuzz.token_set_ratio,
-                            limit=max(limit * 20, 200))
+    rough = process.extract(
+        fold(query), [e.text for e in entries], scorer=fuzz.token_set_ratio, limit=max(limit * 20, 200)
+    )
     pool = {i for _, _, i in rough}
     q_sq = squash(query)
     pool |= {i for i, e in enumerate(entries) if q_sq and (q_sq in e.all_sq or e.model_sq in q_sq and e.model_sq)}

@@ -19,8 +19,10 @@ def _defaults() -> dict[str, tuple[str, ...]]:
     from vpm.seed import data
 
     return {
-        "connector-types": data.CONNECTOR_TYPES, "source-types": data.SOURCE_TYPES,
-        "frame-rates": data.FRAME_RATES, "resolution-presets": data.RESOLUTION_PRESETS,
+        "connector-types": data.CONNECTOR_TYPES,
+        "source-types": data.SOURCE_TYPES,
+        "frame-rates": data.FRAME_RATES,
+        "resolution-presets": data.RESOLUTION_PRESETS,
     }
 
 
@@ -54,8 +56,10 @@ def upsert_defaults(session: Any, spec: EntitySpec, ctx: Any = None) -> int:
 def restore_defaults(db: Database, spec: EntitySpec, actor: Actor) -> dict[str, Any]:
     with writing(db, actor) as ctx:
         changed = upsert_defaults(ctx.session, spec, ctx)
-        items = [serialize(spec, r, ctx.session) for r in ctx.session.scalars(
-            select(spec.model).order_by(spec.model.sort_order, spec.model.name))]
+        items = [
+            serialize(spec, r, ctx.session)
+            for r in ctx.session.scalars(select(spec.model).order_by(spec.model.sort_order, spec.model.name))
+        ]
     return {"changed": changed, "items": items}
 
 
@@ -73,6 +77,8 @@ def reorder(db: Database, spec: EntitySpec, names: list[str], actor: Actor) -> d
                 row.version += 1
                 ctx.session.flush()
                 record_event(ctx, spec, row, EventOp.UPDATE, {"sort_order": {"from": old, "to": order}})
-        items = [serialize(spec, r, ctx.session) for r in ctx.session.scalars(
-            select(spec.model).order_by(spec.model.sort_order, spec.model.name))]
+        items = [
+            serialize(spec, r, ctx.session)
+            for r in ctx.session.scalars(select(spec.model).order_by(spec.model.sort_order, spec.model.name))
+        ]
     return {"items": items}

@@ -39,8 +39,9 @@ class PortLookup:
             production_id = uuid.UUID(str(production_id))
         self.session = session
         self.production_id = production_id
-        devices = session.scalars(select(Device).where(Device.production_id == production_id,
-                                                       Device.deleted_at.is_(None))).all()
+        devices = session.scalars(
+            select(Device).where(Device.production_id == production_id, Device.deleted_at.is_(None))
+        ).all()
         self.by_label: dict[str, list[Device]] = {}
         for dev in devices:
             self.by_label.setdefault(normalise_label(dev.label), []).append(dev)
@@ -48,8 +49,11 @@ class PortLookup:
 
     def ports_of(self, device: Device) -> list[Port]:
         if device.id not in self._ports:
-            self._ports[device.id] = list(self.session.scalars(
-                select(Port).where(Port.device_id == device.id, Port.deleted_at.is_(None)).order_by(Port.index)))
+            self._ports[device.id] = list(
+                self.session.scalars(
+                    select(Port).where(Port.device_id == device.id, Port.deleted_at.is_(None)).order_by(Port.index)
+                )
+            )
         return self._ports[device.id]
 
     def device(self, text: str, kind: str | None = None) -> tuple[Device, str] | None:
@@ -69,7 +73,7 @@ class PortLookup:
             if s == label or s.startswith(label + " "):
                 devs = [d for d in devs if kind is None or d.kind == kind]
                 if len(devs) == 1 or (devs and s == label):
-                    best, best_len = (devs[0], raw[len(label):].strip()), len(label)
+                    best, best_len = (devs[0], raw[len(label) :].strip()), len(label)
         return best
 
     def find(self, text: str, direction: str | None = None, kind: str | None = None) -> PortRef | None:
@@ -118,7 +122,8 @@ class PortLookup:
         return ref.port
 
 
-def resolve_port(session: Session, production_id: uuid.UUID | str, text: str, direction: str | None = None,
-                 field: str = "port") -> Port:
+def resolve_port(
+    session: Session, production_id: uuid.UUID | str, text: str, direction: str | None = None, field: str = "port"
+) -> Port:
     """One-off form of :meth:`PortLookup.resolve` ("E2 ID.0 IN 5.3" -> that port)."""
     return PortLookup(session, production_id).resolve(text, direction, field)

@@ -19,8 +19,23 @@ from vpm.domain.schemas import jsonable
 from vpm.domain.support import Format
 from vpm.services.changelog import record_event
 
-PORT_FIELDS = ("id", "device_id", "direction", "index", "card_slot", "card_port", "connector", "label", "adapter",
-               "format_id", "expected_format_id", "notes", "spec_port_id", "spec_card_port_id", "version")
+PORT_FIELDS = (
+    "id",
+    "device_id",
+    "direction",
+    "index",
+    "card_slot",
+    "card_port",
+    "connector",
+    "label",
+    "adapter",
+    "format_id",
+    "expected_format_id",
+    "notes",
+    "spec_port_id",
+    "spec_card_port_id",
+    "version",
+)
 
 
 def port_dict(p: Port, snake: bool = False) -> dict[str, Any]:
@@ -39,16 +54,24 @@ def sorted_ports(ports: Any) -> list[Port]:
     return sorted(ports, key=lambda p: _reading_order(p.direction, p.card_slot, p.card_port, p.index, p.label))
 
 
-def ports_of(session: Any, device_ids: list[uuid.UUID], snakes: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset()
-             ) -> dict[uuid.UUID, list[dict[str, Any]]]:
+def ports_of(
+    session: Any, device_ids: list[uuid.UUID], snakes: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset()
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
     """The live ports of many devices, each list as ``[port_dict(p) for p in sorted_ports(...)]``
     gives it, in one query (``snakes``: the devices that are cable snakes, whose ports are lines)."""
     from vpm.services.reads import rows_by
 
     if not device_ids:
         return {}
-    grouped = rows_by(session, REGISTRY["ports"], PORT_FIELDS, "device_id", device_ids,
-                      where=[Port.deleted_at.is_(None)], order_by=[Port.direction, Port.index, Port.id])
+    grouped = rows_by(
+        session,
+        REGISTRY["ports"],
+        PORT_FIELDS,
+        "device_id",
+        device_ids,
+        where=[Port.deleted_at.is_(None)],
+        order_by=[Port.direction, Port.index, Port.id],
+    )
     for device_id, ports in grouped.items():
         snake = device_id in snakes
         ports.sort(key=lambda d: _reading_order(d["direction"], d["card_slot"], d["card_port"], d["index"], d["label"]))
@@ -75,7 +98,8 @@ def resolve_format(ctx: Any, raw: str | None) -> str | None:
 
 def _load_spec(ctx: Any, spec_id: uuid.UUID) -> EquipmentSpec | None:
     return ctx.session.scalars(
-        select(EquipmentSpec).where(EquipmentSpec.id == spec_id)
+        select(EquipmentSpec)
+        .where(EquipmentSpec.id == spec_id)
         .options(selectinload(EquipmentSpec.io_ports), selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io))
     ).first()
 
@@ -101,18 +125,38 @@ def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
         counters[direction] = max(counters.get(direction, 0), index)
     made = []
 
-    def add(direction: str, connector: str, label: str, fmt: str | None, card_slot: int | None,
-            spec_port_id: Any = None, spec_card_port_id: Any = None, card_port: int | None = None) -> None:
+    def add(
+        direction: str,
+        connector: str,
+        label: str,
+        fmt: str | None,
+        card_slot: int | None,
+        spec_port_id: Any = None,
+        spec_card_port_id: Any = None,
+        card_port: int | None = None,
+    ) -> None:
         counters[direction] += 1
         fmt_id = resolve_format(ctx, fmt)
-        made.append(Port(
-            production_id=device.production_id, device_id=device.id, direction=direction, connector=connector,
-            label=label, index=counters[direction], card_slot=card_slot, card_port=card_port,
-            format_id=fmt_id if direction == "out" else None,
-            expected_format_id=fmt_id if direction == "in" else None,
-            spec_port_id=spec_port_id, spec_card_port_id=spec_card_port_id, version=1, field_versions={},
-            created_by=ctx.actor.name, updated_by=ctx.actor.name,
-        ))
+        made.append(
+            Port(
+                production_id=device.production_id,
+                device_id=device.id,
+                direction=direction,
+                connector=connector,
+                label=label,
+                index=counters[direction],
+                card_slot=card_slot,
+                card_port=card_port,
+                format_id=fmt_id if direction == "out" else None,
+                expected_format_id=fmt_id if direction == "in" else None,
+                spec_port_id=spec_port_id,
+                spec_card_port_id=spec_card_port_id,
+                version=1,
+                field_versions={},
+                created_by=ctx.actor.name,
+                updated_by=ctx.actor.name,
+            )
+        )
 
     for p in sorted(spec.io_ports, key=lambda p: (p.direction != "in", p.port_index)):
         add(p.direction, p.connector, p.label, p.format, None, spec_port_id=p.id)
@@ -122,8 +166,15 @@ def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
         for direction in ("in", "out"):
             on_card = sorted((p for p in card.io if p.direction == direction), key=lambda p: p.port_index)
             for n, p in enumerate(on_card, start=1):
-                add(p.direction, p.connector, card_port_label(card.slot_number, n, p),
-                    p.format, card.slot_number, spec_card_port_id=p.id, card_port=n)
+                add(
+                    p.direction,
+                    p.connector,
+                    card_port_label(card.slot_number, n, p),
+                    p.format,
+                    card.slot_number,
+                    spec_card_port_id=p.id,
+                    card_port=n,
+                )
     ctx.session.add_all(made)
     ctx.session.flush()
     ctx.session.expire(device, ["ports"])
@@ -136,7 +187,8 @@ def restamp_ports(ctx: Any, device: Any, old_spec_id: Any, new_spec_id: Any) -> 
     if old_spec_id is not None:
         stamped = ctx.session.scalars(
             select(Port).where(
-                Port.device_id == device.id, Port.deleted_at.is_(None),
+                Port.device_id == device.id,
+                Port.deleted_at.is_(None),
                 or_(Port.spec_port_id.isnot(None), Port.spec_card_port_id.isnot(None)),
             )
         ).all()
@@ -172,8 +224,11 @@ def disconnect_ports(ctx: Any, port_ids: list[Any]) -> None:
         return
     for spec, model, ends in (
         (REGISTRY["connections"], Connection, (Connection.from_port_id, Connection.to_port_id)),
-        (REGISTRY["router-crosspoints"], RouterCrosspoint,
-         (RouterCrosspoint.output_port_id, RouterCrosspoint.input_port_id)),
+        (
+            REGISTRY["router-crosspoints"],
+            RouterCrosspoint,
+            (RouterCrosspoint.output_port_id, RouterCrosspoint.input_port_id),
+        ),
     ):
         rows = ctx.session.scalars(
             select(model).where(model.deleted_at.is_(None), or_(*(end.in_(port_ids) for end in ends)))

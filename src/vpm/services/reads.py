@@ -73,8 +73,14 @@ def shape(spec: EntitySpec) -> RowShape | None:
     return RowShape(spec)
 
 
-def read_rows(session: Session, spec: EntitySpec, rs: RowShape, rows: Sequence[Row[Any]], detail: bool,
-              cache: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def read_rows(
+    session: Session,
+    spec: EntitySpec,
+    rs: RowShape,
+    rows: Sequence[Row[Any]],
+    detail: bool,
+    cache: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """The read shapes of rows selected with ``rs.columns`` (in that order)."""
     items = []
     for row in rows:
@@ -89,8 +95,15 @@ def read_rows(session: Session, spec: EntitySpec, rs: RowShape, rows: Sequence[R
     return items
 
 
-def rows_by(session: Session, spec: EntitySpec, names: Sequence[str], key: str, keys: Sequence[Any],
-            where: Sequence[Any] = (), order_by: Sequence[Any] = ()) -> dict[Any, list[dict[str, Any]]]:
+def rows_by(
+    session: Session,
+    spec: EntitySpec,
+    names: Sequence[str],
+    key: str,
+    keys: Sequence[Any],
+    where: Sequence[Any] = (),
+    order_by: Sequence[Any] = (),
+) -> dict[Any, list[dict[str, Any]]]:
     """Rows of ``spec`` (only ``names``) whose ``key`` column is one of ``keys``, grouped by it,
     as read-shape dicts; one query."""
     rs = _sub_shape(spec, tuple(names))

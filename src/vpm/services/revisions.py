@@ -340,6 +340,7 @@ def changes_csv(report: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------- printing as of a revision
 
+
 def graph_as_of(db: Database, production_id: Any, name: str) -> Any:
     """The show's signal graph as it was at Rev ``name``, built from the revision's snapshot (the
     formats table as it is now), so every paperwork view can print "as of Rev C"."""
@@ -351,18 +352,27 @@ def graph_as_of(db: Database, production_id: Any, name: str) -> Any:
         rev = _get(s, show, name)
         snap = rev.snapshot or {}
         graph = g.ShowGraph(production_id=show.id, show_name=show.show_name, hex_keys=False)
-        for row in s.execute(select(Format.id, Format.h_res, Format.v_res, Format.frame_rate, Format.interlaced,
-                                    Format.blanking)):
+        for row in s.execute(
+            select(Format.id, Format.h_res, Format.v_res, Format.frame_rate, Format.interlaced, Format.blanking)
+        ):
             graph.formats[row[0]] = g.FormatInfo(row[0], row[1], row[2], row[3], bool(row[4]), row[5] or "NONE")
     for rid, r in snap.get("devices", {}).items():
-        dev = g.DeviceNode(rid, r.get("kind") or "", r.get("label") or "", r.get("name") or "",
-                           r.get("sort_order") or 0, r.get("notes"), r.get("station"))
+        dev = g.DeviceNode(
+            rid,
+            r.get("kind") or "",
+            r.get("label") or "",
+            r.get("name") or "",
+            r.get("sort_order") or 0,
+            r.get("notes"),
+            r.get("station"),
+        )
         kind = dev.kind
         if kind == "converter":
             dev.is_scaler, dev.is_da = bool(r.get("is_scaler")), bool(r.get("is_distribution_amp"))
         elif kind in ("source", "send"):
-            dev.own_format = g._format_from_values(graph, r.get("h_res"), r.get("v_res"), r.get("rate"),
-                                                   r.get("blanking"))
+            dev.own_format = g._format_from_values(
+                graph, r.get("h_res"), r.get("v_res"), r.get("rate"), r.get("blanking")
+            )
         elif kind == "projection_screen":
             dev.own_format = g._format_from_values(graph, r.get("h_res"), r.get("v_res"), r.get("rate"))
         elif kind in ("camera", "ccu"):
@@ -375,9 +385,24 @@ def graph_as_of(db: Database, production_id: Any, name: str) -> Any:
         if owner is None:
             continue
         canonical, family, signal = g.classify_connector(r.get("connector"))
-        graph.add_port(g.PortNode(rid, owner, r["direction"], r.get("index") or 0, r.get("label") or "", canonical,
-                                  family, signal, r.get("format_id"), r.get("expected_format_id"), r.get("card_slot"),
-                                  r.get("notes"), r.get("card_port"), r.get("adapter")))
+        graph.add_port(
+            g.PortNode(
+                rid,
+                owner,
+                r["direction"],
+                r.get("index") or 0,
+                r.get("label") or "",
+                canonical,
+                family,
+                signal,
+                r.get("format_id"),
+                r.get("expected_format_id"),
+                r.get("card_slot"),
+                r.get("notes"),
+                r.get("card_port"),
+                r.get("adapter"),
+            )
+        )
     for r in snap.get("crosspoints", {}).values():
         out, inp = graph.ports.get(str(r.get("output_port_id"))), graph.ports.get(str(r.get("input_port_id")))
         if out is not None and inp is not None:
@@ -385,6 +410,7 @@ def graph_as_of(db: Database, production_id: Any, name: str) -> Any:
     for rid, r in snap.get("cables", {}).items():
         src, dst = graph.ports.get(str(r.get("from_port_id"))), graph.ports.get(str(r.get("to_port_id")))
         if src is not None and dst is not None:
-            graph.add_cable(g.Cable(rid, src, dst, r.get("label"), r.get("cable_type"), r.get("length_ft"),
-                                    r.get("notes")))
+            graph.add_cable(
+                g.Cable(rid, src, dst, r.get("label"), r.get("cable_type"), r.get("length_ft"), r.get("notes"))
+            )
     return graph.finish()

@@ -52,8 +52,9 @@ class SeedReport:
     def summary(self) -> str:
         if not self.changed:
             return f"{self.name}: {self.total} already up to date, nothing changed"
-        return (f"{self.name}: {self.inserted} added, {self.updated} updated, "
-                f"{self.unchanged} unchanged (of {self.total})")
+        return (
+            f"{self.name}: {self.inserted} added, {self.updated} updated, {self.unchanged} unchanged (of {self.total})"
+        )
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -64,16 +65,23 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 # ------------------------------------------------------------------ equipment library
 
+
 def _fingerprint(record: Any) -> str:
     return hashlib.sha256(json.dumps(asdict(record), sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
 def _spec_columns(record: Any, origin: str) -> dict[str, Any]:
     cols = {
-        "slug": record.slug, "category": record.category, "manufacturer": record.manufacturer,
-        "model": record.model, "io_architecture": record.io_architecture, "card_slots": record.card_slots,
-        "format_by_io": record.format_by_io, "is_secondary_device": record.is_secondary_device,
-        "device_formats": list(record.device_formats), "compatible_with": list(record.compatible_with),
+        "slug": record.slug,
+        "category": record.category,
+        "manufacturer": record.manufacturer,
+        "model": record.model,
+        "io_architecture": record.io_architecture,
+        "card_slots": record.card_slots,
+        "format_by_io": record.format_by_io,
+        "is_secondary_device": record.is_secondary_device,
+        "device_formats": list(record.device_formats),
+        "compatible_with": list(record.compatible_with),
         "origin": origin,
     }
     known = EquipmentSpec.__table__.c
@@ -97,12 +105,16 @@ def _sync_ports(existing: list[Any], records: Iterable[Any], make: Callable[...,
     return keep
 
 
-def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: str
-                ) -> tuple[EquipmentSpec, dict[str, dict[str, Any]]]:
+def _apply_spec(
+    session: Any, spec: EquipmentSpec | None, record: Any, origin: str
+) -> tuple[EquipmentSpec, dict[str, dict[str, Any]]]:
     """Write one library record into ``spec`` (new when None); returns the spec and its field changes."""
     cols = _spec_columns(record, origin)
-    changes = {name: {"from": None if spec is None else getattr(spec, name), "to": value}
-               for name, value in cols.items() if spec is None or getattr(spec, name) != value}
+    changes = {
+        name: {"from": None if spec is None else getattr(spec, name), "to": value}
+        for name, value in cols.items()
+        if spec is None or getattr(spec, name) != value
+    }
     if spec is None:
         spec = EquipmentSpec(version=1, field_versions={}, created_by="seed", updated_by="seed")
         session.add(spec)
@@ -125,8 +137,15 @@ def _apply_spec(session: Any, spec: EquipmentSpec | None, record: Any, origin: s
     return spec, changes
 
 
-def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, batch_size: int = 100,
-               force: bool = False, progress: Progress | None = None) -> SeedReport:
+def seed_specs(
+    db: Database,
+    records: Iterable[Any],
+    origin: str,
+    name: str,
+    batch_size: int = 100,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> SeedReport:
     report = SeedReport(name)
     delay = _batch_delay()
     entity = REGISTRY["equipment-specs"]
@@ -135,8 +154,11 @@ def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, bat
             session = ctx.session
             slugs = [r.slug for r in chunk]
             current = {
-                s.slug: s for s in session.scalars(
-                    select(EquipmentSpec).where(EquipmentSpec.slug.in_(slugs)).options(
+                s.slug: s
+                for s in session.scalars(
+                    select(EquipmentSpec)
+                    .where(EquipmentSpec.slug.in_(slugs))
+                    .options(
                         selectinload(EquipmentSpec.io_ports),
                         selectinload(EquipmentSpec.cards).selectinload(EquipmentCard.io),
                     )
@@ -155,8 +177,13 @@ def seed_specs(db: Database, records: Iterable[Any], origin: str, name: str, bat
                 row, changes = _apply_spec(session, spec, record, origin)
                 # one change-log event per spec, like any write (the signal graph cache and the
                 # live pages key on the newest event)
-                record_event(ctx, entity, row, EventOp.CREATE if spec is None else EventOp.UPDATE,
-                             changes or {"ports": {"from": None, "to": "re-read from the library"}})
+                record_event(
+                    ctx,
+                    entity,
+                    row,
+                    EventOp.CREATE if spec is None else EventOp.UPDATE,
+                    changes or {"ports": {"from": None, "to": "re-read from the library"}},
+                )
                 if spec is None:
                     report.inserted += 1
                 else:
@@ -180,21 +207,31 @@ def _batch_delay() -> float:
         raise ServiceError(f"VPM_SEED_BATCH_DELAY_S={raw!r} is not a number of seconds; fix or unset it") from None
 
 
-def seed_library(db: Database, batch_size: int = 100, force: bool = False,
-                 progress: Progress | None = None) -> list[SeedReport]:
+def seed_library(
+    db: Database, batch_size: int = 100, force: bool = False, progress: Progress | None = None
+) -> list[SeedReport]:
     from vpm.seed.data import load_equipment_library, load_reference_libraries
     from vpm.seed.frames import curated_library, curated_references
 
     # the department's frames and the corrections of known bad rows go in here (vpm.seed.frames)
     return [
-        seed_specs(db, curated_library(load_equipment_library()), "library", "equipment library", batch_size,
-                   force, progress),
-        seed_specs(db, curated_references(load_reference_libraries()), "reference", "reference libraries",
-                   batch_size, force, progress),
+        seed_specs(
+            db, curated_library(load_equipment_library()), "library", "equipment library", batch_size, force, progress
+        ),
+        seed_specs(
+            db,
+            curated_references(load_reference_libraries()),
+            "reference",
+            "reference libraries",
+            batch_size,
+            force,
+            progress,
+        ),
     ]
 
 
 # ------------------------------------------------------------------ formats and pick-lists
+
 
 def seed_formats(db: Database, force: bool = False) -> SeedReport:
     """Insert the system presets that are missing. Presets are never overwritten (users may not edit

@@ -12,8 +12,9 @@ from vpm.domain.schemas import jsonable
 MASK = "••••••"
 
 
-def serialize(spec: EntitySpec, obj: Any, session: Session, detail: bool = True,
-              cache: dict[str, Any] | None = None) -> dict[str, Any]:
+def serialize(
+    spec: EntitySpec, obj: Any, session: Session, detail: bool = True, cache: dict[str, Any] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in spec.fields:
         value = getattr(obj, f.name)

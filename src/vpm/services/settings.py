@@ -31,9 +31,19 @@ def put(db: Database, actor: Actor, key: str, value: Any, category: str | None =
         row.value = value
         row.category = category
         after = {"key": key, "value": value, "category": category}
-        changes = {name: {"from": None if before is None else before[name], "to": after[name]}
-                   for name in ("value", "category") if before is None or before[name] != after[name]}
+        changes = {
+            name: {"from": None if before is None else before[name], "to": after[name]}
+            for name in ("value", "category")
+            if before is None or before[name] != after[name]
+        }
         if changes:
-            append_event(ctx, production_id=None, entity_type="setting", entity_id=key,
-                         op="create" if created else "update", changes=jsonable(changes), data=jsonable(after))
+            append_event(
+                ctx,
+                production_id=None,
+                entity_type="setting",
+                entity_id=key,
+                op="create" if created else "update",
+                changes=jsonable(changes),
+                data=jsonable(after),
+            )
     return after

@@ -35,8 +35,9 @@ def _event_of(db: Database, spec: EntitySpec, entity_id: Any, event_id: int) -> 
         if event is None:
             raise ValidationFailed("event_id", f"{event_id} is not a change in the change log")
         if event.entity_type != spec.event_type or event.entity_id != str(obj.id):
-            raise ValidationFailed("event_id", f"{event_id} is a change of another record, not of this "
-                                               f"{spec.label.lower()}")
+            raise ValidationFailed(
+                "event_id", f"{event_id} is a change of another record, not of this {spec.label.lower()}"
+            )
         session.expunge(event)
         return event, obj.id, obj.version
 
@@ -47,10 +48,12 @@ def _values_before(spec: EntitySpec, event: Event) -> dict[str, Any]:
     allowed = set(schema.model_fields) - {"version"}
     raw: dict[str, Any] = {}
     for name, change in (event.changes or {}).items():
-        if name in spec.secret_fields or (isinstance(change, dict) and change.get("changed") is True
-                                          and "from" not in change):
-            raise ValidationFailed("event_id", f"it changed {name}, a secret whose earlier value is not kept; "
-                                               "set it again by hand")
+        if name in spec.secret_fields or (
+            isinstance(change, dict) and change.get("changed") is True and "from" not in change
+        ):
+            raise ValidationFailed(
+                "event_id", f"it changed {name}, a secret whose earlier value is not kept; set it again by hand"
+            )
         if name not in allowed or not isinstance(change, dict) or "from" not in change:
             continue  # derived by the server (e.g. completed_at): follows from the fields restored
         raw[name] = change["from"]
@@ -65,8 +68,9 @@ def _values_before(spec: EntitySpec, event: Event) -> dict[str, Any]:
     return parsed.model_dump(exclude_unset=True)
 
 
-def undo(db: Database, spec: EntitySpec, entity_id: Any, event_id: int, version: int | None,
-         actor: Actor) -> dict[str, Any]:
+def undo(
+    db: Database, spec: EntitySpec, entity_id: Any, event_id: int, version: int | None, actor: Actor
+) -> dict[str, Any]:
     """Undo change ``event_id`` of this record; returns ``{undone, op, entity}``."""
     if version is None:
         raise PreconditionRequired("version is required: send the version of the record you are looking at")
@@ -81,7 +85,9 @@ def undo(db: Database, spec: EntitySpec, entity_id: Any, event_id: int, version:
         return {"undone": event_id, "op": "update", "entity": entity}
     if op == EventOp.DELETE:
         if spec.delete_mode == "hard":
-            raise ValidationFailed("event_id", f"a deleted {spec.label.lower()} is gone for good and cannot be restored")
+            raise ValidationFailed(
+                "event_id", f"a deleted {spec.label.lower()} is gone for good and cannot be restored"
+            )
         entity = svc.restore(db, spec, key, actor)
         return {"undone": event_id, "op": "restore", "entity": entity}
     if op in (EventOp.CREATE, EventOp.RESTORE):
@@ -100,10 +106,17 @@ def _delete_unchanged(db: Database, spec: EntitySpec, key: Any, base: int, actor
                 if changed:
                     raise Conflict(
                         f"{spec.label} was changed by someone else since version {base}: " + ", ".join(changed),
-                        conflicts=[{"field": f, "yours": None,
-                                    "theirs": None if f in spec.secret_fields else jsonable(getattr(obj, f, None)),
-                                    "their_version": int(obj.field_versions[f])} for f in changed],
-                        version=obj.version, current=serialize(spec, obj, ctx.session),
+                        conflicts=[
+                            {
+                                "field": f,
+                                "yours": None,
+                                "theirs": None if f in spec.secret_fields else jsonable(getattr(obj, f, None)),
+                                "their_version": int(obj.field_versions[f]),
+                            }
+                            for f in changed
+                        ],
+                        version=obj.version,
+                        current=serialize(spec, obj, ctx.session),
                     )
                 svc.delete_in(ctx, spec, obj)
                 if spec.delete_mode == "hard":

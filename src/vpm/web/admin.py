@@ -36,8 +36,11 @@ def secret_columns(model: type) -> set[str]:
     from vpm.domain.registry import REGISTRY
 
     mapper: Mapper[Any] = inspect(model)
-    names = {attr.key for attr in mapper.column_attrs
-             if _SECRET_NAME.search(attr.key) and not isinstance(attr.columns[0].type, Boolean)}
+    names = {
+        attr.key
+        for attr in mapper.column_attrs
+        if _SECRET_NAME.search(attr.key) and not isinstance(attr.columns[0].type, Boolean)
+    }
     for cls in model.__mro__:
         spec = REGISTRY.for_model(cls)
         if spec is not None:
@@ -65,8 +68,11 @@ def _view_options(model: type) -> dict[str, Any]:
         if name not in listed and not isinstance(by_key[name].columns[0].type, JSON):
             listed.append(name)
     listed = listed[:LIST_COLUMNS]
-    searchable = [name for name in (spec.search_fields if spec else ())
-                  if name in by_key and isinstance(by_key[name].columns[0].type, (String, Text))]
+    searchable = [
+        name
+        for name in (spec.search_fields if spec else ())
+        if name in by_key and isinstance(by_key[name].columns[0].type, (String, Text))
+    ]
     table_name = str(getattr(mapper.local_table, "name", model.__name__))
     return {
         "name": table_name,
@@ -115,6 +121,7 @@ def build_views() -> list[type]:
     for mapper in mappers:
         model = mapper.class_
         options = _view_options(model)
+
         def body(ns: dict[str, Any], o: dict[str, Any] = options) -> None:
             ns.update(o)
 
@@ -145,8 +152,9 @@ class LazyAdmin:
                     from starlette.applications import Starlette
 
                     # sqladmin mounts itself on the app it is given: give it a holder, serve its app here
-                    admin = Admin(Starlette(), engine=self.app.state.db.engine, base_url="/admin",
-                                  title="vpm data browser")
+                    admin = Admin(
+                        Starlette(), engine=self.app.state.db.engine, base_url="/admin", title="vpm data browser"
+                    )
                     for view in build_views():
                         admin.add_view(view)
                     self.app.state.admin = admin

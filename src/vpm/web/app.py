@@ -35,9 +35,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # large answers (a show's lists, the pages) shrink several-fold for venue Wi-Fi; streams are left alone
     app.add_middleware(GZipMiddleware, minimum_size=4096, compresslevel=6)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
-                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Last-Event-ID"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Last-Event-ID"],
+        )
     app.add_middleware(security.AdminGate)
     app.add_middleware(security.ShareLanding)
     app.add_middleware(security.SecurityHeaders)

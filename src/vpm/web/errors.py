@@ -45,25 +45,33 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def _service(request: Request, exc: ServiceError) -> Response:
-        if exc.status == 401 and not request.url.path.startswith("/api/") and \
-                "text/html" in request.headers.get("accept", ""):
+        if (
+            exc.status == 401
+            and not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", "")
+        ):
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(CalcError)
     async def _calc(request: Request, exc: CalcError) -> JSONResponse:
-        body = {"detail": f"{exc.field}: {exc.reason}", "code": "validation_failed",
-                "errors": [{"field": exc.field, "reason": exc.reason}]}
+        body = {
+            "detail": f"{exc.field}: {exc.reason}",
+            "code": "validation_failed",
+            "errors": [{"field": exc.field, "reason": exc.reason}],
+        }
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail, "code": "http_error"}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            {"detail": exc.detail, "code": "http_error"},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error; the change was not saved", "code": "internal"},
-                            status_code=500)
+        return JSONResponse({"detail": "internal error; the change was not saved", "code": "internal"}, status_code=500)

@@ -62,6 +62,7 @@ def safe_local_path(raw: str | None, default: str = "/") -> str:
 
 # ------------------------------------------------------------------ who is asking
 
+
 def _open_actor(request: Request) -> Actor:
     name = unquote(request.headers.get("x-vpm-user") or "").strip()[:120]
     return Actor(name=name or "local", via="open", is_admin=True, library_rights=True)
@@ -69,8 +70,14 @@ def _open_actor(request: Request) -> Actor:
 
 def _user_actor(db: Any, user: accounts.UserView, via: str, label: str | None = None) -> Actor:
     name = user.username if label is None else f"{user.username} (token {label})"
-    return Actor(name=name, user_id=user.id, via=via, is_admin=user.is_admin, library_rights=user.library_rights,
-                 roles=accounts.roles_of(db, user.id))
+    return Actor(
+        name=name,
+        user_id=user.id,
+        via=via,
+        is_admin=user.is_admin,
+        library_rights=user.library_rights,
+        roles=accounts.roles_of(db, user.id),
+    )
 
 
 def resolve_actor(request: Request) -> Actor:
@@ -90,7 +97,9 @@ def resolve_actor(request: Request) -> Actor:
         user = accounts.user_for_session(db, raw)
         if user is not None:
             return _user_actor(db, user, "session")
-    share = request.query_params.get("share") or request.headers.get("x-share-token") or request.cookies.get(SHARE_COOKIE)
+    share = (
+        request.query_params.get("share") or request.headers.get("x-share-token") or request.cookies.get(SHARE_COOKIE)
+    )
     if share and SHARE_TOKEN.fullmatch(share):
         pid = accounts.production_for_share(db, share)
         if pid is not None:
@@ -106,6 +115,7 @@ async def _resolve(request: Request) -> Actor:
 
 
 # ------------------------------------------------------------------ what is asked
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -138,13 +148,26 @@ def _static_rules() -> dict[str, Rule]:
     page = Rule("show", show="pid")
     rules = {
         # framework pages and the sign-in flow
-        "/health": PUBLIC, "/favicon.ico": PUBLIC, "/login": PUBLIC, "/api/auth/login": PUBLIC,
-        "/docs": PUBLIC, "/docs/oauth2-redirect": PUBLIC, "/redoc": PUBLIC, "/openapi.json": PUBLIC,
-        "/static": PUBLIC, "/admin": Rule("admin"),
-        "/": SIGNED_IN, "/api/entities": SIGNED_IN, "/api/calc": SIGNED_IN, "/api/calc/{name}": SIGNED_IN,
-        "/api/auth/logout": Rule("account"), "/api/auth/me": Rule("account"), "/api/auth/tokens": Rule("account", write_action="mint"),
+        "/health": PUBLIC,
+        "/favicon.ico": PUBLIC,
+        "/login": PUBLIC,
+        "/api/auth/login": PUBLIC,
+        "/docs": PUBLIC,
+        "/docs/oauth2-redirect": PUBLIC,
+        "/redoc": PUBLIC,
+        "/openapi.json": PUBLIC,
+        "/static": PUBLIC,
+        "/admin": Rule("admin"),
+        "/": SIGNED_IN,
+        "/api/entities": SIGNED_IN,
+        "/api/calc": SIGNED_IN,
+        "/api/calc/{name}": SIGNED_IN,
+        "/api/auth/logout": Rule("account"),
+        "/api/auth/me": Rule("account"),
+        "/api/auth/tokens": Rule("account", write_action="mint"),
         "/api/auth/tokens/{token_id}": Rule("account"),
-        "/api/settings": Rule("settings"), "/api/settings/{key}": Rule("settings"),
+        "/api/settings": Rule("settings"),
+        "/api/settings/{key}": Rule("settings"),
         "/api/productions/stream": Rule("shows"),
         # one show, named in the path
         "/api/productions/{production_id}/events": show,
@@ -168,7 +191,8 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/changes": show,
         "/api/productions/{production_id}/devices/{device_id}/cards": show,
         "/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}": show,
-        "/api/library/search": LIBRARY, "/api/library/check": LIBRARY,
+        "/api/library/search": LIBRARY,
+        "/api/library/check": LIBRARY,
         # import and export: the show in the path (an upload writes, a download reads)
         "/api/productions/{production_id}/import": show,
         "/api/productions/{production_id}/import/{token}": show,
@@ -189,26 +213,57 @@ def _static_rules() -> dict[str, Rule]:
         # many rows, the show named in the body
         "/api/{slug}/bulk": Rule("body-show"),
         # pages
-        "/productions/{pid}": page, "/productions/{pid}/checklist": page, "/productions/{pid}/ip-plan": page,
-        "/productions/{pid}/{slug}": page, "/productions/{pid}/patch": page,
+        "/productions/{pid}": page,
+        "/productions/{pid}/checklist": page,
+        "/productions/{pid}/ip-plan": page,
+        "/productions/{pid}/{slug}": page,
+        "/productions/{pid}/patch": page,
         "/productions/{pid}/{slug}/{entity_id}": Rule("show", show="pid", entity="entity_id"),
-        "/productions/{pid}/checklist/items/{item_id}": Rule("show", show="pid", entity="item_id",
-                                                               slug="checklist-items"),
-        "/productions/{pid}/led-screens/{entity_id}/planner": Rule("show", show="pid", entity="entity_id",
-                                                                   slug="led-screens"),
+        "/productions/{pid}/checklist/items/{item_id}": Rule(
+            "show", show="pid", entity="item_id", slug="checklist-items"
+        ),
+        "/productions/{pid}/led-screens/{entity_id}/planner": Rule(
+            "show", show="pid", entity="entity_id", slug="led-screens"
+        ),
         "/productions/{pid}/projection-surfaces/{entity_id}/projection": Rule(
-            "show", show="pid", entity="entity_id", slug="projection-surfaces"),
-        "/library": LIBRARY, "/library/equipment-specs": LIBRARY, "/library/{slug}": LIBRARY,
+            "show", show="pid", entity="entity_id", slug="projection-surfaces"
+        ),
+        "/library": LIBRARY,
+        "/library/equipment-specs": LIBRARY,
+        "/library/{slug}": LIBRARY,
         "/library/{slug}/{entity_id}": LIBRARY,
     }
-    for tail in ("diagram", "diagram.svg", "paperwork", "paperwork/cable-labels", "paperwork/cable-labels.pdf",
-                 "paperwork/cables", "paperwork/cables.csv", "paperwork/cables.pdf", "paperwork/patch",
-                 "paperwork/patch.pdf", "paperwork/patch/{device_id}", "paperwork/patch/{device_id}.csv",
-                 "paperwork/patch/{device_id}.pdf", "paperwork/paths", "paperwork/paths.csv", "paperwork/paths.pdf",
-                 "paperwork/packlist.csv", "paperwork/packlist.pdf", "paperwork/packlist.xlsx",
-                 "paperwork/changes.csv", "paperwork/changes.pdf", "paperwork/ip-plan.pdf", "paperwork/checklist.pdf",
-                 "paperwork/led-plans.pdf", "paperwork/projection-plans.pdf", "paperwork/diagram.pdf",
-                 "paperwork/showbuild", "paperwork/showbuild.csv", "paperwork/showbuild.pdf"):
+    for tail in (
+        "diagram",
+        "diagram.svg",
+        "paperwork",
+        "paperwork/cable-labels",
+        "paperwork/cable-labels.pdf",
+        "paperwork/cables",
+        "paperwork/cables.csv",
+        "paperwork/cables.pdf",
+        "paperwork/patch",
+        "paperwork/patch.pdf",
+        "paperwork/patch/{device_id}",
+        "paperwork/patch/{device_id}.csv",
+        "paperwork/patch/{device_id}.pdf",
+        "paperwork/paths",
+        "paperwork/paths.csv",
+        "paperwork/paths.pdf",
+        "paperwork/packlist.csv",
+        "paperwork/packlist.pdf",
+        "paperwork/packlist.xlsx",
+        "paperwork/changes.csv",
+        "paperwork/changes.pdf",
+        "paperwork/ip-plan.pdf",
+        "paperwork/checklist.pdf",
+        "paperwork/led-plans.pdf",
+        "paperwork/projection-plans.pdf",
+        "paperwork/diagram.pdf",
+        "paperwork/showbuild",
+        "paperwork/showbuild.csv",
+        "paperwork/showbuild.pdf",
+    ):
         rules[f"/productions/{{production_id}}/{tail}"] = show
     return rules
 
@@ -324,6 +379,7 @@ def targets_for(request: Request, rule: Rule, body: Any = None) -> list[Target]:
 
 # ------------------------------------------------------------------ CSRF
 
+
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
@@ -342,7 +398,8 @@ async def _check_csrf(request: Request, actor: Actor) -> None:
     expected = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         sent = form.get("csrf_token")  # type: ignore[assignment]
     if not expected or not sent or not secrets.compare_digest(str(sent), expected):
@@ -359,8 +416,10 @@ def target_for(request: Request) -> Target:
 
 # ------------------------------------------------------------------ the guard
 
-REFUSALS = {"mint": "a personal token cannot make more tokens; sign in with a password",
-            "manage": "only the show's owner or an admin may manage who has access"}
+REFUSALS = {
+    "mint": "a personal token cannot make more tokens; sign in with a password",
+    "manage": "only the show's owner or an admin may manage who has access",
+}
 
 
 async def _json_body(request: Request) -> Any:
@@ -410,6 +469,7 @@ def new_csrf_token() -> str:
 
 # ------------------------------------------------------------------ login rate limit
 
+
 class RateLimiter:
     """At most ``limit`` events per key per ``window_s`` (in process memory)."""
 
@@ -434,18 +494,23 @@ class RateLimiter:
 
 #: The one content security policy: scripts and styles only from our own files, no inline code,
 #: no framing. Pages, the API and the sign-in page all get it.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 #: A downloaded SVG drawing carries its own <style> (it must look right opened on its own).
 CSP_SVG = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 #: The headers every answer gets (unless the route set its own), built once.
-_HEADERS_DOCS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                 (b"referrer-policy", b"same-origin"),
-                 (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-                 (b"cross-origin-opener-policy", b"same-origin"))
+_HEADERS_DOCS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
 _HEADERS = (*_HEADERS_DOCS, (b"content-security-policy", CSP.encode()))
 _HEADERS_SVG = (*_HEADERS_DOCS, (b"content-security-policy", CSP_SVG.encode()))
 
@@ -487,7 +552,7 @@ def host_allowed(host_header: str, allowed: tuple[str, ...]) -> bool:
     ``Host: attacker.example``; an IP address in Host cannot be an attacker's name."""
     host = host_header.strip().lower()
     if host.startswith("["):  # [::1]:3010
-        host = host[1:host.find("]")] if "]" in host else host
+        host = host[1 : host.find("]")] if "]" in host else host
     elif host.count(":") == 1:
         host = host.rsplit(":", 1)[0]
     host = host.rstrip(".")
@@ -512,11 +577,20 @@ class HostGuard:
         if scope["type"] in ("http", "websocket"):
             host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
             if not host_allowed(host, self.allowed):
-                body = (b'{"detail":"this server does not answer to that host name; add it to VPM_ALLOWED_HOSTS",'
-                        b'"code":"bad_host"}')
-                await send({"type": "http.response.start", "status": 400,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
+                body = (
+                    b'{"detail":"this server does not answer to that host name; add it to VPM_ALLOWED_HOSTS",'
+                    b'"code":"bad_host"}'
+                )
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
@@ -561,9 +635,14 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = (b'{"detail":"request body too large (limit %d bytes)","code":"too_large"}' % limit)
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    body = b'{"detail":"request body too large (limit %d bytes)","code":"too_large"}' % limit
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -585,8 +664,9 @@ class AdminGate:
         self.app, self.prefix = app, prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope.get("path") == self.prefix or
-                                        scope.get("path", "").startswith(self.prefix + "/")):
+        if scope["type"] == "http" and (
+            scope.get("path") == self.prefix or scope.get("path", "").startswith(self.prefix + "/")
+        ):
             request = Request(scope)
             try:
                 actor = await run_in_threadpool(resolve_actor, request)
@@ -595,9 +675,16 @@ class AdminGate:
             if not actor.is_admin:
                 status = 401 if actor.via == "anonymous" else 403
                 body = b'{"detail":"the data browser is for administrators","code":"forbidden"}'
-                await send({"type": "http.response.start", "status": status,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
@@ -638,8 +725,7 @@ class RedactSecrets(__import__("logging").Filter):
 
     def filter(self, record: Any) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(_SECRET_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a
-                                for a in record.args)
+            record.args = tuple(_SECRET_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args)
         if isinstance(record.msg, str):
             record.msg = _SECRET_QUERY.sub(r"\1[redacted]", record.msg)
         return True

@@ -13,8 +13,13 @@ config = context.config
 
 def run_offline() -> None:
     url = config.get_main_option("sqlalchemy.url") or ""
-    context.configure(url=url, target_metadata=metadata, literal_binds=True,
-                      render_as_batch=url.startswith("sqlite"), dialect_opts={"paramstyle": "named"})
+    context.configure(
+        url=url,
+        target_metadata=metadata,
+        literal_binds=True,
+        render_as_batch=url.startswith("sqlite"),
+        dialect_opts={"paramstyle": "named"},
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -31,8 +36,12 @@ def run_online() -> None:
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, compare_type=True,
-                      render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -13,7 +13,6 @@ from vpm.calc import display, sdi
 from vpm.calc.errors import CalcError
 
 
-
 def jsonable(value: Any) -> Any:
     """A calc result as JSON: dataclasses (with their properties) to dicts, tuples to lists,
     NaN and infinities to None (JSON has no NaN)."""
@@ -48,8 +47,12 @@ class Derived:
     error: dict[str, str] | None = None
 
     def as_fields(self) -> dict[str, Any]:
-        return {"derived": self.values, "derived_missing": self.missing, "derived_error": self.error,
-                "figures": display.figures(self.values, self.missing, self.error)}
+        return {
+            "derived": self.values,
+            "derived_missing": self.missing,
+            "derived_error": self.error,
+            "figures": display.figures(self.values, self.missing, self.error),
+        }
 
 
 def entered(value: Any) -> float | None:
@@ -86,9 +89,12 @@ def show_supply(production: Any) -> dict[str, Any]:
     volts = entered(getattr(production, "power_volts", None)) if production is not None else None
     phases = getattr(production, "power_phases", None) if production is not None else None
     breaker = entered(getattr(production, "power_breaker_a", None)) if production is not None else None
-    return {"volts": volts or DEFAULT_SUPPLY["volts"], "phases": phases or DEFAULT_SUPPLY["phases"],
-            "breaker_amps": breaker or DEFAULT_SUPPLY["breaker_amps"],
-            "from_show": any(v is not None for v in (volts, phases, breaker))}
+    return {
+        "volts": volts or DEFAULT_SUPPLY["volts"],
+        "phases": phases or DEFAULT_SUPPLY["phases"],
+        "breaker_amps": breaker or DEFAULT_SUPPLY["breaker_amps"],
+        "from_show": any(v is not None for v in (volts, phases, breaker)),
+    }
 
 
 def show_headroom(production: Any) -> float:
@@ -104,10 +110,15 @@ DEFAULT_SUPPLY = {"volts": 120.0, "phases": 1, "breaker_amps": 15.0}
 def explain(formula: str, inputs: dict[str, Any], source: str) -> dict[str, Any]:
     """One figure's "how was this computed?": the formula, the inputs it used and where the rule comes from;
     ``inputs_text`` is the inputs as people read them (the one formatter, :mod:`vpm.calc.display`)."""
+
     def text(key: str, value: Any) -> str:
         if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
             return " × ".join(display.format_value(v, *display.unit_of(key)) for v in value)
         return display.format_value(value, *display.unit_of(key))
 
-    return {"formula": formula, "inputs": inputs, "source": source,
-            "inputs_text": ", ".join(f"{display.label_of(k).lower()} {text(k, v)}" for k, v in inputs.items())}
+    return {
+        "formula": formula,
+        "inputs": inputs,
+        "source": source,
+        "inputs_text": ", ".join(f"{display.label_of(k).lower()} {text(k, v)}" for k, v in inputs.items()),
+    }

@@ -79,8 +79,7 @@ def check_grid(grid: Any, field: str = "tile_grid") -> dict[str, Any]:
                 raise CalcError(field, f"cell ({c}, {r}) type must be TILE or VOID, got {kind!r}")
             variant = cell.get("variant") or "STANDARD"
             if kind == "TILE" and variant not in VARIANTS:
-                raise CalcError(field, f"cell ({c}, {r}) variant must be one of {', '.join(VARIANTS)}, "
-                                f"got {variant!r}")
+                raise CalcError(field, f"cell ({c}, {r}) variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
             line.append({"type": kind, "variant": variant if kind == "TILE" else ""})
         normal.append(line)
     return {"cols": cols, "rows": rows, "cells": normal, "chain": check_pattern(grid.get("chain"), field)}
@@ -101,8 +100,10 @@ def check_pattern(pattern: Any, field: str = "tile_grid", name_keys: bool = Fals
         if key in pattern:
             options = led_chains.ORDERS if key == "order" else led_chains.STARTS
             if not isinstance(pattern[key], str) or pattern[key].strip().lower() not in options:
-                raise CalcError(key if name_keys else field,
-                                f"chain {key} must be one of {', '.join(options)}, got {pattern[key]!r}")
+                raise CalcError(
+                    key if name_keys else field,
+                    f"chain {key} must be one of {', '.join(options)}, got {pattern[key]!r}",
+                )
             out[key] = pattern[key].strip().lower()
     for key in ("serpentine", "break_at_line_end"):
         if key in pattern:
@@ -114,9 +115,12 @@ def check_pattern(pattern: Any, field: str = "tile_grid", name_keys: bool = Fals
 
 def solid_grid(cols: int, rows: int) -> dict[str, Any]:
     """A grid of ``cols`` x ``rows`` standard tiles."""
-    return {"cols": cols, "rows": rows,
-            "cells": [[{"type": "TILE", "variant": "STANDARD"} for _ in range(cols)] for _ in range(rows)],
-            "chain": dict(DEFAULT_PATTERN)}
+    return {
+        "cols": cols,
+        "rows": rows,
+        "cells": [[{"type": "TILE", "variant": "STANDARD"} for _ in range(cols)] for _ in range(rows)],
+        "chain": dict(DEFAULT_PATTERN),
+    }
 
 
 def resize_grid(grid: dict[str, Any], cols: int, rows: int) -> dict[str, Any]:
@@ -156,8 +160,7 @@ def count_grid(grid: dict[str, Any]) -> GridCounts:
                 corner += 1
             else:
                 full += 1
-    return GridCounts(cols, rows, full, half, corner, void, half_rows, max(per_column, default=0),
-                      tuple(sorted(voids)))
+    return GridCounts(cols, rows, full, half, corner, void, half_rows, max(per_column, default=0), tuple(sorted(voids)))
 
 
 def wall_grid(screen: Any) -> tuple[dict[str, Any] | None, list[str]]:
@@ -170,6 +173,7 @@ def wall_grid(screen: Any) -> tuple[dict[str, Any] | None, list[str]]:
         return None, missing
     cols, rows = screen.tile_cols, screen.tile_rows
     if cols > MAX_GRID_SIDE or rows > MAX_GRID_SIDE or cols * rows > MAX_GRID_CELLS:
-        raise CalcError("tile_cols", f"the grid is limited to {MAX_GRID_SIDE} x {MAX_GRID_SIDE} and "
-                        f"{MAX_GRID_CELLS} tiles")
+        raise CalcError(
+            "tile_cols", f"the grid is limited to {MAX_GRID_SIDE} x {MAX_GRID_SIDE} and {MAX_GRID_CELLS} tiles"
+        )
     return solid_grid(cols, rows), []

@@ -21,8 +21,7 @@ def link_speed_gbps(*texts: str | None) -> float:
     """A network link's speed from its cable type and port connectors ("25G", "10GbE", "SFP+" = 10,
     "QSFP28" = 100); plain copper Ethernet / NDI: 1 GbE."""
     joined = " ".join(t for t in texts if t)
-    speeds = [float(m.group(1)) for m in _LINK_SPEED.finditer(joined)
-              if float(m.group(1)) in ipvideo.LINK_SPEEDS_GBPS]
+    speeds = [float(m.group(1)) for m in _LINK_SPEED.finditer(joined) if float(m.group(1)) in ipvideo.LINK_SPEEDS_GBPS]
     if speeds:
         return max(speeds)
     lowered = joined.lower()
@@ -76,17 +75,29 @@ def ip_budget(graph: Any, max_utilisation: float = sdi.DEFAULT_MAX_UTILISATION) 
             unknown += 1
         gbps = flow.peak_gbps if flow else 0.0
         budget = ipvideo.link_budget([gbps], speed, max_utilisation)
-        row = {"connection_id": cable.uid, "from": cable.src.code, "to": cable.dst.code,
-               "cable_type": cable.cable_type, "capacity_gbps": speed, "flows": [jsonable(flow)] if flow else [],
-               "total_gbps": budget.total_gbps, "usable_gbps": budget.usable_gbps,
-               "utilisation": budget.utilisation, "fits": budget.fits}
+        row = {
+            "connection_id": cable.uid,
+            "from": cable.src.code,
+            "to": cable.dst.code,
+            "cable_type": cable.cable_type,
+            "capacity_gbps": speed,
+            "flows": [jsonable(flow)] if flow else [],
+            "total_gbps": budget.total_gbps,
+            "usable_gbps": budget.usable_gbps,
+            "utilisation": budget.utilisation,
+            "fits": budget.fits,
+        }
         links_out.append(row)
         if not budget.fits:
-            warnings.append(f"{cable.src.code} → {cable.dst.code}: {budget.total_gbps:.3f} Gb/s on a {speed:g} Gb/s "
-                            f"link, over the show's {max_utilisation:.0%} rule")
+            warnings.append(
+                f"{cable.src.code} → {cable.dst.code}: {budget.total_gbps:.3f} Gb/s on a {speed:g} Gb/s "
+                f"link, over the show's {max_utilisation:.0%} rule"
+            )
         for port in (cable.src, cable.dst):
-            entry = per_port.setdefault(port.uid, {"port_id": port.uid, "port": port.code, "capacity_gbps": speed,
-                                                   "flows": 0, "total_gbps": 0.0})
+            entry = per_port.setdefault(
+                port.uid,
+                {"port_id": port.uid, "port": port.code, "capacity_gbps": speed, "flows": 0, "total_gbps": 0.0},
+            )
             entry["capacity_gbps"] = max(entry["capacity_gbps"], speed)
             entry["flows"] += 1 if flow else 0
             entry["total_gbps"] += gbps
@@ -95,13 +106,23 @@ def ip_budget(graph: Any, max_utilisation: float = sdi.DEFAULT_MAX_UTILISATION) 
         budget = ipvideo.link_budget([entry["total_gbps"]], entry["capacity_gbps"], max_utilisation)
         entry.update({"usable_gbps": budget.usable_gbps, "utilisation": budget.utilisation, "fits": budget.fits})
         if not budget.fits:
-            warnings.append(f"{entry['port']}: {entry['total_gbps']:.3f} Gb/s through a {entry['capacity_gbps']:g} "
-                            f"Gb/s port, over the show's {max_utilisation:.0%} rule")
+            warnings.append(
+                f"{entry['port']}: {entry['total_gbps']:.3f} Gb/s through a {entry['capacity_gbps']:g} "
+                f"Gb/s port, over the show's {max_utilisation:.0%} rule"
+            )
         ports_out.append(entry)
-    both_paths = math.fsum(f["total_gbps"] * max((x.get("paths", 1) for x in f["flows"]), default=1)
-                           for f in links_out)
-    return {"max_utilisation": max_utilisation, "links": links_out, "ports": ports_out,
-            "total_gbps": math.fsum(f["total_gbps"] for f in links_out), "total_gbps_both_paths": both_paths,
-            "links_without_format": unknown, "warnings": sorted(set(warnings)),
-            "explain": explain("per link: Σ flow peaks ≤ link speed × max utilisation (the show's headroom rule)",
-                               {"max_utilisation": max_utilisation}, "docs/MATHS.md, IP video budgets")}
+    both_paths = math.fsum(f["total_gbps"] * max((x.get("paths", 1) for x in f["flows"]), default=1) for f in links_out)
+    return {
+        "max_utilisation": max_utilisation,
+        "links": links_out,
+        "ports": ports_out,
+        "total_gbps": math.fsum(f["total_gbps"] for f in links_out),
+        "total_gbps_both_paths": both_paths,
+        "links_without_format": unknown,
+        "warnings": sorted(set(warnings)),
+        "explain": explain(
+            "per link: Σ flow peaks ≤ link speed × max utilisation (the show's headroom rule)",
+            {"max_utilisation": max_utilisation},
+            "docs/MATHS.md, IP video budgets",
+        ),
+    }

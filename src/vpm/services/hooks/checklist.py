@@ -45,7 +45,9 @@ class ChecklistHooks(Hooks):
         if days is not None and not -3650 <= days <= 3650:
             raise ValidationFailed("days_before_show", "must be within ten years of load-in")
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         if "completed" in changes:
             changes["completed_at"] = _completed_at(options.get("completed_on")) if changes["completed"] else None
         elif options.get("completed_on") and obj.completed:

@@ -20,7 +20,9 @@ def production_of(session: Any, production_id: uuid.UUID, cache: dict[str, Any])
     return cache[key]
 
 
-def check_device_ref(ctx: Any, field: str, device_id: Any, production_id: uuid.UUID, kind: str | None = None) -> Device | None:
+def check_device_ref(
+    ctx: Any, field: str, device_id: Any, production_id: uuid.UUID, kind: str | None = None
+) -> Device | None:
     """A reference to another device must be a live device of the same show (and kind, if given)."""
     if device_id is None:
         return None
@@ -47,7 +49,7 @@ def next_number(session: Any, column: Any, where: list[Any], prefix: str) -> int
     """The next free number after ``prefix`` among existing labels (``CAM 7`` -> 8)."""
     best = 0
     for (label,) in session.execute(select(column).where(*where)):
-        rest = (label or "")[len(prefix):].strip() if (label or "").upper().startswith(prefix.upper()) else ""
+        rest = (label or "")[len(prefix) :].strip() if (label or "").upper().startswith(prefix.upper()) else ""
         if rest.isdigit():
             best = max(best, int(rest))
     return best + 1

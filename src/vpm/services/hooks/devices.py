@@ -27,9 +27,12 @@ class DeviceHooks(Hooks):
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         obj.kind = spec.kind
         if not (obj.label or "").strip():
-            n = next_number(ctx.session, Device.label, [Device.production_id == obj.production_id,
-                                                         Device.kind == spec.kind, Device.deleted_at.is_(None)],
-                            spec.label_prefix or "")
+            n = next_number(
+                ctx.session,
+                Device.label,
+                [Device.production_id == obj.production_id, Device.kind == spec.kind, Device.deleted_at.is_(None)],
+                spec.label_prefix or "",
+            )
             obj.label = f"{spec.label_prefix} {n}"
         if not obj.name:
             obj.name = obj.label
@@ -39,8 +42,12 @@ class DeviceHooks(Hooks):
         if not label:
             raise ValidationFailed("label", "must not be empty")
         production_id = obj.production_id
-        where = [Device.production_id == production_id, Device.kind == spec.kind, Device.label == label,
-                 Device.deleted_at.is_(None)]
+        where = [
+            Device.production_id == production_id,
+            Device.kind == spec.kind,
+            Device.label == label,
+            Device.deleted_at.is_(None),
+        ]
         if not is_new:
             where.append(Device.id != obj.id)
         clash = ctx.session.scalar(select(Device.id).where(*where).limit(1))
@@ -83,8 +90,9 @@ class DeviceHooks(Hooks):
     def load_options(self, detail: bool) -> list[Any]:
         return [selectinload(Device.ports)]
 
-    def extra_rows(self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
-                   cache: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def extra_rows(
+        self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool, cache: dict[str, Any]
+    ) -> list[dict[str, Any]] | None:
         ids = [uuid.UUID(i["id"]) for i in items]
         snakes = {key for key, i in zip(ids, items) if i["kind"] == "cable_snake"}
         ports = port_service.ports_of(session, ids, snakes)
@@ -99,8 +107,9 @@ class VideoDeviceHooks(DeviceHooks):
         out["standard"] = _standard(obj.h_res, obj.v_res, obj.rate)
         return out
 
-    def extra_rows(self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool,
-                   cache: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def extra_rows(
+        self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool, cache: dict[str, Any]
+    ) -> list[dict[str, Any]] | None:
         out = super().extra_rows(session, spec, items, detail, cache) or [{} for _ in items]
         for extra, item in zip(out, items):
             extra["standard"] = _standard(item["h_res"], item["v_res"], item["rate"])

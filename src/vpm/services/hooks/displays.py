@@ -39,8 +39,9 @@ from vpm.services.hooks.devices import DeviceHooks
 from vpm.services.hooks.library import EquipmentSpecHooks
 
 
-def specs_by_id(session: Session, cache: dict[str, Any],
-                ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID | None, Any]:
+def specs_by_id(
+    session: Session, cache: dict[str, Any], ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID | None, Any]:
     """Equipment specs by id, memoised in ``cache``; the ones not yet known come in one query."""
     known: dict[uuid.UUID | None, Any] = cache.setdefault("derived:specs", {})
     wanted = {i for i in ids if i is not None and i not in known}
@@ -52,14 +53,21 @@ def specs_by_id(session: Session, cache: dict[str, Any],
     return known
 
 
-def _prefetch(session: Session, cache: dict[str, Any], key: str, columns: tuple[Any, ...], production_id: Any,
-              model: type[LedScreen] | type[ProjectionScreen]) -> None:
+def _prefetch(
+    session: Session,
+    cache: dict[str, Any],
+    key: str,
+    columns: tuple[Any, ...],
+    production_id: Any,
+    model: type[LedScreen] | type[ProjectionScreen],
+) -> None:
     """Load, once per request, every spec that a kind of device of this show points at."""
     marker = f"derived:{key}:{production_id}"
     if marker in cache:
         return
-    rows = session.execute(select(*columns).where(model.production_id == production_id,
-                                                  model.deleted_at.is_(None))).all()
+    rows = session.execute(
+        select(*columns).where(model.production_id == production_id, model.deleted_at.is_(None))
+    ).all()
     specs_by_id(session, cache, (value for row in rows for value in row))
     cache[marker] = True
 
@@ -85,8 +93,11 @@ class LedScreenHooks(DeviceHooks):
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         super().validate(ctx, spec, data, obj, is_new)
         grid = data.get("tile_grid")
-        changed = is_new or grid != obj.tile_grid or any(
-            data.get(name) != getattr(obj, name) for name in ("tile_cols", "tile_rows"))
+        changed = (
+            is_new
+            or grid != obj.tile_grid
+            or any(data.get(name) != getattr(obj, name) for name in ("tile_cols", "tile_rows"))
+        )
         if grid is not None and changed:  # a stored grid nobody touches never blocks other edits
             try:
                 normal = derived.check_grid(grid)
@@ -94,14 +105,20 @@ class LedScreenHooks(DeviceHooks):
                 raise ValidationFailed(err.field, err.reason) from None
             for name, key in (("tile_cols", "cols"), ("tile_rows", "rows")):
                 if data.get(name) is not None and data[name] != normal[key]:
-                    raise ValidationFailed("tile_grid", f"the grid is {normal['cols']} x {normal['rows']} but "
-                                           f"{name} is {data[name]}; send both, or only one of them")
+                    raise ValidationFailed(
+                        "tile_grid",
+                        f"the grid is {normal['cols']} x {normal['rows']} but "
+                        f"{name} is {data[name]}; send both, or only one of them",
+                    )
         for name in ("tile_cols", "tile_rows"):
             value = data.get(name)
             if value is not None and not 1 <= value <= derived.MAX_GRID_SIDE:
                 raise ValidationFailed(name, f"must be from 1 to {derived.MAX_GRID_SIDE} tiles")
-        if data.get("tile_cols") and data.get("tile_rows") \
-                and data["tile_cols"] * data["tile_rows"] > derived.MAX_GRID_CELLS:
+        if (
+            data.get("tile_cols")
+            and data.get("tile_rows")
+            and data["tile_cols"] * data["tile_rows"] > derived.MAX_GRID_CELLS
+        ):
             raise ValidationFailed("tile_cols", f"a wall has at most {derived.MAX_GRID_CELLS} tiles")
         if data.get("bit_depth") is not None and data["bit_depth"] not in (8, 10, 12):
             raise ValidationFailed("bit_depth", "must be 8, 10 or 12")
@@ -119,7 +136,9 @@ class LedScreenHooks(DeviceHooks):
                 if getattr(obj, name) is None and _whole(grid.get(key)):
                     setattr(obj, name, grid[key])
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         super().on_update(ctx, spec, obj, changes, options)
         if "tile_grid" in changes:
             grid = changes["tile_grid"]
@@ -131,8 +150,12 @@ class LedScreenHooks(DeviceHooks):
         if ("tile_cols" in changes or "tile_rows" in changes) and isinstance(obj.tile_grid, dict):
             cols = changes.get("tile_cols", obj.tile_cols)
             rows = changes.get("tile_rows", obj.tile_rows)
-            if isinstance(cols, int) and isinstance(rows, int) and 1 <= cols <= derived.MAX_GRID_SIDE \
-                    and 1 <= rows <= derived.MAX_GRID_SIDE:
+            if (
+                isinstance(cols, int)
+                and isinstance(rows, int)
+                and 1 <= cols <= derived.MAX_GRID_SIDE
+                and 1 <= rows <= derived.MAX_GRID_SIDE
+            ):
                 changes["tile_grid"] = derived.resize_grid(obj.tile_grid, cols, rows)
             elif cols is None and rows is None:
                 changes["tile_grid"] = None
@@ -146,8 +169,14 @@ class LedScreenHooks(DeviceHooks):
     @staticmethod
     def specs(session: Session, obj: Any, cache: dict[str, Any]) -> tuple[Any, Any]:
         """The wall's tile spec and processor spec (the show's LED specs come in one query)."""
-        _prefetch(session, cache, "led", (LedScreen.equipment_spec_id, LedScreen.processor_spec_id),
-                  obj.production_id, LedScreen)
+        _prefetch(
+            session,
+            cache,
+            "led",
+            (LedScreen.equipment_spec_id, LedScreen.processor_spec_id),
+            obj.production_id,
+            LedScreen,
+        )
         known = specs_by_id(session, cache, (obj.equipment_spec_id, obj.processor_spec_id))
         return known.get(obj.equipment_spec_id), known.get(obj.processor_spec_id)
 
@@ -168,7 +197,9 @@ class ProjectorHooks(DeviceHooks):
         super().after_create(ctx, spec, obj, options)
         announce(ctx)
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         super().on_update(ctx, spec, obj, changes, options)
         if any(name in changes for name in SURFACE_INPUTS):
             remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id, changes.get("surface_id")]))
@@ -201,8 +232,14 @@ class ProjectorHooks(DeviceHooks):
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         out = super().extra_read(session, obj, detail, cache)
-        _prefetch(session, cache, "projectors", (ProjectionScreen.equipment_spec_id, ProjectionScreen.lens_spec_id),
-                  obj.production_id, ProjectionScreen)
+        _prefetch(
+            session,
+            cache,
+            "projectors",
+            (ProjectionScreen.equipment_spec_id, ProjectionScreen.lens_spec_id),
+            obj.production_id,
+            ProjectionScreen,
+        )
         known = specs_by_id(session, cache, (obj.equipment_spec_id, obj.lens_spec_id))
         numbers = derived.projector_numbers(obj, known.get(obj.equipment_spec_id), known.get(obj.lens_spec_id))
         out.update(numbers.as_fields())
@@ -214,11 +251,17 @@ def aimed_at(session: Session, surface: Any, cache: dict[str, Any]) -> list[deri
     of the show that are aimed anywhere are read once per request."""
     key = f"derived:aimed:{surface.production_id}"
     if key not in cache:
-        rows = list(session.scalars(
-            select(ProjectionScreen).where(ProjectionScreen.production_id == surface.production_id,
-                                           ProjectionScreen.deleted_at.is_(None),
-                                           ProjectionScreen.surface_id.is_not(None))
-            .order_by(ProjectionScreen.sort_order, ProjectionScreen.label)))
+        rows = list(
+            session.scalars(
+                select(ProjectionScreen)
+                .where(
+                    ProjectionScreen.production_id == surface.production_id,
+                    ProjectionScreen.deleted_at.is_(None),
+                    ProjectionScreen.surface_id.is_not(None),
+                )
+                .order_by(ProjectionScreen.sort_order, ProjectionScreen.label)
+            )
+        )
         specs_by_id(session, cache, (i for pj in rows for i in (pj.equipment_spec_id, pj.lens_spec_id)))
         grouped: dict[uuid.UUID | None, list[Any]] = {}
         for pj in rows:
@@ -265,16 +308,24 @@ def announce(ctx: Any) -> None:
     for (slug, _id), (obj, old) in before.items():
         new = _numbers(ctx.session, slug, obj)
         if new != old:
-            record_event(ctx, REGISTRY[slug], obj, EventOp.UPDATE,
-                         {"derived": {"from": derived.jsonable(old["derived"]), "to": derived.jsonable(new["derived"])}})
+            record_event(
+                ctx,
+                REGISTRY[slug],
+                obj,
+                EventOp.UPDATE,
+                {"derived": {"from": derived.jsonable(old["derived"]), "to": derived.jsonable(new["derived"])}},
+            )
 
 
 def _surfaces(session: Session, ids: Iterable[uuid.UUID | None]) -> list[Any]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return []
-    return list(session.scalars(select(ProjectionSurface).where(ProjectionSurface.id.in_(wanted),
-                                                                ProjectionSurface.deleted_at.is_(None))))
+    return list(
+        session.scalars(
+            select(ProjectionSurface).where(ProjectionSurface.id.in_(wanted), ProjectionSurface.deleted_at.is_(None))
+        )
+    )
 
 
 class ProjectionSurfaceHooks(DeviceHooks):
@@ -303,17 +354,25 @@ class LibrarySpecHooks(EquipmentSpecHooks):
     """Equipment specs, plus: when a spec's numbers change, every LED wall, projector and surface
     that reads them gets an event with its new numbers (in every show that uses the spec)."""
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         super().on_update(ctx, spec, obj, changes, options)
         if not SPEC_INPUTS & set(changes):
             return
         session = ctx.session
-        walls = session.scalars(select(LedScreen).where(
-            (LedScreen.equipment_spec_id == obj.id) | (LedScreen.processor_spec_id == obj.id),
-            LedScreen.deleted_at.is_(None))).all()
-        projectors = session.scalars(select(ProjectionScreen).where(
-            (ProjectionScreen.equipment_spec_id == obj.id) | (ProjectionScreen.lens_spec_id == obj.id),
-            ProjectionScreen.deleted_at.is_(None))).all()
+        walls = session.scalars(
+            select(LedScreen).where(
+                (LedScreen.equipment_spec_id == obj.id) | (LedScreen.processor_spec_id == obj.id),
+                LedScreen.deleted_at.is_(None),
+            )
+        ).all()
+        projectors = session.scalars(
+            select(ProjectionScreen).where(
+                (ProjectionScreen.equipment_spec_id == obj.id) | (ProjectionScreen.lens_spec_id == obj.id),
+                ProjectionScreen.deleted_at.is_(None),
+            )
+        ).all()
         remember(ctx, "led-screens", walls)
         remember(ctx, "projection-screens", projectors)
         remember(ctx, "projection-surfaces", _surfaces(session, [pj.surface_id for pj in projectors]))

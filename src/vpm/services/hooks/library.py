@@ -20,8 +20,15 @@ def slugify(text: str) -> str:
 
 
 def _port(p: Any) -> dict[str, Any]:
-    return {"id": jsonable(p.id), "key": p.key, "direction": p.direction, "connector": p.connector,
-            "label": p.label, "format": p.format, "index": p.port_index}
+    return {
+        "id": jsonable(p.id),
+        "key": p.key,
+        "direction": p.direction,
+        "connector": p.connector,
+        "label": p.label,
+        "format": p.format,
+        "index": p.port_index,
+    }
 
 
 class EquipmentSpecHooks(Hooks):
@@ -54,11 +61,15 @@ class EquipmentSpecHooks(Hooks):
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         ports = [_port(p) for p in obj.io_ports]
-        cards = [{"id": jsonable(c.id), "key": c.key, "slot_number": c.slot_number, "ports": [_port(p) for p in c.io]}
-                 for c in obj.cards]
+        cards = [
+            {"id": jsonable(c.id), "key": c.key, "slot_number": c.slot_number, "ports": [_port(p) for p in c.io]}
+            for c in obj.cards
+        ]
         counts = {
-            "inputs": sum(p["direction"] == "in" for p in ports) + sum(p["direction"] == "in" for c in cards for p in c["ports"]),
-            "outputs": sum(p["direction"] == "out" for p in ports) + sum(p["direction"] == "out" for c in cards for p in c["ports"]),
+            "inputs": sum(p["direction"] == "in" for p in ports)
+            + sum(p["direction"] == "in" for c in cards for p in c["ports"]),
+            "outputs": sum(p["direction"] == "out" for p in ports)
+            + sum(p["direction"] == "out" for c in cards for p in c["ports"]),
         }
         out: dict[str, Any] = {"port_counts": counts, "archived": obj.deleted_at is not None}
         if detail:
@@ -85,7 +96,9 @@ class FormatHooks(Hooks):
         if ctx.session.get(type(obj), obj.id) is not None:
             raise AlreadyExists(f"format {obj.id!r} already exists", field="id", existing_id=obj.id)
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         if obj.is_system:
             raise Forbidden(f"{obj.id} is a system preset and cannot be changed; duplicate it as a custom format")
         for name in _IMMUTABLE_FORMAT:
@@ -96,9 +109,9 @@ class FormatHooks(Hooks):
         if obj.is_system:
             raise Forbidden(f"{obj.id} is a system preset and cannot be deleted")
         used = ctx.session.scalar(
-            select(func.count()).select_from(Port).where(
-                (Port.format_id == obj.id) | (Port.expected_format_id == obj.id), Port.deleted_at.is_(None)
-            )
+            select(func.count())
+            .select_from(Port)
+            .where((Port.format_id == obj.id) | (Port.expected_format_id == obj.id), Port.deleted_at.is_(None))
         )
         if used:
             raise AlreadyExists(f"format {obj.id} is used by {used} port(s); change them first", field="id")

@@ -60,7 +60,9 @@ class IpAddressHooks(Hooks):
         _normalise(values)
         obj.ip, obj.gateway, obj.subnet = values["ip"], values["gateway"], values["subnet"]
 
-    def on_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]) -> None:
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
         _normalise(changes)
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
@@ -69,14 +71,18 @@ class IpAddressHooks(Hooks):
         vlan = data.get("vlan")
         if vlan is not None and not 1 <= vlan <= 4094:
             raise ValidationFailed("vlan", "must be between 1 and 4094")
-        where = [IpAddress.production_id == obj.production_id, IpAddress.ip == data["ip"],
-                 IpAddress.deleted_at.is_(None)]
+        where = [
+            IpAddress.production_id == obj.production_id,
+            IpAddress.ip == data["ip"],
+            IpAddress.deleted_at.is_(None),
+        ]
         if not is_new:
             where.append(IpAddress.id != obj.id)
         other = ctx.session.scalars(select(IpAddress).where(*where).limit(1)).first()
         if other is not None:
-            raise ValidationFailed("ip", f"{data['ip']} is already assigned in this show "
-                                         f"({other.device_name or 'no device named'})")
+            raise ValidationFailed(
+                "ip", f"{data['ip']} is already assigned in this show ({other.device_name or 'no device named'})"
+            )
         check_device_ref(ctx, "device_id", data.get("device_id"), obj.production_id)
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:

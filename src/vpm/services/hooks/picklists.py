@@ -17,8 +17,9 @@ class PickListHooks(Hooks):
         existing = ctx.session.scalars(select(model).where(model.name == obj.name)).first()
         if existing is not None:
             state = "active" if existing.is_active else "inactive: restore it"
-            raise AlreadyExists(f"{spec.label} {obj.name!r} already exists ({state})", field="name",
-                                existing_id=existing.id)
+            raise AlreadyExists(
+                f"{spec.label} {obj.name!r} already exists ({state})", field="name", existing_id=existing.id
+            )
         if not obj.sort_order:
             obj.sort_order = (ctx.session.scalar(select(func.max(model.sort_order))) or 0) + 1
         obj.is_active = True

@@ -25,8 +25,11 @@ class ProductionHooks(Hooks):
             from vpm.domain.devices import LedScreen
             from vpm.services.hooks.displays import remember
 
-            walls = ctx.session.scalars(select(LedScreen).where(
-                LedScreen.production_id == obj.id, LedScreen.deleted_at.is_(None)).order_by(LedScreen.id)).all()
+            walls = ctx.session.scalars(
+                select(LedScreen)
+                .where(LedScreen.production_id == obj.id, LedScreen.deleted_at.is_(None))
+                .order_by(LedScreen.id)
+            ).all()
             remember(ctx, "led-screens", walls)
 
     def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
@@ -65,8 +68,9 @@ def check_supply(data: dict[str, Any]) -> None:
 
     try:
         volts, phases, breaker = (data.get(k) for k in SUPPLY_FIELDS[:3])
-        led.power_supply(120.0 if volts is None else volts, 1 if phases is None else phases,
-                         15.0 if breaker is None else breaker)
+        led.power_supply(
+            120.0 if volts is None else volts, 1 if phases is None else phases, 15.0 if breaker is None else breaker
+        )
         if data.get("ip_max_utilisation") is not None:
             _checks.fraction("ip_max_utilisation", data["ip_max_utilisation"], allow_zero=False)
     except CalcError as err:
@@ -85,11 +89,16 @@ def _announce_due_dates(ctx: Any, production: Any, old_load_in: Any, new_load_in
     from vpm.services.hooks.checklist import due_date
 
     items = REGISTRY["checklist-items"]
-    rows = ctx.session.scalars(select(ChecklistItem).where(
-        ChecklistItem.production_id == production.id, ChecklistItem.deleted_at.is_(None),
-        ChecklistItem.days_before_show.isnot(None)).order_by(ChecklistItem.id))
+    rows = ctx.session.scalars(
+        select(ChecklistItem)
+        .where(
+            ChecklistItem.production_id == production.id,
+            ChecklistItem.deleted_at.is_(None),
+            ChecklistItem.days_before_show.isnot(None),
+        )
+        .order_by(ChecklistItem.id)
+    )
     for item in rows:
         before, after = due_date(old_load_in, item.days_before_show), due_date(new_load_in, item.days_before_show)
         if before != after:
             record_event(ctx, items, item, EventOp.UPDATE, {"due_date": {"from": before, "to": after}})
-

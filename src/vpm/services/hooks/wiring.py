@@ -22,8 +22,9 @@ def _check_format(ctx: Any, field: str, value: Any) -> None:
 
 
 def _same_port(ctx: WriteContext, obj: Any, direction: str, where: Any) -> Port | None:
-    q = select(Port).where(Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None),
-                           where)
+    q = select(Port).where(
+        Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None), where
+    )
     if obj.id is not None:
         q = q.where(Port.id != obj.id)
     return ctx.session.scalars(q.limit(1)).first()
@@ -37,23 +38,30 @@ def _check_identity(ctx: WriteContext, obj: Any, direction: str, index: Any, lab
             raise ValidationFailed("index", "must be 1 or more")
         other = _same_port(ctx, obj, direction, Port.index == index)
         if other is not None:
-            raise ValidationFailed("index", f"{word} {index} already exists on this device ({other.label!r}); "
-                                            "choose a free number or leave it empty for the next one")
+            raise ValidationFailed(
+                "index",
+                f"{word} {index} already exists on this device ({other.label!r}); "
+                "choose a free number or leave it empty for the next one",
+            )
     if label:
         wanted = normalise_label(label)
-        for other in ctx.session.scalars(select(Port).where(
-                Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None))):
+        for other in ctx.session.scalars(
+            select(Port).where(Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None))
+        ):
             if other.id != obj.id and normalise_label(other.label) == wanted:
-                raise ValidationFailed("label", f"{label!r} is already the label of {word} {other.index} on this "
-                                                "device; labels name one port")
+                raise ValidationFailed(
+                    "label",
+                    f"{label!r} is already the label of {word} {other.index} on this device; labels name one port",
+                )
 
 
 class PortHooks(Hooks):
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if obj.index is None:
             taken = ctx.session.scalar(
-                select(func.max(Port.index)).where(Port.device_id == obj.device_id, Port.direction == obj.direction,
-                                                   Port.deleted_at.is_(None))
+                select(func.max(Port.index)).where(
+                    Port.device_id == obj.device_id, Port.direction == obj.direction, Port.deleted_at.is_(None)
+                )
             )
             obj.index = (taken or 0) + 1
         if not obj.label:
@@ -110,7 +118,9 @@ class ConnectionHooks(Hooks):
         if src.direction != "out":
             raise ValidationFailed("from_port_id", "is an input; a cable starts at an output")
         if dst.direction != "in":
-            raise ValidationFailed("to_port_id", "is an output; a cable ends at an input (two outputs cannot be connected)")
+            raise ValidationFailed(
+                "to_port_id", "is an output; a cable ends at an input (two outputs cannot be connected)"
+            )
         where = [Connection.to_port_id == dst.id, Connection.deleted_at.is_(None)]
         if not is_new:
             where.append(Connection.id != obj.id)

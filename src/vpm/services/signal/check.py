@@ -62,17 +62,30 @@ _BRIDGE_WORDS = re.compile(r"adapt|conver|dongle|decimator|transceiver|\bext", r
 _BRIDGE_SPLIT = re.compile(r"\s*(?:>|→|->|\bto\b)\s*", re.IGNORECASE)
 
 
-def _finding(severity: str, rule: str, message: str, fix: str, devices: Iterable[DeviceNode] = (),
-             ports: Iterable[PortNode] = (), connections: Iterable[Cable] = ()) -> dict[str, Any]:
+def _finding(
+    severity: str,
+    rule: str,
+    message: str,
+    fix: str,
+    devices: Iterable[DeviceNode] = (),
+    ports: Iterable[PortNode] = (),
+    connections: Iterable[Cable] = (),
+) -> dict[str, Any]:
     devs: dict[str, DeviceNode] = {}
     for dev in devices:
         devs.setdefault(dev.id, dev)
     port_list = list(dict.fromkeys(ports))
     for p in port_list:
         devs.setdefault(p.device.id, p.device)
-    return {"severity": severity, "rule": rule, "message": message,
-            "devices": [dv.ref() for dv in devs.values()], "ports": [p.ref() for p in port_list],
-            "connections": [c.uid for c in connections], "fix": fix}
+    return {
+        "severity": severity,
+        "rule": rule,
+        "message": message,
+        "devices": [dv.ref() for dv in devs.values()],
+        "ports": [p.ref() for p in port_list],
+        "connections": [c.uid for c in connections],
+        "fix": fix,
+    }
 
 
 def _codes(ports: list[PortNode], limit: int = 12) -> str:
@@ -82,7 +95,7 @@ def _codes(ports: list[PortNode], limit: int = 12) -> str:
 
 
 def _a(word: str) -> str:
-    """"an HDMI", "an SDI", "a DP": the article as the family name is spoken."""
+    """ "an HDMI", "an SDI", "a DP": the article as the family name is spoken."""
     return ("an " if word[:1] in "AEHIOSX" else "a ") + word
 
 
@@ -117,9 +130,12 @@ def adapter_chain(text: str | None) -> list[str]:
 def _bridged_by_adapter(src: PortNode, dst: PortNode) -> str | None:
     """The adapter declared on either port, or on the source or send at either end, that turns the
     output's family into the input's ("SDI > HDMI" on a monitor fed by SDI into its HDMI input)."""
-    for where, text in ((f"{src.code}", src.adapter), (f"{dst.code}", dst.adapter),
-                        (dst.device.label, dst.device.secondary_device),
-                        (src.device.label, src.device.secondary_device)):
+    for where, text in (
+        (f"{src.code}", src.adapter),
+        (f"{dst.code}", dst.adapter),
+        (dst.device.label, dst.device.secondary_device),
+        (src.device.label, src.device.secondary_device),
+    ):
         chain = adapter_chain(text)
         if chain and chain[0] == src.family and chain[-1] == dst.family:
             return f"'{text}' on {where}"
@@ -166,29 +182,51 @@ class _Check:
         what = f"{src.code} ({src.connector}) → {dst.code} ({dst.connector})"
         adapter = _bridged_by_adapter(src, dst)
         if adapter is not None:
-            self.add("info", "connector-family", f"{what} is converted by the adapter {adapter}.",
-                     "Make sure the converter is on the pull sheet and powered if it needs power.",
-                     ports=(src, dst), connections=(cable,))
+            self.add(
+                "info",
+                "connector-family",
+                f"{what} is converted by the adapter {adapter}.",
+                "Make sure the converter is on the pull sheet and powered if it needs power.",
+                ports=(src, dst),
+                connections=(cable,),
+            )
         elif _bridged_by_cable(cable):
-            self.add("info", "connector-family", f"{what} is bridged by the cable's '{cable.cable_type}'.",
-                     "Make sure the adapter or converter is on the pull sheet and powered if it needs power.",
-                     ports=(src, dst), connections=(cable,))
+            self.add(
+                "info",
+                "connector-family",
+                f"{what} is bridged by the cable's '{cable.cable_type}'.",
+                "Make sure the adapter or converter is on the pull sheet and powered if it needs power.",
+                ports=(src, dst),
+                connections=(cable,),
+            )
         elif (src.family, dst.family) in ADAPTABLE:
-            self.add("warning", "connector-family", f"{what} needs an adapter.",
-                     f"Add a {src.connector} to {dst.connector} adapter and record it in the cable type "
-                     f"(e.g. '{src.connector} > {dst.connector} adapter').",
-                     ports=(src, dst), connections=(cable,))
+            self.add(
+                "warning",
+                "connector-family",
+                f"{what} needs an adapter.",
+                f"Add a {src.connector} to {dst.connector} adapter and record it in the cable type "
+                f"(e.g. '{src.connector} > {dst.connector} adapter').",
+                ports=(src, dst),
+                connections=(cable,),
+            )
         else:
-            self.add("error", "connector-family", f"{what}: {_a(src.family)} output cannot drive "
-                     f"{_a(dst.family)} input through a cable.",
-                     f"Put a {src.family} to {dst.family} converter between them (add it as a converter "
-                     f"device and patch through it), or use a {dst.family} output.",
-                     ports=(src, dst), connections=(cable,))
+            self.add(
+                "error",
+                "connector-family",
+                f"{what}: {_a(src.family)} output cannot drive {_a(dst.family)} input through a cable.",
+                f"Put a {src.family} to {dst.family} converter between them (add it as a converter "
+                f"device and patch through it), or use a {dst.family} output.",
+                ports=(src, dst),
+                connections=(cable,),
+            )
 
     def capacity(self, cable: Cable, info: FormatInfo) -> None:
         failures = []
-        for where, connector in (("output", cable.src.connector), ("input", cable.dst.connector),
-                                 ("cable", cable.cable_type)):
+        for where, connector in (
+            ("output", cable.src.connector),
+            ("input", cable.dst.connector),
+            ("cable", cable.cable_type),
+        ):
             result = fit(info, connector)
             if result is not None and not result.fits:
                 failures.append((where, connector, result))
@@ -200,15 +238,25 @@ class _Check:
             if result.note == "not an SDI raster":
                 parts.append(f"the {where} is {connector}, and {info.id} is not an SDI raster")
             else:
-                parts.append(f"the {where} is {connector}: {result.required:.2f} {result.unit} needed, "
-                             f"{result.capacity:.2f} {result.unit} available")
+                parts.append(
+                    f"the {where} is {connector}: {result.required:.2f} {result.unit} needed, "
+                    f"{result.capacity:.2f} {result.unit} available"
+                )
             alternatives.extend(a for a in result.alternatives if a not in alternatives)
-        fix = (f"Use a link that carries {info.id} ({', '.join(alternatives)})" if alternatives else
-               f"Scale {info.id} to a format this link carries with a scaler before it")
+        fix = (
+            f"Use a link that carries {info.id} ({', '.join(alternatives)})"
+            if alternatives
+            else f"Scale {info.id} to a format this link carries with a scaler before it"
+        )
         fix += ", or lower the format at the source."
-        self.add("error", "link-capacity",
-                 f"{cable.src.code} → {cable.dst.code} carries {info.id}, but " + "; ".join(parts) + ".",
-                 fix, ports=(cable.src, cable.dst), connections=(cable,))
+        self.add(
+            "error",
+            "link-capacity",
+            f"{cable.src.code} → {cable.dst.code} carries {info.id}, but " + "; ".join(parts) + ".",
+            fix,
+            ports=(cable.src, cable.dst),
+            connections=(cable,),
+        )
 
     # ------------------------------------------------------------------ per input
 
@@ -219,24 +267,32 @@ class _Check:
                 continue
             cables = g.feeds.get(port.id)
             if cables and len(cables) > 1:
-                self.add("error", "input-fed-twice",
-                         f"{port.code} has {len(cables)} feeds: "
-                         + ", ".join(c.src.code for c in cables) + ". An input takes one feed.",
-                         "Keep the feed you mean and delete the other cables (or put a switcher or router "
-                         "in front of the input).",
-                         ports=[port] + [c.src for c in cables], connections=cables)
+                self.add(
+                    "error",
+                    "input-fed-twice",
+                    f"{port.code} has {len(cables)} feeds: "
+                    + ", ".join(c.src.code for c in cables)
+                    + ". An input takes one feed.",
+                    "Keep the feed you mean and delete the other cables (or put a switcher or router "
+                    "in front of the input).",
+                    ports=[port] + [c.src for c in cables],
+                    connections=cables,
+                )
             if not cables:
                 continue
             arriving = arriving_format(g, port)
             wanted = expected_format(port)
             if arriving and wanted and arriving != wanted:
                 diff = _difference(_fmt(g, arriving), _fmt(g, wanted))
-                self.add("warning", "edid-mismatch",
-                         f"{port.code} expects {wanted} but receives {arriving} from {cables[0].src.code} "
-                         f"({diff} differs).",
-                         f"Set {cables[0].src.device.label}'s output to {wanted}, change {port.code}'s EDID "
-                         f"to {arriving}, or put a scaler in between.",
-                         ports=(port, cables[0].src), connections=cables[:1])
+                self.add(
+                    "warning",
+                    "edid-mismatch",
+                    f"{port.code} expects {wanted} but receives {arriving} from {cables[0].src.code} ({diff} differs).",
+                    f"Set {cables[0].src.device.label}'s output to {wanted}, change {port.code}'s EDID "
+                    f"to {arriving}, or put a scaler in between.",
+                    ports=(port, cables[0].src),
+                    connections=cables[:1],
+                )
 
     # ------------------------------------------------------------------ per device
 
@@ -250,17 +306,27 @@ class _Check:
             elif dev.kind in ORIGIN_KINDS:
                 outs = [p for p in dev.outputs if p.signal]
                 if outs and not any(p.id in g.sends for p in outs):
-                    self.add("info", "output-unused", f"{dev.display} feeds nothing.",
-                             f"Patch one of its outputs ({_codes(outs)}) or remove it from the show.",
-                             devices=(dev,), ports=outs)
+                    self.add(
+                        "info",
+                        "output-unused",
+                        f"{dev.display} feeds nothing.",
+                        f"Patch one of its outputs ({_codes(outs)}) or remove it from the show.",
+                        devices=(dev,),
+                        ports=outs,
+                    )
             for port in dev.outputs:
                 cables = g.sends.get(port.id)
                 if cables and len(cables) > 1 and port.family != "ETHERNET":
-                    self.add("warning", "output-split",
-                             f"{port.code} drives {len(cables)} cables: "
-                             + ", ".join(c.dst.code for c in cables) + ". One output drives one cable.",
-                             f"Put a distribution amplifier after {port.code}, or use another output.",
-                             ports=[port] + [c.dst for c in cables], connections=cables)
+                    self.add(
+                        "warning",
+                        "output-split",
+                        f"{port.code} drives {len(cables)} cables: "
+                        + ", ".join(c.dst.code for c in cables)
+                        + ". One output drives one cable.",
+                        f"Put a distribution amplifier after {port.code}, or use another output.",
+                        ports=[port] + [c.dst for c in cables],
+                        connections=cables,
+                    )
 
     def mixer(self, dev: DeviceNode) -> None:
         g = self.g
@@ -268,17 +334,24 @@ class _Check:
         outs = [p for p in dev.outputs if p.signal]
         free_in = [p for p in ins if p.id not in g.feeds]
         if free_in:
-            self.add("info", "unconnected-input",
-                     f"{dev.label}: {len(free_in)} of {len(ins)} inputs have no feed ({_codes(free_in)}).",
-                     "Nothing to do if they are spares; otherwise patch them from the feed picker.",
-                     devices=(dev,), ports=free_in)
+            self.add(
+                "info",
+                "unconnected-input",
+                f"{dev.label}: {len(free_in)} of {len(ins)} inputs have no feed ({_codes(free_in)}).",
+                "Nothing to do if they are spares; otherwise patch them from the feed picker.",
+                devices=(dev,),
+                ports=free_in,
+            )
         free_out = [p for p in outs if p.id not in g.sends]
         if free_out:
-            self.add("info", "output-unused",
-                     f"{dev.label}: {len(free_out)} of {len(outs)} outputs feed nothing "
-                     f"({_codes(free_out)}).",
-                     "Nothing to do if they are spares; otherwise patch them to their destinations.",
-                     devices=(dev,), ports=free_out)
+            self.add(
+                "info",
+                "output-unused",
+                f"{dev.label}: {len(free_out)} of {len(outs)} outputs feed nothing ({_codes(free_out)}).",
+                "Nothing to do if they are spares; otherwise patch them to their destinations.",
+                devices=(dev,),
+                ports=free_out,
+            )
         if dev.kind == "cam_switcher":
             desk = next((p.format_id for p in outs if p.format_id), None)
             if desk is None:
@@ -289,12 +362,15 @@ class _Check:
                     continue
                 cable = g.feed(port)
                 diff = _difference(_fmt(g, arriving), _fmt(g, desk))
-                self.add("warning", "format-change",
-                         f"{port.code} receives {arriving} but {dev.label} runs at {desk} ({diff} differs).",
-                         f"Set {cable.src.device.label if cable else 'the source'} to {desk}, or put a frame "
-                         "sync or converter in front of the input.",
-                         ports=(port,) + ((cable.src,) if cable else ()),
-                         connections=(cable,) if cable else ())
+                self.add(
+                    "warning",
+                    "format-change",
+                    f"{port.code} receives {arriving} but {dev.label} runs at {desk} ({diff} differs).",
+                    f"Set {cable.src.device.label if cable else 'the source'} to {desk}, or put a frame "
+                    "sync or converter in front of the input.",
+                    ports=(port,) + ((cable.src,) if cable else ()),
+                    connections=(cable,) if cable else (),
+                )
 
     def pass_through(self, dev: DeviceNode) -> None:
         g = self.g
@@ -311,23 +387,34 @@ class _Check:
             if not dev.converts and out.format_id and out.id not in g.loops:
                 arriving = arriving_format(g, inp)
                 if arriving and arriving != out.format_id:
-                    self.add("warning", "format-change",
-                             f"{out.code} is set to {out.format_id} but {dev.label} passes {arriving} "
-                             f"through from {inp.code}; a {dev.kind.replace('_', ' ')} does not convert.",
-                             f"Clear the format on {out.code}, or put a scaler or converter after it.",
-                             ports=(inp, out))
+                    self.add(
+                        "warning",
+                        "format-change",
+                        f"{out.code} is set to {out.format_id} but {dev.label} passes {arriving} "
+                        f"through from {inp.code}; a {dev.kind.replace('_', ' ')} does not convert.",
+                        f"Clear the format on {out.code}, or put a scaler or converter after it.",
+                        ports=(inp, out),
+                    )
         for (a, b), routes in bridges.items():
             where = "; ".join(f"{inp.short_code} → {_codes(outs)}" for inp, outs in routes.items())
             ports = [p for inp, outs in routes.items() for p in (inp, *outs)]
-            self.add("info", "converter-bridge", f"{dev.label} converts {a} to {b} ({where}).",
-                     "Nothing to do; the conversion is shown on the diagram and the patch sheet.",
-                     devices=(dev,), ports=ports)
+            self.add(
+                "info",
+                "converter-bridge",
+                f"{dev.label} converts {a} to {b} ({where}).",
+                "Nothing to do; the conversion is shown on the diagram and the patch sheet.",
+                devices=(dev,),
+                ports=ports,
+            )
         if carrying:
-            self.add("info", "output-unused",
-                     f"{dev.label}: {len(carrying)} outputs carry a signal but have no cable "
-                     f"({_codes(carrying)}).",
-                     "Cable them to where the signal is wanted, or clear their routes.",
-                     devices=(dev,), ports=carrying)
+            self.add(
+                "info",
+                "output-unused",
+                f"{dev.label}: {len(carrying)} outputs carry a signal but have no cable ({_codes(carrying)}).",
+                "Cable them to where the signal is wanted, or clear their routes.",
+                devices=(dev,),
+                ports=carrying,
+            )
 
     def loops(self) -> None:
         g = self.g
@@ -335,9 +422,13 @@ class _Check:
             return
         ports = [g.ports[pid] for pid in tuple(g.loops) if pid in g.ports]  # a copy: the graph is shared
         ports.sort(key=lambda p: (natural_key(p.device.label), p.index))
-        self.add("warning", "signal-loop",
-                 "A signal path loops back on itself through " + ", ".join(p.code for p in ports[:12]) + ".",
-                 "Change a crosspoint or a cable on the loop so every path starts at a source.", ports=ports)
+        self.add(
+            "warning",
+            "signal-loop",
+            "A signal path loops back on itself through " + ", ".join(p.code for p in ports[:12]) + ".",
+            "Change a crosspoint or a cable on the loop so every path starts at a source.",
+            ports=ports,
+        )
 
 
 def check(graph: ShowGraph, port_ids: set[Any] | None = None, connection_id: Any = None) -> dict[str, Any]:
@@ -351,9 +442,11 @@ def check(graph: ShowGraph, port_ids: set[Any] | None = None, connection_id: Any
     if port_ids is not None or connection_id is not None:
         want_ports = {str(p) for p in (port_ids or ())}
         want_cable = str(connection_id) if connection_id is not None else None
-        findings = [f for f in findings
-                    if (want_cable and want_cable in f["connections"])
-                    or want_ports.intersection(p["id"] for p in f["ports"])]
+        findings = [
+            f
+            for f in findings
+            if (want_cable and want_cable in f["connections"]) or want_ports.intersection(p["id"] for p in f["ports"])
+        ]
     summary = {s: 0 for s in SEVERITIES}
     for f in findings:
         summary[f["severity"]] += 1
@@ -369,8 +462,7 @@ def _run(graph: ShowGraph) -> list[dict[str, Any]]:
         run.loops()
         _reach(run)
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    run.findings.sort(key=lambda f: (order[f["severity"]], f["rule"],
-                                     f["devices"][0]["label"] if f["devices"] else ""))
+    run.findings.sort(key=lambda f: (order[f["severity"]], f["rule"], f["devices"][0]["label"] if f["devices"] else ""))
     return run.findings
 
 
@@ -402,13 +494,17 @@ def _reach(run: _Check) -> None:
                 continue
             worst = min(result.segments, key=lambda row: row[2])
             feet = result.total_ft
-            run.add("warning", "reach",
-                    f"{path[0].src.code} → {path[-1].dst.code}: {feet:.0f} ft ({result.total_m:.0f} m) of "
-                    f"{', '.join(dict.fromkeys(r[0] for r in result.segments))} at {rate:.3g} Gb/s is "
-                    f"{result.budget:.0%} of its reach ({worst[2]:g} m for {worst[0]}: {worst[3]}).",
-                    "Shorten the run, use lower-loss cable, put a reclocking DA or extender in the middle, "
-                    "or go over fibre.",
-                    ports=(path[0].src, path[-1].dst), connections=path)
+            run.add(
+                "warning",
+                "reach",
+                f"{path[0].src.code} → {path[-1].dst.code}: {feet:.0f} ft ({result.total_m:.0f} m) of "
+                f"{', '.join(dict.fromkeys(r[0] for r in result.segments))} at {rate:.3g} Gb/s is "
+                f"{result.budget:.0%} of its reach ({worst[2]:g} m for {worst[0]}: {worst[3]}).",
+                "Shorten the run, use lower-loss cable, put a reclocking DA or extender in the middle, "
+                "or go over fibre.",
+                ports=(path[0].src, path[-1].dst),
+                connections=path,
+            )
 
 
 def _runs(g: ShowGraph, path: list[Cable]) -> list[list[Cable]]:

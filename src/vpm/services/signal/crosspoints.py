@@ -36,5 +36,7 @@ class CrosspointHooks(Hooks):
         if obj.id is not None:
             where.append(RouterCrosspoint.id != obj.id)
         if ctx.session.scalar(select(RouterCrosspoint.id).where(*where).limit(1)) is not None:
-            raise ValidationFailed("output_port_id", f"{router.label} OUT {out.index} already has a "
-                                   "crosspoint; change that one's input instead")
+            raise ValidationFailed(
+                "output_port_id",
+                f"{router.label} OUT {out.index} already has a crosspoint; change that one's input instead",
+            )

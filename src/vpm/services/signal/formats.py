@@ -27,16 +27,36 @@ from vpm.services.signal.graph import FormatInfo, PortNode, ShowGraph
 
 #: canonical connector -> the calc connector whose capacity applies
 CAPACITY_KEYS: dict[str, str] = {
-    "HD-SDI": "HD-SDI", "3G-SDI": "3G-SDI", "6G-SDI": "6G-SDI", "12G-SDI": "12G-SDI", "24G-SDI": "24G-SDI",
-    "SD-SDI": "SD-SDI", "SDI": "24G-SDI",
-    "HDMI 1.4": "HDMI 1.4", "HDMI 2.0": "HDMI 2.0", "HDMI 2.1": "HDMI 2.1", "HDMI": "HDMI 2.1",
-    "DisplayPort 1.1": "DP 1.1", "DisplayPort 1.2": "DP 1.2", "DisplayPort 1.4": "DP 1.4",
+    "HD-SDI": "HD-SDI",
+    "3G-SDI": "3G-SDI",
+    "6G-SDI": "6G-SDI",
+    "12G-SDI": "12G-SDI",
+    "24G-SDI": "24G-SDI",
+    "SD-SDI": "SD-SDI",
+    "SDI": "24G-SDI",
+    "HDMI 1.4": "HDMI 1.4",
+    "HDMI 2.0": "HDMI 2.0",
+    "HDMI 2.1": "HDMI 2.1",
+    "HDMI": "HDMI 2.1",
+    "DisplayPort 1.1": "DP 1.1",
+    "DisplayPort 1.2": "DP 1.2",
+    "DisplayPort 1.4": "DP 1.4",
     "DisplayPort": "DP 1.4",
 }
 assert set(CAPACITY_KEYS.values()) <= set(CONNECTORS), "capacity keys must be calc connectors"
 #: Families by calc connector name, for suggesting a connector of the same family that fits.
-CALC_FAMILY = {name: ("SDI" if name.endswith("SDI") else "HDMI" if name.startswith("HDMI") else
-                      "DP" if name.startswith("DP") else "IP") for name in CONNECTORS}
+CALC_FAMILY = {
+    name: (
+        "SDI"
+        if name.endswith("SDI")
+        else "HDMI"
+        if name.startswith("HDMI")
+        else "DP"
+        if name.startswith("DP")
+        else "IP"
+    )
+    for name in CONNECTORS
+}
 
 
 def output_format(graph: ShowGraph, port: PortNode) -> str | None:

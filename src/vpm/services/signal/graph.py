@@ -67,8 +67,12 @@ SIGNAL_CONNECTORS = frozenset({"NDI", "IP", "USB-C"})
 
 #: How an output of a pass-through device is fed, by mode (see the module table).
 PASS_MODE_TEXT = {
-    "snake": "snake line", "crosspoint": "router crosspoint", "distribution": "distribution amplifier",
-    "conversion": "converter", "ccu": "camera control unit", "loop": "loop-through",
+    "snake": "snake line",
+    "crosspoint": "router crosspoint",
+    "distribution": "distribution amplifier",
+    "conversion": "converter",
+    "ccu": "camera control unit",
+    "loop": "loop-through",
 }
 
 
@@ -123,7 +127,7 @@ class DeviceNode:
 
     @property
     def display(self) -> str:
-        """"GFX A [SRC 3]" as the spreadsheet writes a feed; just the label when the name adds nothing."""
+        """ "GFX A [SRC 3]" as the spreadsheet writes a feed; just the label when the name adds nothing."""
         if self.name and self.name != self.label:
             return f"{self.name} [{self.label}]"
         return self.label
@@ -170,18 +174,24 @@ class PortNode:
 
     @property
     def short_code(self) -> str:
-        """"IN 5.3" / "OUT 12" / "line 7": the code printed on the port itself."""
-        return port_code(self.direction, self.index, self.card_slot, self.card_port,
-                         self.device.kind == "cable_snake")
+        """ "IN 5.3" / "OUT 12" / "line 7": the code printed on the port itself."""
+        return port_code(self.direction, self.index, self.card_slot, self.card_port, self.device.kind == "cable_snake")
 
     @property
     def code(self) -> str:
-        """"E2 IN 5.3" / "RTR 01 OUT 12": the id a patch sheet prints."""
+        """ "E2 IN 5.3" / "RTR 01 OUT 12": the id a patch sheet prints."""
         return f"{self.device.label} {self.short_code}"
 
     def ref(self) -> dict[str, Any]:
-        return {"id": dashed(self.id), "device_id": dashed(self.device.id), "direction": self.direction,
-                "index": self.index, "label": self.label, "connector": self.connector, "code": self.code}
+        return {
+            "id": dashed(self.id),
+            "device_id": dashed(self.device.id),
+            "direction": self.direction,
+            "index": self.index,
+            "label": self.label,
+            "connector": self.connector,
+            "code": self.code,
+        }
 
 
 def _port_order(p: PortNode) -> tuple[Any, ...]:
@@ -204,8 +214,7 @@ class Cable:
         return dashed(self.id)
 
     def ref(self) -> dict[str, Any]:
-        return {"id": dashed(self.id), "label": self.label, "cable_type": self.cable_type,
-                "length_ft": self.length_ft}
+        return {"id": dashed(self.id), "label": self.label, "cable_type": self.cable_type, "length_ft": self.length_ft}
 
 
 @dataclass(eq=False)
@@ -315,8 +324,8 @@ class ShowGraph:
 
 # -------------------------------------------------------------------- formats of device rows
 
-def _format_from_values(graph: ShowGraph, h: Any, v: Any, rate: Any,
-                        blanking: str | None = None) -> str | None:
+
+def _format_from_values(graph: ShowGraph, h: Any, v: Any, rate: Any, blanking: str | None = None) -> str | None:
     if not h or not v or not rate or h <= 0 or v <= 0 or rate <= 0:
         return None
     blank = blanking if blanking in ("RBv1", "RBv2", "RBv3") else ""
@@ -340,8 +349,9 @@ def _format_from_text(graph: ShowGraph, text: str | None) -> str | None:
         fid = calc_format_id(parsed.h, parsed.v, parsed.rate, parsed.interlaced, parsed.blanking)
     except Exception:
         return None
-    graph.formats.setdefault(fid, FormatInfo(fid, parsed.h, parsed.v, parsed.rate, parsed.interlaced,
-                                             parsed.blanking or "NONE"))
+    graph.formats.setdefault(
+        fid, FormatInfo(fid, parsed.h, parsed.v, parsed.rate, parsed.interlaced, parsed.blanking or "NONE")
+    )
     return fid
 
 
@@ -355,13 +365,13 @@ def classify_connector(raw: str | None) -> tuple[str, str, bool]:
     if hit is None:
         canonical = normalise_connector(key)
         family = connector_family(canonical) if canonical else "OTHER"
-        signal = (not canonical or family in SIGNAL_FAMILIES or canonical in SIGNAL_CONNECTORS
-                  or "2110" in canonical)
+        signal = not canonical or family in SIGNAL_FAMILIES or canonical in SIGNAL_CONNECTORS or "2110" in canonical
         hit = _FAMILY_CACHE[key] = (canonical, family, signal)
     return hit
 
 
 # -------------------------------------------------------------------- loading
+
 
 def load_graph(session: Session, production_id: uuid.UUID, show_name: str = "") -> ShowGraph:
     """Read the live show into a :class:`ShowGraph` (a few column-only queries).
@@ -386,45 +396,85 @@ def gc_paused() -> Iterator[None]:
 
 
 def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGraph:
-    graph = ShowGraph(production_id=production_id, show_name=show_name,
-                      hex_keys=session.get_bind().dialect.name != "postgresql")
-    for row in session.execute(select(Format.id, Format.h_res, Format.v_res, Format.frame_rate,
-                                      Format.interlaced, Format.blanking)):
+    graph = ShowGraph(
+        production_id=production_id, show_name=show_name, hex_keys=session.get_bind().dialect.name != "postgresql"
+    )
+    for row in session.execute(
+        select(Format.id, Format.h_res, Format.v_res, Format.frame_rate, Format.interlaced, Format.blanking)
+    ):
         graph.formats[row[0]] = FormatInfo(row[0], row[1], row[2], row[3], bool(row[4]), row[5] or "NONE")
 
     dt = d.Device.__table__
     live = (dt.c.production_id == production_id) & dt.c.deleted_at.is_(None)
-    for row in session.execute(select(_text(dt.c.id), dt.c.kind, dt.c.label, dt.c.name, dt.c.sort_order,
-                                      dt.c.notes, dt.c.station).where(live)).all():
+    for row in session.execute(
+        select(_text(dt.c.id), dt.c.kind, dt.c.label, dt.c.name, dt.c.sort_order, dt.c.notes, dt.c.station).where(live)
+    ).all():
         graph.add_device(DeviceNode(row[0], row[1], row[2], row[3] or "", row[4] or 0, row[5], row[6]))
     _load_kind_columns(session, graph, live)
 
     pt = Port.__table__
     devices = graph.devices
-    for row in session.execute(select(_text(pt.c.id), _text(pt.c.device_id), pt.c.direction, pt.c.index,
-                                      pt.c.label, pt.c.connector, pt.c.format_id, pt.c.expected_format_id,
-                                      pt.c.card_slot, pt.c.notes, pt.c.card_port, pt.c.adapter)
-                               .where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))).all():
+    for row in session.execute(
+        select(
+            _text(pt.c.id),
+            _text(pt.c.device_id),
+            pt.c.direction,
+            pt.c.index,
+            pt.c.label,
+            pt.c.connector,
+            pt.c.format_id,
+            pt.c.expected_format_id,
+            pt.c.card_slot,
+            pt.c.notes,
+            pt.c.card_port,
+            pt.c.adapter,
+        ).where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))
+    ).all():
         dev = devices.get(row[1])
         if dev is None:
             continue
         canonical, family, signal = classify_connector(row[5])
-        graph.add_port(PortNode(row[0], dev, row[2], row[3], row[4] or "", canonical, family, signal,
-                                row[6], row[7], row[8], row[9], row[10], row[11]))
+        graph.add_port(
+            PortNode(
+                row[0],
+                dev,
+                row[2],
+                row[3],
+                row[4] or "",
+                canonical,
+                family,
+                signal,
+                row[6],
+                row[7],
+                row[8],
+                row[9],
+                row[10],
+                row[11],
+            )
+        )
 
     ports = graph.ports
     xt = RouterCrosspoint.__table__
     xp_live = (xt.c.production_id == production_id) & xt.c.deleted_at.is_(None)
-    for out_id, in_id in session.execute(select(_text(xt.c.output_port_id), _text(xt.c.input_port_id))
-                                         .where(xp_live)).all():
+    for out_id, in_id in session.execute(
+        select(_text(xt.c.output_port_id), _text(xt.c.input_port_id)).where(xp_live)
+    ).all():
         out, inp = ports.get(out_id), ports.get(in_id)
         if out is not None and inp is not None:
             graph.crosspoints[out_id] = inp
 
     ct = Connection.__table__
-    for row in session.execute(select(_text(ct.c.id), _text(ct.c.from_port_id), _text(ct.c.to_port_id),
-                                      ct.c.label, ct.c.cable_type, ct.c.length_ft, ct.c.notes)
-                               .where(ct.c.production_id == production_id, ct.c.deleted_at.is_(None))).all():
+    for row in session.execute(
+        select(
+            _text(ct.c.id),
+            _text(ct.c.from_port_id),
+            _text(ct.c.to_port_id),
+            ct.c.label,
+            ct.c.cable_type,
+            ct.c.length_ft,
+            ct.c.notes,
+        ).where(ct.c.production_id == production_id, ct.c.deleted_at.is_(None))
+    ).all():
         src, dst = ports.get(row[1]), ports.get(row[2])
         if src is not None and dst is not None:
             graph.add_cable(Cable(row[0], src, dst, row[3], row[4], row[5], row[6]))
@@ -442,14 +492,16 @@ def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
 
     def rows(model: type[d.Device], *cols: str) -> Any:
         t = model.__table__
-        return session.execute(select(_text(t.c.id), *(t.c[c] for c in cols)).join(dt, dt.c.id == t.c.id)
-                               .where(live)).all()
+        return session.execute(
+            select(_text(t.c.id), *(t.c[c] for c in cols)).join(dt, dt.c.id == t.c.id).where(live)
+        ).all()
 
     for dev_id, is_scaler, is_da in rows(d.Converter, "is_scaler", "is_distribution_amp"):
         devices[dev_id].is_scaler, devices[dev_id].is_da = bool(is_scaler), bool(is_da)
     for model in (d.Source, d.Send):
-        for dev_id, h, v, rate, blanking, secondary in rows(model, "h_res", "v_res", "rate", "blanking",
-                                                            "secondary_device"):
+        for dev_id, h, v, rate, blanking, secondary in rows(
+            model, "h_res", "v_res", "rate", "blanking", "secondary_device"
+        ):
             devices[dev_id].own_format = _format_from_values(graph, h, v, rate, blanking)
             devices[dev_id].secondary_device = secondary
     for dev_id, h, v, rate in rows(d.ProjectionScreen, "h_res", "v_res", "rate"):
@@ -466,6 +518,7 @@ def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
 
 
 # -------------------------------------------------------------------- per-process cache
+
 
 @dataclass
 class _Cached:

@@ -144,8 +144,7 @@ def _layers(ids: list[Key], succ: dict[Key, list[Key]]) -> dict[Key, int]:
     return layer
 
 
-def _order(columns: list[list[Key]], pred: dict[Key, list[Key]],
-           succ: dict[Key, list[Key]]) -> None:
+def _order(columns: list[list[Key]], pred: dict[Key, list[Key]], succ: dict[Key, list[Key]]) -> None:
     pos: dict[Key, float] = {}
 
     def index() -> None:
@@ -176,7 +175,7 @@ def _short(text: str, limit: int) -> str:
 
 
 def _port_text(p: PortNode) -> str:
-    """"IN 3 HDMI 1" (the port's own label only when it says more than its number)."""
+    """ "IN 3 HDMI 1" (the port's own label only when it says more than its number)."""
     code = p.short_code
     default = f"{'Input' if p.is_input else 'Output'} {p.index}"
     if not p.label or p.label == default:
@@ -185,8 +184,7 @@ def _port_text(p: PortNode) -> str:
 
 
 def layout(graph: ShowGraph, device_ids: set[Key] | None = None, all_ports: bool = False) -> Diagram:
-    devices = sorted((d for d in graph.devices.values() if device_ids is None or d.id in device_ids),
-                     key=device_order)
+    devices = sorted((d for d in graph.devices.values() if device_ids is None or d.id in device_ids), key=device_order)
     shown = {d.id for d in devices}
     cables = [c for c in graph.cables if c.src.device.id in shown and c.dst.device.id in shown]
     cabled_ports = {c.src.id for c in graph.cables} | {c.dst.id for c in graph.cables}
@@ -219,18 +217,31 @@ def layout(graph: ShowGraph, device_ids: set[Key] | None = None, all_ports: bool
             dev = graph.devices[v]
             box = NodeBox(dev, li, x, y)
             ins = [p for p in dev.inputs if all_ports or p.id in cabled_ports]
-            outs = [p for p in dev.outputs if all_ports or p.id in cabled_ports
-                    or (dev.route.get(p.id) is not None and dev.route[p.id].id in cabled_ports)]
+            outs = [
+                p
+                for p in dev.outputs
+                if all_ports
+                or p.id in cabled_ports
+                or (dev.route.get(p.id) is not None and dev.route[p.id].id in cabled_ports)
+            ]
             box.hidden_in, box.hidden_out = len(dev.inputs) - len(ins), len(dev.outputs) - len(outs)
             rows = max(len(ins), len(outs))
             extra = 1 if (box.hidden_in or box.hidden_out) else 0
             box.h = HEADER + (rows + extra) * ROW + PAD
             for i, p in enumerate(ins):
-                box.inputs.append(PortBox(p, x, y + HEADER + i * ROW + ROW / 2, _port_text(p),
-                                          FAMILY_CLASS.get(p.family, "other")))
+                box.inputs.append(
+                    PortBox(p, x, y + HEADER + i * ROW + ROW / 2, _port_text(p), FAMILY_CLASS.get(p.family, "other"))
+                )
             for i, p in enumerate(outs):
-                box.outputs.append(PortBox(p, x + NODE_W, y + HEADER + i * ROW + ROW / 2, _port_text(p),
-                                           FAMILY_CLASS.get(p.family, "other")))
+                box.outputs.append(
+                    PortBox(
+                        p,
+                        x + NODE_W,
+                        y + HEADER + i * ROW + ROW / 2,
+                        _port_text(p),
+                        FAMILY_CLASS.get(p.family, "other"),
+                    )
+                )
             in_y = {pb.port.id: pb.y for pb in box.inputs}
             for pb in box.outputs:
                 inp = dev.route.get(pb.port.id)
@@ -254,8 +265,13 @@ def layout(graph: ShowGraph, device_ids: set[Key] | None = None, all_ports: bool
         title = f"{c.src.code} → {c.dst.code}" + (f" ({c.cable_type})" if c.cable_type else "")
         edges.append(EdgeLine(c.uid, d, FAMILY_CLASS.get(c.src.family, "other"), title))
     width = MARGIN * 2 + len(columns) * NODE_W + max(len(columns) - 1, 0) * GAP_X
-    return Diagram(nodes=[boxes[v] for col in columns for v in col], edges=edges, width=width,
-                   height=height + MARGIN, layers=len(columns))
+    return Diagram(
+        nodes=[boxes[v] for col in columns for v in col],
+        edges=edges,
+        width=width,
+        height=height + MARGIN,
+        layers=len(columns),
+    )
 
 
 def describe(diagram: Diagram) -> dict[str, Any]:

@@ -27,9 +27,13 @@ from vpm.services.signal.trace import walk_down, walk_up
 #: then where it goes. Within a group, the registry's order.
 GROUP_ORDER = ("Signal flow", "Sources", "Sends")
 #: The order devices appear in on the paperwork index and the show-build list (derived from the registry).
-KIND_ORDER = tuple(s.kind for s in sorted(
-    REGISTRY.devices, key=lambda s: GROUP_ORDER.index(s.group) if s.group in GROUP_ORDER else len(GROUP_ORDER))
-    if s.kind)
+KIND_ORDER = tuple(
+    s.kind
+    for s in sorted(
+        REGISTRY.devices, key=lambda s: GROUP_ORDER.index(s.group) if s.group in GROUP_ORDER else len(GROUP_ORDER)
+    )
+    if s.kind
+)
 #: Devices that get a show-build verification list (the spreadsheet's <<< ... >>> blocks): the pass-through kinds.
 SHOWBUILD_KINDS = tuple(s.kind for s in REGISTRY.devices if s.kind and s.group == "Signal flow")
 KIND_LABELS = {s.kind: s.label for s in REGISTRY.devices if s.kind}
@@ -42,8 +46,7 @@ def device_order(dev: DeviceNode) -> tuple[Any, ...]:
 
 def cable_order(c: Cable) -> tuple[Any, ...]:
     """Cables by label (naturally), unlabelled last, then by where they start."""
-    return (not c.label, natural_key(c.label), natural_key(c.src.device.label), c.src.index,
-            natural_key(c.dst.code))
+    return (not c.label, natural_key(c.label), natural_key(c.src.device.label), c.src.index, natural_key(c.dst.code))
 
 
 def _cable_text(cable: Cable | None) -> str:
@@ -104,13 +107,21 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
     for p in dev.inputs:
         feed, via = _feed_of(graph, p)
         cable = graph.feed(p)
-        inputs.append({
-            "id": p.code, "label": p.label, "connector": p.connector or "-", "feed": feed, "via": via,
-            "format": arriving_format(graph, p) or "", "expected": p.expected_format_id or "",
-            "cable": _cable_text(cable),
-            "notes": "; ".join(x for x in (p.notes, cable.notes if cable else None) if x),
-            "port_id": p.uid, "connection_id": cable.uid if cable else "",
-        })
+        inputs.append(
+            {
+                "id": p.code,
+                "label": p.label,
+                "connector": p.connector or "-",
+                "feed": feed,
+                "via": via,
+                "format": arriving_format(graph, p) or "",
+                "expected": p.expected_format_id or "",
+                "cable": _cable_text(cable),
+                "notes": "; ".join(x for x in (p.notes, cable.notes if cable else None) if x),
+                "port_id": p.uid,
+                "connection_id": cable.uid if cable else "",
+            }
+        )
     outputs = []
     for p in dev.outputs:
         send, via = _sends_of(graph, p)
@@ -120,33 +131,69 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
             source, _ = _feed_of(graph, inp)
             route = inp.short_code + (f" — {source}" if source else "")
         cables = graph.sends.get(p.id, [])
-        outputs.append({
-            "id": p.code, "label": p.label, "connector": p.connector or "-", "route": route, "send": send,
-            "via": via, "format": output_format(graph, p) or "",
-            "cable": "; ".join(_cable_text(c) for c in cables),
-            "notes": "; ".join(x for x in [p.notes, *(c.notes for c in cables)] if x),
-            "port_id": p.uid,
-        })
-    return {"device": dev, "inputs": inputs, "outputs": outputs,
-            "has_layers": dev.kind == "vision_switcher", "has_route": bool(dev.pass_mode)}
+        outputs.append(
+            {
+                "id": p.code,
+                "label": p.label,
+                "connector": p.connector or "-",
+                "route": route,
+                "send": send,
+                "via": via,
+                "format": output_format(graph, p) or "",
+                "cable": "; ".join(_cable_text(c) for c in cables),
+                "notes": "; ".join(x for x in [p.notes, *(c.notes for c in cables)] if x),
+                "port_id": p.uid,
+            }
+        )
+    return {
+        "device": dev,
+        "inputs": inputs,
+        "outputs": outputs,
+        "has_layers": dev.kind == "vision_switcher",
+        "has_route": bool(dev.pass_mode),
+    }
 
 
-PATCH_CSV_COLUMNS = ("direction", "id", "label", "connector", "feed_or_send", "via", "route", "format",
-                     "cable", "notes")
+PATCH_CSV_COLUMNS = (
+    "direction",
+    "id",
+    "label",
+    "connector",
+    "feed_or_send",
+    "via",
+    "route",
+    "format",
+    "cable",
+    "notes",
+)
 
 
 def patch_sheet_csv(sheet: dict[str, Any]) -> str:
     rows = []
     for r in sheet["inputs"]:
-        rows.append(("in", r["id"], r["label"], r["connector"], r["feed"], r["via"], "", r["format"],
-                     r["cable"], r["notes"]))
+        rows.append(
+            ("in", r["id"], r["label"], r["connector"], r["feed"], r["via"], "", r["format"], r["cable"], r["notes"])
+        )
     for r in sheet["outputs"]:
-        rows.append(("out", r["id"], r["label"], r["connector"], r["send"], r["via"], r["route"], r["format"],
-                     r["cable"], r["notes"]))
+        rows.append(
+            (
+                "out",
+                r["id"],
+                r["label"],
+                r["connector"],
+                r["send"],
+                r["via"],
+                r["route"],
+                r["format"],
+                r["cable"],
+                r["notes"],
+            )
+        )
     return to_csv(PATCH_CSV_COLUMNS, rows)
 
 
 # ------------------------------------------------------------------------------- cable schedule
+
 
 def _snake_line(cable: Cable) -> str:
     parts = []
@@ -160,37 +207,62 @@ def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
     """Every live cable: label, from, to, type, length, snake line, format; and tallies by type and length."""
     rows = []
     for c in sorted(graph.cables, key=cable_order):
-        rows.append({
-            "label": c.label or "", "from": c.src.code, "from_device": c.src.device.display,
-            "from_port": c.src.label, "to": c.dst.code, "to_device": c.dst.device.display,
-            "to_port": c.dst.label,
-            "type": c.cable_type or "", "length_ft": c.length_ft, "length": _length(c.length_ft),
-            "snake_line": _snake_line(c), "format": output_format(graph, c.src) or "", "id": c.uid,
-        })
+        rows.append(
+            {
+                "label": c.label or "",
+                "from": c.src.code,
+                "from_device": c.src.device.display,
+                "from_port": c.src.label,
+                "to": c.dst.code,
+                "to_device": c.dst.device.display,
+                "to_port": c.dst.label,
+                "type": c.cable_type or "",
+                "length_ft": c.length_ft,
+                "length": _length(c.length_ft),
+                "snake_line": _snake_line(c),
+                "format": output_format(graph, c.src) or "",
+                "id": c.uid,
+            }
+        )
     tally: dict[tuple[str, str], int] = defaultdict(int)
     total_ft: dict[str, float] = defaultdict(float)
     for c in graph.cables:
         kind = c.cable_type or "(type not set)"
         tally[(kind, _length(c.length_ft) or "(length not set)")] += 1
         total_ft[kind] += c.length_ft or 0
-    tallies = [{"type": k, "length": length, "count": n}
-               for (k, length), n in sorted(tally.items(), key=lambda kv: (natural_key(kv[0][0]),
-                                                                          natural_key(kv[0][1])))]
-    totals = [{"type": k, "total_ft": round(v, 1)} for k, v in sorted(total_ft.items(),
-                                                                      key=lambda kv: natural_key(kv[0]))]
+    tallies = [
+        {"type": k, "length": length, "count": n}
+        for (k, length), n in sorted(tally.items(), key=lambda kv: (natural_key(kv[0][0]), natural_key(kv[0][1])))
+    ]
+    totals = [
+        {"type": k, "total_ft": round(v, 1)} for k, v in sorted(total_ft.items(), key=lambda kv: natural_key(kv[0]))
+    ]
     return {"rows": rows, "tallies": tallies, "totals": totals}
 
 
-CABLE_CSV_COLUMNS = ("label", "from", "from_device", "from_port", "to", "to_device", "to_port", "type",
-                     "length_ft", "snake_line", "format")
+CABLE_CSV_COLUMNS = (
+    "label",
+    "from",
+    "from_device",
+    "from_port",
+    "to",
+    "to_device",
+    "to_port",
+    "type",
+    "length_ft",
+    "snake_line",
+    "format",
+)
 
 
 def cable_schedule_csv(schedule: dict[str, Any]) -> str:
-    return to_csv(CABLE_CSV_COLUMNS, [tuple("" if r[k] is None else r[k] for k in CABLE_CSV_COLUMNS)
-                                      for r in schedule["rows"]])
+    return to_csv(
+        CABLE_CSV_COLUMNS, [tuple("" if r[k] is None else r[k] for k in CABLE_CSV_COLUMNS) for r in schedule["rows"]]
+    )
 
 
 # ------------------------------------------------------------------------------- show build
+
 
 def _section_title(dev: DeviceNode) -> str:
     if dev.kind == "cable_snake":
@@ -200,8 +272,11 @@ def _section_title(dev: DeviceNode) -> str:
 
 def showbuild(graph: ShowGraph, device: DeviceNode | None = None) -> list[dict[str, Any]]:
     """Per-device verification lists: every patched input and what should arrive on it."""
-    devices = [device] if device is not None else sorted(
-        (dv for dv in graph.devices.values() if dv.kind in SHOWBUILD_KINDS), key=device_order)
+    devices = (
+        [device]
+        if device is not None
+        else sorted((dv for dv in graph.devices.values() if dv.kind in SHOWBUILD_KINDS), key=device_order)
+    )
     sections = []
     for dev in devices:
         items = []
@@ -210,15 +285,22 @@ def showbuild(graph: ShowGraph, device: DeviceNode | None = None) -> list[dict[s
             if cable is None:
                 continue
             feed, via = _feed_of(graph, p)
-            items.append({"id": p.code, "feed": feed, "via": via, "connector": p.connector,
-                          "format": arriving_format(graph, p) or "", "cable": _cable_text(cable)})
+            items.append(
+                {
+                    "id": p.code,
+                    "feed": feed,
+                    "via": via,
+                    "connector": p.connector,
+                    "format": arriving_format(graph, p) or "",
+                    "cable": _cable_text(cable),
+                }
+            )
         sections.append({"device": dev, "title": _section_title(dev), "items": items})
     return sections
 
 
 def showbuild_csv(sections: list[dict[str, Any]]) -> str:
-    rows = [(s["title"], i["id"], i["feed"], i["via"], i["format"], "", "")
-            for s in sections for i in s["items"]]
+    rows = [(s["title"], i["id"], i["feed"], i["via"], i["format"], "", "") for s in sections for i in s["items"]]
     return to_csv(("section", "item", "feed", "via", "format", "done", "complete_date"), rows)
 
 
@@ -230,8 +312,9 @@ _FORMULA_START = ("=", "+", "@", "\t", "\r")
 def _cell(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula ("=cmd" becomes "'=cmd")."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) or (text.startswith("-") and len(text) > 1
-                                           and not text[1:].replace(".", "", 1).isdigit()):
+    if text.startswith(_FORMULA_START) or (
+        text.startswith("-") and len(text) > 1 and not text[1:].replace(".", "", 1).isdigit()
+    ):
         return "'" + text
     return text
 

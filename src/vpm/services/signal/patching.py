@@ -40,9 +40,11 @@ def _device(ctx_or_session: Any, production_id: uuid.UUID, device_id: Any, field
 
 
 def _ports_by_index(session: Any, device_id: Any, direction: str) -> dict[int, Port]:
-    rows = session.scalars(select(Port).where(Port.device_id == device_id, Port.direction == direction,
-                                              Port.deleted_at.is_(None))
-                           .order_by(Port.index, Port.created_at))
+    rows = session.scalars(
+        select(Port)
+        .where(Port.device_id == device_id, Port.direction == direction, Port.deleted_at.is_(None))
+        .order_by(Port.index, Port.created_at)
+    )
     out: dict[int, Port] = {}
     for p in rows:
         out.setdefault(p.index, p)
@@ -54,6 +56,7 @@ def _code(dev: Device, port: Port) -> str:
 
 
 # ------------------------------------------------------------------------------- bulk patch
+
 
 @dataclass
 class BulkPatch:
@@ -83,17 +86,21 @@ def bulk_patch(db: Database, production_id: Any, req: BulkPatch, actor: Actor) -
         for i in range(req.count):
             a, b = req.from_start_index + i, req.to_start_index + i
             if a not in outs:
-                raise ValidationFailed(f"pairs[{i}]", f"{src_dev.label} has no output {a} "
-                                       f"(its outputs are {_span(outs)})")
+                raise ValidationFailed(
+                    f"pairs[{i}]", f"{src_dev.label} has no output {a} (its outputs are {_span(outs)})"
+                )
             if b not in ins:
-                raise ValidationFailed(f"pairs[{i}]", f"{dst_dev.label} has no input {b} "
-                                       f"(its inputs are {_span(ins)})")
+                raise ValidationFailed(f"pairs[{i}]", f"{dst_dev.label} has no input {b} (its inputs are {_span(ins)})")
             pairs.append((outs[a], ins[b]))
         made = []
         for i, (out, inp) in enumerate(pairs):
-            values = {"from_port_id": out.id, "to_port_id": inp.id, "cable_type": req.cable_type,
-                      "length_ft": req.length_ft,
-                      "label": f"{req.label_prefix}{i + 1}" if req.label_prefix else None}
+            values = {
+                "from_port_id": out.id,
+                "to_port_id": inp.id,
+                "cable_type": req.cable_type,
+                "length_ft": req.length_ft,
+                "label": f"{req.label_prefix}{i + 1}" if req.label_prefix else None,
+            }
             try:
                 made.append(create_in(ctx, spec, values, {}, pid))
             except ServiceError as exc:
@@ -115,14 +122,18 @@ def _span(ports: dict[int, Port]) -> str:
 
 
 def _connection_dict(c: Connection) -> dict[str, Any]:
-    return {name: jsonable(getattr(c, name)) for name in
-            ("id", "from_port_id", "to_port_id", "cable_type", "length_ft", "label", "version")}
+    return {
+        name: jsonable(getattr(c, name))
+        for name in ("id", "from_port_id", "to_port_id", "cable_type", "length_ft", "label", "version")
+    }
 
 
 # ------------------------------------------------------------------------------- feed picker
 
-def free_outputs(db: Database, production_id: Any, q: str | None = None, limit: int = 100, offset: int = 0,
-                 for_input: Any = None) -> dict[str, Any]:
+
+def free_outputs(
+    db: Database, production_id: Any, q: str | None = None, limit: int = 100, offset: int = 0, for_input: Any = None
+) -> dict[str, Any]:
     """Outputs of the show with no live cable, searchable by device label/name and port label.
 
     With ``for_input`` (an input port id) each item says whether its connector family matches."""
@@ -144,15 +155,24 @@ def free_outputs(db: Database, production_id: Any, q: str | None = None, limit: 
                 raise ValidationFailed("for_input", "must be an input")
             want_family = connector_family(port.connector) if port.connector else None
         cabled = exists().where(Connection.from_port_id == Port.id, Connection.deleted_at.is_(None))
-        stmt = (select(Port, Device.label, Device.name, Device.kind).join(Device, Device.id == Port.device_id)
-                .where(Port.production_id == pid, Port.direction == "out", Port.deleted_at.is_(None),
-                       Device.deleted_at.is_(None), ~cabled))
+        stmt = (
+            select(Port, Device.label, Device.name, Device.kind)
+            .join(Device, Device.id == Port.device_id)
+            .where(
+                Port.production_id == pid,
+                Port.direction == "out",
+                Port.deleted_at.is_(None),
+                Device.deleted_at.is_(None),
+                ~cabled,
+            )
+        )
         if q and "\x00" in q:
             raise ValidationFailed("q", "must not contain NUL characters")
         if q:
             needle = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(or_(*(cast(c, String).ilike(needle, escape="\\")
-                                    for c in (Device.label, Device.name, Port.label))))
+            stmt = stmt.where(
+                or_(*(cast(c, String).ilike(needle, escape="\\") for c in (Device.label, Device.name, Port.label)))
+            )
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
         page = stmt.order_by(Device.label, Port.index, Port.id).limit(limit).offset(offset)
         rows = session.execute(page).all()
@@ -161,8 +181,7 @@ def free_outputs(db: Database, production_id: Any, q: str | None = None, limit: 
             item = port_dict(port) | {
                 "device": {"id": str(port.device_id), "label": label, "name": name, "kind": kind},
                 "code": f"{label} OUT {port.index}",
-                "display": (f"{name} [{label}] {port.label}" if name and name != label
-                            else f"{label} {port.label}"),
+                "display": (f"{name} [{label}] {port.label}" if name and name != label else f"{label} {port.label}"),
             }
             if want_family is not None:
                 same = connector_family(port.connector) == want_family
@@ -173,8 +192,8 @@ def free_outputs(db: Database, production_id: Any, q: str | None = None, limit: 
 
 # ------------------------------------------------------------------------------- snake lines
 
-def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | None,
-                    actor: Actor) -> dict[str, Any]:
+
+def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | None, actor: Actor) -> dict[str, Any]:
     """Add ``count`` lines to a snake: line n is input n at one end and output n at the other."""
     if not 1 <= count <= MAX_LINES:
         raise ValidationFailed("count", f"must be between 1 and {MAX_LINES}")
@@ -189,8 +208,13 @@ def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | No
         for n in range(start, start + count):
             pair = []
             for direction in ("in", "out"):
-                values = {"device_id": snake.id, "direction": direction, "index": n, "connector": canonical,
-                          "label": f"Line {n}"}
+                values = {
+                    "device_id": snake.id,
+                    "direction": direction,
+                    "index": n,
+                    "connector": canonical,
+                    "label": f"Line {n}",
+                }
                 port = create_in(ctx, spec, values, {}, snake.production_id)
                 pair.append(port)
             lines.append({"line": n, "input_port_id": str(pair[0].id), "output_port_id": str(pair[1].id)})
@@ -199,6 +223,7 @@ def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | No
 
 
 # ------------------------------------------------------------------------------- crosspoints
+
 
 @dataclass
 class CrosspointSet:
@@ -209,8 +234,15 @@ class CrosspointSet:
     notes: str | None = None
 
 
-def _resolve(field: str, index: int | None, port_id: uuid.UUID | None, ports: dict[int, Port],
-             by_id: dict[uuid.UUID, Port], router: Device, direction: str) -> Port | None:
+def _resolve(
+    field: str,
+    index: int | None,
+    port_id: uuid.UUID | None,
+    ports: dict[int, Port],
+    by_id: dict[uuid.UUID, Port],
+    router: Device,
+    direction: str,
+) -> Port | None:
     word = "output" if direction == "out" else "input"
     if index is not None and port_id is not None:
         raise ValidationFailed(field, f"give the {word} by index or by port id, not both")
@@ -220,14 +252,16 @@ def _resolve(field: str, index: int | None, port_id: uuid.UUID | None, ports: di
         return by_id[port_id]
     if index is not None:
         if index not in ports:
-            raise ValidationFailed(field, f"router {router.label} has no {word} {index} "
-                                          f"(its {word}s are {_span(ports)})")
+            raise ValidationFailed(
+                field, f"router {router.label} has no {word} {index} (its {word}s are {_span(ports)})"
+            )
         return ports[index]
     return None
 
 
-def set_crosspoints(db: Database, router_id: Any, items: list[CrosspointSet], replace: bool,
-                    actor: Actor) -> dict[str, Any]:
+def set_crosspoints(
+    db: Database, router_id: Any, items: list[CrosspointSet], replace: bool, actor: Actor
+) -> dict[str, Any]:
     """Set many crosspoints of one router at once (all or nothing). An item with no input clears
     that output; with ``replace`` every output not listed is cleared too."""
     spec = REGISTRY["router-crosspoints"]
@@ -237,9 +271,14 @@ def set_crosspoints(db: Database, router_id: Any, items: list[CrosspointSet], re
         ins = _ports_by_index(ctx.session, router.id, "in")
         out_ids = {p.id: p for p in outs.values()}
         in_ids = {p.id: p for p in ins.values()}
-        current = {x.output_port_id: x for x in ctx.session.scalars(
-            select(RouterCrosspoint).where(RouterCrosspoint.router_id == router.id,
-                                           RouterCrosspoint.deleted_at.is_(None)))}
+        current = {
+            x.output_port_id: x
+            for x in ctx.session.scalars(
+                select(RouterCrosspoint).where(
+                    RouterCrosspoint.router_id == router.id, RouterCrosspoint.deleted_at.is_(None)
+                )
+            )
+        }
         seen: set[uuid.UUID] = set()
         changed = 0
         for i, item in enumerate(items):
@@ -258,8 +297,12 @@ def set_crosspoints(db: Database, router_id: Any, items: list[CrosspointSet], re
                     changed += 1
                 continue
             if existing is None:
-                values = {"router_id": router.id, "output_port_id": out.id, "input_port_id": inp.id,
-                          "notes": item.notes}
+                values = {
+                    "router_id": router.id,
+                    "output_port_id": out.id,
+                    "input_port_id": inp.id,
+                    "notes": item.notes,
+                }
                 create_in(ctx, spec, values, {}, router.production_id)
                 changed += 1
             else:
@@ -290,26 +333,37 @@ def _table(ctx: WriteContext, router: Device) -> dict[str, Any]:
     outs = _ports_by_index(session, router.id, "out")
     ins = _ports_by_index(session, router.id, "in")
     in_by_id = {p.id: p for p in ins.values()}
-    live = {x.output_port_id: x for x in session.scalars(
-        select(RouterCrosspoint).where(RouterCrosspoint.router_id == router.id,
-                                       RouterCrosspoint.deleted_at.is_(None)))}
+    live = {
+        x.output_port_id: x
+        for x in session.scalars(
+            select(RouterCrosspoint).where(
+                RouterCrosspoint.router_id == router.id, RouterCrosspoint.deleted_at.is_(None)
+            )
+        )
+    }
     rows = []
     for index in sorted(outs):
         out = outs[index]
         x = live.get(out.id)
         inp = in_by_id.get(x.input_port_id) if x is not None else None
-        rows.append({
-            "output": index, "output_port_id": str(out.id), "output_label": out.label,
-            "input": inp.index if inp is not None else None,
-            "input_port_id": str(inp.id) if inp is not None else None,
-            "input_label": inp.label if inp is not None else None,
-            "crosspoint_id": str(x.id) if x is not None else None,
-            "version": x.version if x is not None else None, "notes": x.notes if x is not None else None,
-        })
+        rows.append(
+            {
+                "output": index,
+                "output_port_id": str(out.id),
+                "output_label": out.label,
+                "input": inp.index if inp is not None else None,
+                "input_port_id": str(inp.id) if inp is not None else None,
+                "input_label": inp.label if inp is not None else None,
+                "crosspoint_id": str(x.id) if x is not None else None,
+                "version": x.version if x is not None else None,
+                "notes": x.notes if x is not None else None,
+            }
+        )
     return {"router_id": str(router.id), "label": router.label, "crosspoints": rows}
 
 
 # ------------------------------------------------------------------------------- patch by name
+
 
 @dataclass
 class NamedCable:
@@ -347,8 +401,13 @@ def patch_by_name(db: Database, production_id: Any, rows: list[NamedCable], acto
             ends: list[Port | None] = []
             for text, direction, field in ((row.from_port, "out", "from"), (row.to_port, "in", "to")):
                 if not (text or "").strip():
-                    errors.append((f"rows[{i}].{field}", "is empty: write a device label and a port, e.g. "
-                                   + ("CAM 1 OUT 1" if direction == "out" else "SW 1 IN 3")))
+                    errors.append(
+                        (
+                            f"rows[{i}].{field}",
+                            "is empty: write a device label and a port, e.g. "
+                            + ("CAM 1 OUT 1" if direction == "out" else "SW 1 IN 3"),
+                        )
+                    )
                     ends.append(None)
                     continue
                 try:
@@ -362,8 +421,12 @@ def patch_by_name(db: Database, production_id: Any, rows: list[NamedCable], acto
             if inp is None:
                 continue
             if inp.id in taken:
-                errors.append((f"rows[{i}].to", f"{rows[i].to_port.strip()} is also fed by row {taken[inp.id] + 1}; "
-                               "an input takes one feed"))
+                errors.append(
+                    (
+                        f"rows[{i}].to",
+                        f"{rows[i].to_port.strip()} is also fed by row {taken[inp.id] + 1}; an input takes one feed",
+                    )
+                )
             else:
                 taken[inp.id] = i
         if errors:
@@ -371,8 +434,14 @@ def patch_by_name(db: Database, production_id: Any, rows: list[NamedCable], acto
         made: list[Connection] = []
         for i, ((out, inp), row) in enumerate(zip(pairs, rows, strict=True)):
             assert out is not None and inp is not None
-            values = {"from_port_id": out.id, "to_port_id": inp.id, "cable_type": row.cable_type,
-                      "length_ft": row.length_ft, "label": row.label, "notes": row.notes}
+            values = {
+                "from_port_id": out.id,
+                "to_port_id": inp.id,
+                "cable_type": row.cable_type,
+                "length_ft": row.length_ft,
+                "label": row.label,
+                "notes": row.notes,
+            }
             try:
                 made.append(create_in(ctx, spec, values, {}, pid))
             except ServiceError as exc:
@@ -388,6 +457,7 @@ def patch_by_name(db: Database, production_id: Any, rows: list[NamedCable], acto
 
 
 # ------------------------------------------------------------------------------- feed matrix
+
 
 @dataclass
 class FeedSet:
@@ -412,12 +482,17 @@ def _show_device(session: Any, production_id: Any, device_id: Any) -> tuple[uuid
 def _feed_table(session: Any, pid: uuid.UUID, dev: Device) -> dict[str, Any]:
     from vpm.domain.naming import natural_key
 
-    devices = {d.id: d for d in session.scalars(select(Device).where(Device.production_id == pid,
-                                                                     Device.deleted_at.is_(None)))}
-    ports = [p for p in session.scalars(select(Port).where(Port.production_id == pid, Port.deleted_at.is_(None)))
-             if p.device_id in devices]
-    cables = session.scalars(select(Connection).where(Connection.production_id == pid,
-                                                      Connection.deleted_at.is_(None))).all()
+    devices = {
+        d.id: d for d in session.scalars(select(Device).where(Device.production_id == pid, Device.deleted_at.is_(None)))
+    }
+    ports = [
+        p
+        for p in session.scalars(select(Port).where(Port.production_id == pid, Port.deleted_at.is_(None)))
+        if p.device_id in devices
+    ]
+    cables = session.scalars(
+        select(Connection).where(Connection.production_id == pid, Connection.deleted_at.is_(None))
+    ).all()
     by_id = {p.id: p for p in ports}
     feed_of = {c.to_port_id: c for c in cables}
     sends: dict[Any, list[str]] = {}
@@ -428,22 +503,44 @@ def _feed_table(session: Any, pid: uuid.UUID, dev: Device) -> dict[str, Any]:
 
     def ref(p: Port) -> dict[str, Any]:
         d = devices[p.device_id]
-        return {"id": str(p.id), "device_id": str(d.id), "device": d.label, "code": _code(d, p),
-                "label": p.label, "connector": p.connector}
+        return {
+            "id": str(p.id),
+            "device_id": str(d.id),
+            "device": d.label,
+            "code": _code(d, p),
+            "label": p.label,
+            "connector": p.connector,
+        }
 
     inputs = []
-    for p in sorted((p for p in ports if p.device_id == dev.id and p.direction == "in"),
-                    key=lambda p: (p.card_slot or 0, p.card_port or 0, p.index)):
+    for p in sorted(
+        (p for p in ports if p.device_id == dev.id and p.direction == "in"),
+        key=lambda p: (p.card_slot or 0, p.card_port or 0, p.index),
+    ):
         c = feed_of.get(p.id)
         src = by_id.get(c.from_port_id) if c is not None else None
-        inputs.append({**ref(p), "feed": None if c is None or src is None else
-                       {"connection_id": str(c.id), "version": c.version, "from_port_id": str(src.id),
-                        "from": _code(devices[src.device_id], src)}})
-    sources = [{**ref(p), "feeds": sends.get(p.id, [])}
-               for p in ports if p.direction == "out" and p.device_id != dev.id]
+        inputs.append(
+            {
+                **ref(p),
+                "feed": None
+                if c is None or src is None
+                else {
+                    "connection_id": str(c.id),
+                    "version": c.version,
+                    "from_port_id": str(src.id),
+                    "from": _code(devices[src.device_id], src),
+                },
+            }
+        )
+    sources = [
+        {**ref(p), "feeds": sends.get(p.id, [])} for p in ports if p.direction == "out" and p.device_id != dev.id
+    ]
     sources.sort(key=lambda s: natural_key(s["code"]))
-    return {"device": {"id": str(dev.id), "label": dev.label, "name": dev.name, "kind": dev.kind},
-            "inputs": inputs, "sources": sources}
+    return {
+        "device": {"id": str(dev.id), "label": dev.label, "name": dev.name, "kind": dev.kind},
+        "inputs": inputs,
+        "sources": sources,
+    }
 
 
 def feed_table(db: Database, production_id: Any, device_id: Any) -> dict[str, Any]:
@@ -454,8 +551,15 @@ def feed_table(db: Database, production_id: Any, device_id: Any) -> dict[str, An
         return _feed_table(session, pid, dev)
 
 
-def set_feeds(db: Database, production_id: Any, device_id: Any, items: list[FeedSet], actor: Actor,
-              cable_type: str | None = None, length_ft: float | None = None) -> dict[str, Any]:
+def set_feeds(
+    db: Database,
+    production_id: Any,
+    device_id: Any,
+    items: list[FeedSet],
+    actor: Actor,
+    cable_type: str | None = None,
+    length_ft: float | None = None,
+) -> dict[str, Any]:
     """Patch many inputs of one device at once, all or nothing: each input gets the given output as its
     feed (its old cable, if from elsewhere, is removed) or, with no output, is unpatched. A refusal
     names every failing item (``feeds[i]...``) and nothing is written."""
@@ -473,22 +577,29 @@ def set_feeds(db: Database, production_id: Any, device_id: Any, items: list[Feed
                 errors.append((f"feeds[{i}].input_port_id", f"is not an input of {dev.label}"))
                 continue
             if inp.id in seen:
-                errors.append((f"feeds[{i}].input_port_id", f"{_code(dev, inp)} is listed twice (items {seen[inp.id] + 1} "
-                               f"and {i + 1})"))
+                errors.append(
+                    (
+                        f"feeds[{i}].input_port_id",
+                        f"{_code(dev, inp)} is listed twice (items {seen[inp.id] + 1} and {i + 1})",
+                    )
+                )
                 continue
             seen[inp.id] = i
             out = None
             if item.from_port_id is not None:
                 out = ctx.session.get(Port, item.from_port_id)
                 if out is None or out.deleted_at is not None or out.production_id != pid or out.direction != "out":
-                    errors.append((f"feeds[{i}].from_port_id", f"is not an output of this show (for {_code(dev, inp)})"))
+                    errors.append(
+                        (f"feeds[{i}].from_port_id", f"is not an output of this show (for {_code(dev, inp)})")
+                    )
                     continue
                 owner = ctx.session.get(Device, out.device_id)
                 if owner is None or owner.deleted_at is not None:
                     errors.append((f"feeds[{i}].from_port_id", "belongs to a deleted device"))
                     continue
-            old = ctx.session.scalar(select(Connection).where(Connection.to_port_id == inp.id,
-                                                              Connection.deleted_at.is_(None)).limit(1))
+            old = ctx.session.scalar(
+                select(Connection).where(Connection.to_port_id == inp.id, Connection.deleted_at.is_(None)).limit(1)
+            )
             plan.append((inp, out, old))
         if errors:
             raise ValidationFailed(*errors[0], *errors[1:])

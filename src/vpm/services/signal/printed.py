@@ -228,20 +228,41 @@ PATH_COLS = [Column("From", 12), Column("To", 12), Column("Path", 62), Column("C
 def path_list(setup: PageSetup, rows: list[Any], title: str = "Path list") -> bytes:
     """Path rows (``paths.PathRow``) in two tables: from each source, back from each destination."""
     doc = Document(title, setup)
-    for direction, heading in (("source", "From each source to every destination"),
-                               ("destination", "Back from each destination to its start")):
+    for direction, heading in (
+        ("source", "From each source to every destination"),
+        ("destination", "Back from each destination to its start"),
+    ):
         block = [r for r in rows if r.direction == direction]
         if not block:
             continue
         doc.heading(heading, f"{len(block)} paths", keep=10)
-        doc.grid(PATH_COLS, [[r.start, r.end, r.text if r.end_kind in ("source", "destination")
-                              else f"{r.text} ({r.end_kind})", "" if r.length_ft is None else f"{r.length_ft:g}"]
-                             for r in block], group=heading, max_lines=6)
+        doc.grid(
+            PATH_COLS,
+            [
+                [
+                    r.start,
+                    r.end,
+                    r.text if r.end_kind in ("source", "destination") else f"{r.text} ({r.end_kind})",
+                    "" if r.length_ft is None else f"{r.length_ft:g}",
+                ]
+                for r in block
+            ],
+            group=heading,
+            max_lines=6,
+        )
     return doc.bytes()
 
 
-PACK_COLS = [Column("Manufacturer", 14), Column("Model", 16), Column("Description", 20), Column("Qty", 5, "R"),
-             Column("Spares", 5, "R"), Column("Total", 5, "R"), Column("Pulled", 5), Column("Notes", 30)]
+PACK_COLS = [
+    Column("Manufacturer", 14),
+    Column("Model", 16),
+    Column("Description", 20),
+    Column("Qty", 5, "R"),
+    Column("Spares", 5, "R"),
+    Column("Total", 5, "R"),
+    Column("Pulled", 5),
+    Column("Notes", 30),
+]
 
 
 def pack_list(setup: PageSetup, pl: Any, title: str = "Pack list") -> bytes:
@@ -255,13 +276,28 @@ def pack_list(setup: PageSetup, pl: Any, title: str = "Pack list") -> bytes:
             continue
         head = CATEGORY_TITLES[cat]
         doc.heading(head, f"{sum(ln.quantity for ln in lines)} items, spares {pl.spares_pct.get(cat, 0):g} %", keep=12)
-        doc.grid(PACK_COLS, [[ln.manufacturer, ln.model, ln.description, ln.quantity, ln.spares, ln.total, "[  ]",
-                              ln.notes] for ln in lines], group=head, max_lines=4)
+        doc.grid(
+            PACK_COLS,
+            [
+                [ln.manufacturer, ln.model, ln.description, ln.quantity, ln.spares, ln.total, "[  ]", ln.notes]
+                for ln in lines
+            ],
+            group=head,
+            max_lines=4,
+        )
     if pl.cable_totals:
         doc.heading("Cable runs and stock", keep=10)
-        doc.grid([Column("Type", 20), Column("Cables", 8, "R"), Column("Run ft", 8, "R"), Column("Stock pieces", 8, "R"),
-                  Column("Stock ft", 8, "R")],
-                 [[k, v[0], f"{v[1]:g}", v[2], v[3]] for k, v in sorted(pl.cable_totals.items())], group="Cable runs")
+        doc.grid(
+            [
+                Column("Type", 20),
+                Column("Cables", 8, "R"),
+                Column("Run ft", 8, "R"),
+                Column("Stock pieces", 8, "R"),
+                Column("Stock ft", 8, "R"),
+            ],
+            [[k, v[0], f"{v[1]:g}", v[2], v[3]] for k, v in sorted(pl.cable_totals.items())],
+            group="Cable runs",
+        )
     return doc.bytes()
 
 
@@ -281,11 +317,24 @@ def changes(setup: PageSetup, report: dict[str, Any]) -> bytes:
         if not rows:
             continue
         s = report["summary"][entity]
-        doc.heading(ENTITY_TITLES[entity], f"{s['added']} added, {s['removed']} removed, {s['changed']} changed",
-                    keep=10)
-        doc.grid(CHANGE_COLS, [[r["item"], r["change"], r["field"], "" if r["from"] is None else r["from"],
-                                "" if r["to"] is None else r["to"]] for r in rows],
-                 group=ENTITY_TITLES[entity], max_lines=4)
+        doc.heading(
+            ENTITY_TITLES[entity], f"{s['added']} added, {s['removed']} removed, {s['changed']} changed", keep=10
+        )
+        doc.grid(
+            CHANGE_COLS,
+            [
+                [
+                    r["item"],
+                    r["change"],
+                    r["field"],
+                    "" if r["from"] is None else r["from"],
+                    "" if r["to"] is None else r["to"],
+                ]
+                for r in rows
+            ],
+            group=ENTITY_TITLES[entity],
+            max_lines=4,
+        )
     return doc.bytes()
 
 
@@ -309,36 +358,62 @@ def _fig(item: dict[str, Any]) -> str:
 
 #: The record lists printed as tables: (registry slug, title, group-by field, sort, columns with getters).
 RECORD_VIEWS: dict[str, dict[str, Any]] = {
-    "ip-plan": {"slug": "ip-addresses", "title": "IP plan", "group": "category", "sort": lambda i: _ip_key(i["ip"]),
-                "columns": [(Column("IP", 12), lambda i: i["ip"]),
-                            (Column("Device", 18), lambda i: i.get("device_name") or ""),
-                            (Column("Subnet", 12), lambda i: i.get("subnet") or ""),
-                            (Column("Gateway", 12), lambda i: i.get("gateway") or ""),
-                            (Column("VLAN", 6, "R"), lambda i: "" if i.get("vlan") is None else i["vlan"]),
-                            (Column("Notes", 26), lambda i: i.get("notes") or "")]},
-    "checklist": {"slug": "checklist-items", "title": "Checklist", "group": "category",
-                  "sort": lambda i: (i.get("sort_order") or 0, natural_key(i.get("title"))),
-                  "columns": [(Column("Done", 5), lambda i: _done(i.get("completed"))),
-                              (Column("Task", 34), lambda i: i.get("title") or ""),
-                              (Column("Days before", 8, "R"),
-                               lambda i: "" if i.get("days_before_show") is None else i["days_before_show"]),
-                              (Column("Assignee", 12), lambda i: i.get("assignee") or ""),
-                              (Column("Reference", 20), lambda i: i.get("reference") or "")]},
-    "led-plans": {"slug": "led-screens", "title": "LED plans", "group": None,
-                  "sort": lambda i: natural_key(i.get("label")),
-                  "columns": [(Column("Screen", 10), lambda i: i.get("label") or ""),
-                              (Column("Name", 14), lambda i: i.get("name") or ""),
-                              (Column("Tiles", 8), lambda i: f"{i.get('tile_cols') or '?'} x {i.get('tile_rows') or '?'}"),
-                              (Column("Station", 10), lambda i: i.get("station") or ""),
-                              (Column("Figures", 50), _fig)]},
-    "projection-plans": {"slug": "projection-surfaces", "title": "Projection plans", "group": None,
-                         "sort": lambda i: natural_key(i.get("label")),
-                         "columns": [(Column("Surface", 10), lambda i: i.get("label") or ""),
-                                     (Column("Name", 14), lambda i: i.get("name") or ""),
-                                     (Column("Size (m)", 10),
-                                      lambda i: f"{i.get('width_m') or '?'} x {i.get('height_m') or '?'}"),
-                                     (Column("Type", 10), lambda i: i.get("surface_type") or ""),
-                                     (Column("Figures", 48), _fig)]},
+    "ip-plan": {
+        "slug": "ip-addresses",
+        "title": "IP plan",
+        "group": "category",
+        "sort": lambda i: _ip_key(i["ip"]),
+        "columns": [
+            (Column("IP", 12), lambda i: i["ip"]),
+            (Column("Device", 18), lambda i: i.get("device_name") or ""),
+            (Column("Subnet", 12), lambda i: i.get("subnet") or ""),
+            (Column("Gateway", 12), lambda i: i.get("gateway") or ""),
+            (Column("VLAN", 6, "R"), lambda i: "" if i.get("vlan") is None else i["vlan"]),
+            (Column("Notes", 26), lambda i: i.get("notes") or ""),
+        ],
+    },
+    "checklist": {
+        "slug": "checklist-items",
+        "title": "Checklist",
+        "group": "category",
+        "sort": lambda i: (i.get("sort_order") or 0, natural_key(i.get("title"))),
+        "columns": [
+            (Column("Done", 5), lambda i: _done(i.get("completed"))),
+            (Column("Task", 34), lambda i: i.get("title") or ""),
+            (
+                Column("Days before", 8, "R"),
+                lambda i: "" if i.get("days_before_show") is None else i["days_before_show"],
+            ),
+            (Column("Assignee", 12), lambda i: i.get("assignee") or ""),
+            (Column("Reference", 20), lambda i: i.get("reference") or ""),
+        ],
+    },
+    "led-plans": {
+        "slug": "led-screens",
+        "title": "LED plans",
+        "group": None,
+        "sort": lambda i: natural_key(i.get("label")),
+        "columns": [
+            (Column("Screen", 10), lambda i: i.get("label") or ""),
+            (Column("Name", 14), lambda i: i.get("name") or ""),
+            (Column("Tiles", 8), lambda i: f"{i.get('tile_cols') or '?'} x {i.get('tile_rows') or '?'}"),
+            (Column("Station", 10), lambda i: i.get("station") or ""),
+            (Column("Figures", 50), _fig),
+        ],
+    },
+    "projection-plans": {
+        "slug": "projection-surfaces",
+        "title": "Projection plans",
+        "group": None,
+        "sort": lambda i: natural_key(i.get("label")),
+        "columns": [
+            (Column("Surface", 10), lambda i: i.get("label") or ""),
+            (Column("Name", 14), lambda i: i.get("name") or ""),
+            (Column("Size (m)", 10), lambda i: f"{i.get('width_m') or '?'} x {i.get('height_m') or '?'}"),
+            (Column("Type", 10), lambda i: i.get("surface_type") or ""),
+            (Column("Figures", 48), _fig),
+        ],
+    },
 }
 
 
@@ -364,8 +439,12 @@ def records(setup: PageSetup, view: str, items: list[dict[str, Any]]) -> bytes:
 
 #: Line colours of the signal types (RGB), as the legend prints them.
 SIGNAL_COLOURS: dict[str, tuple[str, tuple[int, int, int]]] = {
-    "sdi": ("SDI", (0, 90, 200)), "hdmi": ("HDMI", (200, 60, 0)), "dp": ("DisplayPort", (130, 0, 160)),
-    "fiber": ("Fibre", (0, 140, 60)), "ip": ("IP / NDI", (180, 130, 0)), "usb": ("USB", (90, 90, 90)),
+    "sdi": ("SDI", (0, 90, 200)),
+    "hdmi": ("HDMI", (200, 60, 0)),
+    "dp": ("DisplayPort", (130, 0, 160)),
+    "fiber": ("Fibre", (0, 140, 60)),
+    "ip": ("IP / NDI", (180, 130, 0)),
+    "usb": ("USB", (90, 90, 90)),
     "other": ("Other / not set", (60, 60, 60)),
 }
 HUB_KINDS = ("vision_switcher", "cam_switcher", "router")
@@ -395,8 +474,10 @@ def diagram_areas(graph: ShowGraph, by: str = "switcher") -> list[tuple[str, lis
                     owner[w] = owner[v]
                     nxt.append(w)
         frontier = nxt
-    out = [(f"{h.label} ({paperwork.KIND_LABELS.get(h.kind, h.kind)})", [d for d in devices if owner.get(d.id) == h.id])
-           for h in hubs]
+    out = [
+        (f"{h.label} ({paperwork.KIND_LABELS.get(h.kind, h.kind)})", [d for d in devices if owner.get(d.id) == h.id])
+        for h in hubs
+    ]
     rest = [d for d in devices if d.id not in owner and (d.inputs or d.outputs)]
     if rest:
         out.append(("Other devices" if hubs else "Signal flow", rest))
@@ -430,7 +511,11 @@ def diagram(graph: ShowGraph, setup: PageSetup, by: str = "switcher") -> bytes:
             doc.set_font("Helvetica", "B", font + 1)
             doc.text(x + 1, y + (lay.HEADER * s) * 0.45, _short(doc, box.device.label, w - 2))
             doc.set_font("Helvetica", "", font)
-            sub = box.device.name if box.device.name != box.device.label else paperwork.KIND_LABELS.get(box.device.kind, "")
+            sub = (
+                box.device.name
+                if box.device.name != box.device.label
+                else paperwork.KIND_LABELS.get(box.device.kind, "")
+            )
             doc.text(x + 1, y + (lay.HEADER * s) * 0.85, _short(doc, sub, w - 2))
             for pb in box.inputs:
                 port_xy[pb.port.id] = (ox + pb.x * s, oy + pb.y * s)
@@ -451,8 +536,11 @@ def diagram(graph: ShowGraph, setup: PageSetup, by: str = "switcher") -> bytes:
             if a and b and c.src.id in port_xy and c.dst.id in port_xy:
                 (x1, y1), (x2, y2) = port_xy[c.src.id], port_xy[c.dst.id]
                 mid = (x1 + x2) / 2 if x2 > x1 else x1 + 3
-                doc.polyline([(x1, y1), (mid, y1), (mid, y2), (x2, y2)] if x2 > x1 else
-                             [(x1, y1), (mid, y1), (mid, y2), (x2 - 3, y2), (x2, y2)])
+                doc.polyline(
+                    [(x1, y1), (mid, y1), (mid, y2), (x2, y2)]
+                    if x2 > x1
+                    else [(x1, y1), (mid, y1), (mid, y2), (x2 - 3, y2), (x2, y2)]
+                )
             elif a and c.src.id in port_xy:  # leaves this page
                 x1, y1 = port_xy[c.src.id]
                 doc.line(x1, y1, x1 + 3, y1)

@@ -52,8 +52,13 @@ def _hop(graph: ShowGraph, port: PortNode, cable: Cable | None = None) -> dict[s
         fmt = output_format(graph, port)
         inp = port.device.route.get(port.id)
         through = _through(port, inp) if inp is not None else None
-    return {"device": port.device.ref(), "port": port.ref(), "cable": cable.ref() if cable else None,
-            "format": fmt, "through": through}
+    return {
+        "device": port.device.ref(),
+        "port": port.ref(),
+        "cable": cable.ref() if cable else None,
+        "format": fmt,
+        "through": through,
+    }
 
 
 def walk_up(graph: ShowGraph, start: PortNode) -> tuple[list[tuple[PortNode, Cable | None]], str]:
@@ -93,8 +98,12 @@ def upstream(graph: ShowGraph, start: PortNode) -> dict[str, Any]:
     steps, end = walk_up(graph, start)
     hops = [_hop(graph, port, cable) for port, cable in reversed(steps)]
     first = hops[0]["device"] if hops else None
-    return {"hops": hops, "end": end, "end_text": END_TEXT[end],
-            "sources": [first] if end in ("source", "mixed") and first else []}
+    return {
+        "hops": hops,
+        "end": end,
+        "end_text": END_TEXT[end],
+        "sources": [first] if end in ("source", "mixed") and first else [],
+    }
 
 
 #: One node of a downstream walk: the port, the cable arriving at it (inputs), the parent node index.

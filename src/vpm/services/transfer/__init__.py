@@ -31,13 +31,23 @@ def parse_workbook(book: Workbook) -> Parsed:
         return legacy.parse(book)
     if native.is_native(book):
         return native.parse(book)
-    raise ImportRefused(f"{book.name!r} is neither vpm's workbook (a 'Show' sheet and one sheet per kind) nor the "
-                        f"department's show workbook (SOURCES, SENDS ...). Its sheets: "
-                        f"{', '.join(book.sheet_names[:12])}")
+    raise ImportRefused(
+        f"{book.name!r} is neither vpm's workbook (a 'Show' sheet and one sheet per kind) nor the "
+        f"department's show workbook (SOURCES, SENDS ...). Its sheets: "
+        f"{', '.join(book.sheet_names[:12])}"
+    )
 
 
-def import_file(db: Any, production_id: Any, source: str | Path | bytes, actor: Any, *, filename: str | None = None,
-                dry_run: bool = True, **kwargs: Any) -> Report:
+def import_file(
+    db: Any,
+    production_id: Any,
+    source: str | Path | bytes,
+    actor: Any,
+    *,
+    filename: str | None = None,
+    dry_run: bool = True,
+    **kwargs: Any,
+) -> Report:
     books = [open_workbook(source, filename)]
 
     def reparse() -> Parsed:
@@ -55,8 +65,7 @@ def import_file(db: Any, production_id: Any, source: str | Path | bytes, actor: 
 EXPORT_FORMATS = ("xlsx", "ods")
 
 
-def export_show(db: Any, production_id: Any, target: str | Path | Any, fmt: str,
-                progress: Any = None) -> int:
+def export_show(db: Any, production_id: Any, target: str | Path | Any, fmt: str, progress: Any = None) -> int:
     """The whole show as vpm's workbook (.xlsx or .ods), streamed from the database; returns rows written."""
     from vpm.services.entities import live_production
     from vpm.services.transfer import native, writers
@@ -70,4 +79,13 @@ def export_show(db: Any, production_id: Any, target: str | Path | Any, fmt: str,
         return write(target, sheets, progress)
 
 
-__all__ = ["export_show", "ImportAborted", "ImportRefused", "Report", "import_file", "open_workbook", "parse_workbook", "run_import"]
+__all__ = [
+    "export_show",
+    "ImportAborted",
+    "ImportRefused",
+    "Report",
+    "import_file",
+    "open_workbook",
+    "parse_workbook",
+    "run_import",
+]

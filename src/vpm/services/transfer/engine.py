@@ -47,6 +47,7 @@ def title_key(title: Any) -> str:
 
 # ------------------------------------------------------------------ what parsers hand over
 
+
 @dataclass(frozen=True)
 class PortRef:
     """One end of a cable. ``text`` set: the device (and maybe port) must be read from a patch cell."""
@@ -96,8 +97,7 @@ class Skip:
     level: str = "skipped"  # "skipped" | "warning" | "error"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason,
-                "level": self.level}
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason, "level": self.level}
 
 
 @dataclass
@@ -110,6 +110,7 @@ class Parsed:
 
 # ------------------------------------------------------------------ what a run reports
 
+
 @dataclass
 class RowResult:
     sheet: str
@@ -121,8 +122,15 @@ class RowResult:
     message: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "entity": self.entity, "key": self.key, "op": self.op,
-                "diff": self.diff, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "entity": self.entity,
+            "key": self.key,
+            "op": self.op,
+            "diff": self.diff,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -177,10 +185,16 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "layout": self.layout, "dry_run": self.dry_run, "written": self.written, "total": self.total,
-            "ops": dict(self.ops()), "counts": {s: dict(c) for s, c in self.counts.items()},
-            "rows": [r.as_dict() for r in self.rows], "skips": [s.as_dict() for s in self.skips],
-            "unresolved": [u.as_dict() for u in self.unresolved.values()], "refused_cells": self.refused_cells,
+            "layout": self.layout,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "total": self.total,
+            "ops": dict(self.ops()),
+            "counts": {s: dict(c) for s, c in self.counts.items()},
+            "rows": [r.as_dict() for r in self.rows],
+            "skips": [s.as_dict() for s in self.skips],
+            "unresolved": [u.as_dict() for u in self.unresolved.values()],
+            "refused_cells": self.refused_cells,
         }
 
 
@@ -250,10 +264,19 @@ def patch_candidates(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ the run
 
+
 class Importer:
-    def __init__(self, ctx: Any, production: Production, report: Report, *,
-                 placeholders: dict[str, str] | None = None, bases: dict[str, int] | None = None,
-                 progress: Callable[[int], None] | None = None, fast: bool = False) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        production: Production,
+        report: Report,
+        *,
+        placeholders: dict[str, str] | None = None,
+        bases: dict[str, int] | None = None,
+        progress: Callable[[int], None] | None = None,
+        fast: bool = False,
+    ) -> None:
         #: no savepoint per row: the first failing row stops the run (the caller then reports with a dry run)
         self.fast = fast
         self.ctx = ctx
@@ -275,26 +298,43 @@ class Importer:
         self.by_name: dict[str, list[uuid.UUID]] = defaultdict(list)
         self.device_kind: dict[uuid.UUID, str] = {}
         self.device_label: dict[uuid.UUID, str] = {}
-        for did, kind, label, name in s.execute(select(Device.id, Device.kind, Device.label, Device.name).where(
-                Device.production_id == pid, Device.deleted_at.is_(None))):
+        for did, kind, label, name in s.execute(
+            select(Device.id, Device.kind, Device.label, Device.name).where(
+                Device.production_id == pid, Device.deleted_at.is_(None)
+            )
+        ):
             self._remember_device(did, kind, label, name)
         self.ports: dict[tuple[uuid.UUID, str, str], uuid.UUID] = {}
         self.device_ports: dict[tuple[uuid.UUID, str], list[uuid.UUID]] = defaultdict(list)
         self.port_label: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
         self.codes: dict[tuple[uuid.UUID, str, str], uuid.UUID] = {}
         for port_id, did, direction, label, index, slot, card_port in s.execute(
-                select(Port.id, Port.device_id, Port.direction, Port.label, Port.index, Port.card_slot, Port.card_port)
-                .where(Port.production_id == pid, Port.deleted_at.is_(None)).order_by(Port.direction, Port.index)):
+            select(Port.id, Port.device_id, Port.direction, Port.label, Port.index, Port.card_slot, Port.card_port)
+            .where(Port.production_id == pid, Port.deleted_at.is_(None))
+            .order_by(Port.direction, Port.index)
+        ):
             self._remember_port(port_id, did, direction, label, (index, slot, card_port))
         self.feeds: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
-        for cid, src, dst in s.execute(select(Connection.id, Connection.from_port_id, Connection.to_port_id).where(
-                Connection.production_id == pid, Connection.deleted_at.is_(None))):
+        for cid, src, dst in s.execute(
+            select(Connection.id, Connection.from_port_id, Connection.to_port_id).where(
+                Connection.production_id == pid, Connection.deleted_at.is_(None)
+            )
+        ):
             self.feeds[dst] = (cid, src)
-        self.ips = {ip: iid for iid, ip in s.execute(select(IpAddress.id, IpAddress.ip).where(
-            IpAddress.production_id == pid, IpAddress.deleted_at.is_(None)))}
-        self.checklist = {(cat, title_key(title)): cid for cid, cat, title in s.execute(
-            select(ChecklistItem.id, ChecklistItem.category, ChecklistItem.title).where(
-                ChecklistItem.production_id == pid, ChecklistItem.deleted_at.is_(None)))}
+        self.ips = {
+            ip: iid
+            for iid, ip in s.execute(
+                select(IpAddress.id, IpAddress.ip).where(IpAddress.production_id == pid, IpAddress.deleted_at.is_(None))
+            )
+        }
+        self.checklist = {
+            (cat, title_key(title)): cid
+            for cid, cat, title in s.execute(
+                select(ChecklistItem.id, ChecklistItem.category, ChecklistItem.title).where(
+                    ChecklistItem.production_id == pid, ChecklistItem.deleted_at.is_(None)
+                )
+            )
+        }
         self.seen_keys: dict[tuple[str, tuple[Any, ...]], tuple[str, int]] = {}
         self.spec_cache: dict[str, uuid.UUID | None] = {}
 
@@ -324,8 +364,14 @@ class Importer:
             del self.ports[(did, direction, norm(label))]
         self.device_ports[(did, direction)] = [p for p in self.device_ports[(did, direction)] if p != port_id]
 
-    def _remember_port(self, port_id: uuid.UUID, did: uuid.UUID, direction: str, label: str,
-                       numbers: tuple[int | None, int | None, int | None] | None = None) -> None:
+    def _remember_port(
+        self,
+        port_id: uuid.UUID,
+        did: uuid.UUID,
+        direction: str,
+        label: str,
+        numbers: tuple[int | None, int | None, int | None] | None = None,
+    ) -> None:
         """Index a port by its label and by the code printed on it (``IN 5.3``, ``OUT 2``, ``line 7``)."""
         if numbers is not None and numbers[0] is not None:
             from vpm.domain.naming import normalise_label, port_code
@@ -352,8 +398,16 @@ class Importer:
         dup_key = (item.phase if item.phase != "devices" else item.slug, item.key)
         if item.key and dup_key in self.seen_keys:
             sheet, row = self.seen_keys[dup_key]
-            rep.add(RowResult(item.sheet, item.row, spec.label, item.key_text(), "error",
-                              message=f"same {spec.label.lower()} as {sheet!r} row {row}; only the first is imported"))
+            rep.add(
+                RowResult(
+                    item.sheet,
+                    item.row,
+                    spec.label,
+                    item.key_text(),
+                    "error",
+                    message=f"same {spec.label.lower()} as {sheet!r} row {row}; only the first is imported",
+                )
+            )
             return
         if item.key:
             self.seen_keys[dup_key] = (item.sheet, item.row)
@@ -372,9 +426,17 @@ class Importer:
                     op, diff, base = self._write(item, spec, after)
         except Conflict as exc:
             self._unwind()
-            rep.add(RowResult(item.sheet, item.row, spec.label, item.key_text(), "conflict",
-                              diff={c["field"]: [c["theirs"], c["yours"]] for c in exc.extra.get("conflicts", [])},
-                              message=exc.message))
+            rep.add(
+                RowResult(
+                    item.sheet,
+                    item.row,
+                    spec.label,
+                    item.key_text(),
+                    "conflict",
+                    diff={c["field"]: [c["theirs"], c["yours"]] for c in exc.extra.get("conflicts", [])},
+                    message=exc.message,
+                )
+            )
             return
         except _Skipped:
             self._unwind()
@@ -385,15 +447,24 @@ class Importer:
             return
         except ServiceError as exc:
             self._unwind()
-            rep.add(RowResult(item.sheet, item.row, spec.label, item.key_text(), "error",
-                              message=self._explain(item, exc)))
+            rep.add(
+                RowResult(item.sheet, item.row, spec.label, item.key_text(), "error", message=self._explain(item, exc))
+            )
             return
         for fn in after:
             fn()
         if base is not None:
             rep.bases[f"{item.slug}|{item.key_text()}"] = base
-        rep.add(RowResult(item.sheet, item.row, spec.label, item.key_text(), op,
-                          diff={k: [jsonable(a), jsonable(b)] for k, (a, b) in diff.items()}))
+        rep.add(
+            RowResult(
+                item.sheet,
+                item.row,
+                spec.label,
+                item.key_text(),
+                op,
+                diff={k: [jsonable(a), jsonable(b)] for k, (a, b) in diff.items()},
+            )
+        )
 
     def _explain(self, item: Item, exc: ServiceError) -> str:
         errors = getattr(exc, "errors", None) or exc.extra.get("errors") or []
@@ -419,8 +490,13 @@ class Importer:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
                 after.append(lambda: self._remember_device(obj.id, obj.kind, obj.label, obj.name))
                 if obj.equipment_spec_id is not None:
-                    ports = list(self.session.execute(select(Port.id, Port.direction, Port.label).where(
-                        Port.device_id == obj.id, Port.deleted_at.is_(None))))
+                    ports = list(
+                        self.session.execute(
+                            select(Port.id, Port.direction, Port.label).where(
+                                Port.device_id == obj.id, Port.deleted_at.is_(None)
+                            )
+                        )
+                    )
 
                     def remember_ports() -> None:
                         for p, d, lbl in ports:
@@ -437,9 +513,16 @@ class Importer:
             pid = self.ports.get((dev, direction, norm(values.get("label"))))
             if pid is None:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
-                after.append(lambda: self._remember_port(obj.id, obj.device_id, obj.direction, obj.label,
-                                                         (obj.index, obj.card_slot, obj.card_port)))
-                return "create", {k: (None, v) for k, v in values.items() if v not in (None, "") and k != "device_id"}, None
+                after.append(
+                    lambda: self._remember_port(
+                        obj.id, obj.device_id, obj.direction, obj.label, (obj.index, obj.card_slot, obj.card_port)
+                    )
+                )
+                return (
+                    "create",
+                    {k: (None, v) for k, v in values.items() if v not in (None, "") and k != "device_id"},
+                    None,
+                )
             values.pop("device_id")
             obj = self.session.get(Port, pid)
             return self._update(item, spec, obj, values, {})
@@ -468,8 +551,9 @@ class Importer:
             return self._update(item, spec, obj, values, options)
         raise ValidationFailed("sheet", f"{spec.plural} cannot be imported")
 
-    def _update(self, item: Item, spec: EntitySpec, obj: Any, values: dict[str, Any],
-                options: dict[str, Any]) -> tuple[str, dict, int | None]:
+    def _update(
+        self, item: Item, spec: EntitySpec, obj: Any, values: dict[str, Any], options: dict[str, Any]
+    ) -> tuple[str, dict, int | None]:
         from vpm.services.entities import _same, update_in
 
         diff = {k: (getattr(obj, k), v) for k, v in values.items() if not _same(getattr(obj, k), v)}
@@ -511,8 +595,10 @@ class Importer:
         if not found:
             raise ValidationFailed(column, f"names no device {label!r} in this show")
         if len(found) > 1:
-            raise ValidationFailed(column, f"{label!r} is the label of {len(found)} devices "
-                                           f"({', '.join(k for k, _ in found)}); give the kind")
+            raise ValidationFailed(
+                column,
+                f"{label!r} is the label of {len(found)} devices ({', '.join(k for k, _ in found)}); give the kind",
+            )
         return found[0][1]
 
     def _library(self, text: str, column: str) -> uuid.UUID:
@@ -526,8 +612,9 @@ class Importer:
         return found
 
     # -------------------------------------------------------------- cables
-    def _connection(self, item: Item, spec: EntitySpec, values: dict[str, Any],
-                    after: list[Callable[[], None]]) -> tuple[str, dict, int | None]:
+    def _connection(
+        self, item: Item, spec: EntitySpec, values: dict[str, Any], after: list[Callable[[], None]]
+    ) -> tuple[str, dict, int | None]:
         from vpm.services.entities import create_in
 
         src = self._port(item, item.refs["from_port_id"], "from_port_id", after)
@@ -537,8 +624,13 @@ class Importer:
             obj = self.session.get(Connection, cid)
             if current_src != src:
                 if item.keep_feed:
-                    raise _Unusable(self._cell(item, f"{self._port_text(dst)} already has a feed "
-                                                     f"({self._port_text(current_src)}); an input takes one feed"))
+                    raise _Unusable(
+                        self._cell(
+                            item,
+                            f"{self._port_text(dst)} already has a feed "
+                            f"({self._port_text(current_src)}); an input takes one feed",
+                        )
+                    )
                 values["from_port_id"] = src
             return self._update(item, spec, obj, values, {})
         values.update(from_port_id=src, to_port_id=dst)
@@ -549,9 +641,15 @@ class Importer:
     def placeholder_ids(self) -> set[uuid.UUID]:
         """Devices created as placeholders for names patch cells gave: they take a new input per feed."""
         if not hasattr(self, "_placeholders"):
-            self._placeholders = set(self.session.scalars(select(Device.id).where(
-                Device.production_id == self.pid, Device.deleted_at.is_(None),
-                Device.notes.like(f"{PLACEHOLDER_NOTE}%"))))
+            self._placeholders = set(
+                self.session.scalars(
+                    select(Device.id).where(
+                        Device.production_id == self.pid,
+                        Device.deleted_at.is_(None),
+                        Device.notes.like(f"{PLACEHOLDER_NOTE}%"),
+                    )
+                )
+            )
         return self._placeholders
 
     def _port_text(self, port_id: uuid.UUID) -> str:
@@ -565,20 +663,29 @@ class Importer:
         sheet, row, column, text = item.patch_cell or (item.sheet, item.row, "", "")
         return {"sheet": sheet, "row": row, "column": column, "text": text, "reason": reason}
 
-    def _port(self, item: Item, ref: PortRef, column: str, after: list[Callable[[], None]],
-              feed: uuid.UUID | None = None) -> uuid.UUID:
+    def _port(
+        self, item: Item, ref: PortRef, column: str, after: list[Callable[[], None]], feed: uuid.UUID | None = None
+    ) -> uuid.UUID:
         if ref.text is not None:
             return self._patch_port(item, ref, after, feed)
         did = self._device((ref.device, ref.kind), item.columns.get(column, column))
         return self._port_of(did, ref.direction, ref.port, item.columns.get(column, column), after)
 
-    def _port_of(self, did: uuid.UUID, direction: str, port: str | None, column: str,
-                 after: list[Callable[[], None]], create: bool = False) -> uuid.UUID:
+    def _port_of(
+        self,
+        did: uuid.UUID,
+        direction: str,
+        port: str | None,
+        column: str,
+        after: list[Callable[[], None]],
+        create: bool = False,
+    ) -> uuid.UUID:
         if port:
             found = resolve_port_label(self, did, direction, port)
             if found is None:
-                raise ValidationFailed(column, f"{self.device_label[did]} has no "
-                                               f"{'input' if direction == 'in' else 'output'} {port!r}")
+                raise ValidationFailed(
+                    column, f"{self.device_label[did]} has no {'input' if direction == 'in' else 'output'} {port!r}"
+                )
             return found
         existing = self.device_ports.get((did, direction)) or []
         if direction == "out" and existing:
@@ -596,14 +703,20 @@ class Importer:
 
         n = len(self.device_ports.get((did, direction)) or []) + 1
         label = f"{'IN' if direction == 'in' else 'OUT'} {n}"
-        obj = create_in(self.ctx, REGISTRY["ports"], {"device_id": did, "direction": direction, "label": label,
-                                                      "index": n}, {}, self.pid)
+        obj = create_in(
+            self.ctx,
+            REGISTRY["ports"],
+            {"device_id": did, "direction": direction, "label": label, "index": n},
+            {},
+            self.pid,
+        )
         self._remember_port(obj.id, did, direction, label)
         after.append(lambda: None)
         return obj.id
 
-    def _patch_port(self, item: Item, ref: PortRef, after: list[Callable[[], None]],
-                    feed: uuid.UUID | None = None) -> uuid.UUID:
+    def _patch_port(
+        self, item: Item, ref: PortRef, after: list[Callable[[], None]], feed: uuid.UUID | None = None
+    ) -> uuid.UUID:
         """A port named by a free-text patch cell: a device (and port) of the show, or a placeholder
         device when the preview chose one for that name; otherwise the cell is listed as unresolved."""
         text = ref.text or ""
@@ -614,8 +727,11 @@ class Importer:
             if port is not None:
                 return port
             if self.device_kind.get(did) == "send" and direction == "out":
-                raise _Unusable(self._cell(item, f"{self.device_label[did]} is a send (a destination); "
-                                                 "it has no output to feed from"))
+                raise _Unusable(
+                    self._cell(
+                        item, f"{self.device_label[did]} is a send (a destination); it has no output to feed from"
+                    )
+                )
             if self.device_kind.get(did) == "source" and direction == "in":
                 raise _Unusable(self._cell(item, f"{self.device_label[did]} is a source; it has no input"))
             existing = self.device_ports.get((did, direction)) or []
@@ -627,8 +743,13 @@ class Importer:
                 return self._port_of(did, direction, None, "", after, create=True)
             if direction == "in" and existing and all(p in self.feeds for p in existing):
                 fed = existing[0]
-                raise _Unusable(self._cell(item, f"{self._port_text(fed)} already has a feed "
-                                                 f"({self._port_text(self.feeds[fed][1])}); an input takes one feed"))
+                raise _Unusable(
+                    self._cell(
+                        item,
+                        f"{self._port_text(fed)} already has a feed "
+                        f"({self._port_text(self.feeds[fed][1])}); an input takes one feed",
+                    )
+                )
             return self._port_of(did, direction, None, "", after, create=not existing)
         reason = found
         name = patch_candidates(text)[-1] if patch_candidates(text) else text
@@ -640,9 +761,17 @@ class Importer:
             if found_did is None:
                 from vpm.services.entities import create_in
 
-                obj = create_in(self.ctx, spec, {"label": name[:64], "name": name[:200],
-                                                 "notes": f"{PLACEHOLDER_NOTE} {item.sheet!r} row {item.row}"},
-                                {}, self.pid)
+                obj = create_in(
+                    self.ctx,
+                    spec,
+                    {
+                        "label": name[:64],
+                        "name": name[:200],
+                        "notes": f"{PLACEHOLDER_NOTE} {item.sheet!r} row {item.row}",
+                    },
+                    {},
+                    self.pid,
+                )
                 self._remember_device(obj.id, obj.kind, obj.label, obj.name)
                 self.placeholder_ids().add(obj.id)
                 self._undo.append(lambda: self.placeholder_ids().discard(obj.id))
@@ -650,15 +779,22 @@ class Importer:
             else:
                 placeholder = found_did
                 if direction == "in" and feed is not None:
-                    same = next((p for p in self.device_ports.get((placeholder, "in")) or []
-                                 if self.feeds.get(p, (None, None))[1] == feed), None)
+                    same = next(
+                        (
+                            p
+                            for p in self.device_ports.get((placeholder, "in")) or []
+                            if self.feeds.get(p, (None, None))[1] == feed
+                        ),
+                        None,
+                    )
                     if same is not None:
                         return same
             return self._port_of(placeholder, direction, None, "", after, create=direction == "in")
         entry = self.report.unresolved.get(norm(name))
         if entry is None:
             entry = self.report.unresolved[norm(name)] = Unresolved(
-                name=name, kind=placeholder_kind(name, direction), direction=direction)
+                name=name, kind=placeholder_kind(name, direction), direction=direction
+            )
         entry.cells.append(self._cell(item, reason))
         raise _Skipped
 
@@ -690,8 +826,13 @@ def resolve_port_label(imp: Importer, did: uuid.UUID, direction: str, text: str)
     code = parse_port_code(text)
     if code is not None and (code.direction in (None, direction)):
         snake = imp.device_kind.get(did) == "cable_snake"
-        printed = port_code(direction, code.number if code.card_port is None else None, code.card_slot,
-                            code.card_port, snake or code.line)
+        printed = port_code(
+            direction,
+            code.number if code.card_port is None else None,
+            code.card_slot,
+            code.card_port,
+            snake or code.line,
+        )
         found = imp.codes.get((did, direction, normalise_label(printed)))
         if found is not None:
             return found
@@ -735,10 +876,20 @@ def resolve_patch(imp: Importer, text: str, direction: str) -> tuple[uuid.UUID, 
 
 # ------------------------------------------------------------------ entry point
 
-def run_import(db: Any, production_id: Any, parsed: Parsed, actor: Any, *, dry_run: bool = True,
-               placeholders: dict[str, str] | None = None, bases: dict[str, int] | None = None,
-               allow_errors: bool = False, progress: Callable[[int], None] | None = None,
-               reparse: Callable[[], Parsed] | None = None) -> Report:
+
+def run_import(
+    db: Any,
+    production_id: Any,
+    parsed: Parsed,
+    actor: Any,
+    *,
+    dry_run: bool = True,
+    placeholders: dict[str, str] | None = None,
+    bases: dict[str, int] | None = None,
+    allow_errors: bool = False,
+    progress: Callable[[int], None] | None = None,
+    reparse: Callable[[], Parsed] | None = None,
+) -> Report:
     """Dry run (everything tried, nothing kept) or the one all-or-nothing write.
 
     With ``reparse`` (a way to read the file again), a real write runs without a savepoint per row
@@ -756,8 +907,9 @@ def run_import(db: Any, production_id: Any, parsed: Parsed, actor: Any, *, dry_r
         with db.write() as session:
             ctx = WriteContext(session=session, actor=actor)
             production = live_production(session, production_id)
-            imp = Importer(ctx, production, report, placeholders=placeholders, bases=bases, progress=progress,
-                           fast=fast)
+            imp = Importer(
+                ctx, production, report, placeholders=placeholders, bases=bases, progress=progress, fast=fast
+            )
             try:
                 imp.run(parsed.items)
             except _NeedsReport:
@@ -768,17 +920,23 @@ def run_import(db: Any, production_id: Any, parsed: Parsed, actor: Any, *, dry_r
             if report.conflicts:
                 raise ImportAborted(
                     f"{len(report.conflicts)} row(s) were changed by someone else since this import was previewed; "
-                    "nothing was written. Preview again to see their changes", report=report.as_dict())
+                    "nothing was written. Preview again to see their changes",
+                    report=report.as_dict(),
+                )
             unread = [sk for sk in report.skips if sk.level == "error"]
             if unread and not allow_errors:
                 first = unread[0]
                 raise ImportAborted(
                     f"{len(unread)} cell(s) cannot be read (first: sheet {first.sheet!r} row {first.row} column "
                     f"{first.column!r}: {first.reason}); nothing was written. Fix them, or accept skipping "
-                    "their rows", report=report.as_dict())
+                    "their rows",
+                    report=report.as_dict(),
+                )
             if report.errors and not allow_errors:
-                raise ImportAborted(f"{len(report.errors)} row(s) have errors; nothing was written. Fix them, "
-                                    "or accept skipping them", report=report.as_dict())
+                raise ImportAborted(
+                    f"{len(report.errors)} row(s) have errors; nothing was written. Fix them, or accept skipping them",
+                    report=report.as_dict(),
+                )
     except _Rollback:
         if dry_run:
             return report
@@ -787,9 +945,13 @@ def run_import(db: Any, production_id: Any, parsed: Parsed, actor: Any, *, dry_r
         if full.conflicts:
             raise ImportAborted(
                 f"{len(full.conflicts)} row(s) were changed by someone else since this import was previewed; "
-                "nothing was written. Preview again to see their changes", report=full.as_dict()) from None
-        raise ImportAborted(f"{len(full.errors)} row(s) have errors; nothing was written. Fix them, "
-                            "or accept skipping them", report=full.as_dict()) from None
+                "nothing was written. Preview again to see their changes",
+                report=full.as_dict(),
+            ) from None
+        raise ImportAborted(
+            f"{len(full.errors)} row(s) have errors; nothing was written. Fix them, or accept skipping them",
+            report=full.as_dict(),
+        ) from None
     report.written = True
     bus.publish(ctx.events, source=db.url)
     return report

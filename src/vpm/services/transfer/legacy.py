@@ -23,19 +23,58 @@ SWITCHER_SHEETS = ("E2", "Q8", "X80")
 CAM_SWITCHER_SHEETS = ("CARBONITE", "ATEM")
 ROUTER_SHEETS = tuple(f"ROUTER {n:02d}" for n in range(1, 7))
 SNAKE_SHEETS = ("ENG SNAKE", "VIDEO SNAKE", "DSM SNAKE A", "DSM SNAKE B") + tuple(
-    f"FIBER SNAKE {n:02d}" for n in range(1, 7))
-CHECKLIST_SHEETS = ("PREPRODUCTION CHECKLIST", "PREPRODUCTION CHECKLIST_ALT", "Production Checklist v2",
-                    "SHOWBUILD CHECKLIST", "SHOW CHECKLIST")
-READ = ("SOURCES", "SENDS", *SWITCHER_SHEETS, *CAM_SWITCHER_SHEETS, *ROUTER_SHEETS, *SNAKE_SHEETS,
-        "SERVER ALLOCATION", "IP MANAGEMENT", *CHECKLIST_SHEETS)
+    f"FIBER SNAKE {n:02d}" for n in range(1, 7)
+)
+CHECKLIST_SHEETS = (
+    "PREPRODUCTION CHECKLIST",
+    "PREPRODUCTION CHECKLIST_ALT",
+    "Production Checklist v2",
+    "SHOWBUILD CHECKLIST",
+    "SHOW CHECKLIST",
+)
+READ = (
+    "SOURCES",
+    "SENDS",
+    *SWITCHER_SHEETS,
+    *CAM_SWITCHER_SHEETS,
+    *ROUTER_SHEETS,
+    *SNAKE_SHEETS,
+    "SERVER ALLOCATION",
+    "IP MANAGEMENT",
+    *CHECKLIST_SHEETS,
+)
 #: Sheets that hold only calculators, drawings or reference libraries: noted, not imported.
-NOT_SHOW_DATA = ("Scaling Calculator", "PJ PIPs", "LED PIPs", "LED PIPs EDIDs", "PJ EDIDs", "Common EDIDs",
-                 "LED CABLE LENGTHS", "LED Cable Tracker", "PROCESSOR PLAN", "SCREEN PLAN", "WIRING PLAN",
-                 "PRESET 1", "PRESET 2", "Projector Data", "LED Data", "LED PROCESSING Data", "Video Data",
-                 "LED SCREEN INFO", "PROJECTION SCREENS", "PROJECTOR INFO")
+NOT_SHOW_DATA = (
+    "Scaling Calculator",
+    "PJ PIPs",
+    "LED PIPs",
+    "LED PIPs EDIDs",
+    "PJ EDIDs",
+    "Common EDIDs",
+    "LED CABLE LENGTHS",
+    "LED Cable Tracker",
+    "PROCESSOR PLAN",
+    "SCREEN PLAN",
+    "WIRING PLAN",
+    "PRESET 1",
+    "PRESET 2",
+    "Projector Data",
+    "LED Data",
+    "LED PROCESSING Data",
+    "Video Data",
+    "LED SCREEN INFO",
+    "PROJECTION SCREENS",
+    "PROJECTOR INFO",
+)
 CONNECTORS = ("SDI", "HDMI", "DP", "DVI", "ETH", "LC", "ST", "SC", "FIBER", "VGA", "BNC", "USB", "SMPTE", "NDI")
-HEADER_FIELDS = {"CLIENT": "client", "SHOW NAME": "show_name", "SHOW VENUE": "venue", "SHOW ROOM": "room",
-                 "LOAD IN": "load_in", "LOAD OUT": "load_out"}
+HEADER_FIELDS = {
+    "CLIENT": "client",
+    "SHOW NAME": "show_name",
+    "SHOW VENUE": "venue",
+    "SHOW ROOM": "room",
+    "LOAD IN": "load_in",
+    "LOAD OUT": "load_out",
+}
 
 
 def is_legacy(book: Workbook) -> bool:
@@ -86,22 +125,45 @@ class _Sheets:
     # ---------------------------------------------------------------- helpers
     def device(self, slug: str, label: str, sheet: str, row: int, **values: Any) -> None:
         values = {k: v for k, v in values.items() if v not in (None, "")}
-        self.devices.append(Item(slug, (label,), {"label": label, **values}, sheet, row,
-                                 {k: k for k in values} | {"label": "ID"}))
+        self.devices.append(
+            Item(slug, (label,), {"label": label, **values}, sheet, row, {k: k for k in values} | {"label": "ID"})
+        )
 
-    def port(self, device: str, kind: str, direction: str, label: str, sheet: str, row: int,
-             connector: str = "", notes: str | None = None) -> None:
+    def port(
+        self,
+        device: str,
+        kind: str,
+        direction: str,
+        label: str,
+        sheet: str,
+        row: int,
+        connector: str = "",
+        notes: str | None = None,
+    ) -> None:
         key = (device, direction)
         self.port_counts[key] = self.port_counts.get(key, 0) + 1
         m = re.search(r"(\d+)\.(\d+)$", label)
-        values: dict[str, Any] = {"direction": direction, "label": label, "index": self.port_counts[key],
-                                  "connector": connector}
+        values: dict[str, Any] = {
+            "direction": direction,
+            "label": label,
+            "index": self.port_counts[key],
+            "connector": connector,
+        }
         if m:
             values["card_slot"], values["card_port"] = int(m.group(1)), int(m.group(2))
         if notes:
             values["notes"] = notes
-        self.ports.append(Item("ports", (device, direction, label), values, sheet, row,
-                               {"connector": "CONNECTOR", "notes": "NOTES"}, refs={"device_id": (device, kind)}))
+        self.ports.append(
+            Item(
+                "ports",
+                (device, direction, label),
+                values,
+                sheet,
+                row,
+                {"connector": "CONNECTOR", "notes": "NOTES"},
+                refs={"device_id": (device, kind)},
+            )
+        )
 
     def cable(self, sheet: str, row: int, col: int, cell: str, here: PortRef, direction_here: str) -> None:
         """A patch cell on port ``here``: upstream (feeds this input) or downstream (fed by this output)."""
@@ -109,9 +171,19 @@ class _Sheets:
             src, dst = PortRef(text=cell, direction="out"), here
         else:
             src, dst = here, PortRef(text=cell, direction="in")
-        self.cables.append(Item("connections", (sheet, row, _col(col)), {}, sheet, row, {},
-                                refs={"from_port_id": src, "to_port_id": dst}, keep_feed=True,
-                                patch_cell=(sheet, row, _col(col), cell)))
+        self.cables.append(
+            Item(
+                "connections",
+                (sheet, row, _col(col)),
+                {},
+                sheet,
+                row,
+                {},
+                refs={"from_port_id": src, "to_port_id": dst},
+                keep_feed=True,
+                patch_cell=(sheet, row, _col(col), cell),
+            )
+        )
 
     def patch_cell(self, sheet: str, n: int, col: int, raw: Any) -> str | None:
         """The text of a patch cell, or None when there is nothing to patch (reported if an error)."""
@@ -178,14 +250,32 @@ class _Sheets:
                     self.skip(sheet, n, i, f"{text(row[i])} is a formula error; left empty", "warning")
             rate = _num(row[5])
             if rate is None and text(row[5]):
-                self.skip(sheet, n, 5, f"{text(row[5])!r} is not a rate (write 59.94 with a dot); left empty",
-                          "warning")
-            self.device(slug, label, sheet, n, name=name[:200], **{type_field: text(row[1])[:80] or None},
-                        h_res=_int(row[3]), v_res=_int(row[4]), rate=rate, notes=text(row[7]) or None,
-                        secondary_device=text(row[8])[:120] or None)
+                self.skip(
+                    sheet, n, 5, f"{text(row[5])!r} is not a rate (write 59.94 with a dot); left empty", "warning"
+                )
+            self.device(
+                slug,
+                label,
+                sheet,
+                n,
+                name=name[:200],
+                **{type_field: text(row[1])[:80] or None},
+                h_res=_int(row[3]),
+                v_res=_int(row[4]),
+                rate=rate,
+                notes=text(row[7]) or None,
+                secondary_device=text(row[8])[:120] or None,
+            )
             connector = text(row[9])
-            self.port(label, kind, direction, "OUT" if direction == "out" else "IN", sheet, n,
-                      connector=connector if connector != "-" else "")
+            self.port(
+                label,
+                kind,
+                direction,
+                "OUT" if direction == "out" else "IN",
+                sheet,
+                n,
+                connector=connector if connector != "-" else "",
+            )
 
     # ---------------------------------------------------------------- patch sheets
     def _blocks(self, rows: list[list[Any]]) -> list[tuple[int, dict[str, Any]]]:
@@ -221,8 +311,7 @@ class _Sheets:
                 except ValueError:
                     self.skip(sheet, i + 1, 4, f"{ip!r} is not an IP address; control IP left empty", "warning")
                     ip = None
-                self.device("vision-switchers", frame, sheet, i + 1, name=f"{sheet} {frame.split()[-1]}",
-                            control_ip=ip)
+                self.device("vision-switchers", frame, sheet, i + 1, name=f"{sheet} {frame.split()[-1]}", control_ip=ip)
         self._patch_rows(sheet, rows, "vision_switcher", lambda pid: _frame_of(pid, sheet))
         del frame
 
@@ -232,8 +321,14 @@ class _Sheets:
         rows = self.rows(sheet)
         head = rows[1] if len(rows) > 1 else []
         label = text(head[4]) if len(head) > 4 and text(head[4]) else sheet
-        self.device("cam-switchers", label, sheet, 2, name=text(head[0])[:200] if head else sheet,
-                    notes=text(head[7]) if len(head) > 7 and text(head[7]) else None)
+        self.device(
+            "cam-switchers",
+            label,
+            sheet,
+            2,
+            name=text(head[0])[:200] if head else sheet,
+            notes=text(head[7]) if len(head) > 7 and text(head[7]) else None,
+        )
         self._patch_rows(sheet, rows, "cam_switcher", lambda pid: label)
 
     def routers(self, sheet: str) -> None:
@@ -244,8 +339,15 @@ class _Sheets:
         size = next((c for c in head if re.search(r"\d+\s*x\s*\d+", c)), "")
         where = next((c for c in head if c.startswith("@")), "")
         m = re.match(r"(\w+)?\s*(\d+)\s*x\s*(\d+)", size)
-        self.device("routers", sheet, sheet, 2, name=sheet, signal_type=(m.group(1) if m else None),
-                    location=where.lstrip("@ ").strip() or None)
+        self.device(
+            "routers",
+            sheet,
+            sheet,
+            2,
+            name=sheet,
+            signal_type=(m.group(1) if m else None),
+            location=where.lstrip("@ ").strip() or None,
+        )
         if m:
             for n in range(1, int(m.group(2)) + 1):
                 self.port(sheet, "router", "in", f"IN {n}", sheet, 2, connector=m.group(1) or "")
@@ -253,8 +355,9 @@ class _Sheets:
                 self.port(sheet, "router", "out", f"OUT {n}", sheet, 2, connector=m.group(1) or "")
         self._patch_rows(sheet, rows, "router", lambda pid: sheet, make_ports=False)
 
-    def _patch_rows(self, sheet: str, rows: list[list[Any]], kind: str, device_of: Any,
-                    make_ports: bool = True) -> None:
+    def _patch_rows(
+        self, sheet: str, rows: list[list[Any]], kind: str, device_of: Any, make_ports: bool = True
+    ) -> None:
         blocks = self._blocks(rows)
         for b, (start, info) in enumerate(blocks):
             end = blocks[b + 1][0] - 2 if b + 1 < len(blocks) else len(rows)
@@ -276,7 +379,9 @@ class _Sheets:
                         if any(text(row[c]) for c in cols.values() if c != id_col):
                             self.skip(sheet, n, id_col, f"ID is {text(raw_id)} (a formula error); row skipped")
                         else:
-                            self.skip(sheet, n, id_col, f"ID is {text(raw_id)} (a formula error, template row); skipped")
+                            self.skip(
+                                sheet, n, id_col, f"ID is {text(raw_id)} (a formula error, template row); skipped"
+                            )
                         continue
                     pid = text(raw_id)
                     if not pid or pid in ("-", "`"):
@@ -291,14 +396,26 @@ class _Sheets:
                     label = _port_label(pid, device)
                     cell = self.patch_cell(sheet, n, patch_col, row[patch_col]) if patch_col is not None else None
                     if connector == "-" and not cell:
-                        self.skip(sheet, n, conn_col if conn_col is not None else id_col,
-                                  f"{device} {label}: unused slot ('-'); skipped")
+                        self.skip(
+                            sheet,
+                            n,
+                            conn_col if conn_col is not None else id_col,
+                            f"{device} {label}: unused slot ('-'); skipped",
+                        )
                         continue
                     if make_ports:
                         conn, note = _connector(connector)
                         notes = text(row[notes_col]) if notes_col is not None else ""
-                        self.port(device, kind, direction, label, sheet, n, connector=conn,
-                                  notes="; ".join(x for x in (note, notes) if x) or None)
+                        self.port(
+                            device,
+                            kind,
+                            direction,
+                            label,
+                            sheet,
+                            n,
+                            connector=conn,
+                            notes="; ".join(x for x in (note, notes) if x) or None,
+                        )
                     if cell and patch_col is not None:
                         self.cable(sheet, n, patch_col, cell, PortRef(device, direction, label, kind), direction)
 
@@ -311,8 +428,13 @@ class _Sheets:
         values: dict[str, Any] = {"name": sheet}
         m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*'(\+?)", spec)
         if m and m.group(2):
-            self.skip(sheet, 2, head.index(spec), f"{spec!r}: {m.group(1)}'+ is not a length (a number of feet); "
-                                                  "length left empty", "warning")
+            self.skip(
+                sheet,
+                2,
+                head.index(spec),
+                f"{spec!r}: {m.group(1)}'+ is not a length (a number of feet); length left empty",
+                "warning",
+            )
         elif m:
             values["length_ft"] = float(m.group(1))
         t = re.search(r"([A-Za-z]+)\s*(?:\d+\s*)?x\s*\d+", re.sub(r"^\s*\d+(?:\.\d+)?'\+?", "", spec))
@@ -329,7 +451,9 @@ class _Sheets:
                     line = _int(row[cols["ID"]])
                     if line is None:
                         if is_formula_error(row[cols["ID"]]):
-                            self.skip(sheet, n, cols["ID"], f"line is {text(row[cols['ID']])} (a formula error); skipped")
+                            self.skip(
+                                sheet, n, cols["ID"], f"line is {text(row[cols['ID']])} (a formula error); skipped"
+                            )
                         continue
                     label = f"line {line}"
                     conn_cols = [c for h, c in cols.items() if h == "CONNECTOR"]
@@ -339,8 +463,16 @@ class _Sheets:
                     conn, note = _connector(raw_conn)
                     notes_col = cols.get("NOTES")
                     notes = text(row[notes_col]) if notes_col is not None else ""
-                    self.port(sheet, "cable_snake", "in" if direction == "in" else "out", label, sheet, n,
-                              connector=conn, notes="; ".join(x for x in (note, notes) if x) or None)
+                    self.port(
+                        sheet,
+                        "cable_snake",
+                        "in" if direction == "in" else "out",
+                        label,
+                        sheet,
+                        n,
+                        connector=conn,
+                        notes="; ".join(x for x in (note, notes) if x) or None,
+                    )
                     patch_col = cols.get("FEED") if direction == "in" else cols.get("SEND")
                     cell = self.patch_cell(sheet, n, patch_col, row[patch_col]) if patch_col is not None else None
                     if cell and patch_col is not None:
@@ -405,26 +537,43 @@ class _Sheets:
             if category not in IpCategory.__members__:
                 self.skip(sheet, n, 4, f"{category!r} is not an IP category; filed under OTHER", "warning")
                 category = "OTHER"
-            values: dict[str, Any] = {"ip": ip, "device_name": device[:120], "category": category,
-                                      "notes": text(row[6]) or None}
+            values: dict[str, Any] = {
+                "ip": ip,
+                "device_name": device[:120],
+                "category": category,
+                "notes": text(row[6]) or None,
+            }
             if mask:
                 try:
                     values["subnet"] = str(ipaddress.ip_network(f"{ip}/{mask}", strict=False))
                 except ValueError:
                     pass
-            self.ips.append(Item("ip-addresses", (ip,), values, sheet, n,
-                                 {"ip": "IP ADDRESS", "device_name": "DEVICE", "category": "DEVICE", "notes": "NOTES"},
-                                 refs={"device_id": (device, None)}))
+            self.ips.append(
+                Item(
+                    "ip-addresses",
+                    (ip,),
+                    values,
+                    sheet,
+                    n,
+                    {"ip": "IP ADDRESS", "device_name": "DEVICE", "category": "DEVICE", "notes": "NOTES"},
+                    refs={"device_id": (device, None)},
+                )
+            )
 
     # ---------------------------------------------------------------- checklists
-    def checklist_item(self, sheet: str, n: int, category: str, title: str, done: Any, when: Any,
-                       date_col: int) -> None:
+    def checklist_item(
+        self, sheet: str, n: int, category: str, title: str, done: Any, when: Any, date_col: int
+    ) -> None:
         title = re.sub(r"\s+", " ", title).strip()[:200]
         key = (category, title_key(title))
         if key in self.checklist_seen:
             first = self.checklist_seen[key]
-            self.skip(sheet, n, "ITEM", f"{title!r} is already in {category} ({first[0]!r} row {first[1]}); "
-                                        "not imported twice")
+            self.skip(
+                sheet,
+                n,
+                "ITEM",
+                f"{title!r} is already in {category} ({first[0]!r} row {first[1]}); not imported twice",
+            )
             return
         self.checklist_seen[key] = (sheet, n)
         completed_on = None
@@ -436,8 +585,9 @@ class _Sheets:
         completed = bool(_num(done)) or text(done).upper() in ("TRUE", "X", "✓") or completed_on is not None
         values: dict[str, Any] = {"category": category, "title": title, "completed": completed}
         options = {"completed_on": completed_on} if completed_on else {}
-        self.checklist.append(Item("checklist-items", key, values, sheet, n,
-                                   {"title": "ITEM", "completed": "DONE"}, options=options))
+        self.checklist.append(
+            Item("checklist-items", key, values, sheet, n, {"title": "ITEM", "completed": "DONE"}, options=options)
+        )
 
     def preproduction(self) -> None:
         sheet = "PREPRODUCTION CHECKLIST"
@@ -465,8 +615,9 @@ class _Sheets:
                 continue
             self.checklist_item(sheet, n, category, title, row[0], row[2], 2)
 
-    def sectioned(self, sheet: str, section_col: int, item_col: int, done_col: int, date_col: int,
-                  first_row: int) -> None:
+    def sectioned(
+        self, sheet: str, section_col: int, item_col: int, done_col: int, date_col: int, first_row: int
+    ) -> None:
         """The _ALT / SHOWBUILD / SHOW CHECKLIST layout: a SECTION column next to the item."""
         if sheet not in self.book.sheet_names:
             return
@@ -483,8 +634,12 @@ class _Sheets:
                 self.skip(sheet, n, item_col, "template filler row (no item)")
                 continue
             if title.startswith("<<<") or not section:
-                self.skip(sheet, n, item_col, "part of a list the workbook generates per device "
-                                              "(vpm prints it at /paperwork/showbuild); skipped")
+                self.skip(
+                    sheet,
+                    n,
+                    item_col,
+                    "part of a list the workbook generates per device (vpm prints it at /paperwork/showbuild); skipped",
+                )
                 continue
             category, title = _category(section, title)
             self.checklist_item(sheet, n, category, title, row[done_col], row[date_col], date_col)
@@ -535,7 +690,7 @@ def _frame_of(port_id: str, sheet: str) -> str | None:
 
 def _port_label(port_id: str, device: str) -> str:
     """``E2 ID.0 IN 5.3`` on ``E2 ID.0`` -> ``IN 5.3``; ``CARB IN 1`` -> ``IN 1``."""
-    rest = port_id[len(device):].strip() if port_id.startswith(device) else port_id
+    rest = port_id[len(device) :].strip() if port_id.startswith(device) else port_id
     m = re.search(r"\b(IN|OUT|MVR|PGM|PVW|AUX)\b.*$", rest, re.I)
     return (m.group(0) if m else rest).strip()[:80]
 
@@ -555,8 +710,11 @@ def parse(book: Workbook) -> Parsed:
     s = _Sheets(book)
     for name in book.sheet_names:
         if name not in READ:
-            reason = ("calculator, drawing or reference library; not show data" if name in NOT_SHOW_DATA
-                      else "unknown sheet; not imported")
+            reason = (
+                "calculator, drawing or reference library; not show data"
+                if name in NOT_SHOW_DATA
+                else "unknown sheet; not imported"
+            )
             s.skip(name, 0, "", reason, "warning")
     s.show_header()
     s.sources_sends("SOURCES", "sources", "source", "source_type", "out")

@@ -34,8 +34,10 @@ def match_spec(session: Any, text: str) -> uuid.UUID | None:
         specs = session.info[cache_key] = [
             (sid, _squash(slug), _squash(spec_name(man, model)), _squash(model))
             for sid, slug, man, model in session.execute(
-                select(EquipmentSpec.id, EquipmentSpec.slug, EquipmentSpec.manufacturer, EquipmentSpec.model)
-                .where(EquipmentSpec.deleted_at.is_(None)))
+                select(EquipmentSpec.id, EquipmentSpec.slug, EquipmentSpec.manufacturer, EquipmentSpec.model).where(
+                    EquipmentSpec.deleted_at.is_(None)
+                )
+            )
         ]
     for sid, slug, full, _model in specs:
         if wanted in (slug, full):

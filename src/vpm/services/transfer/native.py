@@ -28,13 +28,32 @@ from vpm.services.transfer.engine import Item, Parsed, PortRef, Skip, title_key
 from vpm.services.transfer.reader import Workbook, is_formula_error, text
 
 WORDS = {
-    "h_res": "H res", "v_res": "V res", "ip": "IP", "vlan": "VLAN", "url": "URL", "control_ip": "Control IP",
-    "ccu_id": "CCU", "equipment_spec_id": "Equipment", "processor_spec_id": "Processor", "lens_spec_id": "Lens",
-    "surface_id": "Surface", "device_id": "Device", "format_id": "Format",
-    "expected_format_id": "Expected format (EDID)", "mes": "M/Es", "smpte_cable_length_ft": "SMPTE cable (ft)",
-    "length_ft": "Length (ft)", "days_before_show": "Lead days", "show_name": "Show", "load_in": "Load-in",
-    "load_out": "Load-out", "show_info_url": "Show info URL", "stack_count": "Stacked", "width_m": "Width (m)",
-    "height_m": "Height (m)", "max_zoom": "Max zoom",
+    "h_res": "H res",
+    "v_res": "V res",
+    "ip": "IP",
+    "vlan": "VLAN",
+    "url": "URL",
+    "control_ip": "Control IP",
+    "ccu_id": "CCU",
+    "equipment_spec_id": "Equipment",
+    "processor_spec_id": "Processor",
+    "lens_spec_id": "Lens",
+    "surface_id": "Surface",
+    "device_id": "Device",
+    "format_id": "Format",
+    "expected_format_id": "Expected format (EDID)",
+    "mes": "M/Es",
+    "smpte_cable_length_ft": "SMPTE cable (ft)",
+    "length_ft": "Length (ft)",
+    "days_before_show": "Lead days",
+    "show_name": "Show",
+    "load_in": "Load-in",
+    "load_out": "Load-out",
+    "show_info_url": "Show info URL",
+    "stack_count": "Stacked",
+    "width_m": "Width (m)",
+    "height_m": "Height (m)",
+    "max_zoom": "Max zoom",
 }
 SHOW_SHEET = "Show"
 VERSION = "Version"
@@ -60,8 +79,12 @@ def sheet_specs() -> list[tuple[str, EntitySpec]]:
     import vpm.domain.entities  # noqa: F401  (fills the registry)
 
     out = [(s.plural, s) for s in REGISTRY.devices]
-    out += [("Ports", REGISTRY["ports"]), ("Connections", REGISTRY["connections"]),
-            ("IP plan", REGISTRY["ip-addresses"]), ("Checklist", REGISTRY["checklist-items"])]
+    out += [
+        ("Ports", REGISTRY["ports"]),
+        ("Connections", REGISTRY["connections"]),
+        ("IP plan", REGISTRY["ip-addresses"]),
+        ("Checklist", REGISTRY["checklist-items"]),
+    ]
     return out
 
 
@@ -71,8 +94,14 @@ def columns(spec: EntitySpec) -> list[Column]:
         cols = [Column("Device", "device_label"), Column("Device kind", "device_kind")]
         cols += [Column(header(f.name), f.name, f) for f in fields if f.name != "device_id"]
     elif spec.slug == "connections":
-        cols = [Column("From device", "from_device"), Column("From kind", "from_kind"), Column("From port", "from_port"),
-                Column("To device", "to_device"), Column("To kind", "to_kind"), Column("To port", "to_port")]
+        cols = [
+            Column("From device", "from_device"),
+            Column("From kind", "from_kind"),
+            Column("From port", "from_port"),
+            Column("To device", "to_device"),
+            Column("To kind", "to_kind"),
+            Column("To port", "to_port"),
+        ]
         cols += [Column(header(f.name), f.name, f) for f in fields if f.name not in ("from_port_id", "to_port_id")]
     elif spec.slug == "checklist-items":
         cols = [Column(header(f.name), f.name, f) for f in fields]
@@ -87,6 +116,7 @@ def show_fields() -> list[FieldInfo]:
 
 
 # ------------------------------------------------------------------ export
+
 
 def _cell_out(value: Any, info: FieldInfo | None) -> Any:
     if value is None:
@@ -105,25 +135,39 @@ def export_sheets(session: Any, production_id: uuid.UUID) -> Iterator[tuple[str,
     yield SHOW_SHEET, ["Field", "Value"], iter(show_rows + [[VERSION, prod.version]])
     labels = dict(session.execute(select(Device.id, Device.label).where(Device.production_id == production_id)).all())
     kinds = dict(session.execute(select(Device.id, Device.kind).where(Device.production_id == production_id)).all())
-    specs = {sid: f"{man} {model}".strip() for sid, man, model in session.execute(
-        select(EquipmentSpec.id, EquipmentSpec.manufacturer, EquipmentSpec.model))}
+    specs = {
+        sid: f"{man} {model}".strip()
+        for sid, man, model in session.execute(
+            select(EquipmentSpec.id, EquipmentSpec.manufacturer, EquipmentSpec.model)
+        )
+    }
     for title, spec in sheet_specs():
         cols = columns(spec)
         yield title, [c.header for c in cols], _rows(session, spec, production_id, cols, labels, kinds, specs)
 
 
-def _rows(session: Any, spec: EntitySpec, pid: uuid.UUID, cols: list[Column], labels: dict, kinds: dict,
-          specs: dict) -> Iterator[list[Any]]:
+def _rows(
+    session: Any, spec: EntitySpec, pid: uuid.UUID, cols: list[Column], labels: dict, kinds: dict, specs: dict
+) -> Iterator[list[Any]]:
     model = spec.model
     if spec.slug == "connections":
         src, dst = aliased(Port), aliased(Port)
-        stmt = (select(Connection, src.device_id, src.label, dst.device_id, dst.label)
-                .join(src, src.id == Connection.from_port_id).join(dst, dst.id == Connection.to_port_id)
-                .where(Connection.production_id == pid, Connection.deleted_at.is_(None))
-                .order_by(dst.device_id, dst.index, Connection.id))
+        stmt = (
+            select(Connection, src.device_id, src.label, dst.device_id, dst.label)
+            .join(src, src.id == Connection.from_port_id)
+            .join(dst, dst.id == Connection.to_port_id)
+            .where(Connection.production_id == pid, Connection.deleted_at.is_(None))
+            .order_by(dst.device_id, dst.index, Connection.id)
+        )
         for conn, sdev, slabel, ddev, dlabel in session.execute(stmt.execution_options(yield_per=BATCH)):
-            pseudo = {"from_device": labels.get(sdev), "from_kind": _kind_slug(kinds.get(sdev)), "from_port": slabel,
-                      "to_device": labels.get(ddev), "to_kind": _kind_slug(kinds.get(ddev)), "to_port": dlabel}
+            pseudo = {
+                "from_device": labels.get(sdev),
+                "from_kind": _kind_slug(kinds.get(sdev)),
+                "from_port": slabel,
+                "to_device": labels.get(ddev),
+                "to_kind": _kind_slug(kinds.get(ddev)),
+                "to_port": dlabel,
+            }
             yield [pseudo[c.field] if c.field in pseudo else _cell_out(getattr(conn, c.field), c.info) for c in cols]
         return
     stmt = select(model).where(model.production_id == pid, model.deleted_at.is_(None))
@@ -170,6 +214,7 @@ def _kind_from(text_: str) -> str | None:
 
 
 # ------------------------------------------------------------------ import
+
 
 class CellError(Exception):
     def __init__(self, reason: str) -> None:
@@ -273,8 +318,9 @@ def parse(book: Workbook, csv_sheet: str | None = None) -> Parsed:
     known = {t.lower() for t, _ in sheet_specs()} | {SHOW_SHEET.lower()}
     for low, name in by_title.items():
         if low not in known and not csv_sheet:
-            skips.append(Skip(name, 0, "", "unknown sheet: vpm's workbook has no sheet of that name; not imported",
-                              "warning"))
+            skips.append(
+                Skip(name, 0, "", "unknown sheet: vpm's workbook has no sheet of that name; not imported", "warning")
+            )
 
     def items() -> Iterator[Item]:
         if csv_sheet is None and SHOW_SHEET.lower() in by_title:
@@ -337,12 +383,23 @@ def _sheet(book: Workbook, name: str, spec: EntitySpec, skips: list[Skip]) -> It
         mapping.append(col)
         del i
     present = {c.field for c in mapping if c}
-    needed = {"ports": ("device_label", "direction"), "connections": ("from_device", "from_port", "to_device", "to_port"),
-              "checklist-items": ("title",), "ip-addresses": ("ip",)}.get(spec.slug, ("label",))
+    needed = {
+        "ports": ("device_label", "direction"),
+        "connections": ("from_device", "from_port", "to_device", "to_port"),
+        "checklist-items": ("title",),
+        "ip-addresses": ("ip",),
+    }.get(spec.slug, ("label",))
     missing = [c.header for c in cols if c.field in needed and c.field not in present]
     if missing:
-        skips.append(Skip(name, 1, missing[0], f"sheet {name!r} has no column {', '.join(map(repr, missing))}; "
-                                               "its rows are not imported", "error"))
+        skips.append(
+            Skip(
+                name,
+                1,
+                missing[0],
+                f"sheet {name!r} has no column {', '.join(map(repr, missing))}; its rows are not imported",
+                "error",
+            )
+        )
         return
     for n, row in enumerate(rows, start=2):
         if not any(text(v) for v in row):
@@ -352,8 +409,9 @@ def _sheet(book: Workbook, name: str, spec: EntitySpec, skips: list[Skip]) -> It
             yield item
 
 
-def _row(spec: EntitySpec, sheet: str, n: int, row: list[Any], mapping: list[Column | None],
-         skips: list[Skip]) -> Item | None:
+def _row(
+    spec: EntitySpec, sheet: str, n: int, row: list[Any], mapping: list[Column | None], skips: list[Skip]
+) -> Item | None:
     values: dict[str, Any] = {}
     pseudo: dict[str, Any] = {}
     refs: dict[str, Any] = {}
@@ -406,14 +464,32 @@ def _row(spec: EntitySpec, sheet: str, n: int, row: list[Any], mapping: list[Col
             skips.append(Skip(sheet, n, "Direction", "must be in or out", "error"))
             return None
         dev = pseudo.get("device_label") or ""
-        return Item("ports", (dev, values["direction"], values.get("label") or ""), values, sheet, n, headers,
-                    refs={"device_id": (dev, kind)}, base_version=version)
+        return Item(
+            "ports",
+            (dev, values["direction"], values.get("label") or ""),
+            values,
+            sheet,
+            n,
+            headers,
+            refs={"device_id": (dev, kind)},
+            base_version=version,
+        )
     if spec.slug == "connections":
-        src = PortRef(pseudo["from_device"], "out", pseudo["from_port"] or None, _kind_from(pseudo.get("from_kind") or ""))
+        src = PortRef(
+            pseudo["from_device"], "out", pseudo["from_port"] or None, _kind_from(pseudo.get("from_kind") or "")
+        )
         dst = PortRef(pseudo["to_device"], "in", pseudo["to_port"] or None, _kind_from(pseudo.get("to_kind") or ""))
         headers |= {"from_port_id": "From port", "to_port_id": "To port"}
-        return Item("connections", (dst.device, dst.port), values, sheet, n, headers,
-                    refs={"from_port_id": src, "to_port_id": dst}, base_version=version)
+        return Item(
+            "connections",
+            (dst.device, dst.port),
+            values,
+            sheet,
+            n,
+            headers,
+            refs={"from_port_id": src, "to_port_id": dst},
+            base_version=version,
+        )
     if spec.slug == "ip-addresses":
         import ipaddress
 
@@ -433,8 +509,16 @@ def _row(spec: EntitySpec, sheet: str, n: int, row: list[Any], mapping: list[Col
             return None
         values.setdefault("category", "NOTES")
         options = {"completed_on": pseudo.get("completed_on")} if pseudo.get("completed_on") else {}
-        return Item("checklist-items", (values["category"], title_key(values["title"])), values, sheet, n, headers,
-                    base_version=version, options=options)
+        return Item(
+            "checklist-items",
+            (values["category"], title_key(values["title"])),
+            values,
+            sheet,
+            n,
+            headers,
+            base_version=version,
+            options=options,
+        )
     return None
 
 
@@ -445,8 +529,11 @@ def show_counts(session: Any, production_id: uuid.UUID) -> dict[str, int]:
     out = {}
     for title, spec in sheet_specs():
         model = spec.model
-        stmt = select(func.count()).select_from(model).where(model.production_id == production_id,
-                                                             model.deleted_at.is_(None))
+        stmt = (
+            select(func.count())
+            .select_from(model)
+            .where(model.production_id == production_id, model.deleted_at.is_(None))
+        )
         if spec.kind:
             stmt = stmt.where(model.kind == spec.kind)
         out[title] = session.scalar(stmt) or 0

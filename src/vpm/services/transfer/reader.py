@@ -27,11 +27,18 @@ SUFFIXES = (".ods", ".xlsx", ".csv")
 class ImportRefused(Exception):
     """The file cannot be imported at all (type, size, corrupt, protected); the message says why."""
 
-    def __init__(self, message: str, sheet: str | None = None, row: int | None = None,
-                 column: str | None = None) -> None:
-        where = ", ".join(p for p in (
-            f"sheet {sheet!r}" if sheet else "", f"row {row}" if row else "", f"column {column!r}" if column else "",
-        ) if p)
+    def __init__(
+        self, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None
+    ) -> None:
+        where = ", ".join(
+            p
+            for p in (
+                f"sheet {sheet!r}" if sheet else "",
+                f"row {row}" if row else "",
+                f"column {column!r}" if column else "",
+            )
+            if p
+        )
         super().__init__(f"{where}: {message}" if where else message)
         self.message = str(self)
 
@@ -104,8 +111,10 @@ def open_workbook(source: str | Path | bytes, filename: str | None = None) -> Wo
             raise ImportRefused(f"{path} does not exist")
         size = path.stat().st_size
     if size > MAX_BYTES:
-        raise ImportRefused(f"{name!r} is {size / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB. "
-                            "Split the workbook or remove the sheets vpm does not read (libraries, calculators)")
+        raise ImportRefused(
+            f"{name!r} is {size / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB. "
+            "Split the workbook or remove the sheets vpm does not read (libraries, calculators)"
+        )
     if suffix == ".csv":
         raw = source if isinstance(source, bytes) else Path(source).read_bytes()
         try:
@@ -125,8 +134,9 @@ def open_workbook(source: str | Path | bytes, filename: str | None = None) -> Wo
     except (pc.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise ImportRefused(f"{name!r} is password-protected; save an unprotected copy and import that") from None
-        raise ImportRefused(f"{name!r} is not a readable {suffix[1:]} workbook (corrupt or another format): "
-                            f"{str(exc)[:200]}") from None
+        raise ImportRefused(
+            f"{name!r} is not a readable {suffix[1:]} workbook (corrupt or another format): {str(exc)[:200]}"
+        ) from None
     except Exception as exc:  # calamine raises a few plain errors for broken files
         raise ImportRefused(f"{name!r} is not a readable {suffix[1:]} workbook: {str(exc)[:200]}") from None
     total = 0

@@ -30,8 +30,9 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-    if text.startswith(_FORMULA_START) or (text.startswith("-") and len(text) > 1
-                                           and not text[1:].replace(".", "", 1).isdigit()):
+    if text.startswith(_FORMULA_START) or (
+        text.startswith("-") and len(text) > 1 and not text[1:].replace(".", "", 1).isdigit()
+    ):
         return "'" + text
     return text
 
@@ -64,13 +65,22 @@ def sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
-def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet],
-               progress: Callable[[int], None] | None = None) -> int:
+def write_xlsx(
+    target: str | Path | IO[bytes], sheets: Iterable[Sheet], progress: Callable[[int], None] | None = None
+) -> int:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False,
-                                        "default_date_format": "yyyy-mm-dd hh:mm", "in_memory": False})
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd hh:mm",
+            "in_memory": False,
+        },
+    )
     bold = book.add_format({"bold": True})
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
     when_fmt = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
@@ -109,25 +119,29 @@ _ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
  <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
 </manifest:manifest>"""
-_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-       'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-       'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
-       'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2"')
+_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2"'
+)
 _ODS_STYLES = f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_NS}></office:document-styles>'
-_ODS_HEAD = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS}><office:automatic-styles>'
-             '<number:date-style style:name="N1"><number:year number:style="long"/><number:text>-</number:text>'
-             '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
-             '</number:date-style>'
-             '<number:date-style style:name="N2"><number:year number:style="long"/><number:text>-</number:text>'
-             '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
-             '<number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text>'
-             '<number:minutes number:style="long"/></number:date-style>'
-             '<style:style style:name="cd" style:family="table-cell" style:data-style-name="N1"/>'
-             '<style:style style:name="ct" style:family="table-cell" style:data-style-name="N2"/>'
-             '<style:style style:name="hd" style:family="table-cell"><style:text-properties fo:font-weight="bold"/>'
-             '</style:style></office:automatic-styles><office:body><office:spreadsheet>')
+_ODS_HEAD = (
+    f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS}><office:automatic-styles>'
+    '<number:date-style style:name="N1"><number:year number:style="long"/><number:text>-</number:text>'
+    '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
+    "</number:date-style>"
+    '<number:date-style style:name="N2"><number:year number:style="long"/><number:text>-</number:text>'
+    '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/>'
+    '<number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text>'
+    '<number:minutes number:style="long"/></number:date-style>'
+    '<style:style style:name="cd" style:family="table-cell" style:data-style-name="N1"/>'
+    '<style:style style:name="ct" style:family="table-cell" style:data-style-name="N2"/>'
+    '<style:style style:name="hd" style:family="table-cell"><style:text-properties fo:font-weight="bold"/>'
+    "</style:style></office:automatic-styles><office:body><office:spreadsheet>"
+)
 _ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
 
 
@@ -139,15 +153,21 @@ def _ods_cell(v: Any, style: str = "") -> str:
         b = "true" if v else "false"
         return f'<table:table-cell office:value-type="boolean" office:boolean-value="{b}"><text:p>{b.upper()}</text:p></table:table-cell>'
     if isinstance(v, (int, float)):
-        return f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v}</text:p></table:table-cell>'
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v}</text:p></table:table-cell>'
+        )
     if isinstance(v, dt.datetime):
         v = v.replace(tzinfo=None)
         iso = v.isoformat(timespec="seconds")
-        return (f'<table:table-cell table:style-name="ct" office:value-type="date" office:date-value="{iso}">'
-                f'<text:p>{v:%Y-%m-%d %H:%M}</text:p></table:table-cell>')
+        return (
+            f'<table:table-cell table:style-name="ct" office:value-type="date" office:date-value="{iso}">'
+            f"<text:p>{v:%Y-%m-%d %H:%M}</text:p></table:table-cell>"
+        )
     if isinstance(v, dt.date):
-        return (f'<table:table-cell table:style-name="cd" office:value-type="date" office:date-value="{v.isoformat()}">'
-                f'<text:p>{v.isoformat()}</text:p></table:table-cell>')
+        return (
+            f'<table:table-cell table:style-name="cd" office:value-type="date" office:date-value="{v.isoformat()}">'
+            f"<text:p>{v.isoformat()}</text:p></table:table-cell>"
+        )
     text = str(v)
     lines = "".join(f"<text:p>{escape(line)}</text:p>" for line in text.split("\n"))
     return f'<table:table-cell{st} office:value-type="string">{lines}</table:table-cell>'
@@ -166,12 +186,16 @@ def _ods_rows(sheets: Iterable[Sheet], progress: Callable[[int], None] | None, c
         yield "</table:table>"
 
 
-def write_ods(target: str | Path | IO[bytes], sheets: Iterable[Sheet],
-              progress: Callable[[int], None] | None = None) -> int:
+def write_ods(
+    target: str | Path | IO[bytes], sheets: Iterable[Sheet], progress: Callable[[int], None] | None = None
+) -> int:
     counter = [0]
     with zipfile.ZipFile(target, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
-                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
         zf.writestr("META-INF/manifest.xml", _ODS_MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
         zf.writestr("styles.xml", _ODS_STYLES, compress_type=zipfile.ZIP_DEFLATED)
         info = zipfile.ZipInfo("content.xml", date_time=(2020, 1, 1, 0, 0, 0))

@@ -16,7 +16,13 @@ from vpm.services.context import Actor
 from vpm.services.errors import Forbidden, NotFound, ValidationFailed
 from vpm.web.deps import get_actor, get_db
 from vpm.web.security import (
-    CSRF_COOKIE, SESSION_COOKIE, SHARE_COOKIE, RateLimiter, new_csrf_token, safe_local_path, session_cookie_kwargs,
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SHARE_COOKIE,
+    RateLimiter,
+    new_csrf_token,
+    safe_local_path,
+    session_cookie_kwargs,
 )
 
 router = APIRouter(tags=["Accounts"])
@@ -42,15 +48,24 @@ def _login(request: Request, db: Database, username: str, password: str) -> tupl
 
 def _set_cookies(response: Response, request: Request, raw_session: str) -> None:
     secure = request.app.state.settings.secure_cookies
-    response.set_cookie(SESSION_COOKIE, raw_session, max_age=accounts.SESSION_DAYS * 86400,
-                        **session_cookie_kwargs(secure))
-    response.set_cookie(CSRF_COOKIE, new_csrf_token(), max_age=accounts.SESSION_DAYS * 86400,
-                        httponly=False, samesite="lax", secure=secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE, raw_session, max_age=accounts.SESSION_DAYS * 86400, **session_cookie_kwargs(secure)
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        new_csrf_token(),
+        max_age=accounts.SESSION_DAYS * 86400,
+        httponly=False,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
 
 
 @router.post("/api/auth/login", summary="Sign in; sets a session cookie (HttpOnly) and a CSRF cookie")
-def login(request: Request, username: str = Body(...), password: str = Body(...),
-          db: Database = Depends(get_db)) -> Any:
+def login(
+    request: Request, username: str = Body(...), password: str = Body(...), db: Database = Depends(get_db)
+) -> Any:
     user, raw = _login(request, db, username, password)
     response = JSONResponse({"user": user.as_dict()})
     _set_cookies(response, request, raw)
@@ -69,8 +84,9 @@ async def login_form(request: Request, db: Database = Depends(get_db)) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     try:
-        user, raw = await run_in_threadpool(_login, request, db, str(form.get("username", "")),
-                                            str(form.get("password", "")))
+        user, raw = await run_in_threadpool(
+            _login, request, db, str(form.get("username", "")), str(form.get("password", ""))
+        )
     except (Unauthorized, Locked, ValidationFailed) as exc:
         from vpm.web.login_page import render_login
 
@@ -100,9 +116,15 @@ def logout(request: Request, db: Database = Depends(get_db)) -> Any:
 
 @router.get("/api/auth/me", summary="Who am I, and my role per show")
 def me(actor: Actor = Depends(get_actor), request: Request = None) -> Any:  # type: ignore[assignment]
-    return {"name": actor.name, "via": actor.via, "is_admin": actor.is_admin, "library_rights": actor.library_rights,
-            "roles": actor.roles, "share_production": actor.share_production,
-            "auth_mode": request.app.state.settings.auth_mode if request else None}
+    return {
+        "name": actor.name,
+        "via": actor.via,
+        "is_admin": actor.is_admin,
+        "library_rights": actor.library_rights,
+        "roles": actor.roles,
+        "share_production": actor.share_production,
+        "auth_mode": request.app.state.settings.auth_mode if request else None,
+    }
 
 
 def _need_user(actor: Actor) -> str:
@@ -117,8 +139,12 @@ def tokens(actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) ->
 
 
 @router.post("/api/auth/tokens", status_code=201, summary="Make a token; the secret is shown only in this answer")
-def make_token(name: str = Body(...), expires_days: int | None = Body(None), actor: Actor = Depends(get_actor),
-               db: Database = Depends(get_db)) -> Any:
+def make_token(
+    name: str = Body(...),
+    expires_days: int | None = Body(None),
+    actor: Actor = Depends(get_actor),
+    db: Database = Depends(get_db),
+) -> Any:
     return accounts.new_token(db, _need_user(actor), name, expires_days)
 
 
@@ -134,15 +160,21 @@ def list_members(production_id: str, db: Database = Depends(get_db)) -> Any:
 
 
 @router.put("/api/productions/{production_id}/members/{username}", summary="Give a user a role on this show")
-def put_member(production_id: str, username: str, role: str = Body(..., embed=True),
-               actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+def put_member(
+    production_id: str,
+    username: str,
+    role: str = Body(..., embed=True),
+    actor: Actor = Depends(get_actor),
+    db: Database = Depends(get_db),
+) -> Any:
     accounts.set_role(db, production_id, username, role)
     return {"items": accounts.members(db, production_id)}
 
 
 @router.delete("/api/productions/{production_id}/members/{username}", status_code=204)
-def delete_member(production_id: str, username: str, actor: Actor = Depends(get_actor),
-                  db: Database = Depends(get_db)) -> Response:
+def delete_member(
+    production_id: str, username: str, actor: Actor = Depends(get_actor), db: Database = Depends(get_db)
+) -> Response:
     accounts.set_role(db, production_id, username, None)
     return Response(status_code=204)
 
@@ -152,24 +184,36 @@ def list_links(production_id: str, actor: Actor = Depends(get_actor), db: Databa
     return {"items": accounts.share_links(db, production_id)}
 
 
-@router.post("/api/productions/{production_id}/share-links", status_code=201,
-             summary="Make a read-only link; its token is shown only in this answer")
-def make_link(production_id: str, request: Request, label: str = Body("", embed=True),
-              actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+@router.post(
+    "/api/productions/{production_id}/share-links",
+    status_code=201,
+    summary="Make a read-only link; its token is shown only in this answer",
+)
+def make_link(
+    production_id: str,
+    request: Request,
+    label: str = Body("", embed=True),
+    actor: Actor = Depends(get_actor),
+    db: Database = Depends(get_db),
+) -> Any:
     link = accounts.new_share_link(db, production_id, actor.name, label)
     link["url"] = f"{str(request.base_url).rstrip('/')}/productions/{production_id}?share={link['token']}"
     return link
 
 
 @router.delete("/api/productions/{production_id}/share-links/{link_id}", status_code=204)
-def delete_link(production_id: str, link_id: str, actor: Actor = Depends(get_actor),
-                db: Database = Depends(get_db)) -> Response:
+def delete_link(
+    production_id: str, link_id: str, actor: Actor = Depends(get_actor), db: Database = Depends(get_db)
+) -> Response:
     accounts.revoke_share_link(db, production_id, link_id)
     return Response(status_code=204)
 
 
-@router.get("/api/{slug}/{entity_id}/secret/{field}", tags=["Secrets"],
-            summary="Reveal one secret field (editors only; never listed)")
+@router.get(
+    "/api/{slug}/{entity_id}/secret/{field}",
+    tags=["Secrets"],
+    summary="Reveal one secret field (editors only; never listed)",
+)
 def reveal(slug: str, entity_id: str, field: str, db: Database = Depends(get_db)) -> Any:
     spec = REGISTRY.get(slug)
     if spec is None or field not in spec.secret_fields:

@@ -58,6 +58,7 @@ MAX_CHAIN_CELLS = 250_000
 
 # ---------------------------------------------------------------- types from the signatures
 
+
 @dataclass(frozen=True)
 class Kind:
     """A parameter type read from its annotation text: a scalar ("int", "float", "str", "bool",
@@ -104,11 +105,14 @@ def param_kinds(name: str) -> dict[str, tuple[Kind, bool]]:
     """Each parameter of a calculator: (its Kind from the function's type hints, whether it is required)."""
     func = registry.get_calculator(name)
     hints = get_type_hints(func)
-    return {param.name: (kind_of(hints.get(param.name, Any)), param.default is inspect.Parameter.empty)
-            for param in inspect.signature(func).parameters.values()}
+    return {
+        param.name: (kind_of(hints.get(param.name, Any)), param.default is inspect.Parameter.empty)
+        for param in inspect.signature(func).parameters.values()
+    }
 
 
 # ---------------------------------------------------------------- coercion
+
 
 def _finite(field: str, value: float) -> float:
     if math.isnan(value) or math.isinf(value):
@@ -175,8 +179,11 @@ def coerce_json(field: str, kind: Kind, value: Any) -> Any:
         if isinstance(value, str):
             return coerce_json(field, Kind("str"), value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return coerce_json(field, Kind("float"), value) if isinstance(value, float) else \
-                coerce_json(field, Kind("int"), value)
+            return (
+                coerce_json(field, Kind("float"), value)
+                if isinstance(value, float)
+                else coerce_json(field, Kind("int"), value)
+            )
         if isinstance(value, bool):
             return value
         raise CalcError(field, f"must be a number or text, got {value!r}")
@@ -187,8 +194,11 @@ def coerce_json(field: str, kind: Kind, value: Any) -> Any:
     if kind.name == "tuple":
         if kind.items and len(value) != len(kind.items):
             raise CalcError(field, f"must be {kind.json_type}, got {value!r}")
-        return [coerce_json(field, k, v) for k, v in zip(kind.items, value, strict=True)] if kind.items else \
-            [coerce_json(field, Kind("any"), v) for v in value]
+        return (
+            [coerce_json(field, k, v) for k, v in zip(kind.items, value, strict=True)]
+            if kind.items
+            else [coerce_json(field, Kind("any"), v) for v in value]
+        )
     return [coerce_json(field, kind.item or Kind("any"), v) for v in value]
 
 
@@ -231,8 +241,13 @@ def _scalar_from_text(field: str, kind: Kind, text: str) -> Any:
             number = float(raw)
         except ValueError:
             raise CalcError(field, f"must be a number, got {text!r}") from None
-        if kind.name == "int" and math.isfinite(number) and number == int(number) and "." not in raw \
-                and "e" not in raw.lower():
+        if (
+            kind.name == "int"
+            and math.isfinite(number)
+            and number == int(number)
+            and "." not in raw
+            and "e" not in raw.lower()
+        ):
             return int(raw)
         return number
     if kind.name == "any":
@@ -245,40 +260,115 @@ def _scalar_from_text(field: str, kind: Kind, text: str) -> Any:
 
 # ---------------------------------------------------------------- the catalogue
 
-_SUFFIX_UNITS = (("_m2", "m²"), ("_mm", "mm"), ("_m", "m"), ("_ft", "ft"), ("_kg", "kg"), ("_px", "px"),
-                 ("_gbps", "Gb/s"), ("_mbps", "Mb/s"), ("_lux", "lx"), ("_hz", "Hz"), ("_us", "µs"),
-                 ("_deg", "°"))
+_SUFFIX_UNITS = (
+    ("_m2", "m²"),
+    ("_mm", "mm"),
+    ("_m", "m"),
+    ("_ft", "ft"),
+    ("_kg", "kg"),
+    ("_px", "px"),
+    ("_gbps", "Gb/s"),
+    ("_mbps", "Mb/s"),
+    ("_lux", "lx"),
+    ("_hz", "Hz"),
+    ("_us", "µs"),
+    ("_deg", "°"),
+)
 _NAME_UNITS = {
-    "h": "px", "v": "px", "w": "px", "rate": "Hz", "pixels": "px", "total_pixels": "px", "pixels_per_port": "px",
-    "processor_max_pixels": "px", "max_pixels_per_input": "px", "x": "px", "y": "px", "crop_h": "px",
-    "crop_v": "px", "input_w": "px", "input_h": "px", "output_w": "px", "source_w": "px", "source_h": "px",
-    "box_w": "px", "box_h": "px", "canvas_w": "px", "canvas_h": "px", "pixels_w": "px",
-    "watts": "W", "tile_watts": "W", "max_w": "W", "typical_w": "W", "tile_power_max_w": "W",
-    "tile_power_typical_w": "W", "half_tile_power_max_w": "W", "power_w": "W",
-    "volts": "V", "breaker_amps": "A", "amps_per_unit": "A", "lumens": "lm", "lumens_per_projector": "lm",
-    "image_nits": "cd/m²", "ppi": "px/in", "inches": "in", "payload_bytes": "B",
-    "bits_per_component": "bit", "bit_depth": "bit",
-    "run_rate": "fraction", "usage": "fraction", "transmission": "fraction", "max_utilisation": "fraction",
-    "throw_ratio": "ratio (distance / width)", "throw_ratio_needed": "ratio (distance / width)",
-    "tolerance": "ratio (distance / width)", "gain": "factor", "extender": "factor", "scale": "factor",
-    "columns": "tiles", "rows": "tiles", "half_rows": "rows of half tiles", "corner_tiles": "tiles",
-    "tiles_high": "tiles", "max_hang": "tiles", "max_stack": "tiles", "tile_count": "tiles",
-    "max_chain_length": "tiles", "count": "projectors", "projectors_per_stack": "projectors",
-    "stacks": "stacks", "units": "units", "phases": "phases", "processor_ports": "ports",
-    "ports_per_processor": "ports", "voids": "(column, row) tiles", "flows_gbps": "Gb/s",
-    "lenses": "(name, min ratio, max ratio)", "cables": "(type, length ft[, count])",
-    "stock_lengths_ft": "ft", "segments": "(cable type, length m)", "min_overlap": "fraction",
-    "channels": "channels", "bytes_per_frame": "B", "frame_lines": "lines", "cable_type": "text",
-    "screen_width": "any length unit (same for both)", "screen_height": "any length unit (same for both)",
-    "throw_distance": "any length unit (same as image_width)", "image_width": "any length unit",
-    "given_w": "any unit (same for all)", "given_h": "any unit (same for all)",
-    "adjusted_w": "any unit (same for all)", "adjusted_h": "any unit (same for all)",
+    "h": "px",
+    "v": "px",
+    "w": "px",
+    "rate": "Hz",
+    "pixels": "px",
+    "total_pixels": "px",
+    "pixels_per_port": "px",
+    "processor_max_pixels": "px",
+    "max_pixels_per_input": "px",
+    "x": "px",
+    "y": "px",
+    "crop_h": "px",
+    "crop_v": "px",
+    "input_w": "px",
+    "input_h": "px",
+    "output_w": "px",
+    "source_w": "px",
+    "source_h": "px",
+    "box_w": "px",
+    "box_h": "px",
+    "canvas_w": "px",
+    "canvas_h": "px",
+    "pixels_w": "px",
+    "watts": "W",
+    "tile_watts": "W",
+    "max_w": "W",
+    "typical_w": "W",
+    "tile_power_max_w": "W",
+    "tile_power_typical_w": "W",
+    "half_tile_power_max_w": "W",
+    "power_w": "W",
+    "volts": "V",
+    "breaker_amps": "A",
+    "amps_per_unit": "A",
+    "lumens": "lm",
+    "lumens_per_projector": "lm",
+    "image_nits": "cd/m²",
+    "ppi": "px/in",
+    "inches": "in",
+    "payload_bytes": "B",
+    "bits_per_component": "bit",
+    "bit_depth": "bit",
+    "run_rate": "fraction",
+    "usage": "fraction",
+    "transmission": "fraction",
+    "max_utilisation": "fraction",
+    "throw_ratio": "ratio (distance / width)",
+    "throw_ratio_needed": "ratio (distance / width)",
+    "tolerance": "ratio (distance / width)",
+    "gain": "factor",
+    "extender": "factor",
+    "scale": "factor",
+    "columns": "tiles",
+    "rows": "tiles",
+    "half_rows": "rows of half tiles",
+    "corner_tiles": "tiles",
+    "tiles_high": "tiles",
+    "max_hang": "tiles",
+    "max_stack": "tiles",
+    "tile_count": "tiles",
+    "max_chain_length": "tiles",
+    "count": "projectors",
+    "projectors_per_stack": "projectors",
+    "stacks": "stacks",
+    "units": "units",
+    "phases": "phases",
+    "processor_ports": "ports",
+    "ports_per_processor": "ports",
+    "voids": "(column, row) tiles",
+    "flows_gbps": "Gb/s",
+    "lenses": "(name, min ratio, max ratio)",
+    "cables": "(type, length ft[, count])",
+    "stock_lengths_ft": "ft",
+    "segments": "(cable type, length m)",
+    "min_overlap": "fraction",
+    "channels": "channels",
+    "bytes_per_frame": "B",
+    "frame_lines": "lines",
+    "cable_type": "text",
+    "screen_width": "any length unit (same for both)",
+    "screen_height": "any length unit (same for both)",
+    "throw_distance": "any length unit (same as image_width)",
+    "image_width": "any length unit",
+    "given_w": "any unit (same for all)",
+    "given_h": "any unit (same for all)",
+    "adjusted_w": "any unit (same for all)",
+    "adjusted_h": "any unit (same for all)",
 }
 _REFERENCES = re.compile(
     r"[A-Z][A-Za-z ]*![A-Z]{1,2}\d+(?::[A-Z]{1,2}\d+)?"
     r"|SMPTE ST \d+(?:-\d+)?|CTA-861(?:-[A-Z])?|VESA CVT(?: \d\.\d)?|NEC \d+\.\d+\([A-Z]\)(?:/\d+\.\d+\([A-Z]\))?"
     r"|HDMI \d\.\d\w?|DisplayPort \d\.\d|RFC \d+|reference(?: inventory)? §\d+(?:\.\d+)*"
-    r"|\"[A-Z][A-Za-z ]+\" sheet|[A-Z][A-Z ]{3,}[A-Z] sheet|the previous app's [A-Za-z ]+?(?=[,.;)])")
+    r"|\"[A-Z][A-Za-z ]+\" sheet|[A-Z][A-Z ]{3,}[A-Z] sheet|the previous app's [A-Za-z ]+?(?=[,.;)])"
+)
 
 
 #: Units of a size or a rate: a required parameter in one of them must be greater than 0 (the
@@ -324,13 +414,25 @@ def describe(name: str) -> dict[str, Any]:
     for param in base["parameters"]:
         kind = kinds[param["name"]][0]
         unit = unit_of(param["name"])
-        params.append({**param, "default": derived.jsonable(param["default"]), "json_type": kind.json_type,
-                       "unit": unit, "positive": bool(param["required"] and is_size(unit)
-                                                      and kind.name in ("int", "float"))})
+        params.append(
+            {
+                **param,
+                "default": derived.jsonable(param["default"]),
+                "json_type": kind.json_type,
+                "unit": unit,
+                "positive": bool(param["required"] and is_size(unit) and kind.name in ("int", "float")),
+            }
+        )
     return {
-        **base, "parameters": params, "doc": doc, "url": f"/api/calc/{name}",
-        "source": {"module": base["module"], "module_summary": module_doc.split("\n")[0],
-                   "references": _references(doc) or _references(module_doc)},
+        **base,
+        "parameters": params,
+        "doc": doc,
+        "url": f"/api/calc/{name}",
+        "source": {
+            "module": base["module"],
+            "module_summary": module_doc.split("\n")[0],
+            "references": _references(doc) or _references(module_doc),
+        },
     }
 
 
@@ -396,8 +498,10 @@ def _run(name: str, inputs: dict[str, Any]) -> JSONResponse:
         if param["positive"] and isinstance(value, (int, float)) and value <= 0:
             raise CalcError(param["name"], f"must be greater than 0, got {value!r}")
     _limits(name, inputs)
-    args = {k: (tuple(tuple(i) if isinstance(i, list) else i for i in v) if isinstance(v, list) else v)
-            for k, v in inputs.items()}
+    args = {
+        k: (tuple(tuple(i) if isinstance(i, list) else i for i in v) if isinstance(v, list) else v)
+        for k, v in inputs.items()
+    }
     try:
         result = registry.get_calculator(name)(**args)
     except (OverflowError, ZeroDivisionError) as exc:  # the bounds above keep these out; never a 500
@@ -424,6 +528,7 @@ def _limits(name: str, inputs: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------- the show's own data
+
 
 def _query_number(request: Request, name: str, *, positive: bool = True) -> float | None:
     """An optional number from the query: finite, in range, > 0 (or >= 0)."""
@@ -463,16 +568,22 @@ def _plan_answer(db: Database, entity_id: str, grid: dict[str, Any] | None, patt
         return JSONResponse(derived.jsonable(derived.led_plan(screen, tile, processor, grid, pattern, production)))
 
 
-@router.get("/api/led-screens/{entity_id}/plan", tags=[TAG],
-            summary="An LED wall's numbers and data-chain plan from its tile spec, processor spec and grid")
+@router.get(
+    "/api/led-screens/{entity_id}/plan",
+    tags=[TAG],
+    summary="An LED wall's numbers and data-chain plan from its tile spec, processor spec and grid",
+)
 def led_plan(entity_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     """Query ``order`` (rows|columns), ``start`` (top-left ...), ``serpentine``, ``break_at_line_end``
     override the chain pattern saved in the grid."""
     return _plan_answer(db, entity_id, None, _pattern_from_query(request))
 
 
-@router.post("/api/led-screens/{entity_id}/plan", tags=[TAG],
-             summary="The same plan for a draft grid (nothing is saved): body {tile_grid | tile_cols + tile_rows, pattern}")
+@router.post(
+    "/api/led-screens/{entity_id}/plan",
+    tags=[TAG],
+    summary="The same plan for a draft grid (nothing is saved): body {tile_grid | tile_cols + tile_rows, pattern}",
+)
 async def led_plan_draft(entity_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     data = parse_body(await request.body())
     if not isinstance(data, dict):
@@ -496,8 +607,11 @@ async def led_plan_draft(entity_id: str, request: Request, db: Database = Depend
     return _plan_answer(db, entity_id, grid, pattern)
 
 
-@router.get("/api/projection-surfaces/{entity_id}/analysis", tags=[TAG],
-            summary="A surface's raster, blend, lumen usage, nits, fL, contrast, throw and the lenses that fit")
+@router.get(
+    "/api/projection-surfaces/{entity_id}/analysis",
+    tags=[TAG],
+    summary="A surface's raster, blend, lumen usage, nits, fL, contrast, throw and the lenses that fit",
+)
 def surface_analysis(entity_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     """Query ``throw_distance_m`` (lens to screen; default: the surface's projector assignments)
     and ``tolerance`` (throw ratio slack, default 0)."""
@@ -508,22 +622,36 @@ def surface_analysis(entity_id: str, request: Request, db: Database = Depends(ge
         surface = svc.load(session, spec, entity_id)
         cache: dict[str, Any] = {}
         aimed = aimed_at(session, surface, cache)
-        lenses = session.scalars(select(EquipmentSpec).where(EquipmentSpec.category == "LENS",
-                                                             EquipmentSpec.deleted_at.is_(None))
-                                 .order_by(EquipmentSpec.manufacturer, EquipmentSpec.model)).all()
+        lenses = session.scalars(
+            select(EquipmentSpec)
+            .where(EquipmentSpec.category == "LENS", EquipmentSpec.deleted_at.is_(None))
+            .order_by(EquipmentSpec.manufacturer, EquipmentSpec.model)
+        ).all()
         answer = derived.surface_analysis(surface, aimed, lenses, distance, tolerance)
         return JSONResponse(derived.jsonable(answer))
 
 
-@router.get("/api/cameras/{entity_id}/framing", tags=[TAG],
-            summary="What a camera frames at a distance, and the focal length for a target frame height")
+@router.get(
+    "/api/cameras/{entity_id}/framing",
+    tags=[TAG],
+    summary="What a camera frames at a distance, and the focal length for a target frame height",
+)
 def camera_framing(entity_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     """Query ``distance_m`` (default: the camera's shooting distance), ``focal_length_mm`` (default:
     the camera's), ``frame_height_m`` (target), ``sensor_width_mm``/``sensor_height_mm`` (default
     2/3-inch 16:9), ``lens_min_mm``/``lens_max_mm`` (default: read from the lens name, "UJ86x9.3B")."""
-    numbers = {name: _query_number(request, name) for name in (
-        "distance_m", "focal_length_mm", "frame_height_m", "sensor_width_mm", "sensor_height_mm",
-        "lens_min_mm", "lens_max_mm")}
+    numbers = {
+        name: _query_number(request, name)
+        for name in (
+            "distance_m",
+            "focal_length_mm",
+            "frame_height_m",
+            "sensor_width_mm",
+            "sensor_height_mm",
+            "lens_min_mm",
+            "lens_max_mm",
+        )
+    }
     with db.read() as session:
         cam = svc.load(session, REGISTRY["cameras"], entity_id)
         distance = numbers["distance_m"]
@@ -537,22 +665,27 @@ def camera_framing(entity_id: str, request: Request, db: Database = Depends(get_
         lens = None
         if numbers["lens_min_mm"] or numbers["lens_max_mm"]:
             if not (numbers["lens_min_mm"] and numbers["lens_max_mm"]):
-                raise CalcError("lens_max_mm" if numbers["lens_min_mm"] else "lens_min_mm",
-                                "give both lens_min_mm and lens_max_mm")
+                raise CalcError(
+                    "lens_max_mm" if numbers["lens_min_mm"] else "lens_min_mm", "give both lens_min_mm and lens_max_mm"
+                )
             lens = (numbers["lens_min_mm"], numbers["lens_max_mm"])
         sensor = {k: v for k, v in numbers.items() if k in ("sensor_width_mm", "sensor_height_mm") and v is not None}
         answer = derived.framing(cam, distance, focal, numbers["frame_height_m"], lens_mm=lens, **sensor)
         return JSONResponse(derived.jsonable({"id": str(cam.id), "label": cam.label, **answer}))
 
 
-@router.get("/api/productions/{production_id}/cable-totals", tags=[TAG],
-            summary="Cable totals per type from the show's connections, and each run split into stock lengths")
+@router.get(
+    "/api/productions/{production_id}/cable-totals",
+    tags=[TAG],
+    summary="Cable totals per type from the show's connections, and each run split into stock lengths",
+)
 def cable_totals(production_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     """Query ``stock_lengths_ft`` (comma-separated or repeated, default 25,50,100,150,200)."""
     stock: tuple[int, ...] | None = None  # each cable family's own stock lengths
     if request.query_params.getlist("stock_lengths_ft"):
-        values = coerce_query("stock_lengths_ft", Kind("list", item=Kind("int")),
-                              request.query_params.getlist("stock_lengths_ft"))
+        values = coerce_query(
+            "stock_lengths_ft", Kind("list", item=Kind("int")), request.query_params.getlist("stock_lengths_ft")
+        )
         if not values:
             raise CalcError("stock_lengths_ft", "needs at least one stock length")
         if len(values) > MAX_STOCK_LENGTHS:
@@ -566,14 +699,17 @@ def cable_totals(production_id: str, request: Request, db: Database = Depends(ge
         rows = session.execute(
             select(Connection.id, Connection.label, Connection.cable_type, Connection.length_ft)
             .where(Connection.production_id == production.id, Connection.deleted_at.is_(None))
-            .order_by(Connection.cable_type, Connection.created_at)).all()
+            .order_by(Connection.cable_type, Connection.created_at)
+        ).all()
     runs = [derived.Run(str(i), label, kind, length) for i, label, kind, length in rows]
-    return JSONResponse(derived.jsonable({"production_id": str(production.id),
-                                          **derived.cable_report(runs, stock)}))
+    return JSONResponse(derived.jsonable({"production_id": str(production.id), **derived.cable_report(runs, stock)}))
 
 
-@router.get("/api/productions/{production_id}/ip-budget", tags=[TAG],
-            summary="IP video flows summed per network link and per port from the show's signal flow")
+@router.get(
+    "/api/productions/{production_id}/ip-budget",
+    tags=[TAG],
+    summary="IP video flows summed per network link and per port from the show's signal flow",
+)
 def ip_budget(production_id: str, db: Database = Depends(get_db)) -> Any:
     """Each network cable (NDI, IP, ST 2110/2022 ports) carries the flow of the format leaving its output;
     links and ports are checked against their speed x the show's headroom rule (``ip_max_utilisation``)."""
@@ -583,5 +719,4 @@ def ip_budget(production_id: str, db: Database = Depends(get_db)) -> Any:
         production = svc.live_production(session, production_id)
         headroom = derived.show_headroom(production)
     graph = show_graph(db, production_id)
-    return JSONResponse(derived.jsonable({"production_id": str(production.id),
-                                          **derived.ip_budget(graph, headroom)}))
+    return JSONResponse(derived.jsonable({"production_id": str(production.id), **derived.ip_budget(graph, headroom)}))

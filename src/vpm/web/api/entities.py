@@ -42,12 +42,20 @@ def _read(request: Request, content: Any) -> Response:
     return response
 
 
-def _params(request: Request, q: str | None, sort: str | None, limit: int, offset: int,
-            include_deleted: bool) -> svc.ListParams:
+def _params(
+    request: Request, q: str | None, sort: str | None, limit: int, offset: int, include_deleted: bool
+) -> svc.ListParams:
     filters = {k: v for k, v in request.query_params.items() if k not in RESERVED_QUERY}
     search_in = tuple(c.strip() for c in request.query_params.get("columns", "").split(",") if c.strip())
-    return svc.ListParams(q=q, sort=sort, limit=limit, offset=offset, include_deleted=include_deleted,
-                          filters=filters, search_in=search_in)
+    return svc.ListParams(
+        q=q,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        include_deleted=include_deleted,
+        filters=filters,
+        search_in=search_in,
+    )
 
 
 def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
@@ -60,59 +68,112 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
     if spec.per_production:
         coll_path = f"/api/productions/{{production_id}}/{spec.slug}"
 
-        @router.get(coll_path, tags=[tag], summary=f"List {spec.plural.lower()} of a show",
-                    responses={200: {"model": list_schema(spec)}})
-        def list_items(production_id: str, request: Request, q: str | None = None, sort: str | None = None,
-                       limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
-                       include_deleted: bool = False, db: Database = Depends(get_db)) -> Any:
-            return _read(request, svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted),
-                                            production_id))
+        @router.get(
+            coll_path,
+            tags=[tag],
+            summary=f"List {spec.plural.lower()} of a show",
+            responses={200: {"model": list_schema(spec)}},
+        )
+        def list_items(
+            production_id: str,
+            request: Request,
+            q: str | None = None,
+            sort: str | None = None,
+            limit: int = Query(100, ge=1, le=svc.MAX_LIMIT),
+            offset: int = Query(0, ge=0),
+            include_deleted: bool = False,
+            db: Database = Depends(get_db),
+        ) -> Any:
+            return _read(
+                request, svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted), production_id)
+            )
 
-        @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
-                     responses={201: {"model": Read}})
-        def create_item(production_id: str, body: Annotated[Create, Body()],  # type: ignore[valid-type]
-                        db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+        @router.post(
+            coll_path,
+            tags=[tag],
+            status_code=201,
+            summary=f"Create a {spec.label.lower()}",
+            responses={201: {"model": Read}},
+        )
+        def create_item(
+            production_id: str,
+            body: Annotated[Create, Body()],  # type: ignore[valid-type]
+            db: Database = Depends(get_db),
+            actor: Actor = Depends(get_actor),
+        ) -> Any:
             return _ok(svc.create(db, spec, body.model_dump(), actor, production_id), 201)  # type: ignore[attr-defined]
     else:
         coll_path = f"/api/{spec.slug}"
 
-        @router.get(coll_path, tags=[tag], summary=f"List {spec.plural.lower()}",
-                    responses={200: {"model": list_schema(spec)}})
-        def list_global(request: Request, q: str | None = None, sort: str | None = None,
-                        limit: int = Query(100, ge=1, le=svc.MAX_LIMIT), offset: int = Query(0, ge=0),
-                        include_deleted: bool = False, db: Database = Depends(get_db),
-                        actor: Actor = Depends(get_actor)) -> Any:
+        @router.get(
+            coll_path, tags=[tag], summary=f"List {spec.plural.lower()}", responses={200: {"model": list_schema(spec)}}
+        )
+        def list_global(
+            request: Request,
+            q: str | None = None,
+            sort: str | None = None,
+            limit: int = Query(100, ge=1, le=svc.MAX_LIMIT),
+            offset: int = Query(0, ge=0),
+            include_deleted: bool = False,
+            db: Database = Depends(get_db),
+            actor: Actor = Depends(get_actor),
+        ) -> Any:
             params = _params(request, q, sort, limit, offset, include_deleted)
             if spec.slug == "productions" and not actor.is_admin and actor.via != "system":
                 params.only_ids = set(actor.roles) | ({actor.share_production} if actor.share_production else set())
             return _read(request, svc.list_(db, spec, params))
 
-        @router.post(coll_path, tags=[tag], status_code=201, summary=f"Create a {spec.label.lower()}",
-                     responses={201: {"model": Read}})
-        def create_global(body: Annotated[Create, Body()],  # type: ignore[valid-type]
-                          db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+        @router.post(
+            coll_path,
+            tags=[tag],
+            status_code=201,
+            summary=f"Create a {spec.label.lower()}",
+            responses={201: {"model": Read}},
+        )
+        def create_global(
+            body: Annotated[Create, Body()],  # type: ignore[valid-type]
+            db: Database = Depends(get_db),
+            actor: Actor = Depends(get_actor),
+        ) -> Any:
             return _ok(svc.create(db, spec, body.model_dump(), actor), 201)  # type: ignore[attr-defined]
 
     @router.get(item_path, tags=[tag], summary=f"Read a {spec.label.lower()}", responses={200: {"model": Read}})
-    def get_item(entity_id: str, request: Request, include_deleted: bool = False,
-                 db: Database = Depends(get_db)) -> Any:
+    def get_item(
+        entity_id: str, request: Request, include_deleted: bool = False, db: Database = Depends(get_db)
+    ) -> Any:
         return _read(request, svc.get(db, spec, entity_id, include_deleted=include_deleted))
 
-    @router.patch(item_path, tags=[tag], summary=f"Change fields of a {spec.label.lower()} (field merge)",
-                  responses={200: {"model": Read}, 409: {"description": "a field you change was changed by someone else"},
-                             428: {"description": "version missing"}})
-    def patch_item(entity_id: str, body: Annotated[Patch, Body()],  # type: ignore[valid-type]
-                   db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+    @router.patch(
+        item_path,
+        tags=[tag],
+        summary=f"Change fields of a {spec.label.lower()} (field merge)",
+        responses={
+            200: {"model": Read},
+            409: {"description": "a field you change was changed by someone else"},
+            428: {"description": "version missing"},
+        },
+    )
+    def patch_item(
+        entity_id: str,
+        body: Annotated[Patch, Body()],  # type: ignore[valid-type]
+        db: Database = Depends(get_db),
+        actor: Actor = Depends(get_actor),
+    ) -> Any:
         return _ok(svc.update(db, spec, entity_id, body.model_dump(exclude_unset=True), actor))  # type: ignore[attr-defined]
 
     @router.delete(item_path, tags=[tag], status_code=204, summary=f"Delete a {spec.label.lower()}")
-    def delete_item(entity_id: str, version: int | None = None, db: Database = Depends(get_db),
-                    actor: Actor = Depends(get_actor)) -> Response:
+    def delete_item(
+        entity_id: str, version: int | None = None, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+    ) -> Response:
         svc.delete(db, spec, entity_id, actor, version=version)
         return Response(status_code=204)
 
-    @router.post(f"{item_path}/restore", tags=[tag], summary=f"Restore a deleted {spec.label.lower()}",
-                 responses={200: {"model": Read}})
+    @router.post(
+        f"{item_path}/restore",
+        tags=[tag],
+        summary=f"Restore a deleted {spec.label.lower()}",
+        responses={200: {"model": Read}},
+    )
     def restore_item(entity_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
         return _ok(svc.restore(db, spec, entity_id, actor))
 

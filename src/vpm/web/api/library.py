@@ -30,16 +30,25 @@ class MoveCardBody(StrictInput):
     to_slot: int = Field(ge=1, le=256)
 
 
-@router.get("/api/library/search", tags=[TAG],
-            summary="Fuzzy search of the library: manufacturer, model and aliases, any order, best first")
-def search(q: str = Query("", max_length=200), category: str | None = Query(None, max_length=40),
-           limit: int = Query(10, ge=1, le=100), db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/api/library/search",
+    tags=[TAG],
+    summary="Fuzzy search of the library: manufacturer, model and aliases, any order, best first",
+)
+def search(
+    q: str = Query("", max_length=200),
+    category: str | None = Query(None, max_length=40),
+    limit: int = Query(10, ge=1, le=100),
+    db: Database = Depends(get_db),
+) -> Any:
     with db.read() as session:
         hits = library_search.search_specs(session, q, limit=limit, category=category)
     return {"query": q, "items": [h.as_dict() for h in hits]}
 
 
-@router.get("/api/library/check", tags=[TAG], summary="Impossible numbers in the library (tile mm, resolution class, ranges)")
+@router.get(
+    "/api/library/check", tags=[TAG], summary="Impossible numbers in the library (tile mm, resolution class, ranges)"
+)
 def library_check(db: Database = Depends(get_db)) -> Any:
     from vpm.services.library_check import check_library
 
@@ -48,34 +57,66 @@ def library_check(db: Database = Depends(get_db)) -> Any:
     return {"ok": not findings, "findings": [f.as_dict() for f in findings]}
 
 
-@router.get("/api/productions/{production_id}/devices/{device_id}/cards", tags=[TAG],
-            summary="The cards fitted in a device and the cards its frame accepts")
+@router.get(
+    "/api/productions/{production_id}/devices/{device_id}/cards",
+    tags=[TAG],
+    summary="The cards fitted in a device and the cards its frame accepts",
+)
 def list_cards(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
     with db.read() as session:
         dev = card_service._device(session, device_id, production_id)
         return card_service._table(session, dev, card_service._spec(session, dev))
 
 
-@router.post("/api/productions/{production_id}/devices/{device_id}/cards", tags=[TAG], status_code=201,
-             summary="Fit a card from the frame's library in a slot; its ports are added")
-def add_card(production_id: str, device_id: str, body: AddCardBody, db: Database = Depends(get_db),
-             actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/productions/{production_id}/devices/{device_id}/cards",
+    tags=[TAG],
+    status_code=201,
+    summary="Fit a card from the frame's library in a slot; its ports are added",
+)
+def add_card(
+    production_id: str,
+    device_id: str,
+    body: AddCardBody,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     return card_service.add_card(db, device_id, body.card_id, body.slot, actor, production_id=production_id)
 
 
-@router.patch("/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}", tags=[TAG],
-              summary="Move a card to another slot; its ports keep their cables and take the new codes")
-def move_card(production_id: str, device_id: str, bank: Bank, slot: int, body: MoveCardBody,
-              db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+@router.patch(
+    "/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}",
+    tags=[TAG],
+    summary="Move a card to another slot; its ports keep their cables and take the new codes",
+)
+def move_card(
+    production_id: str,
+    device_id: str,
+    bank: Bank,
+    slot: int,
+    body: MoveCardBody,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     return card_service.move_card(db, device_id, bank, slot, body.to_slot, actor, production_id=production_id)
 
 
-@router.delete("/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}", tags=[TAG],
-               summary="Remove a card; refused (409, with the list) while its ports have cables unless disconnect")
-def remove_card(production_id: str, device_id: str, bank: Bank, slot: int,
-                disconnect: bool = Query(False, description="also remove the cables on the card's ports"),
-                db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+@router.delete(
+    "/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}",
+    tags=[TAG],
+    summary="Remove a card; refused (409, with the list) while its ports have cables unless disconnect",
+)
+def remove_card(
+    production_id: str,
+    device_id: str,
+    bank: Bank,
+    slot: int,
+    disconnect: bool = Query(False, description="also remove the cables on the card's ports"),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     if slot < 1:
         raise ValidationFailed("slot", "must be 1 or more")
-    return card_service.remove_card(db, device_id, bank, slot, actor, disconnect=disconnect,
-                                    production_id=production_id)
+    return card_service.remove_card(
+        db, device_id, bank, slot, actor, disconnect=disconnect, production_id=production_id
+    )

@@ -39,8 +39,11 @@ def _probe(db: Database) -> dict[str, Any]:
         ok, error = True, None
     except Exception as exc:  # pragma: no cover - reported, not raised
         ok, error = False, type(exc).__name__
-    found: dict[str, Any] = {"reachable": ok, "dialect": db.engine.dialect.name,
-                             "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+    found: dict[str, Any] = {
+        "reachable": ok,
+        "dialect": db.engine.dialect.name,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
     if error is not None:
         found["error"] = error
     return found
@@ -75,16 +78,27 @@ def entities() -> Any:
     return {"items": [spec.describe() for spec in REGISTRY]}
 
 
-@router.get("/api/productions/{production_id}/events", tags=["Change log"],
-            summary="The show's change log, oldest first, after an event id")
-def production_events(production_id: str, after: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=5000),
-                      db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/api/productions/{production_id}/events",
+    tags=["Change log"],
+    summary="The show's change log, oldest first, after an event id",
+)
+def production_events(
+    production_id: str,
+    after: int = Query(0, ge=0),
+    limit: int = Query(500, ge=1, le=5000),
+    db: Database = Depends(get_db),
+) -> Any:
     with db.read() as session:
         svc.load(session, REGISTRY["productions"], production_id, include_deleted=True)
-        rows = list(session.scalars(
-            select(Event).where(Event.production_id == svc.parse_id(REGISTRY["productions"], production_id),
-                                Event.id > after).order_by(Event.id).limit(limit)
-        ))
+        rows = list(
+            session.scalars(
+                select(Event)
+                .where(Event.production_id == svc.parse_id(REGISTRY["productions"], production_id), Event.id > after)
+                .order_by(Event.id)
+                .limit(limit)
+            )
+        )
         items = [event_dict(e) for e in rows]
     return {"items": items, "last_id": items[-1]["id"] if items else after}
 
@@ -105,21 +119,31 @@ def settings_get(key: str, db: Database = Depends(get_db)) -> Any:
 
 
 @router.put("/api/settings/{key}", tags=["Settings"])
-def settings_put(key: str, value: Any = Body(..., embed=True), category: str | None = Body(None, embed=True),
-                 db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+def settings_put(
+    key: str,
+    value: Any = Body(..., embed=True),
+    category: str | None = Body(None, embed=True),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     return settings_svc.put(db, actor, key, value, category)
 
 
 for _slug in picklists.PICKLISTS:
+
     def _make(slug: str) -> None:
-        @router.post(f"/api/{slug}/restore-defaults", tags=[REGISTRY[slug].plural],
-                     summary="Bring back the default entries (reactivates, never duplicates)")
+        @router.post(
+            f"/api/{slug}/restore-defaults",
+            tags=[REGISTRY[slug].plural],
+            summary="Bring back the default entries (reactivates, never duplicates)",
+        )
         def restore_defaults(db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
             return picklists.restore_defaults(db, REGISTRY[slug], actor)
 
         @router.put(f"/api/{slug}/order", tags=[REGISTRY[slug].plural], summary="Set the order of the entries")
-        def reorder(names: list[str] = Body(..., embed=True), db: Database = Depends(get_db),
-                    actor: Actor = Depends(get_actor)) -> Any:
+        def reorder(
+            names: list[str] = Body(..., embed=True), db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+        ) -> Any:
             return picklists.reorder(db, REGISTRY[slug], names, actor)
 
     _make(_slug)

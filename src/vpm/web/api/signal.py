@@ -49,6 +49,7 @@ templates = Environment(
 
 # ------------------------------------------------------------------------------- bodies
 
+
 class BulkPatchBody(StrictInput):
     from_device_id: uuid.UUID
     from_start_index: int = Field(ge=1, le=100_000)
@@ -57,12 +58,15 @@ class BulkPatchBody(StrictInput):
     count: int = Field(ge=1, le=patching.MAX_BULK)
     cable_type: SafeStr | None = Field(None, max_length=40)
     length_ft: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
-    label_prefix: SafeStr | None = Field(None, max_length=100,
-                                         description="labels the cables <prefix>1, <prefix>2, ...")
+    label_prefix: SafeStr | None = Field(
+        None, max_length=100, description="labels the cables <prefix>1, <prefix>2, ..."
+    )
 
 
 class NamedCableRow(StrictInput):
-    from_port: SafeStr = Field(alias="from", max_length=300, description="e.g. CAM 1 OUT 1 (device label, then port code or label)")
+    from_port: SafeStr = Field(
+        alias="from", max_length=300, description="e.g. CAM 1 OUT 1 (device label, then port code or label)"
+    )
     to_port: SafeStr = Field(alias="to", max_length=300, description="e.g. SW 1 IN 3")
     cable_type: SafeStr | None = Field(None, max_length=40)
     length_ft: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False)
@@ -93,8 +97,7 @@ class SnakeLinesBody(StrictInput):
 class CrosspointItem(StrictInput):
     output: int | None = Field(None, ge=1, le=100_000, description="output index (or give output_port_id)")
     output_port_id: uuid.UUID | None = None
-    input: int | None = Field(None, ge=1, le=100_000,
-                              description="input index; omit or null to clear the output")
+    input: int | None = Field(None, ge=1, le=100_000, description="input index; omit or null to clear the output")
     input_port_id: uuid.UUID | None = None
     notes: SafeStr | None = Field(None, max_length=2000)
 
@@ -106,53 +109,84 @@ class CrosspointsBody(StrictInput):
 
 # ------------------------------------------------------------------------------- patching
 
-@router.post("/api/productions/{production_id}/connections/bulk", tags=[TAG], status_code=201,
-             summary="Cable N consecutive outputs of one device to N consecutive inputs of another "
-                     "(all or nothing)")
-def bulk_connect(production_id: str, body: BulkPatchBody, db: Database = Depends(get_db),
-                 actor: Actor = Depends(get_actor)) -> Any:
+
+@router.post(
+    "/api/productions/{production_id}/connections/bulk",
+    tags=[TAG],
+    status_code=201,
+    summary="Cable N consecutive outputs of one device to N consecutive inputs of another (all or nothing)",
+)
+def bulk_connect(
+    production_id: str, body: BulkPatchBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
     return patching.bulk_patch(db, production_id, patching.BulkPatch(**body.model_dump()), actor)
 
 
-@router.post("/api/productions/{production_id}/connections/by-name", tags=[TAG], status_code=201,
-             summary="Cable many pairs written as natural keys (CAM 1 OUT 1 -> SW 1 IN 3), all or nothing; "
-                     "a refusal lists every failing row")
-def connect_by_name(production_id: str, body: NamedCablesBody, db: Database = Depends(get_db),
-                    actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/productions/{production_id}/connections/by-name",
+    tags=[TAG],
+    status_code=201,
+    summary="Cable many pairs written as natural keys (CAM 1 OUT 1 -> SW 1 IN 3), all or nothing; "
+    "a refusal lists every failing row",
+)
+def connect_by_name(
+    production_id: str, body: NamedCablesBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
     rows = [patching.NamedCable(**r.model_dump()) for r in body.rows]
     return patching.patch_by_name(db, production_id, rows, actor)
 
 
-@router.get("/api/productions/{production_id}/feeds/{device_id}", tags=[TAG],
-            summary="A switcher's or router's inputs with their feeds, and the outputs that could feed them "
-                    "(the patch matrix)")
+@router.get(
+    "/api/productions/{production_id}/feeds/{device_id}",
+    tags=[TAG],
+    summary="A switcher's or router's inputs with their feeds, and the outputs that could feed them (the patch matrix)",
+)
 def get_feeds(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
     return patching.feed_table(db, production_id, device_id)
 
 
-@router.put("/api/productions/{production_id}/feeds/{device_id}", tags=[TAG],
-            summary="Patch many inputs of one device at once (all or nothing); an item without from_port_id "
-                    "unpatches that input")
-def put_feeds(production_id: str, device_id: str, body: FeedsBody, db: Database = Depends(get_db),
-              actor: Actor = Depends(get_actor)) -> Any:
+@router.put(
+    "/api/productions/{production_id}/feeds/{device_id}",
+    tags=[TAG],
+    summary="Patch many inputs of one device at once (all or nothing); an item without from_port_id "
+    "unpatches that input",
+)
+def put_feeds(
+    production_id: str,
+    device_id: str,
+    body: FeedsBody,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     items = [patching.FeedSet(i.input_port_id, i.from_port_id) for i in body.feeds]
     return patching.set_feeds(db, production_id, device_id, items, actor, body.cable_type, body.length_ft)
 
 
-@router.get("/api/productions/{production_id}/free-outputs", tags=[TAG],
-            summary="Outputs with no cable, for an input's feed picker (an output drives one cable)")
-def free_outputs(production_id: str, q: str | None = Query(None, max_length=200),
-                 for_input: str | None = Query(None,
-                                               description="an input port id: mark compatible connectors"),
-                 limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
-                 db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/api/productions/{production_id}/free-outputs",
+    tags=[TAG],
+    summary="Outputs with no cable, for an input's feed picker (an output drives one cable)",
+)
+def free_outputs(
+    production_id: str,
+    q: str | None = Query(None, max_length=200),
+    for_input: str | None = Query(None, description="an input port id: mark compatible connectors"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    db: Database = Depends(get_db),
+) -> Any:
     return patching.free_outputs(db, production_id, q=q, limit=limit, offset=offset, for_input=for_input)
 
 
-@router.post("/api/cable-snakes/{snake_id}/lines", tags=[TAG], status_code=201,
-             summary="Add lines to a snake: line n is input n at one end and output n at the other")
-def snake_lines(snake_id: str, body: SnakeLinesBody, db: Database = Depends(get_db),
-                actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/cable-snakes/{snake_id}/lines",
+    tags=[TAG],
+    status_code=201,
+    summary="Add lines to a snake: line n is input n at one end and output n at the other",
+)
+def snake_lines(
+    snake_id: str, body: SnakeLinesBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
     return patching.add_snake_lines(db, snake_id, body.count, body.connector, actor)
 
 
@@ -161,28 +195,42 @@ def get_crosspoints(router_id: str, db: Database = Depends(get_db)) -> Any:
     return patching.crosspoint_table(db, router_id)
 
 
-@router.put("/api/routers/{router_id}/crosspoints", tags=[TAG],
-            summary="Set many crosspoints at once (all or nothing); an item without input clears that output")
-def put_crosspoints(router_id: str, body: CrosspointsBody, db: Database = Depends(get_db),
-                    actor: Actor = Depends(get_actor)) -> Any:
+@router.put(
+    "/api/routers/{router_id}/crosspoints",
+    tags=[TAG],
+    summary="Set many crosspoints at once (all or nothing); an item without input clears that output",
+)
+def put_crosspoints(
+    router_id: str, body: CrosspointsBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
     items = [patching.CrosspointSet(**i.model_dump()) for i in body.crosspoints]
     return patching.set_crosspoints(db, router_id, items, body.replace, actor)
 
 
 # ------------------------------------------------------------------------------- trace and check
 
-@router.get("/api/ports/{port_id}/trace", tags=[TAG],
-            summary="Trace a port upstream to its source and downstream to every destination, hop by hop")
-def trace_port(port_id: str, direction: Literal["both", "up", "down"] = "both",
-               db: Database = Depends(get_db)) -> Any:
+
+@router.get(
+    "/api/ports/{port_id}/trace",
+    tags=[TAG],
+    summary="Trace a port upstream to its source and downstream to every destination, hop by hop",
+)
+def trace_port(port_id: str, direction: Literal["both", "up", "down"] = "both", db: Database = Depends(get_db)) -> Any:
     graph, port = port_graph(db, port_id)
     return JSONResponse(trace(graph, port, direction))  # plain JSON types already: skip re-encoding
 
 
-@router.get("/api/productions/{production_id}/signal-check", tags=[TAG],
-            summary="Check every cable and pass-through of the show: findings with severity, rule and fix")
-def signal_check(production_id: str, severity: Literal["error", "warning", "info"] | None = None,
-                 device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/api/productions/{production_id}/signal-check",
+    tags=[TAG],
+    summary="Check every cable and pass-through of the show: findings with severity, rule and fix",
+)
+def signal_check(
+    production_id: str,
+    severity: Literal["error", "warning", "info"] | None = None,
+    device_id: str | None = None,
+    db: Database = Depends(get_db),
+) -> Any:
     graph = show_graph(db, production_id)
     port_ids = None
     if device_id is not None:
@@ -195,8 +243,9 @@ def signal_check(production_id: str, severity: Literal["error", "warning", "info
     return JSONResponse(result)
 
 
-@router.get("/api/connections/{connection_id}/signal-check", tags=[TAG],
-            summary="The signal check's findings about one cable")
+@router.get(
+    "/api/connections/{connection_id}/signal-check", tags=[TAG], summary="The signal check's findings about one cable"
+)
 def connection_check(connection_id: str, db: Database = Depends(get_db)) -> Any:
     from vpm.domain.registry import REGISTRY
     from vpm.services.entities import load
@@ -211,6 +260,7 @@ def connection_check(connection_id: str, db: Database = Depends(get_db)) -> Any:
 
 # ------------------------------------------------------------------------------- pages
 
+
 def _device(graph: ShowGraph, device_id: str, field: str = "device_id") -> DeviceNode:
     key = graph.key(device_id)
     if key is None:
@@ -224,25 +274,38 @@ def _device(graph: ShowGraph, device_id: str, field: str = "device_id") -> Devic
 def _render(name: str, graph: ShowGraph, production_id: str, **context: Any) -> HTMLResponse:
     base = f"/productions/{graph.production_id}"
     html = templates.get_template(name).render(
-        show_name=graph.show_name, base=base, printed=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        kind_labels=paperwork.KIND_LABELS, csv_url=context.pop("csv_url", None), **context)
+        show_name=graph.show_name,
+        base=base,
+        printed=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        kind_labels=paperwork.KIND_LABELS,
+        csv_url=context.pop("csv_url", None),
+        **context,
+    )
     return HTMLResponse(html)
 
 
 def _csv(text: str, filename: str) -> Response:
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)[:120]
-    return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+    return Response(
+        text.encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+    )
 
 
 class PrintOptions:
     """What every printed (PDF) paperwork view takes: paper, orientation."""
 
-    def __init__(self, paper: Literal["letter", "a4", "tabloid", "a3"] = Query(
-                     "letter", description="letter, a4, tabloid (11 x 17) or a3"),
-                 landscape: bool | None = Query(None, description="default: portrait (landscape for the diagram)"),
-                 as_of: str | None = Query(None, max_length=20,
-                                           description="print the show as it was at this revision (e.g. C)")) -> None:
+    def __init__(
+        self,
+        paper: Literal["letter", "a4", "tabloid", "a3"] = Query(
+            "letter", description="letter, a4, tabloid (11 x 17) or a3"
+        ),
+        landscape: bool | None = Query(None, description="default: portrait (landscape for the diagram)"),
+        as_of: str | None = Query(
+            None, max_length=20, description="print the show as it was at this revision (e.g. C)"
+        ),
+    ) -> None:
         self.paper, self.landscape, self.as_of = paper, bool(landscape), as_of
         self.given = {"landscape"} if landscape is not None else set()
 
@@ -262,8 +325,14 @@ def _setup(db: Database, graph: ShowGraph, opts: PrintOptions, changed: set[str]
         if changed is not None:
             changed |= ids
         revision = f"{name} + changes" if name and ids else name
-    return PageSetup(paper=opts.paper, landscape=opts.landscape, show=graph.show_name, venue=venue,
-                     revision=revision, printed=now_text())
+    return PageSetup(
+        paper=opts.paper,
+        landscape=opts.landscape,
+        show=graph.show_name,
+        venue=venue,
+        revision=revision,
+        printed=now_text(),
+    )
 
 
 def _print_graph(db: Database, production_id: str, opts: PrintOptions) -> ShowGraph:
@@ -283,12 +352,15 @@ def _now_only(db: Database, production_id: str, opts: PrintOptions) -> ShowGraph
 
 def _pdf(data: bytes, filename: str) -> Response:
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)[:120]
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{safe}"'})
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{safe}"'})
 
 
-@router.get("/productions/{production_id}/paperwork", tags=[PAGES], response_class=HTMLResponse,
-            summary="Paperwork index: every device's patch sheet, cables, show build, diagram")
+@router.get(
+    "/productions/{production_id}/paperwork",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="Paperwork index: every device's patch sheet, cables, show build, diagram",
+)
 def paperwork_index(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     groups: dict[str, list[DeviceNode]] = {}
@@ -296,12 +368,17 @@ def paperwork_index(production_id: str, db: Database = Depends(get_db)) -> Any:
         if dev.inputs or dev.outputs:
             groups.setdefault(dev.kind, []).append(dev)
     listed = [{"title": paperwork.KIND_LABELS.get(k, k) + "s", "devices": v} for k, v in groups.items()]
-    return _render("index.html", graph, production_id, title="Paperwork", groups=listed,
-                   label_stocks=cable_labels_pdf.TEMPLATES)
+    return _render(
+        "index.html", graph, production_id, title="Paperwork", groups=listed, label_stocks=cable_labels_pdf.TEMPLATES
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/patch", tags=[PAGES], response_class=HTMLResponse,
-            summary="Every device's patch sheet, one printed page each")
+@router.get(
+    "/productions/{production_id}/paperwork/patch",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="Every device's patch sheet, one printed page each",
+)
 def patch_sheets(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     devices = sorted((d for d in graph.devices.values() if d.inputs or d.outputs), key=paperwork.device_order)
@@ -309,58 +386,82 @@ def patch_sheets(production_id: str, db: Database = Depends(get_db)) -> Any:
     return _render("patch.html", graph, production_id, title="Patch sheets", sheets=sheets)
 
 
-@router.get("/productions/{production_id}/paperwork/patch.pdf", tags=[PAGES],
-            summary="The patch book as PDF: every patched device's sheet; unpatched devices listed at the end")
-def patch_book_pdf(production_id: str, opts: PrintOptions = Depends(),
-                   include_unpatched: bool = Query(False, description="print a sheet for unpatched devices too"),
-                   page_per_device: bool = Query(False, description="start every device on a new page"),
-                   db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/patch.pdf",
+    tags=[PAGES],
+    summary="The patch book as PDF: every patched device's sheet; unpatched devices listed at the end",
+)
+def patch_book_pdf(
+    production_id: str,
+    opts: PrintOptions = Depends(),
+    include_unpatched: bool = Query(False, description="print a sheet for unpatched devices too"),
+    page_per_device: bool = Query(False, description="start every device on a new page"),
+    db: Database = Depends(get_db),
+) -> Any:
     graph = _print_graph(db, production_id, opts)
     devices, unlisted = printed.patch_devices(graph, include_unpatched)
     changed: set[str] = set()
     setup = _setup(db, graph, opts, changed)
-    return _pdf(printed.patch_book(graph, setup, devices, unlisted, page_per_device, changed=changed),
-                "patch-book.pdf")
+    return _pdf(printed.patch_book(graph, setup, devices, unlisted, page_per_device, changed=changed), "patch-book.pdf")
 
 
-@router.get("/productions/{production_id}/paperwork/patch/{device_id}.pdf", tags=[PAGES],
-            summary="One device's patch sheet as PDF")
-def patch_sheet_pdf(production_id: str, device_id: str, opts: PrintOptions = Depends(),
-                    db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/patch/{device_id}.pdf",
+    tags=[PAGES],
+    summary="One device's patch sheet as PDF",
+)
+def patch_sheet_pdf(
+    production_id: str, device_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)
+) -> Any:
     graph = _print_graph(db, production_id, opts)
     dev = _device(graph, device_id)
-    return _pdf(printed.patch_book(graph, _setup(db, graph, opts), [dev], title=f"{dev.label} patch sheet"),
-                f"patch-{dev.label}.pdf")
+    return _pdf(
+        printed.patch_book(graph, _setup(db, graph, opts), [dev], title=f"{dev.label} patch sheet"),
+        f"patch-{dev.label}.pdf",
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/patch/{device_id}.csv", tags=[PAGES],
-            summary="One device's patch sheet as CSV")
+@router.get(
+    "/productions/{production_id}/paperwork/patch/{device_id}.csv",
+    tags=[PAGES],
+    summary="One device's patch sheet as CSV",
+)
 def patch_sheet_csv(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id)
     return _csv(paperwork.patch_sheet_csv(paperwork.patch_sheet(graph, dev)), f"patch-{dev.label}.csv")
 
 
-@router.get("/productions/{production_id}/paperwork/patch/{device_id}", tags=[PAGES],
-            response_class=HTMLResponse,
-            summary="One device's patch sheet (inputs with feeds, outputs with sends)")
+@router.get(
+    "/productions/{production_id}/paperwork/patch/{device_id}",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="One device's patch sheet (inputs with feeds, outputs with sends)",
+)
 def patch_sheet(production_id: str, device_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id)
-    return _render("patch.html", graph, production_id, title=f"{dev.label} patch sheet",
-                   sheets=[paperwork.patch_sheet(graph, dev)],
-                   csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.uid}.csv")
+    return _render(
+        "patch.html",
+        graph,
+        production_id,
+        title=f"{dev.label} patch sheet",
+        sheets=[paperwork.patch_sheet(graph, dev)],
+        csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.uid}.csv",
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/cables.csv", tags=[PAGES],
-            summary="Cable schedule as CSV")
+@router.get("/productions/{production_id}/paperwork/cables.csv", tags=[PAGES], summary="Cable schedule as CSV")
 def cables_csv(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     return _csv(paperwork.cable_schedule_csv(paperwork.cable_schedule(graph)), "cable-schedule.csv")
 
 
-@router.get("/productions/{production_id}/paperwork/cables.pdf", tags=[PAGES],
-            summary="Cable schedule as PDF, with counts by type and length")
+@router.get(
+    "/productions/{production_id}/paperwork/cables.pdf",
+    tags=[PAGES],
+    summary="Cable schedule as PDF, with counts by type and length",
+)
 def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
     graph = _print_graph(db, production_id, opts)
     changed: set[str] = set()
@@ -368,40 +469,62 @@ def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database 
     return _pdf(printed.cable_schedule(graph, setup, changed=changed), "cable-schedule.pdf")
 
 
-@router.get("/productions/{production_id}/paperwork/cables", tags=[PAGES], response_class=HTMLResponse,
-            summary="Cable schedule: label, from, to, type, length, snake line; counts by type and length")
+@router.get(
+    "/productions/{production_id}/paperwork/cables",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="Cable schedule: label, from, to, type, length, snake line; counts by type and length",
+)
 def cables_page(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
-    return _render("cables.html", graph, production_id, title="Cable schedule",
-                   schedule=paperwork.cable_schedule(graph),
-                   csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv")
+    return _render(
+        "cables.html",
+        graph,
+        production_id,
+        title="Cable schedule",
+        schedule=paperwork.cable_schedule(graph),
+        csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv",
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/cable-labels", tags=[PAGES], response_class=HTMLResponse,
-            summary="Printable cable labels, one for each end of every cable")
+@router.get(
+    "/productions/{production_id}/paperwork/cable-labels",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="Printable cable labels, one for each end of every cable",
+)
 def cable_labels(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
-    return _render("labels.html", graph, production_id, title="Cable labels",
-                   schedule=paperwork.cable_schedule(graph),
-                   csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv")
+    return _render(
+        "labels.html",
+        graph,
+        production_id,
+        title="Cable labels",
+        schedule=paperwork.cable_schedule(graph),
+        csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv",
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/cable-labels.pdf", tags=[PAGES],
-            summary="Cable labels on label stock (Avery 5160 / L7160 sheets, wrap-label rolls), both ends "
-                    "of every cable, or of one device's or snake's cables")
+@router.get(
+    "/productions/{production_id}/paperwork/cable-labels.pdf",
+    tags=[PAGES],
+    summary="Cable labels on label stock (Avery 5160 / L7160 sheets, wrap-label rolls), both ends "
+    "of every cable, or of one device's or snake's cables",
+)
 def cable_labels_pdf_route(
-        production_id: str,
-        template: str = Query("avery-5160", description="label stock: "
-                              + ", ".join(cable_labels_pdf.TEMPLATES)),
-        start: int = Query(1, ge=1, le=1000, description="first free label on a partly used sheet (1 = top left)"),
-        ends: Literal["both", "from", "to"] = "both",
-        device_id: str | None = Query(None, description="only the cables of this device (a snake, a switcher)"),
-        label_prefix: str | None = Query(None, max_length=100, description="only cables whose label starts so"),
-        outline: bool = Query(False, description="draw each label's edge (a test print on plain paper)"),
-        changed_since: str | None = Query(None, max_length=20,
-                                          description="only cables added or changed since this revision (e.g. B)"),
-        as_of: str | None = Query(None, max_length=20, description="the cables as they were at this revision"),
-        db: Database = Depends(get_db)) -> Any:
+    production_id: str,
+    template: str = Query("avery-5160", description="label stock: " + ", ".join(cable_labels_pdf.TEMPLATES)),
+    start: int = Query(1, ge=1, le=1000, description="first free label on a partly used sheet (1 = top left)"),
+    ends: Literal["both", "from", "to"] = "both",
+    device_id: str | None = Query(None, description="only the cables of this device (a snake, a switcher)"),
+    label_prefix: str | None = Query(None, max_length=100, description="only cables whose label starts so"),
+    outline: bool = Query(False, description="draw each label's edge (a test print on plain paper)"),
+    changed_since: str | None = Query(
+        None, max_length=20, description="only cables added or changed since this revision (e.g. B)"
+    ),
+    as_of: str | None = Query(None, max_length=20, description="the cables as they were at this revision"),
+    db: Database = Depends(get_db),
+) -> Any:
     graph = show_graph(db, production_id)
     if as_of:
         graph = revisions.graph_as_of(db, graph.production_id, as_of)
@@ -413,13 +536,15 @@ def cable_labels_pdf_route(
         ids = {r["id"] for r in report["rows"] if r["entity"] == "cables" and r["change"] != "removed"}
     cables = cable_labels_pdf.filter_cables(graph, device_key=key, label_prefix=label_prefix, ids=ids)
     setup = PageSetup(show=graph.show_name)
-    data = cable_labels_pdf.labels_pdf(cable_labels_pdf.cable_labels(graph, cables, ends), stock, setup,
-                                       start=start, outline=outline)
+    data = cable_labels_pdf.labels_pdf(
+        cable_labels_pdf.cable_labels(graph, cables, ends), stock, setup, start=start, outline=outline
+    )
     return _pdf(data, f"cable-labels-{template}.pdf")
 
 
-def _paths(db: Database, production_id: str, direction: str,
-           device_id: str | None) -> tuple[ShowGraph, list[path_lists.PathRow]]:
+def _paths(
+    db: Database, production_id: str, direction: str, device_id: str | None
+) -> tuple[ShowGraph, list[path_lists.PathRow]]:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id) if device_id else None
     return graph, path_lists.path_list(graph, direction, dev)
@@ -429,25 +554,41 @@ PathDirection = Literal["both", "sources", "destinations"]
 PATH_HELP = "sources: every destination each source reaches; destinations: the path back from each"
 
 
-@router.get("/productions/{production_id}/paperwork/paths", tags=[PAGES],
-            summary="Path lists as plain printable text: source -> every destination, destination -> path back, "
-                    "with cable labels and lengths")
-def paths_page(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
-               device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/paths",
+    tags=[PAGES],
+    summary="Path lists as plain printable text: source -> every destination, destination -> path back, "
+    "with cable labels and lengths",
+)
+def paths_page(
+    production_id: str,
+    direction: PathDirection = Query("both", description=PATH_HELP),
+    device_id: str | None = None,
+    db: Database = Depends(get_db),
+) -> Any:
     graph, rows = _paths(db, production_id, direction, device_id)
     return Response(path_lists.paths_text(rows, graph.show_name), media_type="text/plain; charset=utf-8")
 
 
 @router.get("/productions/{production_id}/paperwork/paths.csv", tags=[PAGES], summary="Path lists as CSV")
-def paths_csv(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
-              device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
+def paths_csv(
+    production_id: str,
+    direction: PathDirection = Query("both", description=PATH_HELP),
+    device_id: str | None = None,
+    db: Database = Depends(get_db),
+) -> Any:
     _graph, rows = _paths(db, production_id, direction, device_id)
     return _csv(path_lists.paths_csv(rows), "paths.csv")
 
 
 @router.get("/productions/{production_id}/paperwork/paths.pdf", tags=[PAGES], summary="Path lists as PDF")
-def paths_pdf(production_id: str, direction: PathDirection = Query("both", description=PATH_HELP),
-              device_id: str | None = None, opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+def paths_pdf(
+    production_id: str,
+    direction: PathDirection = Query("both", description=PATH_HELP),
+    device_id: str | None = None,
+    opts: PrintOptions = Depends(),
+    db: Database = Depends(get_db),
+) -> Any:
     graph = _print_graph(db, production_id, opts)
     rows = path_lists.path_list(graph, direction, _device(graph, device_id) if device_id else None)
     return _pdf(printed.path_list(_setup(db, graph, opts), rows), "paths.pdf")
@@ -456,14 +597,22 @@ def paths_pdf(production_id: str, direction: PathDirection = Query("both", descr
 class PackOptions:
     """Spares per category (percent, rounded up) and, optionally, the stock lengths cables come in."""
 
-    def __init__(self, spares_devices: float = Query(0, ge=0, le=100, description="spare devices, %"),
-                 spares_snakes: float = Query(0, ge=0, le=100, description="spare snakes, %"),
-                 spares_converters: float = Query(10, ge=0, le=100, description="spare converters and adapters, %"),
-                 spares_cables: float = Query(10, ge=0, le=100, description="spare cables, %"),
-                 stock_lengths: str | None = Query(None, max_length=200,
-                                                   description="stock cable lengths in ft, e.g. 3,6,10,25,50,100")) -> None:
-        self.spares = {"devices": spares_devices, "snakes": spares_snakes, "converters": spares_converters,
-                       "cables": spares_cables}
+    def __init__(
+        self,
+        spares_devices: float = Query(0, ge=0, le=100, description="spare devices, %"),
+        spares_snakes: float = Query(0, ge=0, le=100, description="spare snakes, %"),
+        spares_converters: float = Query(10, ge=0, le=100, description="spare converters and adapters, %"),
+        spares_cables: float = Query(10, ge=0, le=100, description="spare cables, %"),
+        stock_lengths: str | None = Query(
+            None, max_length=200, description="stock cable lengths in ft, e.g. 3,6,10,25,50,100"
+        ),
+    ) -> None:
+        self.spares = {
+            "devices": spares_devices,
+            "snakes": spares_snakes,
+            "converters": spares_converters,
+            "cables": spares_cables,
+        }
         self.stock = pack.parse_stock(stock_lengths)
 
 
@@ -472,33 +621,46 @@ def _packlist(db: Database, production_id: str, o: PackOptions) -> tuple[ShowGra
     return graph, pack.packlist(db, graph, o.spares, o.stock)
 
 
-@router.get("/productions/{production_id}/paperwork/packlist.csv", tags=[PAGES],
-            summary="Pack list (pull sheet) as CSV: manufacturer, model, quantity, spares, notes")
+@router.get(
+    "/productions/{production_id}/paperwork/packlist.csv",
+    tags=[PAGES],
+    summary="Pack list (pull sheet) as CSV: manufacturer, model, quantity, spares, notes",
+)
 def packlist_csv(production_id: str, o: PackOptions = Depends(), db: Database = Depends(get_db)) -> Any:
     _graph, pl = _packlist(db, production_id, o)
     return _csv(pack.packlist_csv(pl), "packlist.csv")
 
 
-@router.get("/productions/{production_id}/paperwork/packlist.xlsx", tags=[PAGES],
-            summary="Pack list (pull sheet) as an Excel workbook")
+@router.get(
+    "/productions/{production_id}/paperwork/packlist.xlsx",
+    tags=[PAGES],
+    summary="Pack list (pull sheet) as an Excel workbook",
+)
 def packlist_xlsx(production_id: str, o: PackOptions = Depends(), db: Database = Depends(get_db)) -> Any:
     graph, pl = _packlist(db, production_id, o)
-    return Response(pack.packlist_xlsx(pl, graph.show_name),
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="packlist.xlsx"'})
+    return Response(
+        pack.packlist_xlsx(pl, graph.show_name),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="packlist.xlsx"'},
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/packlist.pdf", tags=[PAGES],
-            summary="Pack list (pull sheet) as PDF: devices by kind and model, snakes, converters, cables by "
-                    "type and stock length, spares per category")
-def packlist_pdf(production_id: str, o: PackOptions = Depends(), opts: PrintOptions = Depends(),
-                 db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/packlist.pdf",
+    tags=[PAGES],
+    summary="Pack list (pull sheet) as PDF: devices by kind and model, snakes, converters, cables by "
+    "type and stock length, spares per category",
+)
+def packlist_pdf(
+    production_id: str, o: PackOptions = Depends(), opts: PrintOptions = Depends(), db: Database = Depends(get_db)
+) -> Any:
     _now_only(db, production_id, opts)
     graph, pl = _packlist(db, production_id, o)
     return _pdf(printed.pack_list(_setup(db, graph, opts), pl), "packlist.pdf")
 
 
 # ------------------------------------------------------------------------------- record lists
+
 
 def _record_items(db: Database, slug: str, production_id: str) -> list[dict[str, Any]]:
     from vpm.domain.registry import REGISTRY
@@ -522,8 +684,13 @@ def _record_route(view: str) -> None:
         return _pdf(printed.records(_setup(db, graph, opts), view, items), f"{view}.pdf")
 
     route.__name__ = f"{view.replace('-', '_')}_pdf"
-    router.add_api_route(f"/productions/{{production_id}}/paperwork/{view}.pdf", route, methods=["GET"], tags=[PAGES],
-                         summary=f"{conf['title']} as PDF")
+    router.add_api_route(
+        f"/productions/{{production_id}}/paperwork/{view}.pdf",
+        route,
+        methods=["GET"],
+        tags=[PAGES],
+        summary=f"{conf['title']} as PDF",
+    )
 
 
 for _view in printed.RECORD_VIEWS:
@@ -532,15 +699,21 @@ for _view in printed.RECORD_VIEWS:
 
 # ------------------------------------------------------------------------------- revisions
 
+
 class RevisionBody(StrictInput):
     name: SafeStr | None = Field(None, max_length=20, description="A, B, C ... (the next letter when omitted)")
     note: SafeStr | None = Field(None, max_length=2000)
 
 
-@router.post("/api/productions/{production_id}/revisions", tags=[TAG], status_code=201,
-             summary="Mark the show as it is now as a revision (Rev A, B, C ...); owners only")
-def mark_revision(production_id: str, body: RevisionBody, db: Database = Depends(get_db),
-                  actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/productions/{production_id}/revisions",
+    tags=[TAG],
+    status_code=201,
+    summary="Mark the show as it is now as a revision (Rev A, B, C ...); owners only",
+)
+def mark_revision(
+    production_id: str, body: RevisionBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
     return revisions.mark(db, production_id, actor, body.name, body.note)
 
 
@@ -549,102 +722,171 @@ def list_revisions(production_id: str, db: Database = Depends(get_db)) -> Any:
     return revisions.list_revisions(db, production_id)
 
 
-@router.get("/api/productions/{production_id}/changes", tags=[TAG],
-            summary="What changed since a revision (to another revision or to now), field by field")
-def changes_json(production_id: str, since: str = Query(..., max_length=20, description="a revision name, e.g. B"),
-                 to: str | None = Query(None, max_length=20), db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/api/productions/{production_id}/changes",
+    tags=[TAG],
+    summary="What changed since a revision (to another revision or to now), field by field",
+)
+def changes_json(
+    production_id: str,
+    since: str = Query(..., max_length=20, description="a revision name, e.g. B"),
+    to: str | None = Query(None, max_length=20),
+    db: Database = Depends(get_db),
+) -> Any:
     return JSONResponse(revisions.changes_since(db, production_id, since, to))
 
 
-@router.get("/productions/{production_id}/paperwork/changes.csv", tags=[PAGES],
-            summary="Changes since a revision as CSV: entity, item, change, field, from, to")
-def changes_csv(production_id: str, since: str = Query(..., max_length=20), to: str | None = Query(None, max_length=20),
-                db: Database = Depends(get_db)) -> Any:
-    return _csv(revisions.changes_csv(revisions.changes_since(db, production_id, since, to)),
-                f"changes-since-rev-{since}.csv")
+@router.get(
+    "/productions/{production_id}/paperwork/changes.csv",
+    tags=[PAGES],
+    summary="Changes since a revision as CSV: entity, item, change, field, from, to",
+)
+def changes_csv(
+    production_id: str,
+    since: str = Query(..., max_length=20),
+    to: str | None = Query(None, max_length=20),
+    db: Database = Depends(get_db),
+) -> Any:
+    return _csv(
+        revisions.changes_csv(revisions.changes_since(db, production_id, since, to)), f"changes-since-rev-{since}.csv"
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/changes.pdf", tags=[PAGES],
-            summary="Changes since a revision, printable: added, removed and changed items field by field")
-def changes_pdf(production_id: str, since: str = Query(..., max_length=20), to: str | None = Query(None, max_length=20),
-                opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/changes.pdf",
+    tags=[PAGES],
+    summary="Changes since a revision, printable: added, removed and changed items field by field",
+)
+def changes_pdf(
+    production_id: str,
+    since: str = Query(..., max_length=20),
+    to: str | None = Query(None, max_length=20),
+    opts: PrintOptions = Depends(),
+    db: Database = Depends(get_db),
+) -> Any:
     graph = _now_only(db, production_id, opts)
     report = revisions.changes_since(db, production_id, since, to)
     return _pdf(printed.changes(_setup(db, graph, opts), report), f"changes-since-rev-{since}.pdf")
 
 
-@router.get("/productions/{production_id}/paperwork/showbuild.csv", tags=[PAGES],
-            summary="Show-build verification checklist as CSV")
+@router.get(
+    "/productions/{production_id}/paperwork/showbuild.csv",
+    tags=[PAGES],
+    summary="Show-build verification checklist as CSV",
+)
 def showbuild_csv(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id) if device_id else None
     return _csv(paperwork.showbuild_csv(paperwork.showbuild(graph, dev)), "showbuild.csv")
 
 
-@router.get("/productions/{production_id}/paperwork/showbuild.pdf", tags=[PAGES],
-            summary="Show-build verification checklist as PDF")
-def showbuild_pdf(production_id: str, device_id: str | None = None, opts: PrintOptions = Depends(),
-                  db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/showbuild.pdf",
+    tags=[PAGES],
+    summary="Show-build verification checklist as PDF",
+)
+def showbuild_pdf(
+    production_id: str, device_id: str | None = None, opts: PrintOptions = Depends(), db: Database = Depends(get_db)
+) -> Any:
     graph = _print_graph(db, production_id, opts)
     dev = _device(graph, device_id) if device_id else None
-    return _pdf(printed.showbuild(graph, _setup(db, graph, opts), paperwork.showbuild(graph, dev)),
-                "showbuild.pdf")
+    return _pdf(printed.showbuild(graph, _setup(db, graph, opts), paperwork.showbuild(graph, dev)), "showbuild.pdf")
 
 
-@router.get("/productions/{production_id}/paperwork/showbuild", tags=[PAGES], response_class=HTMLResponse,
-            summary="Show-build verification checklist: every patched input per switcher, router, snake")
+@router.get(
+    "/productions/{production_id}/paperwork/showbuild",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="Show-build verification checklist: every patched input per switcher, router, snake",
+)
 def showbuild_page(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
     dev = _device(graph, device_id) if device_id else None
     suffix = f"?device_id={dev.uid}" if dev else ""
-    return _render("showbuild.html", graph, production_id, title="Show build",
-                   sections=paperwork.showbuild(graph, dev),
-                   csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}")
+    return _render(
+        "showbuild.html",
+        graph,
+        production_id,
+        title="Show build",
+        sections=paperwork.showbuild(graph, dev),
+        csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}",
+    )
 
 
-@router.get("/productions/{production_id}/paperwork/diagram.pdf", tags=[PAGES],
-            summary="The signal-flow diagram on paper: a page per switcher/router area (or per station), "
-                    "off-page references, a legend of signal types")
-def diagram_pdf(production_id: str, by: Literal["switcher", "station"] = Query("switcher"),
-                opts: PrintOptions = Depends(), db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/paperwork/diagram.pdf",
+    tags=[PAGES],
+    summary="The signal-flow diagram on paper: a page per switcher/router area (or per station), "
+    "off-page references, a legend of signal types",
+)
+def diagram_pdf(
+    production_id: str,
+    by: Literal["switcher", "station"] = Query("switcher"),
+    opts: PrintOptions = Depends(),
+    db: Database = Depends(get_db),
+) -> Any:
     graph = _print_graph(db, production_id, opts)
     if "landscape" not in opts.given:
         opts.landscape = True  # a diagram reads left to right
     return _pdf(printed.diagram(graph, _setup(db, graph, opts), by), "diagram.pdf")
 
 
-def _diagram(graph: ShowGraph, device_id: str | None, depth: int,
-             ports: str) -> tuple[Any, DeviceNode | None]:
+def _diagram(graph: ShowGraph, device_id: str | None, depth: int, ports: str) -> tuple[Any, DeviceNode | None]:
     centre = _device(graph, device_id) if device_id else None
     ids = diagram_layout.neighbourhood(graph, centre, depth) if centre is not None else None
     return diagram_layout.layout(graph, ids, all_ports=ports == "all"), centre
 
 
-@router.get("/productions/{production_id}/diagram.svg", tags=[PAGES],
-            summary="The signal-flow diagram as an SVG file")
-def diagram_svg(production_id: str, device_id: str | None = None, depth: int = Query(1, ge=1, le=6),
-                ports: Literal["patched", "all"] = "patched", db: Database = Depends(get_db)) -> Any:
+@router.get("/productions/{production_id}/diagram.svg", tags=[PAGES], summary="The signal-flow diagram as an SVG file")
+def diagram_svg(
+    production_id: str,
+    device_id: str | None = None,
+    depth: int = Query(1, ge=1, le=6),
+    ports: Literal["patched", "all"] = "patched",
+    db: Database = Depends(get_db),
+) -> Any:
     graph = show_graph(db, production_id)
     d, _centre = _diagram(graph, device_id, depth, ports)
     svg = templates.get_template("_diagram_svg.html").render(
-        d=d, show_name=graph.show_name, base=f"/productions/{graph.production_id}",
-        kind_labels=paperwork.KIND_LABELS, embed_style=True)
+        d=d,
+        show_name=graph.show_name,
+        base=f"/productions/{graph.production_id}",
+        kind_labels=paperwork.KIND_LABELS,
+        embed_style=True,
+    )
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, media_type="image/svg+xml")
 
 
-@router.get("/productions/{production_id}/diagram", tags=[PAGES], response_class=HTMLResponse,
-            summary="Signal-flow diagram of the show, or of one device's neighbourhood (device_id, depth)")
-def diagram_page(request: Request, production_id: str, device_id: str | None = None,
-                 depth: int = Query(1, ge=1, le=6), ports: Literal["patched", "all"] = "patched",
-                 db: Database = Depends(get_db)) -> Any:
+@router.get(
+    "/productions/{production_id}/diagram",
+    tags=[PAGES],
+    response_class=HTMLResponse,
+    summary="Signal-flow diagram of the show, or of one device's neighbourhood (device_id, depth)",
+)
+def diagram_page(
+    request: Request,
+    production_id: str,
+    device_id: str | None = None,
+    depth: int = Query(1, ge=1, le=6),
+    ports: Literal["patched", "all"] = "patched",
+    db: Database = Depends(get_db),
+) -> Any:
     graph = show_graph(db, production_id)
     d, centre = _diagram(graph, device_id, depth, ports)
     params = {k: v for k, v in request.query_params.items() if k != "ports"}
     from urllib.parse import urlencode
 
-    return _render("diagram.html", graph, production_id, title="Signal flow", d=d, centre=centre,
-                   summary=diagram_layout.describe(d), all_ports=ports == "all", embed_style=False,
-                   query_with_ports=urlencode(params | {"ports": "all"}),
-                   query_without_ports=urlencode(params),
-                   svg_url=f"/productions/{graph.production_id}/diagram.svg?"
-                   + urlencode(request.query_params))
+    return _render(
+        "diagram.html",
+        graph,
+        production_id,
+        title="Signal flow",
+        d=d,
+        centre=centre,
+        summary=diagram_layout.describe(d),
+        all_ports=ports == "all",
+        embed_style=False,
+        query_with_ports=urlencode(params | {"ports": "all"}),
+        query_without_ports=urlencode(params),
+        svg_url=f"/productions/{graph.production_id}/diagram.svg?" + urlencode(request.query_params),
+    )

@@ -42,14 +42,17 @@ class Unavailable(ServiceError):
 def _hub(request: Request) -> Hub:
     hub = getattr(request.app.state, "realtime", None)
     if hub is None or not hub.running:
-        raise Unavailable("live updates are not running in this server process (the app was started without "
-                          "its lifespan)")
+        raise Unavailable(
+            "live updates are not running in this server process (the app was started without its lifespan)"
+        )
     return hub
 
 
 def _last_event_id(request: Request, query_value: str | None) -> int | None:
     header = request.headers.get("last-event-id")
-    raw, field = (header, "Last-Event-ID") if header is not None and header.strip() != "" else (query_value, "last_event_id")
+    raw, field = (
+        (header, "Last-Event-ID") if header is not None and header.strip() != "" else (query_value, "last_event_id")
+    )
     if raw is None or raw.strip() == "":
         return None
     if not _EVENT_ID.match(raw.strip()):
@@ -101,26 +104,38 @@ def _show_id(production_id: str) -> Any:
     return pid
 
 
-@router.get("/api/productions/stream", tags=["Live updates"],
-            summary="Live show list: creates, renames and deletes of every show (Server-Sent Events)",
-            responses={200: {"content": {"text/event-stream": {}}}})
-async def show_list_stream(request: Request, last_event_id: str | None = Query(
-        None, description="Resume after this change id (the Last-Event-ID header wins)")) -> Any:
+@router.get(
+    "/api/productions/stream",
+    tags=["Live updates"],
+    summary="Live show list: creates, renames and deletes of every show (Server-Sent Events)",
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def show_list_stream(
+    request: Request,
+    last_event_id: str | None = Query(None, description="Resume after this change id (the Last-Event-ID header wins)"),
+) -> Any:
     last = _last_event_id(request, last_event_id)
     return await _hub(request).list_stream(last, _show_filter(request), _recheck(request, Target("shows")))
 
 
-@router.get("/api/productions/{production_id}/stream", tags=["Live updates"],
-            summary="Live changes of one show, with presence (Server-Sent Events)",
-            responses={200: {"content": {"text/event-stream": {}}}, 404: {"description": "no such show"}})
+@router.get(
+    "/api/productions/{production_id}/stream",
+    tags=["Live updates"],
+    summary="Live changes of one show, with presence (Server-Sent Events)",
+    responses={200: {"content": {"text/event-stream": {}}}, 404: {"description": "no such show"}},
+)
 async def show_stream(
-    production_id: str, request: Request,
+    production_id: str,
+    request: Request,
     name: str | None = Query(None, description="Who is watching (shown in presence)"),
     page: str | None = Query(None, description="The page path they are on"),
     client: str | None = Query(None, description="A random id per browser tab"),
     last_event_id: str | None = Query(None, description="Resume after this change id (the Last-Event-ID header wins)"),
-    tab: list[str] | None = Query(None, description="A browser sharing one connection among its tabs: one "
-                                  "`<client> <page>` per open tab (repeat; replaces `client` and `page`)"),
+    tab: list[str] | None = Query(
+        None,
+        description="A browser sharing one connection among its tabs: one "
+        "`<client> <page>` per open tab (repeat; replaces `client` and `page`)",
+    ),
 ) -> Any:
     pid = _show_id(production_id)
     last = _last_event_id(request, last_event_id)
@@ -169,15 +184,19 @@ def _tabs(raw: list[str]) -> list[tuple[str, str]]:
     return list(tabs.items())
 
 
-@router.get("/api/productions/{production_id}/presence", tags=["Live updates"],
-            summary="Who has this show open: name, since when, which pages, how many tabs")
+@router.get(
+    "/api/productions/{production_id}/presence",
+    tags=["Live updates"],
+    summary="Who has this show open: name, since when, which pages, how many tabs",
+)
 async def show_presence(production_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
     pid = _show_id(production_id)
     hub = _hub(request)
     state, _, _ = await run_in_threadpool(changes.show_state, db, pid)
     if state != "live":
-        raise NotFound(f"production {production_id} not found" if state == "missing"
-                       else f"production {production_id} was deleted")
+        raise NotFound(
+            f"production {production_id} not found" if state == "missing" else f"production {production_id} was deleted"
+        )
     return {"production_id": str(pid), **hub.presence_view(str(pid))}
 
 
@@ -185,17 +204,21 @@ class UndoBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event_id: int = Field(..., ge=1, le=2**62, description="The change (change-log event id) to undo")
-    version: int | None = Field(None, ge=1, le=2**31 - 1,
-                                description="The version of the record you are looking at (required)")
+    version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="The version of the record you are looking at (required)"
+    )
 
 
 def _add_undo(spec: EntitySpec) -> None:
-    @router.post(f"/api/{spec.slug}/{{entity_id}}/undo", tags=[spec.plural],
-                 summary=f"Undo one change of a {spec.label.lower()} (a new write; 409 if changed since)",
-                 responses={409: {"description": "someone changed those fields since"},
-                            428: {"description": "version missing"}})
-    def undo_item(entity_id: str, body: UndoBody = Body(...), db: Database = Depends(get_db),
-                  actor: Actor = Depends(get_actor)) -> Any:
+    @router.post(
+        f"/api/{spec.slug}/{{entity_id}}/undo",
+        tags=[spec.plural],
+        summary=f"Undo one change of a {spec.label.lower()} (a new write; 409 if changed since)",
+        responses={409: {"description": "someone changed those fields since"}, 428: {"description": "version missing"}},
+    )
+    def undo_item(
+        entity_id: str, body: UndoBody = Body(...), db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+    ) -> Any:
         return undo_service.undo(db, spec, entity_id, body.event_id, body.version, actor)
 
 

@@ -35,11 +35,15 @@ router = APIRouter(tags=["Import and export"])
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KEEP_S = 24 * 3600
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "ods": "application/vnd.oasis.opendocument.spreadsheet", "csv": "text/csv; charset=utf-8"}
+MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
 # ------------------------------------------------------------------ uploads kept between preview and confirm
+
 
 def _dir(request: Request) -> Path:
     path = Path(request.app.state.settings.home) / "imports"
@@ -66,11 +70,13 @@ async def save_upload(request: Request, upload: UploadFile, production_id: str) 
             if size > MAX_BYTES:
                 out.close()
                 path.unlink(missing_ok=True)
-                raise ValidationFailed("file", f"{name!r} is over {MAX_BYTES // 1048576} MB; the limit is "
-                                               f"{MAX_BYTES // 1048576} MB")
+                raise ValidationFailed(
+                    "file", f"{name!r} is over {MAX_BYTES // 1048576} MB; the limit is {MAX_BYTES // 1048576} MB"
+                )
             out.write(chunk)
-    (folder / f"{token}.json").write_text(json.dumps({"filename": name, "production_id": production_id,
-                                                      "suffix": suffix, "bases": {}}))
+    (folder / f"{token}.json").write_text(
+        json.dumps({"filename": name, "production_id": production_id, "suffix": suffix, "bases": {}})
+    )
     return token, path
 
 
@@ -97,24 +103,47 @@ def forget_upload(request: Request, token: str, meta: dict[str, Any]) -> None:
     (folder / f"{token}.json").unlink(missing_ok=True)
 
 
-def preview(request: Request, db: Database, production_id: str, token: str, actor: Actor,
-            placeholders: dict[str, str] | None = None) -> dict[str, Any]:
+def preview(
+    request: Request,
+    db: Database,
+    production_id: str,
+    token: str,
+    actor: Actor,
+    placeholders: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Dry run of a kept upload; remembers the versions it saw as the import's base."""
     path, meta = load_upload(request, token, production_id)
-    report = import_file(db, production_id, path, actor, filename=meta["filename"], dry_run=True,
-                         placeholders=placeholders)
+    report = import_file(
+        db, production_id, path, actor, filename=meta["filename"], dry_run=True, placeholders=placeholders
+    )
     meta["bases"] = report.bases
     meta["placeholders"] = placeholders or {}
     save_meta(request, token, meta)
     return report.as_dict() | {"token": token, "filename": meta["filename"]}
 
 
-def confirm(request: Request, db: Database, production_id: str, token: str, actor: Actor,
-            placeholders: dict[str, str] | None = None, allow_errors: bool = False) -> dict[str, Any]:
+def confirm(
+    request: Request,
+    db: Database,
+    production_id: str,
+    token: str,
+    actor: Actor,
+    placeholders: dict[str, str] | None = None,
+    allow_errors: bool = False,
+) -> dict[str, Any]:
     path, meta = load_upload(request, token, production_id)
     chosen = meta.get("placeholders", {}) if placeholders is None else placeholders
-    report = import_file(db, production_id, path, actor, filename=meta["filename"], dry_run=False,
-                         placeholders=chosen, bases=meta.get("bases") or {}, allow_errors=allow_errors)
+    report = import_file(
+        db,
+        production_id,
+        path,
+        actor,
+        filename=meta["filename"],
+        dry_run=False,
+        placeholders=chosen,
+        bases=meta.get("bases") or {},
+        allow_errors=allow_errors,
+    )
     forget_upload(request, token, meta)
     return report.as_dict() | {"filename": meta["filename"]}
 
@@ -129,9 +158,15 @@ def refused(exc: ImportRefused | ImportAborted) -> JSONResponse:
 
 # ------------------------------------------------------------------ JSON routes
 
+
 @router.post("/api/productions/{production_id}/import", summary="Upload a workbook: a dry run that marks every row")
-async def import_upload(request: Request, production_id: str, file: UploadFile = File(...),
-                        db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+async def import_upload(
+    request: Request,
+    production_id: str,
+    file: UploadFile = File(...),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     with db.read() as session:
         svc.live_production(session, production_id)
     token, _ = await save_upload(request, file, production_id)
@@ -142,11 +177,20 @@ async def import_upload(request: Request, production_id: str, file: UploadFile =
         return refused(exc)
 
 
-@router.post("/api/productions/{production_id}/import/{token}",
-             summary="Preview again with placeholder choices, or confirm: the one all-or-nothing write")
-def import_decide(request: Request, production_id: str, token: str, confirm_: bool = Form(False, alias="confirm"),
-                  placeholders: str = Form("{}"), allow_errors: bool = Form(False),
-                  db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/productions/{production_id}/import/{token}",
+    summary="Preview again with placeholder choices, or confirm: the one all-or-nothing write",
+)
+def import_decide(
+    request: Request,
+    production_id: str,
+    token: str,
+    confirm_: bool = Form(False, alias="confirm"),
+    placeholders: str = Form("{}"),
+    allow_errors: bool = Form(False),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     try:
         chosen = json.loads(placeholders or "{}")
         if not isinstance(chosen, dict):
@@ -178,8 +222,12 @@ def export_download(production_id: str, fmt: str, db: Database = Depends(get_db)
     except BaseException:
         Path(tmp.name).unlink(missing_ok=True)
         raise
-    return FileResponse(tmp.name, media_type=MEDIA[fmt], filename=f"{name}.{fmt}",
-                        background=BackgroundTask(Path(tmp.name).unlink, missing_ok=True))
+    return FileResponse(
+        tmp.name,
+        media_type=MEDIA[fmt],
+        filename=f"{name}.{fmt}",
+        background=BackgroundTask(Path(tmp.name).unlink, missing_ok=True),
+    )
 
 
 def _filename(text: str) -> str:
@@ -188,11 +236,21 @@ def _filename(text: str) -> str:
 
 # ------------------------------------------------------------------ grid downloads
 
-@router.get("/api/productions/{production_id}/grid/{slug}.{fmt}",
-            summary="One grid as CSV or XLSX: the columns shown and the filter in use")
-def grid_download(request: Request, production_id: str, slug: str, fmt: str,
-                  columns: str = Query("", description="comma-separated field names, in order"),
-                  q: str | None = None, sort: str | None = None, db: Database = Depends(get_db)) -> Any:
+
+@router.get(
+    "/api/productions/{production_id}/grid/{slug}.{fmt}",
+    summary="One grid as CSV or XLSX: the columns shown and the filter in use",
+)
+def grid_download(
+    request: Request,
+    production_id: str,
+    slug: str,
+    fmt: str,
+    columns: str = Query("", description="comma-separated field names, in order"),
+    q: str | None = None,
+    sort: str | None = None,
+    db: Database = Depends(get_db),
+) -> Any:
     spec = REGISTRY.get(slug)
     if spec is None or not spec.per_production or slug == "productions":
         raise NotFound(f"no grid called {slug!r} in a show")
@@ -200,8 +258,15 @@ def grid_download(request: Request, production_id: str, slug: str, fmt: str,
 
 
 @router.get("/api/grid/{slug}.{fmt}", summary="A library grid as CSV or XLSX")
-def library_grid_download(request: Request, slug: str, fmt: str, columns: str = Query(""), q: str | None = None,
-                          sort: str | None = None, db: Database = Depends(get_db)) -> Any:
+def library_grid_download(
+    request: Request,
+    slug: str,
+    fmt: str,
+    columns: str = Query(""),
+    q: str | None = None,
+    sort: str | None = None,
+    db: Database = Depends(get_db),
+) -> Any:
     spec = REGISTRY.get(slug)
     if spec is None or spec.per_production:
         raise NotFound(f"no library grid called {slug!r}")
@@ -211,8 +276,16 @@ def library_grid_download(request: Request, slug: str, fmt: str, columns: str = 
 GRID_RESERVED = {"columns", "q", "sort", "offset", "limit"}
 
 
-def _grid(request: Request, db: Database, spec: Any, fmt: str, columns: str, q: str | None, sort: str | None,
-          production_id: Any) -> Response:
+def _grid(
+    request: Request,
+    db: Database,
+    spec: Any,
+    fmt: str,
+    columns: str,
+    q: str | None,
+    sort: str | None,
+    production_id: Any,
+) -> Response:
     from vpm.services.serialize import serialize
     from vpm.services.transfer import writers
 
@@ -227,13 +300,14 @@ def _grid(request: Request, db: Database, spec: Any, fmt: str, columns: str, q: 
     unknown = [k for k in request.query_params if k not in GRID_RESERVED and k not in spec.field_map]
     if unknown:
         raise ValidationFailed(unknown[0], "is not a field you can filter by")
-    params = svc.ListParams(q=q or None, sort=sort or None, filters=filters, limit=svc.MAX_LIMIT,
-                            search_in=tuple(names))
+    params = svc.ListParams(
+        q=q or None, sort=sort or None, filters=filters, limit=svc.MAX_LIMIT, search_in=tuple(names)
+    )
     with db.read() as session:
         pid = svc.live_production(session, production_id).id if spec.per_production else None
         stmt = svc.list_statement(spec, params, pid)
         order = []
-        for key in ([sort] if sort else list(spec.default_sort)):
+        for key in [sort] if sort else list(spec.default_sort):
             name = key.lstrip("-")
             if name not in spec.field_map or spec.field_map[name].type == "json":
                 raise ValidationFailed("sort", f"cannot sort by {name!r}")
@@ -266,12 +340,16 @@ def _grid(request: Request, db: Database, spec: Any, fmt: str, columns: str, q: 
     if fmt == "csv":
         buf = io.StringIO()
         writers.write_csv(buf, headers, rows)
-        return Response(buf.getvalue().encode("utf-8-sig"), media_type=MEDIA["csv"],
-                        headers={"Content-Disposition": f'attachment; filename="{base}.csv"'})
+        return Response(
+            buf.getvalue().encode("utf-8-sig"),
+            media_type=MEDIA["csv"],
+            headers={"Content-Disposition": f'attachment; filename="{base}.csv"'},
+        )
     out = io.BytesIO()
     writers.write_xlsx(out, [(spec.plural, headers, rows)])
-    return Response(out.getvalue(), media_type=MEDIA["xlsx"],
-                    headers={"Content-Disposition": f'attachment; filename="{base}.xlsx"'})
+    return Response(
+        out.getvalue(), media_type=MEDIA["xlsx"], headers={"Content-Disposition": f'attachment; filename="{base}.xlsx"'}
+    )
 
 
 def _header(name: str) -> str:
@@ -299,9 +377,17 @@ def _ref_labels(session: Any, spec: Any, names: list[str], pid: Any) -> dict[str
         if n in ("device_id", "ccu_id", "surface_id", "router_id"):
             out[n] = devices
         elif n.endswith("spec_id"):
-            out[n] = {i: f"{m} {mo}" for i, m, mo in session.execute(
-                select(EquipmentSpec.id, EquipmentSpec.manufacturer, EquipmentSpec.model))}
+            out[n] = {
+                i: f"{m} {mo}"
+                for i, m, mo in session.execute(
+                    select(EquipmentSpec.id, EquipmentSpec.manufacturer, EquipmentSpec.model)
+                )
+            }
         elif n.endswith("port_id") and pid is not None:
-            out[n] = {i: f"{devices.get(d, '?')} {lbl}" for i, d, lbl in session.execute(
-                select(Port.id, Port.device_id, Port.label).where(Port.production_id == pid))}
+            out[n] = {
+                i: f"{devices.get(d, '?')} {lbl}"
+                for i, d, lbl in session.execute(
+                    select(Port.id, Port.device_id, Port.label).where(Port.production_id == pid)
+                )
+            }
     return out

@@ -38,13 +38,18 @@ class DuplicateBody(BaseModel):
     include_ip_plan: bool = True
 
 
-@router.post("/api/productions/{production_id}/duplicate", status_code=201,
-             summary="A new show from this one: devices with ports, and optionally patch, checklist and IP plan")
-def duplicate_show(production_id: str, body: DuplicateBody, db: Database = Depends(get_db),
-                   actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/productions/{production_id}/duplicate",
+    status_code=201,
+    summary="A new show from this one: devices with ports, and optionally patch, checklist and IP plan",
+)
+def duplicate_show(
+    production_id: str, body: DuplicateBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
     spec = REGISTRY["productions"]
-    fields = {k: v for k, v in body.model_dump(exclude_unset=True).items()
-              if k in spec.field_map and v not in (None, "")}
+    fields = {
+        k: v for k, v in body.model_dump(exclude_unset=True).items() if k in spec.field_map and v not in (None, "")
+    }
     fields["show_name"] = body.show_name
     schema = create_schema(spec)
     try:
@@ -52,9 +57,15 @@ def duplicate_show(production_id: str, body: DuplicateBody, db: Database = Depen
     except ValidationError as exc:
         return _invalid(exc)
     checked.pop("checklist_template", None)
-    return dup.duplicate_production(db, production_id, checked, actor,
-                                    include_connections=body.include_connections, checklist=body.checklist,
-                                    include_ip_plan=body.include_ip_plan)
+    return dup.duplicate_production(
+        db,
+        production_id,
+        checked,
+        actor,
+        include_connections=body.include_connections,
+        checklist=body.checklist,
+        include_ip_plan=body.include_ip_plan,
+    )
 
 
 def _invalid(exc: ValidationError, prefix: str = "") -> Any:
@@ -64,11 +75,16 @@ def _invalid(exc: ValidationError, prefix: str = "") -> Any:
     return JSONResponse(validation_body(errors), status_code=422)
 
 
-@router.post("/api/{slug}/bulk", status_code=201,
-             summary="Create many rows of one kind in one transaction (all or nothing)")
-def bulk_create(slug: str, items: list[dict[str, Any]] = Body(..., embed=True),
-                production_id: str | None = Body(None, embed=True), db: Database = Depends(get_db),
-                actor: Actor = Depends(get_actor)) -> Any:
+@router.post(
+    "/api/{slug}/bulk", status_code=201, summary="Create many rows of one kind in one transaction (all or nothing)"
+)
+def bulk_create(
+    slug: str,
+    items: list[dict[str, Any]] = Body(..., embed=True),
+    production_id: str | None = Body(None, embed=True),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
     spec = REGISTRY.get(slug)
     if spec is None:
         raise NotFound(f"no entity kind {slug!r}")

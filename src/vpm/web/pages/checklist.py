@@ -48,8 +48,16 @@ def grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for cat, rows in by_cat.items():
         rows.sort(key=lambda r: (r["sort_order"], r["created_at"]))
-        out.append({"name": cat, "label": ui.words(cat.lower()), "items": rows, "total": len(rows),
-                    "done": sum(r["completed"] for r in rows), "overdue": sum(r["due_state"] == "overdue" for r in rows)})
+        out.append(
+            {
+                "name": cat,
+                "label": ui.words(cat.lower()),
+                "items": rows,
+                "total": len(rows),
+                "done": sum(r["completed"] for r in rows),
+                "overdue": sum(r["due_state"] == "overdue" for r in rows),
+            }
+        )
     return out
 
 
@@ -63,13 +71,23 @@ def checklist(request: Request, pid: str) -> Response:
     categories = grouped(result["items"])
     total = sum(c["total"] for c in categories)
     done = sum(c["done"] for c in categories)
-    return page(request, "checklist/index.html", {
-        **show, "page_title": "Checklist", "categories": categories, "total": total, "done": done,
-        "overdue": sum(c["overdue"] for c in categories), "pct": round(100 * done / total) if total else 0,
-        "assignees": ui.ASSIGNEES, "meta": ui.entity_meta(spec),
-        "load_in": show["production"].get("load_in"),
-        "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
-    })
+    return page(
+        request,
+        "checklist/index.html",
+        {
+            **show,
+            "page_title": "Checklist",
+            "categories": categories,
+            "total": total,
+            "done": done,
+            "overdue": sum(c["overdue"] for c in categories),
+            "pct": round(100 * done / total) if total else 0,
+            "assignees": ui.ASSIGNEES,
+            "meta": ui.entity_meta(spec),
+            "load_in": show["production"].get("load_in"),
+            "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
+        },
+    )
 
 
 @router.get("/productions/{pid}/checklist/items/{item_id}", response_class=HTMLResponse)
@@ -82,5 +100,8 @@ def checklist_item(request: Request, pid: str, item_id: str) -> Response:
         return not_found(request, "This checklist item was deleted.")
     if item["production_id"] != pid:
         return not_found(request, "This checklist item belongs to another show.")
-    return page(request, "checklist/_item.html", {"item": decorate(item, dt.date.today()), "pid": pid,
-                                                  "assignees": ui.ASSIGNEES})
+    return page(
+        request,
+        "checklist/_item.html",
+        {"item": decorate(item, dt.date.today()), "pid": pid, "assignees": ui.ASSIGNEES},
+    )

@@ -40,26 +40,46 @@ def describe_event(e: dict[str, Any]) -> dict[str, Any]:
     name = data.get("label") or data.get("show_name") or data.get("title") or data.get("ip") or data.get("name")
     kind = spec.label if spec else e["entity_type"].replace("_", " ")
     fields = [ui.words(f) for f in (e.get("changes") or {})]
-    return {"id": e["id"], "actor": e["actor"], "op": e["op"], "kind": kind, "name": name or "",
-            "fields": fields, "at": e["created_at"], "entity_id": e["entity_id"], "entity_type": e["entity_type"]}
+    return {
+        "id": e["id"],
+        "actor": e["actor"],
+        "op": e["op"],
+        "kind": kind,
+        "name": name or "",
+        "fields": fields,
+        "at": e["created_at"],
+        "entity_id": e["entity_id"],
+        "entity_type": e["entity_type"],
+    }
 
 
 def recent_events(session: Any, production_id: Any, limit: int = 15) -> list[dict[str, Any]]:
-    rows = session.scalars(select(Event).where(Event.production_id == production_id)
-                           .order_by(Event.id.desc()).limit(limit))
+    rows = session.scalars(
+        select(Event).where(Event.production_id == production_id).order_by(Event.id.desc()).limit(limit)
+    )
     return [describe_event(event_dict(e)) for e in rows]
 
 
 def checklist_summary(session: Any, production_id: Any, load_in: dt.datetime | None) -> dict[str, Any]:
     today = dt.date.today()
-    items = list(session.scalars(select(ChecklistItem).where(
-        ChecklistItem.production_id == production_id, ChecklistItem.deleted_at.is_(None))
-        .order_by(ChecklistItem.category, ChecklistItem.sort_order)))
+    items = list(
+        session.scalars(
+            select(ChecklistItem)
+            .where(ChecklistItem.production_id == production_id, ChecklistItem.deleted_at.is_(None))
+            .order_by(ChecklistItem.category, ChecklistItem.sort_order)
+        )
+    )
     overdue, upcoming, done = [], [], []
     for item in items:
         due = due_date(load_in, item.days_before_show)
-        row = {"id": str(item.id), "title": item.title, "category": item.category, "due": due,
-               "assignee": item.assignee, "completed_at": item.completed_at}
+        row = {
+            "id": str(item.id),
+            "title": item.title,
+            "category": item.category,
+            "due": due,
+            "assignee": item.assignee,
+            "completed_at": item.completed_at,
+        }
         if item.completed:
             done.append(row)
         elif due is not None and due < today:
@@ -70,8 +90,15 @@ def checklist_summary(session: Any, production_id: Any, load_in: dt.datetime | N
     upcoming.sort(key=lambda r: r["due"])
     done.sort(key=lambda r: r["completed_at"] or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True)
     total = len(items)
-    return {"total": total, "done": len(done), "pct": round(100 * len(done) / total) if total else 0,
-            "overdue": overdue, "upcoming": upcoming, "recent_done": done[:5], "load_in_known": load_in is not None}
+    return {
+        "total": total,
+        "done": len(done),
+        "pct": round(100 * len(done) / total) if total else 0,
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "recent_done": done[:5],
+        "load_in_known": load_in is not None,
+    }
 
 
 @router.get("/productions/{pid}", response_class=HTMLResponse)
@@ -88,13 +115,29 @@ def dashboard(request: Request, pid: str) -> HTMLResponse:
     cards = []
     for spec in REGISTRY.per_production:
         slug, label = SPECIAL_PAGES.get(spec.slug, (spec.slug, spec.plural))
-        cards.append({"label": label, "group": spec.group, "count": show["counts"].get(spec.slug, 0),
-                      "href": f"/productions/{pid}/{slug}"})
+        cards.append(
+            {
+                "label": label,
+                "group": spec.group,
+                "count": show["counts"].get(spec.slug, 0),
+                "href": f"/productions/{pid}/{slug}",
+            }
+        )
     spec = REGISTRY["productions"]
     days_to_load_in = (load_in.date() - dt.date.today()).days if load_in else None
-    return page(request, "dashboard.html", {
-        **show, "page_title": production["show_name"], "cards": cards, "events": events, "checklist": checklist,
-        "form_columns": ui.form_columns(spec), "meta": ui.entity_meta(spec), "record": production,
-        "days_to_load_in": days_to_load_in,
-        "hrefs": {e["id"]: entity_href(pid, e["entity_type"], e["entity_id"]) for e in events},
-    })
+    return page(
+        request,
+        "dashboard.html",
+        {
+            **show,
+            "page_title": production["show_name"],
+            "cards": cards,
+            "events": events,
+            "checklist": checklist,
+            "form_columns": ui.form_columns(spec),
+            "meta": ui.entity_meta(spec),
+            "record": production,
+            "days_to_load_in": days_to_load_in,
+            "hrefs": {e["id"]: entity_href(pid, e["entity_type"], e["entity_id"]) for e in events},
+        },
+    )

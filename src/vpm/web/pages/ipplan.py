@@ -19,8 +19,14 @@ router = APIRouter(include_in_schema=False)
 
 #: The department's 3rd-octet convention (legacy spreadsheet, IP MANAGEMENT).
 THIRD_OCTET = (
-    (0, "Video Networking Management"), (1, "Media"), (2, "Vision Switcher"), (3, "Camera World"),
-    (4, "LED Processing"), (5, "NDI"), (6, "SMPTE 2110"), (7, "Wireless Video"),
+    (0, "Video Networking Management"),
+    (1, "Media"),
+    (2, "Vision Switcher"),
+    (3, "Camera World"),
+    (4, "LED Processing"),
+    (5, "NDI"),
+    (6, "SMPTE 2110"),
+    (7, "Wireless Video"),
 )
 
 
@@ -46,15 +52,26 @@ def plan(rows: list[dict[str, Any]], subnet: str | None) -> dict[str, Any]:
     for host in range(1, 255):
         ip = f"{subnet}.{host}"
         used = by_ip.get(ip, [])
-        cells.append({"host": host, "ip": ip, "rows": used, "duplicate": len(used) > 1,
-                      "warn": any(r.get("warnings") for r in used)})
+        cells.append(
+            {
+                "host": host,
+                "ip": ip,
+                "rows": used,
+                "duplicate": len(used) > 1,
+                "warn": any(r.get("warnings") for r in used),
+            }
+        )
     warnings = [{"row": r, "text": w} for r in rows for w in (r.get("warnings") or [])]
     warnings += [{"row": rs[0], "text": f"{ip} is assigned {len(rs)} times"} for ip, rs in by_ip.items() if len(rs) > 1]
     third = int(subnet.split(".")[2])
     return {
-        "subnet": subnet, "cells": cells, "used": sum(1 for c in cells if c["rows"]),
+        "subnet": subnet,
+        "cells": cells,
+        "used": sum(1 for c in cells if c["rows"]),
         "prefixes": sorted(prefixes.items(), key=lambda kv: tuple(int(x) for x in kv[0].split("."))),
-        "warnings": warnings, "third": third, "third_meaning": dict(THIRD_OCTET).get(third),
+        "warnings": warnings,
+        "third": third,
+        "third_meaning": dict(THIRD_OCTET).get(third),
         "outside": [r for r in rows if _prefix(r["ip"]) is None],
     }
 
@@ -71,8 +88,15 @@ def ip_plan(request: Request, pid: str, net: str = "") -> Response:
         return not_found(request, "This show does not exist or was deleted.")
     spec = REGISTRY["ip-addresses"]
     grid = table_data(request, spec, parse_uuid(pid))
-    ctx = {**show, "page_title": "IP plan", "spec": spec, "grid": grid, "plan": plan(grid["rows"], net.strip()),
-           "legend": THIRD_OCTET, "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])]}
+    ctx = {
+        **show,
+        "page_title": "IP plan",
+        "spec": spec,
+        "grid": grid,
+        "plan": plan(grid["rows"], net.strip()),
+        "legend": THIRD_OCTET,
+        "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
+    }
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "ip-grid":
         return page(request, "ipplan/_grid.html", ctx)
     return page(request, "ipplan/index.html", ctx)

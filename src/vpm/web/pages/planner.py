@@ -50,19 +50,42 @@ def led_planner(request: Request, pid: str, entity_id: str) -> Response:
         tile_mm = None
         if tile is not None and derived.entered(tile.width_mm) and derived.entered(tile.height_mm):
             tile_mm = [tile.width_mm, tile.height_mm]
-    data = {"record": {k: record[k] for k in ("id", "label", "name", "version", "tile_cols", "tile_rows",
-                                              "tile_grid", "equipment_spec_id", "processor_spec_id")},
-            "plan": plan, "tile_mm": tile_mm, "production_id": pid,
-            "patterns": {"order": ["rows", "columns"], "start": ["top-left", "top-right", "bottom-left",
-                                                                 "bottom-right"]},
-            "max_side": derived.MAX_GRID_SIDE}
+    data = {
+        "record": {
+            k: record[k]
+            for k in (
+                "id",
+                "label",
+                "name",
+                "version",
+                "tile_cols",
+                "tile_rows",
+                "tile_grid",
+                "equipment_spec_id",
+                "processor_spec_id",
+            )
+        },
+        "plan": plan,
+        "tile_mm": tile_mm,
+        "production_id": pid,
+        "patterns": {"order": ["rows", "columns"], "start": ["top-left", "top-right", "bottom-left", "bottom-right"]},
+        "max_side": derived.MAX_GRID_SIDE,
+    }
     title = record.get("label") or record.get("name") or "LED screen"
-    ctx = {**show, "page_title": f"{title} · LED planner", "wall": record, "plan": plan,
-           "tile_spec": derived.spec_name(tile), "processor_spec": derived.spec_name(processor),
-           "planner_data": data,
-           "crumbs": [(f"/productions/{pid}", show["production"]["show_name"]),
-                      (f"/productions/{pid}/led-screens", "LED screens"),
-                      (f"/productions/{pid}/led-screens/{record['id']}", title)]}
+    ctx = {
+        **show,
+        "page_title": f"{title} · LED planner",
+        "wall": record,
+        "plan": plan,
+        "tile_spec": derived.spec_name(tile),
+        "processor_spec": derived.spec_name(processor),
+        "planner_data": data,
+        "crumbs": [
+            (f"/productions/{pid}", show["production"]["show_name"]),
+            (f"/productions/{pid}/led-screens", "LED screens"),
+            (f"/productions/{pid}/led-screens/{record['id']}", title),
+        ],
+    }
     return page(request, "planner/led.html", ctx)
 
 
@@ -87,16 +110,26 @@ def projection_page(request: Request, pid: str, entity_id: str) -> Response:
             return not_found(request, "This projection surface does not exist in this show.")
         cache: dict[str, Any] = {}
         aimed = aimed_at(session, surface, cache)
-        lenses = session.scalars(select(EquipmentSpec).where(EquipmentSpec.category == "LENS",
-                                                             EquipmentSpec.deleted_at.is_(None))
-                                 .order_by(EquipmentSpec.manufacturer, EquipmentSpec.model)).all()
+        lenses = session.scalars(
+            select(EquipmentSpec)
+            .where(EquipmentSpec.category == "LENS", EquipmentSpec.deleted_at.is_(None))
+            .order_by(EquipmentSpec.manufacturer, EquipmentSpec.model)
+        ).all()
         analysis = derived.jsonable(derived.surface_analysis(surface, aimed, lenses, distance, tolerance or 0.0))
     title = surface.label or surface.name or "Projection surface"
-    ctx = {**show, "page_title": f"{title} · Projection", "a": analysis, "diagram": _diagram(analysis),
-           "query": {"throw_distance_m": raw_distance, "tolerance": raw_tolerance}, "error": error,
-           "crumbs": [(f"/productions/{pid}", show["production"]["show_name"]),
-                      (f"/productions/{pid}/projection-surfaces", "Projection surfaces"),
-                      (f"/productions/{pid}/projection-surfaces/{analysis['id']}", title)]}
+    ctx = {
+        **show,
+        "page_title": f"{title} · Projection",
+        "a": analysis,
+        "diagram": _diagram(analysis),
+        "query": {"throw_distance_m": raw_distance, "tolerance": raw_tolerance},
+        "error": error,
+        "crumbs": [
+            (f"/productions/{pid}", show["production"]["show_name"]),
+            (f"/productions/{pid}/projection-surfaces", "Projection surfaces"),
+            (f"/productions/{pid}/projection-surfaces/{analysis['id']}", title),
+        ],
+    }
     return page(request, "planner/projection.html", ctx)
 
 
@@ -133,21 +166,45 @@ def _diagram(analysis: dict[str, Any]) -> dict[str, Any] | None:
     image_h = image_px[1] * scale
     band = max(image_h * 0.18, 14)
     top = DIAGRAM_PAD + band * len(positions) + 10
-    x = (lambda px: DIAGRAM_PAD + (px - left) * scale)
+    x = lambda px: DIAGRAM_PAD + (px - left) * scale
     rasters = []
     for i, p in enumerate(positions):
-        rasters.append({"x": x(p["start_px"]), "y": DIAGRAM_PAD + i * band, "w": pj_px[0] * scale, "h": band - 4,
-                        "label": f"PJ {p['index']}: {round(p['start_px'])}–{round(p['end_px'])} px",
-                        "index": p["index"]})
+        rasters.append(
+            {
+                "x": x(p["start_px"]),
+                "y": DIAGRAM_PAD + i * band,
+                "w": pj_px[0] * scale,
+                "h": band - 4,
+                "label": f"PJ {p['index']}: {round(p['start_px'])}–{round(p['end_px'])} px",
+                "index": p["index"],
+            }
+        )
     zones = []
     for a, b in pairwise(positions):
         if b["start_px"] < a["end_px"]:
-            zones.append({"x": x(b["start_px"]), "w": (a["end_px"] - b["start_px"]) * scale,
-                          "label": f"{round(a['end_px'] - b['start_px'])} px"})
-    image = {"x": x(0), "y": top, "w": image_px[0] * scale, "h": image_h,
-             "label": f"Image {image_px[0]} x {image_px[1]} px · {blend['width_m']:.2f} x {blend['height_m']:.2f} m"}
-    return {"width": DIAGRAM_W, "height": top + image_h + DIAGRAM_PAD + 10, "image": image, "rasters": rasters,
-            "zones": zones, "zone_top": top, "zone_h": image_h}
+            zones.append(
+                {
+                    "x": x(b["start_px"]),
+                    "w": (a["end_px"] - b["start_px"]) * scale,
+                    "label": f"{round(a['end_px'] - b['start_px'])} px",
+                }
+            )
+    image = {
+        "x": x(0),
+        "y": top,
+        "w": image_px[0] * scale,
+        "h": image_h,
+        "label": f"Image {image_px[0]} x {image_px[1]} px · {blend['width_m']:.2f} x {blend['height_m']:.2f} m",
+    }
+    return {
+        "width": DIAGRAM_W,
+        "height": top + image_h + DIAGRAM_PAD + 10,
+        "image": image,
+        "rasters": rasters,
+        "zones": zones,
+        "zone_top": top,
+        "zone_h": image_h,
+    }
 
 
 def _in_show(session: Any, spec: Any, entity_id: str, pid: str) -> Any:

@@ -31,8 +31,11 @@ STATIC_DIR = WEB_DIR / "static"
 PAGE_HEADERS = {"Cache-Control": "no-store"}
 
 #: Special pages that replace the generic table of an entity in the navigation.
-SPECIAL_PAGES = {"checklist-items": ("checklist", "Checklist"), "ip-addresses": ("ip-plan", "IP plan"),
-                 "connections": ("patch", "Connections")}
+SPECIAL_PAGES = {
+    "checklist-items": ("checklist", "Checklist"),
+    "ip-addresses": ("ip-plan", "IP plan"),
+    "connections": ("patch", "Connections"),
+}
 
 
 def _asset_version() -> str:
@@ -49,6 +52,7 @@ ASSET_VERSION = _asset_version()
 
 
 # ---------------------------------------------------------------- template filters
+
 
 def _when(value: Any) -> str:
     """A date or time as the crew reads it: "Tue 3 Mar 2027 08:00"."""
@@ -91,9 +95,24 @@ def _input_value(value: Any, type_: str) -> str:
 
 
 #: Keys of a read shape that are bookkeeping, or are shown through ``figures`` / ``derived``.
-NOT_FIGURES = frozenset({"ports", "cards", "entity", "kind", "field_versions", "deleted_at", "production_id",
-                         "derived", "derived_missing", "derived_error", "figures", "chains", "blend_diagram",
-                         "throw"})
+NOT_FIGURES = frozenset(
+    {
+        "ports",
+        "cards",
+        "entity",
+        "kind",
+        "field_versions",
+        "deleted_at",
+        "production_id",
+        "derived",
+        "derived_missing",
+        "derived_error",
+        "figures",
+        "chains",
+        "blend_diagram",
+        "throw",
+    }
+)
 
 
 def figures_list(record: dict[str, Any], field_map: Any) -> list[tuple[str, str, str]]:
@@ -112,8 +131,9 @@ def figures_list(record: dict[str, Any], field_map: Any) -> list[tuple[str, str,
 
 
 def _build_env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["when"] = _when
     env.filters["day"] = _day
     env.filters["input_value"] = _input_value
@@ -128,6 +148,7 @@ templates = Jinja2Templates(env=_build_env())
 
 
 # ---------------------------------------------------------------- what the app provides
+
 
 def _walk(routes: list[Any], prefix: str = "") -> list[tuple[str, set[str]]]:
     out: list[tuple[str, set[str]]] = []
@@ -178,7 +199,7 @@ def paperwork_links(request: Request, pid: str) -> list[tuple[str, str]]:
     out = []
     for path in sorted(route_table(request)):
         if path.startswith("/productions/{}/paperwork") and path.count("{}") == 1:
-            rest = path[len("/productions/{}/paperwork"):].strip("/")
+            rest = path[len("/productions/{}/paperwork") :].strip("/")
             out.append((path.replace("{}", pid, 1), words(rest.replace("-", "_")) if rest else "Paperwork"))
     return out
 
@@ -188,7 +209,7 @@ def record_pages(request: Request, slug: str, pid: str | None, entity_id: str) -
     base = f"/productions/{{}}/{slug}/{{}}/" if pid else f"/library/{slug}/{{}}/"
     out = []
     for path, methods in sorted(route_table(request).items()):
-        rest = path[len(base):] if path.startswith(base) else None
+        rest = path[len(base) :] if path.startswith(base) else None
         if rest and "{" not in rest and "/" not in rest and "GET" in methods:
             href = path.replace("{}", pid, 1).replace("{}", entity_id, 1) if pid else path.replace("{}", entity_id, 1)
             out.append((href, words(rest.replace("-", "_"))))
@@ -197,6 +218,7 @@ def record_pages(request: Request, slug: str, pid: str | None, entity_id: str) -
 
 # ---------------------------------------------------------------- navigation
 
+
 def show_nav(request: Request, production: dict[str, Any], counts: dict[str, int]) -> list[dict[str, Any]]:
     """The sidebar of a show: groups of the registry, in registry order."""
     pid = production["id"]
@@ -204,16 +226,23 @@ def show_nav(request: Request, production: dict[str, Any], counts: dict[str, int
     for spec in REGISTRY.per_production:
         slug, label = SPECIAL_PAGES.get(spec.slug, (spec.slug, spec.plural))
         groups.setdefault(spec.group, []).append(
-            {"href": f"/productions/{pid}/{slug}", "label": label, "count": counts.get(spec.slug)})
+            {"href": f"/productions/{pid}/{slug}", "label": label, "count": counts.get(spec.slug)}
+        )
     feats = features(request)
     if feats["diagram"]:
-        groups.setdefault("Signal flow", []).insert(0, {"href": f"/productions/{pid}/diagram", "label": "Diagram",
-                                                         "count": None})
+        groups.setdefault("Signal flow", []).insert(
+            0, {"href": f"/productions/{pid}/diagram", "label": "Diagram", "count": None}
+        )
     for href, label in paperwork_links(request, pid):
         groups.setdefault("Paperwork", []).append({"href": href, "label": label, "count": None})
-    return [{"label": "Show", "items": [{"href": f"/productions/{pid}", "label": "Dashboard", "count": None}]
-             + groups.pop("Show", [])
-             + [{"href": f"/productions/{pid}/import", "label": "Import / export", "count": None}]}] + [{"label": g, "items": items} for g, items in groups.items()]
+    return [
+        {
+            "label": "Show",
+            "items": [{"href": f"/productions/{pid}", "label": "Dashboard", "count": None}]
+            + groups.pop("Show", [])
+            + [{"href": f"/productions/{pid}/import", "label": "Import / export", "count": None}],
+        }
+    ] + [{"label": g, "items": items} for g, items in groups.items()]
 
 
 def library_nav() -> list[dict[str, Any]]:
@@ -221,8 +250,7 @@ def library_nav() -> list[dict[str, Any]]:
     for spec in REGISTRY:
         if spec.per_production or spec.slug == "productions":
             continue
-        groups.setdefault(spec.group, []).append({"href": f"/library/{spec.slug}", "label": spec.plural,
-                                                  "count": None})
+        groups.setdefault(spec.group, []).append({"href": f"/library/{spec.slug}", "label": spec.plural, "count": None})
     return [{"label": g, "items": items} for g, items in groups.items()]
 
 
@@ -235,6 +263,7 @@ def spec_or_none(slug: str, per_production: bool) -> EntitySpec | None:
 
 # ---------------------------------------------------------------- responses
 
+
 def db_of(request: Request) -> Database:
     return request.app.state.db
 
@@ -242,16 +271,33 @@ def db_of(request: Request) -> Database:
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, dict[str, Any]]:
     """Every entity kind by event type, for the page scripts (labels of change-log entries, links)."""
-    return {s.event_type: {"slug": s.slug, "label": s.label, "plural": s.plural, "scope": s.scope,
-                           "page": SPECIAL_PAGES.get(s.slug, (s.slug,))[0], "device": s.kind is not None}
-            for s in REGISTRY}
+    return {
+        s.event_type: {
+            "slug": s.slug,
+            "label": s.label,
+            "plural": s.plural,
+            "scope": s.scope,
+            "page": SPECIAL_PAGES.get(s.slug, (s.slug,))[0],
+            "device": s.kind is not None,
+        }
+        for s in REGISTRY
+    }
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     actor = getattr(request.state, "actor", None)
     account = actor.name if actor is not None and getattr(actor, "via", "open") in ("session", "token") else None
-    ctx: dict[str, Any] = {"features": features(request), "path": request.url.path, "production": None, "nav": None,
-           "page_title": "", "crumbs": [], "kinds": kinds(), "account": account, "can_edit": can_edit(request)}
+    ctx: dict[str, Any] = {
+        "features": features(request),
+        "path": request.url.path,
+        "production": None,
+        "nav": None,
+        "page_title": "",
+        "crumbs": [],
+        "kinds": kinds(),
+        "account": account,
+        "can_edit": can_edit(request),
+    }
     ctx.update(context)
     if ctx["nav"] is None:
         ctx["nav"] = library_nav()

@@ -29,10 +29,13 @@ def parse_uuid(raw: str) -> uuid.UUID | None:
 def counts(session: Any, production_id: uuid.UUID) -> dict[str, int]:
     """Live rows of every per-show entity kind."""
     out: dict[str, int] = {}
-    by_kind = dict(session.execute(
-        select(Device.kind, func.count()).where(Device.production_id == production_id, Device.deleted_at.is_(None))
-        .group_by(Device.kind)
-    ).all())
+    by_kind = dict(
+        session.execute(
+            select(Device.kind, func.count())
+            .where(Device.production_id == production_id, Device.deleted_at.is_(None))
+            .group_by(Device.kind)
+        ).all()
+    )
     for spec in REGISTRY.per_production:
         if spec.kind:
             out[spec.slug] = int(by_kind.get(spec.kind, 0))
@@ -49,8 +52,9 @@ def last_event_id(session: Any, production_id: uuid.UUID) -> int:
     return int(session.scalar(select(func.max(Event.id)).where(Event.production_id == production_id)) or 0)
 
 
-def checklist_progress(session: Any, production_ids: list[uuid.UUID],
-                       load_ins: dict[uuid.UUID, dt.datetime | None]) -> dict[uuid.UUID, dict[str, int]]:
+def checklist_progress(
+    session: Any, production_ids: list[uuid.UUID], load_ins: dict[uuid.UUID, dt.datetime | None]
+) -> dict[uuid.UUID, dict[str, int]]:
     """done / total / overdue / due within a week, per show, against today's date."""
     today = dt.date.today()
     out = {pid: {"total": 0, "done": 0, "overdue": 0, "soon": 0} for pid in production_ids}
@@ -93,5 +97,9 @@ def load_show(request: Request, pid: str) -> dict[str, Any] | None:
         production = serialize(spec, obj, session)
         show_counts = counts(session, key)
         last_id = last_event_id(session, key)
-    return {"production": production, "counts": show_counts, "last_event_id": last_id,
-            "nav": show_nav(request, production, show_counts)}
+    return {
+        "production": production,
+        "counts": show_counts,
+        "last_event_id": last_id,
+        "nav": show_nav(request, production, show_counts),
+    }

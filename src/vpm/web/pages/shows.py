@@ -51,10 +51,17 @@ def list_shows(request: Request, tab: str, q: str) -> list[dict[str, Any]]:
         rows = list(session.scalars(_statement(tab, q).limit(500)))
         ids = [p.id for p in rows]
         progress = checklist_progress(session, ids, {p.id: p.load_in for p in rows})
-        devices = dict(session.execute(
-            select(Device.production_id, func.count()).where(Device.production_id.in_(ids), Device.deleted_at.is_(None))
-            .group_by(Device.production_id)
-        ).all()) if ids else {}
+        devices = (
+            dict(
+                session.execute(
+                    select(Device.production_id, func.count())
+                    .where(Device.production_id.in_(ids), Device.deleted_at.is_(None))
+                    .group_by(Device.production_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
         out = []
         for p in rows:
             item = serialize(spec, p, session)
@@ -69,7 +76,8 @@ def all_show_names(request: Request) -> list[dict[str, str]]:
     """For "start from another show": every live show, newest first."""
     with db_of(request).read() as session:
         rows = session.execute(
-            select(Production.id, Production.show_name, Production.client).where(Production.deleted_at.is_(None))
+            select(Production.id, Production.show_name, Production.client)
+            .where(Production.deleted_at.is_(None))
             .order_by(Production.created_at.desc())
         )
         return [{"id": str(i), "label": f"{n} — {c}" if c else n} for i, n, c in rows]
@@ -81,9 +89,16 @@ def show_list(request: Request, q: str = "", tab: str = "current") -> HTMLRespon
         tab = "current"
     q = q.strip()[:200]
     shows = list_shows(request, tab, q)
-    ctx = {"page_title": "Shows", "shows": shows, "q": q, "tab": tab, "tabs": TABS,
-           "sources": all_show_names(request), "statuses": [s.value for s in ProductionStatus],
-           "today": dt.date.today().isoformat()}
+    ctx = {
+        "page_title": "Shows",
+        "shows": shows,
+        "q": q,
+        "tab": tab,
+        "tabs": TABS,
+        "sources": all_show_names(request),
+        "statuses": [s.value for s in ProductionStatus],
+        "today": dt.date.today().isoformat(),
+    }
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "show-list":
         return page(request, "shows/_list.html", ctx)
     return page(request, "shows/index.html", ctx)

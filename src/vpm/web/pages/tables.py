@@ -33,8 +33,9 @@ def _list_params(request: Request, spec: EntitySpec) -> tuple[svc.ListParams, di
         offset = max(0, int(qp.get("offset", "0")))
     except ValueError:
         offset = 0
-    params = svc.ListParams(q=qp.get("q") or None, sort=qp.get("sort") or None, limit=PAGE_SIZE, offset=offset,
-                            filters=filters)
+    params = svc.ListParams(
+        q=qp.get("q") or None, sort=qp.get("sort") or None, limit=PAGE_SIZE, offset=offset, filters=filters
+    )
     return params, filters
 
 
@@ -59,10 +60,20 @@ def table_data(request: Request, spec: EntitySpec, production_id: Any = None) ->
         collection = f"/api/{spec.slug}"
         detail_base = f"/library/{spec.slug}/"
     return {
-        "meta": ui.entity_meta(spec), "rows": result["items"], "total": result["total"], "options": options,
-        "q": params.q or "", "sort": params.sort or "", "filters": filters, "offset": params.offset,
-        "limit": PAGE_SIZE, "collection": collection, "bulk": f"/api/{spec.slug}/bulk", "detail_base": detail_base,
-        "production_id": str(production_id) if production_id else None, "error": error,
+        "meta": ui.entity_meta(spec),
+        "rows": result["items"],
+        "total": result["total"],
+        "options": options,
+        "q": params.q or "",
+        "sort": params.sort or "",
+        "filters": filters,
+        "offset": params.offset,
+        "limit": PAGE_SIZE,
+        "collection": collection,
+        "bulk": f"/api/{spec.slug}/bulk",
+        "detail_base": detail_base,
+        "production_id": str(production_id) if production_id else None,
+        "error": error,
         "restore_defaults": has_route(request, f"/api/{spec.slug}/restore-defaults", "POST"),
         "reorder": has_route(request, f"/api/{spec.slug}/order", "PUT"),
     }
@@ -78,11 +89,18 @@ def show_table(request: Request, pid: str, slug: str) -> Response:
         return not_found(request, "This show does not exist or was deleted.")
     grid = table_data(request, spec, parse_uuid(pid))
     special = SPECIAL_PAGES.get(spec.slug)
-    return page(request, "table.html", {
-        **show, "page_title": spec.plural, "spec": spec, "grid": grid,
-        "special": (f"/productions/{pid}/{special[0]}", special[1]) if special else None,
-        "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
-    })
+    return page(
+        request,
+        "table.html",
+        {
+            **show,
+            "page_title": spec.plural,
+            "spec": spec,
+            "grid": grid,
+            "special": (f"/productions/{pid}/{special[0]}", special[1]) if special else None,
+            "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
+        },
+    )
 
 
 @router.get("/library", response_class=HTMLResponse)
@@ -97,14 +115,25 @@ def library_table(request: Request, slug: str) -> Response:
     spec = spec_or_none(slug, per_production=False)
     if spec is None:
         return not_found(request, f"There is no library page called {slug!r}.")
-    return page(request, "table.html", {"page_title": spec.plural, "spec": spec, "grid": table_data(request, spec),
-                                        "special": None, "crumbs": [("/library", "Library")]})
+    return page(
+        request,
+        "table.html",
+        {
+            "page_title": spec.plural,
+            "spec": spec,
+            "grid": table_data(request, spec),
+            "special": None,
+            "crumbs": [("/library", "Library")],
+        },
+    )
 
 
 # ---------------------------------------------------------------- detail
 
-def history_items(request: Request, spec: EntitySpec, entity_id: str,
-                  options: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+
+def history_items(
+    request: Request, spec: EntitySpec, entity_id: str, options: dict[str, list[dict[str, Any]]] | None = None
+) -> list[dict[str, Any]]:
     """The record's changes, newest first, as people read them: field labels, linked records by
     their label (``options``, the pickers' lists), derived numbers as their figures line."""
     events = svc.history(db_of(request), spec, entity_id)
@@ -125,9 +154,14 @@ def history_items(request: Request, spec: EntitySpec, entity_id: str,
     for e in reversed(events):
         item = describe_event(e)
         item["changes"] = [
-            {"field": cols[name]["label"] if name in cols else ("Figures" if name == "derived" else ui.words(name)),
-             "from": shown(name, ch.get("from")), "to": shown(name, ch.get("to")), "secret": "changed" in ch}
-            for name, ch in (e.get("changes") or {}).items() if isinstance(ch, dict)
+            {
+                "field": cols[name]["label"] if name in cols else ("Figures" if name == "derived" else ui.words(name)),
+                "from": shown(name, ch.get("from")),
+                "to": shown(name, ch.get("to")),
+                "secret": "changed" in ch,
+            }
+            for name, ch in (e.get("changes") or {}).items()
+            if isinstance(ch, dict)
         ]
         out.append(item)
     return out
@@ -139,28 +173,45 @@ def ports_panel(request: Request, production_id: Any, record: dict[str, Any]) ->
     keys = [parse_uuid(i) for i in port_ids]
     with db_of(request).read() as session:
         options = ui.options_for(session, {"port", "format"}, production_id)
-        cables = list(session.scalars(select(Connection).where(
-            Connection.deleted_at.is_(None),
-            (Connection.to_port_id.in_(keys)) | (Connection.from_port_id.in_(keys)))))
-        connectors = [n for (n,) in session.execute(
-            select(REGISTRY["connector-types"].model.name).where(REGISTRY["connector-types"].model.is_active.is_(True))
-            .order_by(REGISTRY["connector-types"].model.sort_order))]
+        cables = list(
+            session.scalars(
+                select(Connection).where(
+                    Connection.deleted_at.is_(None),
+                    (Connection.to_port_id.in_(keys)) | (Connection.from_port_id.in_(keys)),
+                )
+            )
+        )
+        connectors = [
+            n
+            for (n,) in session.execute(
+                select(REGISTRY["connector-types"].model.name)
+                .where(REGISTRY["connector-types"].model.is_active.is_(True))
+                .order_by(REGISTRY["connector-types"].model.sort_order)
+            )
+        ]
     labels = {o["id"]: o["label"] for o in options["port"]}
     devices = {o["id"]: o["device_id"] for o in options["port"]}
     feeds: dict[str, dict[str, Any]] = {}
     routes: dict[str, list[dict[str, Any]]] = {}
     for c in cables:
         src, dst = str(c.from_port_id), str(c.to_port_id)
-        entry = {"connection_id": str(c.id), "version": c.version, "cable_type": c.cable_type,
-                 "length_ft": c.length_ft}
+        entry = {"connection_id": str(c.id), "version": c.version, "cable_type": c.cable_type, "length_ft": c.length_ft}
         feeds[dst] = entry | {"port_id": src, "label": labels.get(src, src), "device_id": devices.get(src)}
-        routes.setdefault(src, []).append(entry | {"port_id": dst, "label": labels.get(dst, dst),
-                                                   "device_id": devices.get(dst)})
-    return {"ports": record.get("ports", []), "feeds": feeds, "routes": routes, "options": options,
-            "connectors": connectors}
+        routes.setdefault(src, []).append(
+            entry | {"port_id": dst, "label": labels.get(dst, dst), "device_id": devices.get(dst)}
+        )
+    return {
+        "ports": record.get("ports", []),
+        "feeds": feeds,
+        "routes": routes,
+        "options": options,
+        "connectors": connectors,
+    }
 
 
-def detail_context(request: Request, spec: EntitySpec, entity_id: str, production_id: Any = None) -> dict[str, Any] | None:
+def detail_context(
+    request: Request, spec: EntitySpec, entity_id: str, production_id: Any = None
+) -> dict[str, Any] | None:
     try:
         record = svc.get(db_of(request), spec, entity_id, include_deleted=True)
     except NotFound:
@@ -171,13 +222,21 @@ def detail_context(request: Request, spec: EntitySpec, entity_id: str, productio
     with db_of(request).read() as session:
         options = ui.options_for(session, refs, production_id)
     ctx: dict[str, Any] = {
-        "spec": spec, "meta": ui.entity_meta(spec), "record": record, "form_columns": ui.form_columns(spec),
-        "options": options, "history": history_items(request, spec, entity_id, options),
+        "spec": spec,
+        "meta": ui.entity_meta(spec),
+        "record": record,
+        "form_columns": ui.form_columns(spec),
+        "options": options,
+        "history": history_items(request, spec, entity_id, options),
         "undo": has_route(request, f"/api/{spec.slug}/{{id}}/undo", "POST"),
         "record_pages": record_pages(request, spec.slug, str(production_id) if production_id else None, entity_id),
         "deleted": bool(record.get("deleted_at")) or record.get("is_active") is False,
-        "title": record.get("label") or record.get("show_name") or record.get("title") or record.get("ip")
-        or record.get("name") or (f"{record.get('manufacturer', '')} {record.get('model', '')}".strip())
+        "title": record.get("label")
+        or record.get("show_name")
+        or record.get("title")
+        or record.get("ip")
+        or record.get("name")
+        or (f"{record.get('manufacturer', '')} {record.get('model', '')}".strip())
         or str(record.get("id")),
     }
     if spec.kind:
@@ -197,8 +256,10 @@ def show_detail(request: Request, pid: str, slug: str, entity_id: str) -> Respon
     if ctx is None:
         return not_found(request, f"This {spec.label.lower()} does not exist in this show.")
     special = SPECIAL_PAGES.get(spec.slug, (spec.slug, spec.plural))
-    ctx["crumbs"] = [(f"/productions/{pid}", show["production"]["show_name"]),
-                     (f"/productions/{pid}/{special[0]}", special[1])]
+    ctx["crumbs"] = [
+        (f"/productions/{pid}", show["production"]["show_name"]),
+        (f"/productions/{pid}/{special[0]}", special[1]),
+    ]
     return page(request, "detail.html", {**show, **ctx, "page_title": f"{ctx['title']} · {spec.label}"})
 
 

@@ -23,12 +23,20 @@ DEVICE_KINDS = [(s.slug, s.label) for s in REGISTRY.devices]
 
 def _context(request: Request, show: dict[str, Any], **extra: Any) -> dict[str, Any]:
     pid = show["production"]["id"]
-    return show | {
-        "page_title": f"Import / export · {show['production']['show_name']}",
-        "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
-        "csrf_token": request.cookies.get("vpm_csrf", ""), "device_kinds": DEVICE_KINDS,
-        "report": None, "token": None, "message": None, "done": False,
-    } | extra
+    return (
+        show
+        | {
+            "page_title": f"Import / export · {show['production']['show_name']}",
+            "crumbs": [(f"/productions/{pid}", show["production"]["show_name"])],
+            "csrf_token": request.cookies.get("vpm_csrf", ""),
+            "device_kinds": DEVICE_KINDS,
+            "report": None,
+            "token": None,
+            "message": None,
+            "done": False,
+        }
+        | extra
+    )
 
 
 @router.get("/productions/{production_id}/import", response_class=HTMLResponse)
@@ -73,15 +81,19 @@ async def import_decide_page(request: Request, production_id: str, token: str) -
     db = db_of(request)
     try:
         if form.get("action") == "confirm":
-            report = api.confirm(request, db, production_id, token, actor, choices,
-                                 allow_errors=form.get("allow_errors") == "1")
+            report = api.confirm(
+                request, db, production_id, token, actor, choices, allow_errors=form.get("allow_errors") == "1"
+            )
             show = load_show(request, production_id) or show
             return page(request, "transfer/import.html", _context(request, show, report=report, done=True))
         report = api.preview(request, db, production_id, token, actor, choices)
     except ImportAborted as exc:
-        return page(request, "transfer/import.html",
-                    _context(request, show, report=exc.extra.get("report"), token=token, message=exc.message),
-                    status=409)
+        return page(
+            request,
+            "transfer/import.html",
+            _context(request, show, report=exc.extra.get("report"), token=token, message=exc.message),
+            status=409,
+        )
     except (ImportRefused, ServiceError) as exc:
         return page(request, "transfer/import.html", _context(request, show, message=exc.message), status=422)
     return page(request, "transfer/import.html", _context(request, show, report=report, token=token))

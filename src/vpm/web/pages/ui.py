@@ -23,19 +23,59 @@ HIDDEN = frozenset({"field_versions", "deleted_at", "production_id", "kind", "se
 
 #: Words for column names the crew would not write as the column is named.
 WORDS = {
-    "h_res": "H res", "v_res": "V res", "ip": "IP", "vlan": "VLAN", "url": "URL", "control_ip": "Control IP",
-    "ccu_id": "CCU", "equipment_spec_id": "Equipment", "processor_spec_id": "Processor", "lens_spec_id": "Lens",
-    "surface_id": "Surface", "device_id": "Device", "from_port_id": "From (output)", "to_port_id": "To (input)",
-    "format_id": "Format", "expected_format_id": "Expected format (EDID)", "mes": "M/Es",
-    "smpte_cable_length_ft": "SMPTE cable (ft)", "length_ft": "Length (ft)", "days_before_show": "Lead days",
-    "show_name": "Show", "load_in": "Load-in", "load_out": "Load-out", "is_system": "System",
-    "is_active": "Active", "is_backup": "Backup", "io_architecture": "I/O", "show_info_url": "Show info URL",
-    "due_date": "Due", "port_counts": "Ports", "ports": "Ports", "stack_count": "Stacked",
-    "width_m": "Width (m)", "height_m": "Height (m)", "max_zoom": "Max zoom", "pixel_pitch_mm": "Pitch (mm)",
-    "id": "ID", "updated_by": "Changed by", "updated_at": "Changed", "created_at": "Created",
-    "created_by": "Created by", "edid": "EDID",
-    "ccu": "CCU", "led_processor": "LED processor", "led_tile": "LED tile", "cam_switcher": "Camera switcher",
-    "imag": "IMAG", "rbv1": "RBv1", "rbv2": "RBv2", "rbv3": "RBv3", "foh": "FOH", "led": "LED", "ds": "DS",
+    "h_res": "H res",
+    "v_res": "V res",
+    "ip": "IP",
+    "vlan": "VLAN",
+    "url": "URL",
+    "control_ip": "Control IP",
+    "ccu_id": "CCU",
+    "equipment_spec_id": "Equipment",
+    "processor_spec_id": "Processor",
+    "lens_spec_id": "Lens",
+    "surface_id": "Surface",
+    "device_id": "Device",
+    "from_port_id": "From (output)",
+    "to_port_id": "To (input)",
+    "format_id": "Format",
+    "expected_format_id": "Expected format (EDID)",
+    "mes": "M/Es",
+    "smpte_cable_length_ft": "SMPTE cable (ft)",
+    "length_ft": "Length (ft)",
+    "days_before_show": "Lead days",
+    "show_name": "Show",
+    "load_in": "Load-in",
+    "load_out": "Load-out",
+    "is_system": "System",
+    "is_active": "Active",
+    "is_backup": "Backup",
+    "io_architecture": "I/O",
+    "show_info_url": "Show info URL",
+    "due_date": "Due",
+    "port_counts": "Ports",
+    "ports": "Ports",
+    "stack_count": "Stacked",
+    "width_m": "Width (m)",
+    "height_m": "Height (m)",
+    "max_zoom": "Max zoom",
+    "pixel_pitch_mm": "Pitch (mm)",
+    "id": "ID",
+    "updated_by": "Changed by",
+    "updated_at": "Changed",
+    "created_at": "Created",
+    "created_by": "Created by",
+    "edid": "EDID",
+    "ccu": "CCU",
+    "led_processor": "LED processor",
+    "led_tile": "LED tile",
+    "cam_switcher": "Camera switcher",
+    "imag": "IMAG",
+    "rbv1": "RBv1",
+    "rbv2": "RBv2",
+    "rbv3": "RBv3",
+    "foh": "FOH",
+    "led": "LED",
+    "ds": "DS",
 }
 
 #: The library category a device kind is usually stamped from (offered first in its picker): the registry's.
@@ -44,8 +84,7 @@ SPEC_CATEGORY_FOR_KIND = {s.kind: s.spec_category for s in REGISTRY.devices if s
 REF_TABLES = {"devices": "device", "equipment_specs": "spec", "ports": "port", "formats": "format"}
 
 #: Checklist assignees offered in the picker (any other name can be typed).
-ASSIGNEES = ("Production Manager", "Technical Director", "Video Engineer", "LED Tech", "Video Crew",
-             "Vendor", "Client")
+ASSIGNEES = ("Production Manager", "Technical Director", "Video Engineer", "LED Tech", "Video Crew", "Vendor", "Client")
 
 
 def words(name: str) -> str:
@@ -80,7 +119,9 @@ def _ref_filter(spec: EntitySpec, name: str, ref: str) -> dict[str, str]:
                 kind = guess
         return {"kind": kind} if kind else {}
     if ref == "spec":
-        category = SPEC_REFS.get(name) or (SPEC_CATEGORY_FOR_KIND.get(spec.kind or "") if name == "equipment_spec_id" else None)
+        category = SPEC_REFS.get(name) or (
+            SPEC_CATEGORY_FOR_KIND.get(spec.kind or "") if name == "equipment_spec_id" else None
+        )
         return {"category": category} if category else {}
     if ref == "port":
         if name.startswith(("from_", "output_")):
@@ -97,19 +138,35 @@ def editor(spec: EntitySpec, f: FieldInfo) -> str:
         return "choice"
     if _ref(spec, f.name):
         return "ref"
-    return {"boolean": "bool", "integer": "integer", "number": "number", "date": "date", "datetime": "datetime",
-            "text": "text", "json": "json", "uuid": "string"}.get(f.type, "string")
+    return {
+        "boolean": "bool",
+        "integer": "integer",
+        "number": "number",
+        "date": "date",
+        "datetime": "datetime",
+        "text": "text",
+        "json": "json",
+        "uuid": "string",
+    }.get(f.type, "string")
 
 
 def column(spec: EntitySpec, f: FieldInfo) -> dict[str, Any]:
     ref = _ref(spec, f.name)
     writable = f.writable and f.name not in spec.immutable
     return {
-        "name": f.name, "label": words(f.name), "type": f.type, "editor": editor(spec, f),
-        "choices": list(f.choices) if f.choices else None, "ref": ref,
+        "name": f.name,
+        "label": words(f.name),
+        "type": f.type,
+        "editor": editor(spec, f),
+        "choices": list(f.choices) if f.choices else None,
+        "ref": ref,
         "ref_filter": _ref_filter(spec, f.name, ref) if ref else {},
-        "nullable": f.nullable, "required": f.required, "writable": writable,
-        "creatable": f.writable, "secret": f.secret, "max_length": f.max_length,
+        "nullable": f.nullable,
+        "required": f.required,
+        "writable": writable,
+        "creatable": f.writable,
+        "secret": f.secret,
+        "max_length": f.max_length,
     }
 
 
@@ -129,10 +186,18 @@ def form_columns(spec: EntitySpec) -> list[dict[str, Any]]:
 
 def entity_meta(spec: EntitySpec) -> dict[str, Any]:
     return {
-        "slug": spec.slug, "label": spec.label, "plural": spec.plural, "scope": spec.scope,
-        "event_type": spec.event_type, "kind": spec.kind, "list_columns": list(spec.list_columns),
-        "required": list(spec.required), "columns": columns(spec), "delete_mode": spec.delete_mode,
-        "label_prefix": spec.label_prefix, "patch_options": list(spec.patch_options),
+        "slug": spec.slug,
+        "label": spec.label,
+        "plural": spec.plural,
+        "scope": spec.scope,
+        "event_type": spec.event_type,
+        "kind": spec.kind,
+        "list_columns": list(spec.list_columns),
+        "required": list(spec.required),
+        "columns": columns(spec),
+        "delete_mode": spec.delete_mode,
+        "label_prefix": spec.label_prefix,
+        "patch_options": list(spec.patch_options),
         "fields": [f.name for f in spec.fields],
     }
 
@@ -142,6 +207,7 @@ def refs_used(spec: EntitySpec) -> set[str]:
 
 
 # ---------------------------------------------------------------- options for pickers
+
 
 def device_options(session: Any, production_id: Any) -> list[dict[str, Any]]:
     rows = session.execute(
@@ -158,8 +224,18 @@ def device_options(session: Any, production_id: Any) -> list[dict[str, Any]]:
 
 def port_options(session: Any, production_id: Any) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(Port.id, Port.direction, Port.index, Port.label, Port.connector, Port.format_id,
-               Device.id, Device.label, Device.name, Device.kind)
+        select(
+            Port.id,
+            Port.direction,
+            Port.index,
+            Port.label,
+            Port.connector,
+            Port.format_id,
+            Device.id,
+            Device.label,
+            Device.name,
+            Device.kind,
+        )
         .join(Device, Device.id == Port.device_id)
         .where(Port.production_id == production_id, Port.deleted_at.is_(None), Device.deleted_at.is_(None))
         .order_by(Device.kind, Device.sort_order, Device.label, Port.direction, Port.index)
@@ -169,8 +245,16 @@ def port_options(session: Any, production_id: Any) -> list[dict[str, Any]]:
         port = label or f"{'IN' if direction == 'in' else 'OUT'} {index}"
         extra = " · ".join(x for x in (connector, fmt) if x)
         device = dlabel if not dname or dname == dlabel else f"{dlabel} ({dname})"
-        out.append({"id": str(pid), "label": f"{device} · {port}" + (f" [{extra}]" if extra else ""),
-                    "direction": direction, "device_id": str(did), "kind": kind, "group": device})
+        out.append(
+            {
+                "id": str(pid),
+                "label": f"{device} · {port}" + (f" [{extra}]" if extra else ""),
+                "direction": direction,
+                "device_id": str(did),
+                "kind": kind,
+                "group": device,
+            }
+        )
     return out
 
 
@@ -180,13 +264,15 @@ def spec_options(session: Any) -> list[dict[str, Any]]:
         .where(EquipmentSpec.deleted_at.is_(None))
         .order_by(EquipmentSpec.category, EquipmentSpec.manufacturer, EquipmentSpec.model)
     )
-    return [{"id": str(i), "label": f"{m} {mo}", "category": c, "group": c.replace("_", " ")}
-            for i, m, mo, c in rows]
+    return [{"id": str(i), "label": f"{m} {mo}", "category": c, "group": c.replace("_", " ")} for i, m, mo, c in rows]
 
 
 def format_options(session: Any) -> list[dict[str, Any]]:
-    rows = session.scalars(select(Format).order_by(Format.is_system.desc(), Format.v_res.desc(),
-                                                   Format.h_res.desc(), Format.frame_rate.desc()))
+    rows = session.scalars(
+        select(Format).order_by(
+            Format.is_system.desc(), Format.v_res.desc(), Format.h_res.desc(), Format.frame_rate.desc()
+        )
+    )
     return [{"id": f.id, "label": f.id, "group": "system" if f.is_system else "custom"} for f in rows]
 
 

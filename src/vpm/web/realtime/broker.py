@@ -42,8 +42,12 @@ class Subscriber:
         if self.ended:
             return
         if self.queue.qsize() >= self.limit:
-            self.end("reset", reset_frame("too slow: more changes were waiting than this connection could take; "
-                                          "refetch and reconnect"))
+            self.end(
+                "reset",
+                reset_frame(
+                    "too slow: more changes were waiting than this connection could take; refetch and reconnect"
+                ),
+            )
             return
         if kind == "change" and event_id > self.last_id:
             self.last_id = event_id

@@ -41,8 +41,9 @@ def newest_id(db: Database, shows_only: bool = False) -> int:
         return session.scalar(stmt) or 0
 
 
-def events_after(db: Database, after: int, production_id: uuid.UUID | None = None, shows_only: bool = False,
-                 limit: int = 500) -> list[dict[str, Any]]:
+def events_after(
+    db: Database, after: int, production_id: uuid.UUID | None = None, shows_only: bool = False, limit: int = 500
+) -> list[dict[str, Any]]:
     """Events with an id above ``after``, oldest first: one show's, the shows' own, or all."""
     with db.read() as session:
         stmt = select(Event).where(Event.id > after)
@@ -57,15 +58,17 @@ def events_by_ids(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     with db.read() as session:
         for start in range(0, len(ids), 1000):
-            chunk = ids[start:start + 1000]
+            chunk = ids[start : start + 1000]
             for e in session.scalars(select(Event).where(Event.id.in_(chunk))):
                 out[e.id] = event_dict(e)
     return out
 
 
 #: PostgreSQL, psycopg: the columns ``event_from_row`` expects.
-EVENTS_BY_IDS_SQL = ("SELECT id, production_id, entity_type, entity_id, op, actor, changes, data, version, created_at "
-                     "FROM events WHERE id = ANY(%s)")
+EVENTS_BY_IDS_SQL = (
+    "SELECT id, production_id, entity_type, entity_id, op, actor, changes, data, version, created_at "
+    "FROM events WHERE id = ANY(%s)"
+)
 
 
 def event_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -76,10 +79,23 @@ def event_from_row(row: tuple[Any, ...]) -> dict[str, Any]:
     if isinstance(data, str):
         data = json.loads(data)
     if created_at is not None:
-        created_at = (created_at.replace(tzinfo=dt.timezone.utc) if created_at.tzinfo is None
-                      else created_at.astimezone(dt.timezone.utc))
-    return {"id": eid, "production_id": jsonable(pid), "entity_type": entity_type, "entity_id": entity_id, "op": op,
-            "actor": actor, "changes": changes, "data": data, "version": version, "created_at": jsonable(created_at)}
+        created_at = (
+            created_at.replace(tzinfo=dt.timezone.utc)
+            if created_at.tzinfo is None
+            else created_at.astimezone(dt.timezone.utc)
+        )
+    return {
+        "id": eid,
+        "production_id": jsonable(pid),
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "op": op,
+        "actor": actor,
+        "changes": changes,
+        "data": data,
+        "version": version,
+        "created_at": jsonable(created_at),
+    }
 
 
 def as_uuid(raw: str) -> uuid.UUID | None:

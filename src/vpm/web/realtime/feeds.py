@@ -189,8 +189,9 @@ class PgFeed:
     async def _connect(self) -> Any:
         import psycopg
 
-        return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True, connect_timeout=5,
-                                                     application_name=APPLICATION_NAME)
+        return await psycopg.AsyncConnection.connect(
+            self._conninfo, autocommit=True, connect_timeout=5, application_name=APPLICATION_NAME
+        )
 
     async def _listen(self) -> None:
         delay = 0.2
@@ -221,8 +222,9 @@ class PgFeed:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("live updates: the database listener stopped (%s); reconnecting in %.1fs",
-                            type(exc).__name__, delay)
+                log.warning(
+                    "live updates: the database listener stopped (%s); reconnecting in %.1fs", type(exc).__name__, delay
+                )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
@@ -331,7 +333,8 @@ class PgFeed:
                     conn = await self._connect()
                 await conn.execute(
                     "SELECT pg_notify(%s, p) FROM unnest(%s::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n",
-                    (PRESENCE_CHANNEL, payloads))
+                    (PRESENCE_CHANNEL, payloads),
+                )
                 return conn
             except asyncio.CancelledError:
                 raise

@@ -42,12 +42,12 @@ def _env_number(name: str, default: float, low: float, high: float) -> float:
 
 @dataclass(frozen=True)
 class RealtimeOptions:
-    keepalive: float = 15.0   # seconds between ": keep-alive" comments
-    queue_limit: int = 1000   # changes waiting for one stream before it is reset as too slow
-    heartbeat: float = 5.0    # seconds between presence beats (PostgreSQL)
-    expiry: float = 20.0      # a process silent this long is gone, with its users
-    gap_wait: float = 0.05    # SQLite: wait this long for a missing id before reading the log
-    retry_ms: int = 2000      # the reconnect delay suggested to EventSource
+    keepalive: float = 15.0  # seconds between ": keep-alive" comments
+    queue_limit: int = 1000  # changes waiting for one stream before it is reset as too slow
+    heartbeat: float = 5.0  # seconds between presence beats (PostgreSQL)
+    expiry: float = 20.0  # a process silent this long is gone, with its users
+    gap_wait: float = 0.05  # SQLite: wait this long for a missing id before reading the log
+    retry_ms: int = 2000  # the reconnect delay suggested to EventSource
     presence_delay: float = 0.05  # presence changes within this window go out as one message
 
     @classmethod
@@ -68,8 +68,12 @@ class Hub:
         self.worker = uuid.uuid4().hex[:10]
         self.broker = Broker()
         self.feed: LocalFeed | PgFeed = LocalFeed(self) if db.is_sqlite else PgFeed(self)
-        self.presence = Presence(self.worker, self._presence_changed,
-                                 send=None if db.is_sqlite else self.feed.tell, expiry=self.options.expiry)
+        self.presence = Presence(
+            self.worker,
+            self._presence_changed,
+            send=None if db.is_sqlite else self.feed.tell,
+            expiry=self.options.expiry,
+        )
         self._pushed: dict[str, bytes] = {}
         self._dirty: set[str] = set()
         self._flush_handle: asyncio.TimerHandle | None = None
@@ -91,8 +95,12 @@ class Hub:
         self.broker.dispatch(events)
 
     def stats(self) -> dict[str, Any]:
-        return {"worker": self.worker, "subscribers": self.broker.count(), "dispatched": self.broker.dispatched,
-                "listening": self.feed.connected}
+        return {
+            "worker": self.worker,
+            "subscribers": self.broker.count(),
+            "dispatched": self.broker.dispatched,
+            "listening": self.feed.connected,
+        }
 
     # ------------------------------------------------------------ presence
 
@@ -135,8 +143,14 @@ class Hub:
 
         return EventStream(run)
 
-    async def show_stream(self, production_id: uuid.UUID, last_id: int | None, name: str,
-                          tabs: list[tuple[str, str]], allowed: Allowed | None = None) -> EventStream:
+    async def show_stream(
+        self,
+        production_id: uuid.UUID,
+        last_id: int | None,
+        name: str,
+        tabs: list[tuple[str, str]],
+        allowed: Allowed | None = None,
+    ) -> EventStream:
         """``tabs``: (client, page) of each browser tab this connection serves (one browser shares
         one connection among its tabs); presence counts each tab. ``allowed()`` is asked again
         before each batch is sent and at each keep-alive: once it says no, the stream ends."""
@@ -158,8 +172,10 @@ class Hub:
         start = newest if last_id is None else last_id
         sub.last_id = max(sub.last_id, start)
         since = now_iso()
-        conns = [Conn(key=self.presence.new_key(), production=key, client=client, name=name, page=page, since=since)
-                 for client, page in tabs]
+        conns = [
+            Conn(key=self.presence.new_key(), production=key, client=client, name=name, page=page, since=since)
+            for client, page in tabs
+        ]
         for conn in conns:
             self.presence.join(conn)
 
@@ -170,8 +186,9 @@ class Hub:
             if last_id is not None:
                 after = last_id
                 while True:
-                    rows = await asyncio.to_thread(changes.events_after, self.db, after, production_id, False,
-                                                   REPLAY_PAGE)
+                    rows = await asyncio.to_thread(
+                        changes.events_after, self.db, after, production_id, False, REPLAY_PAGE
+                    )
                     for event in rows:
                         await write(change_frame(event))
                         sent = event["id"]
@@ -206,8 +223,12 @@ class Hub:
 
         return EventStream(run, close)
 
-    async def list_stream(self, last_id: int | None, can_see: Callable[[str], Awaitable[bool]] | None = None,
-                          allowed: Allowed | None = None) -> EventStream:
+    async def list_stream(
+        self,
+        last_id: int | None,
+        can_see: Callable[[str], Awaitable[bool]] | None = None,
+        allowed: Allowed | None = None,
+    ) -> EventStream:
         """``can_see(show id)``: whether this client may read that show (None: every show)."""
         sub = Subscriber(LIST, self.options.queue_limit, last_id=last_id or 0)
         self.broker.add(sub)  # first: nothing committed from now on can be missed

@@ -34,21 +34,26 @@ PART_BYTES = 6000
 
 @dataclass(frozen=True)
 class Conn:
-    key: str         # unique across processes: "<worker>:<n>"
+    key: str  # unique across processes: "<worker>:<n>"
     production: str  # the show's id
-    client: str      # the tab
+    client: str  # the tab
     name: str
     page: str
-    since: str       # ISO 8601, UTC
+    since: str  # ISO 8601, UTC
 
     def wire(self) -> dict[str, str]:
-        return {"k": self.key, "p": self.production, "c": self.client, "n": self.name, "pg": self.page,
-                "s": self.since}
+        return {"k": self.key, "p": self.production, "c": self.client, "n": self.name, "pg": self.page, "s": self.since}
 
     @classmethod
     def from_wire(cls, raw: dict[str, Any]) -> Conn:
-        return cls(key=str(raw["k"]), production=str(raw["p"]), client=str(raw["c"]), name=str(raw["n"]),
-                   page=str(raw.get("pg") or ""), since=str(raw["s"]))
+        return cls(
+            key=str(raw["k"]),
+            production=str(raw["p"]),
+            client=str(raw["c"]),
+            name=str(raw["n"]),
+            page=str(raw.get("pg") or ""),
+            since=str(raw["s"]),
+        )
 
 
 def now_iso() -> str:
@@ -66,8 +71,13 @@ class Presence:
     (None with SQLite) hands a message to the other processes.
     """
 
-    def __init__(self, worker: str, changed: Callable[[set[str]], None],
-                 send: Callable[[dict[str, Any]], None] | None = None, expiry: float = 20.0) -> None:
+    def __init__(
+        self,
+        worker: str,
+        changed: Callable[[set[str]], None],
+        send: Callable[[dict[str, Any]], None] | None = None,
+        expiry: float = 20.0,
+    ) -> None:
         self.worker = worker
         self._changed = changed
         self._send = send
@@ -110,8 +120,10 @@ class Presence:
             if conn.page:
                 g["pages"].add(conn.page)
             g["clients"].add(conn.client)
-        users = [{"name": name, "since": g["since"], "pages": sorted(g["pages"]), "connections": len(g["clients"])}
-                 for name, g in groups.items()]
+        users = [
+            {"name": name, "since": g["since"], "pages": sorted(g["pages"]), "connections": len(g["clients"])}
+            for name, g in groups.items()
+        ]
         users.sort(key=lambda u: (u["since"], u["name"]))
         return {"users": users}
 

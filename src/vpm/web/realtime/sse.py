@@ -52,10 +52,15 @@ class EventStream(Response):
     media_type = "text/event-stream"
 
     def __init__(self, run: Callable[[Write], Awaitable[None]], on_close: Callable[[], None] | None = None) -> None:
-        super().__init__(content=None, status_code=200, media_type=self.media_type, headers={
-            "Cache-Control": "no-cache, no-transform",
-            "X-Accel-Buffering": "no",  # nginx: pass each event through at once
-        })
+        super().__init__(
+            content=None,
+            status_code=200,
+            media_type=self.media_type,
+            headers={
+                "Cache-Control": "no-cache, no-transform",
+                "X-Accel-Buffering": "no",  # nginx: pass each event through at once
+            },
+        )
         self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]  # open-ended
         self._run = run
         self._on_close = on_close
@@ -68,6 +73,7 @@ class EventStream(Response):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
             async with anyio.create_task_group() as tg:
+
                 async def produce() -> None:
                     try:
                         await self._run(write)
