@@ -16,66 +16,12 @@ from vpm.db.base import Base
 from vpm.domain.enums import IoArchitecture
 from vpm.domain.mixins import Record, UUIDPrimaryKey
 
-#: Typed numbers a spec may carry (one column per quantity whatever the category: a tile's or a
-#: projector's pixel grid is native_width/height_px, its maximum draw power_w). Seeding, the API and
-#: the pages read this one table; it matches ``vpm.seed.data.SPEC_NUMBER_FIELDS`` plus two numbers
-#: crews enter by hand (typical power, longest data chain).
-SPEC_NUMBER_COLUMNS: dict[str, type] = {
-    "height_mm": float,
-    "width_mm": float,
-    "depth_mm": float,
-    "weight_kg": float,
-    "power_w": float,
-    "native_width_px": int,
-    "native_height_px": int,
-    "pixel_pitch_mm": float,
-    "max_hang": int,
-    "max_stack": int,
-    "power_connector": str,
-    "power_typical_w": float,
-    "max_chain_length": int,
-    "amps_110v": float,
-    "amps_220v": float,
-    "max_width_px": int,
-    "max_height_px": int,
-    "max_pixels": int,
-    "port_count": int,
-    "pixels_per_port": int,
-    "frame_rates": str,
-    "input_list": str,
-    "lumens": int,
-    "technology": str,
-    "lens_mount": str,
-    "laser_source": bool,
-    "native_resolution_mode": str,
-    "lens_compatibility": str,
-    "amps_120v": float,
-    "amps_208v": float,
-    "throw_ratio_min": float,
-    "throw_ratio_max": float,
-}
 
+class SpecNumberColumns:
+    """Typed numbers a spec may carry (one column per quantity whatever the category: a tile's or a
+    projector's pixel grid is native_width/height_px, its maximum draw power_w). Seeding, the API and the
+    pages read them through ``SPEC_NUMBER_COLUMNS``, derived from this class: add a number here only."""
 
-class EquipmentSpec(Base, Record):
-    __tablename__ = "equipment_specs"
-
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
-    category: Mapped[str] = mapped_column(String(20), index=True)
-    manufacturer: Mapped[str] = mapped_column(String(100))
-    model: Mapped[str] = mapped_column(String(160))
-    io_architecture: Mapped[str] = mapped_column(String(12), default=IoArchitecture.DIRECT.value)
-    card_slots: Mapped[int | None] = mapped_column(Integer)
-    format_by_io: Mapped[bool] = mapped_column(Boolean, default=True)
-    is_secondary_device: Mapped[bool] = mapped_column(Boolean, default=False)
-    device_formats: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    compatible_with: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    #: Where the row came from: "library" (equipment-library.json), "reference" (the spreadsheet's
-    #: libraries) or "user" (made in the app). Seeding only ever touches its own rows.
-    origin: Mapped[str] = mapped_column(String(12), default="user")
-    #: Fingerprint of the seed record last applied, so a re-seed skips what has not changed.
-    seed_hash: Mapped[str | None] = mapped_column(String(64))
-
-    # typed category numbers (see SPEC_NUMBER_COLUMNS)
     height_mm: Mapped[float | None] = mapped_column(Float)
     width_mm: Mapped[float | None] = mapped_column(Float)
     depth_mm: Mapped[float | None] = mapped_column(Float)
@@ -108,6 +54,26 @@ class EquipmentSpec(Base, Record):
     amps_208v: Mapped[float | None] = mapped_column(Float)
     throw_ratio_min: Mapped[float | None] = mapped_column(Float)
     throw_ratio_max: Mapped[float | None] = mapped_column(Float)
+
+
+class EquipmentSpec(Base, Record, SpecNumberColumns):
+    __tablename__ = "equipment_specs"
+
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    manufacturer: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(160))
+    io_architecture: Mapped[str] = mapped_column(String(12), default=IoArchitecture.DIRECT.value)
+    card_slots: Mapped[int | None] = mapped_column(Integer)
+    format_by_io: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_secondary_device: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_formats: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    compatible_with: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: Where the row came from: "library" (equipment-library.json), "reference" (the spreadsheet's
+    #: libraries) or "user" (made in the app). Seeding only ever touches its own rows.
+    origin: Mapped[str] = mapped_column(String(12), default="user")
+    #: Fingerprint of the seed record last applied, so a re-seed skips what has not changed.
+    seed_hash: Mapped[str | None] = mapped_column(String(64))
 
     io_ports: Mapped[list[EquipmentIoPort]] = relationship(
         back_populates="spec",
@@ -181,3 +147,9 @@ class EquipmentCardIo(Base, UUIDPrimaryKey, LibraryPortColumns):
 
     card: Mapped[EquipmentCard] = relationship(back_populates="io")
     __table_args__ = (UniqueConstraint("card_id", "direction", "key"),)
+
+
+#: Name -> Python type of every typed spec number (derived from :class:`SpecNumberColumns`).
+SPEC_NUMBER_COLUMNS: dict[str, type] = {
+    name: EquipmentSpec.__table__.c[name].type.python_type for name in SpecNumberColumns.__annotations__
+}
