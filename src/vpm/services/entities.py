@@ -20,7 +20,7 @@ from vpm.domain.events import Event
 from vpm.domain.naming import natural_key
 from vpm.domain.production import Production
 from vpm.domain.registry import EntitySpec
-from vpm.domain.schemas import jsonable
+from vpm.domain.schemas import INT32, MAX_NUMBER, jsonable
 from vpm.services import reads
 from vpm.services.changelog import event_dict, record_event, record_events
 from vpm.services.context import Actor, WriteContext, writing
@@ -28,6 +28,8 @@ from vpm.services.errors import AlreadyExists, Conflict, NotFound, PreconditionR
 from vpm.services.serialize import serialize
 
 MAX_LIMIT = 1000
+#: Offsets and event ids are 64-bit in both databases; past this a number is bad input, not a page.
+MAX_OFFSET = 2**63 - 1
 WRITE_RETRIES = 3
 
 
@@ -144,9 +146,17 @@ def _coerce_filter(spec: EntitySpec, name: str, raw: str) -> Any:
                 return False
             raise ValueError(raw)
         if f.type == "integer":
-            return int(raw)
+            # integer columns are 32-bit (PostgreSQL ``integer``): a filter past that would overflow
+            # the bind, so it is refused like a write would be
+            number = int(raw)
+            if not -INT32 <= number <= INT32:
+                raise ValidationFailed(name, f"must be between {-INT32} and {INT32}")
+            return number
         if f.type == "number":
-            return float(raw)
+            real = float(raw)
+            if not -MAX_NUMBER <= real <= MAX_NUMBER:  # also refuses nan and infinity
+                raise ValidationFailed(name, f"must be a finite number between {-MAX_NUMBER:g} and {MAX_NUMBER:g}")
+            return real
         if f.type == "uuid":
             return uuid.UUID(raw)
     except ValueError:
@@ -217,8 +227,8 @@ def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUI
 def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any = None) -> dict[str, Any]:
     if not 0 < params.limit <= MAX_LIMIT:
         raise ValidationFailed("limit", f"must be between 1 and {MAX_LIMIT}")
-    if params.offset < 0:
-        raise ValidationFailed("offset", "must not be negative")
+    if not 0 <= params.offset <= MAX_OFFSET:
+        raise ValidationFailed("offset", f"must be between 0 and {MAX_OFFSET}")
     with db.read() as session:
         pid = None
         if spec.per_production:

@@ -16,6 +16,7 @@ from vpm.db.engine import Database
 from vpm.web import admin, errors, pages, security
 from vpm.web.api import auth, calc, library, misc, search, signal, stream, transfer
 from vpm.web.api import entities as entity_routes
+from vpm.web.deps import no_nul_in_url
 
 log = logging.getLogger("vpm.web")
 
@@ -56,8 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _routes() -> APIRouter:
     """Every route, built once per process: routes hold no app state (they read ``request.app``),
     so each app made here shares them instead of analysing ~200 routes again. Every route runs the
-    security guard first."""
-    root = APIRouter(dependencies=[Depends(security.guard)])
+    URL check and the security guard first."""
+    root = APIRouter(dependencies=[Depends(no_nul_in_url), Depends(security.guard)])
     # Fixed paths first (e.g. /api/productions/stream), then the routes derived from the registry.
     root.include_router(misc.router)
     root.include_router(auth.router)

@@ -26,7 +26,10 @@ def due_date(load_in: dt.datetime | None, days_before: int | None) -> dt.date | 
     """The day an item is due: the production's load-in date minus the item's lead days."""
     if load_in is None or days_before is None:
         return None
-    return load_in.date() - dt.timedelta(days=days_before)
+    try:
+        return load_in.date() - dt.timedelta(days=days_before)
+    except OverflowError:  # before year 1 or after 9999: no calendar day, so no due date
+        return None
 
 
 class ChecklistHooks(Hooks):

@@ -35,7 +35,9 @@ class EquipmentSpecHooks(Hooks):
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         obj.origin = "user"
         if not obj.slug:
-            base = slugify(f"{obj.manufacturer} {obj.model}") or "spec"
+            # a long make and model still fits the slug column, with room for a "-N" suffix
+            room = int(getattr(EquipmentSpec.__table__.c.slug.type, "length", 120)) - 10
+            base = slugify(f"{obj.manufacturer} {obj.model}")[:room].rstrip("-") or "spec"
             slug, n = base, 1
             while ctx.session.scalar(select(EquipmentSpec.id).where(EquipmentSpec.slug == slug)) is not None:
                 n += 1

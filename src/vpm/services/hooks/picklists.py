@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from vpm.domain.registry import EntitySpec, Hooks, WriteContext
+from vpm.domain.schemas import INT32
 from vpm.services.errors import AlreadyExists, ValidationFailed
 
 
@@ -21,7 +22,8 @@ class PickListHooks(Hooks):
                 f"{spec.label} {obj.name!r} already exists ({state})", field="name", existing_id=existing.id
             )
         if not obj.sort_order:
-            obj.sort_order = (ctx.session.scalar(select(func.max(model.sort_order))) or 0) + 1
+            # after the last entry; at the 32-bit limit, level with it
+            obj.sort_order = min((ctx.session.scalar(select(func.max(model.sort_order))) or 0) + 1, INT32)
         obj.is_active = True
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:

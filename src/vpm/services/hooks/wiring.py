@@ -10,6 +10,7 @@ from vpm.domain.devices import Device
 from vpm.domain.naming import code_of, normalise_label
 from vpm.domain.ports import Connection, Port
 from vpm.domain.registry import EntitySpec, Hooks, WriteContext
+from vpm.domain.schemas import INT32
 from vpm.domain.support import Format
 from vpm.services import ports as port_service
 from vpm.services.errors import ValidationFailed
@@ -64,6 +65,17 @@ class PortHooks(Hooks):
                 )
             )
             obj.index = (taken or 0) + 1
+            if obj.index > INT32:  # the highest number is taken (an index is 32-bit): the lowest free one
+                used = set(
+                    ctx.session.scalars(
+                        select(Port.index).where(
+                            Port.device_id == obj.device_id,
+                            Port.direction == obj.direction,
+                            Port.deleted_at.is_(None),
+                        )
+                    )
+                )
+                obj.index = next(i for i in range(1, len(used) + 2) if i not in used)
         if not obj.label:
             obj.label = f"{'Input' if obj.direction == 'in' else 'Output'} {obj.index}"
             if _same_port(ctx, obj, obj.direction, func.lower(Port.label) == obj.label.lower()) is not None:

@@ -14,7 +14,7 @@ from vpm.services import entities as svc
 from vpm.services.errors import Locked, Unauthorized
 from vpm.services.context import Actor
 from vpm.services.errors import Forbidden, NotFound, ValidationFailed
-from vpm.web.deps import get_actor, get_db
+from vpm.web.deps import get_actor, get_db, refuse_nul
 from vpm.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -38,6 +38,8 @@ def _limiter(request: Request) -> RateLimiter:
 def _login(request: Request, db: Database, username: str, password: str) -> tuple[accounts.UserView, str]:
     if request.app.state.settings.auth_mode != "accounts":
         raise ValidationFailed("username", "this server runs in single-user mode; there is nothing to sign in to")
+    refuse_nul("username", username)  # the JSON route and the sign-in form alike
+    refuse_nul("password", password)
     client = request.client.host if request.client else "?"
     ok, wait = _limiter(request).allow(client)
     if not ok:
@@ -145,7 +147,7 @@ def make_token(
     actor: Actor = Depends(get_actor),
     db: Database = Depends(get_db),
 ) -> Any:
-    return accounts.new_token(db, _need_user(actor), name, expires_days)
+    return accounts.new_token(db, _need_user(actor), refuse_nul("name", name), expires_days)
 
 
 @router.delete("/api/auth/tokens/{token_id}", status_code=204, summary="Revoke a token")
@@ -167,7 +169,7 @@ def put_member(
     actor: Actor = Depends(get_actor),
     db: Database = Depends(get_db),
 ) -> Any:
-    accounts.set_role(db, production_id, username, role)
+    accounts.set_role(db, production_id, username, refuse_nul("role", role))
     return {"items": accounts.members(db, production_id)}
 
 
@@ -196,7 +198,7 @@ def make_link(
     actor: Actor = Depends(get_actor),
     db: Database = Depends(get_db),
 ) -> Any:
-    link = accounts.new_share_link(db, production_id, actor.name, label)
+    link = accounts.new_share_link(db, production_id, actor.name, refuse_nul("label", label))
     link["url"] = f"{str(request.base_url).rstrip('/')}/productions/{production_id}?share={link['token']}"
     return link
 

@@ -80,7 +80,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             q: str | None = None,
             sort: str | None = None,
             limit: int = Query(100, ge=1, le=svc.MAX_LIMIT),
-            offset: int = Query(0, ge=0),
+            offset: int = Query(0, ge=0, le=svc.MAX_OFFSET),
             include_deleted: bool = False,
             db: Database = Depends(get_db),
         ) -> Any:
@@ -113,7 +113,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             q: str | None = None,
             sort: str | None = None,
             limit: int = Query(100, ge=1, le=svc.MAX_LIMIT),
-            offset: int = Query(0, ge=0),
+            offset: int = Query(0, ge=0, le=svc.MAX_OFFSET),
             include_deleted: bool = False,
             db: Database = Depends(get_db),
             actor: Actor = Depends(get_actor),

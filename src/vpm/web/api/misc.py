@@ -21,7 +21,7 @@ from vpm.services import settings as settings_svc
 from vpm.services.changelog import event_dict
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound
-from vpm.web.deps import get_actor, get_db
+from vpm.web.deps import get_actor, get_db, refuse_nul
 
 router = APIRouter()
 
@@ -85,7 +85,7 @@ def entities() -> Any:
 )
 def production_events(
     production_id: str,
-    after: int = Query(0, ge=0),
+    after: int = Query(0, ge=0, le=svc.MAX_OFFSET),
     limit: int = Query(500, ge=1, le=5000),
     db: Database = Depends(get_db),
 ) -> Any:
@@ -126,7 +126,7 @@ def settings_put(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Any:
-    return settings_svc.put(db, actor, key, value, category)
+    return settings_svc.put(db, actor, key, refuse_nul("value", value), refuse_nul("category", category))
 
 
 for _slug in picklists.PICKLISTS:
@@ -144,6 +144,6 @@ for _slug in picklists.PICKLISTS:
         def reorder(
             names: list[str] = Body(..., embed=True), db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
         ) -> Any:
-            return picklists.reorder(db, REGISTRY[slug], names, actor)
+            return picklists.reorder(db, REGISTRY[slug], refuse_nul("names", names), actor)
 
     _make(_slug)

@@ -23,6 +23,7 @@ from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.signal import layout as diagram_layout
 from vpm.services import revisions
+from vpm.services.entities import MAX_OFFSET
 from vpm.services.signal import labels as cable_labels_pdf
 from vpm.services.signal import paperwork, patching, printed
 from vpm.services.signal import packlist as pack
@@ -172,7 +173,7 @@ def free_outputs(
     q: str | None = Query(None, max_length=200),
     for_input: str | None = Query(None, description="an input port id: mark compatible connectors"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     db: Database = Depends(get_db),
 ) -> Any:
     return patching.free_outputs(db, production_id, q=q, limit=limit, offset=offset, for_input=for_input)
