@@ -72,6 +72,8 @@ def expected(actor: str, area: str, action: str, show_itself: bool) -> bool:
     signed_in = actor in SIGNED_IN
     if area == "admin":
         return False
+    if area == "sign-in":
+        return signed_in  # one's own password and session
     if area == "signed-in":
         return action == "read" or signed_in
     if area == "account":

@@ -31,11 +31,11 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, field: str = "password") -> None:
     if len(password) < 10:
-        raise ValidationFailed("password", "must be at least 10 characters")
+        raise ValidationFailed(field, "must be at least 10 characters")
     if len(password) > 1024:
-        raise ValidationFailed("password", "is too long")
+        raise ValidationFailed(field, "is too long")
 
 
 def _check_username(username: str) -> str:
@@ -138,6 +138,53 @@ def reset_password(db: Database, username: str, password: str, must_change: bool
         # a reset means the old password may be known to someone else: what it let them make goes too
         for tok in s.scalars(select(ApiToken).where(ApiToken.user_id == u.id, ApiToken.revoked_at.is_(None))):
             tok.revoked_at = now
+
+
+def change_password(db: Database, user_id: str, current: str, new: str, keep_session: str | None = None) -> UserView:
+    """A user changes their own password: the current one must match (a wrong one counts towards the
+    lock-out), the new one must differ and meet the length rule. Every other session and every
+    personal token is revoked; the session ``keep_session`` (the caller's own) stays signed in."""
+    current, new = current or "", new or ""
+    _check_password(new, "new_password")
+    if new == current:
+        raise ValidationFailed("new_password", "must differ from the current password")
+    now = utcnow()
+    failure: ServiceError | None = None
+    with db.write() as s:  # a failed attempt must be committed, so errors are raised after the block
+        u = s.get(User, uuid.UUID(user_id))
+        if u is None or u.disabled:
+            raise Unauthorized("this account is unknown or disabled")
+        if u.locked_until and u.locked_until > now:
+            wait = int((u.locked_until - now).total_seconds()) + 1
+            failure = Locked(f"too many failed attempts; try again in {wait} s", retry_after=wait)
+        else:
+            try:
+                _hasher.verify(u.password_hash, current)
+                ok = True
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                ok = False
+            if not ok:
+                u.failed_logins += 1
+                if u.failed_logins >= LOCK_AFTER:
+                    u.locked_until = now + dt.timedelta(seconds=min(MAX_LOCK_S, 2 ** (u.failed_logins - LOCK_AFTER)))
+                failure = ValidationFailed("current_password", "is wrong")
+            else:
+                u.password_hash = _hasher.hash(new)
+                u.must_change_password = False
+                u.failed_logins = 0
+                u.locked_until = None
+                kept = digest(keep_session) if keep_session else None
+                for sess in s.scalars(
+                    select(WebSession).where(WebSession.user_id == u.id, WebSession.revoked_at.is_(None))
+                ):
+                    if sess.session_hash != kept:
+                        sess.revoked_at = now
+                for tok in s.scalars(select(ApiToken).where(ApiToken.user_id == u.id, ApiToken.revoked_at.is_(None))):
+                    tok.revoked_at = now
+                view = UserView.of(u)
+    if failure is not None:
+        raise failure
+    return view
 
 
 def authenticate(db: Database, username: str, password: str) -> UserView:

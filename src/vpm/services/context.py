@@ -30,6 +30,8 @@ class Actor:
     library_rights: bool = False
     roles: dict[str, str] = field(default_factory=dict)
     share_production: str | None = None
+    #: signed in with a one-time password: nothing but changing it (or signing out) until it is changed
+    must_change_password: bool = False
 
     def __str__(self) -> str:
         return self.name

@@ -22,7 +22,7 @@ class Target:
 
     ``area``: "show" (one production or a row inside it), "shows" (the list of shows: list/create),
     "library" (equipment specs, formats, pick-lists), "settings", "account" (one's own tokens),
-    "public", "signed-in" (anything a signed-in person may read, e.g. the maths) or "admin".
+    "public", "sign-in" (one's own password and session), "signed-in" (anything a signed-in person may read, e.g. the maths) or "admin".
     ``show_itself``: the production row (deleting or restoring a whole show is an admin action).
     """
 
@@ -42,7 +42,7 @@ def role_on(actor: Actor, production_id: str | None) -> str | None:
 def allowed_everything(actor: Actor) -> bool:
     """True when ``can`` allows this actor every action on every target (an admin, the system, open
     mode): the web layer then need not look up which show a row belongs to before asking."""
-    return actor.via != "anonymous" and (actor.is_admin or actor.via == "system")
+    return actor.via != "anonymous" and (actor.is_admin or actor.via == "system") and not actor.must_change_password
 
 
 def can(actor: Actor, action: str, target: Target) -> bool:
@@ -53,6 +53,11 @@ def can(actor: Actor, action: str, target: Target) -> bool:
     if allowed_everything(actor):
         return True
     signed_in = actor.via in ("session", "token", "open")
+    if target.area == "sign-in":
+        return signed_in  # one's own sign-in: change one's password, sign out
+    if actor.must_change_password:
+        # signed in with a one-time password: only who-am-I until the password is changed
+        return target.area == "account" and action == "read"
     if target.area == "admin":
         return False
     if target.area == "signed-in":

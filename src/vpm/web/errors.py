@@ -51,6 +51,12 @@ def install(app: FastAPI) -> None:
             and "text/html" in request.headers.get("accept", "")
         ):
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        if (
+            exc.code == "password_change_required"
+            and request.method == "GET"
+            and not request.url.path.startswith("/api/")
+        ):
+            return RedirectResponse(f"/account/password?next={quote(request.url.path)}", status_code=303)
         headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 

@@ -77,6 +77,7 @@ def _user_actor(db: Any, user: accounts.UserView, via: str, label: str | None = 
         is_admin=user.is_admin,
         library_rights=user.library_rights,
         roles=accounts.roles_of(db, user.id),
+        must_change_password=user.must_change_password,
     )
 
 
@@ -162,7 +163,9 @@ def _static_rules() -> dict[str, Rule]:
         "/api/entities": SIGNED_IN,
         "/api/calc": SIGNED_IN,
         "/api/calc/{name}": SIGNED_IN,
-        "/api/auth/logout": Rule("account"),
+        "/api/auth/logout": Rule("sign-in"),
+        "/api/auth/password": Rule("sign-in"),
+        "/account/password": Rule("sign-in"),
         "/api/auth/me": Rule("account"),
         "/api/auth/tokens": Rule("account", write_action="mint"),
         "/api/auth/tokens/{token_id}": Rule("account"),
@@ -300,6 +303,11 @@ def rule_for(request: Request) -> Rule | None:
     route = request.scope.get("route")
     path = getattr(route, "path", None)
     return rules().get(path) if path is not None else None
+
+
+class PasswordChangeRequired(ServiceError):
+    status = 403
+    code = "password_change_required"
 
 
 class NoRule(ServiceError):
@@ -459,6 +467,8 @@ async def guard(request: Request) -> None:
         targets = await run_in_threadpool(targets_for, request, rule, body)
     for target in targets:
         if not can(actor, action, target):
+            if actor.must_change_password:
+                raise PasswordChangeRequired("change your one-time password first (/account/password)")
             raise Forbidden(REFUSALS.get(action, f"{actor.name} may not {action} here"))
     await _check_csrf(request, actor)
 
@@ -672,7 +682,7 @@ class AdminGate:
                 actor = await run_in_threadpool(resolve_actor, request)
             except ServiceError:
                 actor = Actor(name="anonymous", via="anonymous")
-            if not actor.is_admin:
+            if not actor.is_admin or actor.must_change_password:
                 status = 401 if actor.via == "anonymous" else 403
                 body = b'{"detail":"the data browser is for administrators","code":"forbidden"}'
                 await send(

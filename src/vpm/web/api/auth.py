@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -93,6 +94,8 @@ async def login_form(request: Request, db: Database = Depends(get_db)) -> Any:
         from vpm.web.login_page import render_login
 
         return render_login(request, error=exc.message, status=401 if isinstance(exc, Unauthorized) else 429)
+    if user.must_change_password:  # signed in with a one-time password: change it first
+        nxt = "/account/password?next=" + quote(nxt)
     response = RedirectResponse(nxt, status_code=303)
     _set_cookies(response, request, raw)
     return response
@@ -116,6 +119,58 @@ def logout(request: Request, db: Database = Depends(get_db)) -> Any:
     return response
 
 
+def _change_password(request: Request, actor: Actor, db: Database, current: str, new: str) -> accounts.UserView:
+    if not actor.user_id:
+        raise Forbidden("only a user account has a password to change")
+    keep = request.cookies.get(SESSION_COOKIE) if actor.via == "session" else None
+    return accounts.change_password(db, actor.user_id, current, new, keep_session=keep)
+
+
+@router.post(
+    "/api/auth/password",
+    summary="Change my password; every other session and every personal token is signed out",
+)
+def change_password(
+    request: Request,
+    current_password: str = Body(...),
+    new_password: str = Body(...),
+    actor: Actor = Depends(get_actor),
+    db: Database = Depends(get_db),
+) -> Any:
+    user = _change_password(request, actor, db, current_password, new_password)
+    return {"changed": True, "user": user.as_dict()}
+
+
+@router.get("/account/password", include_in_schema=False)
+def password_page(request: Request, actor: Actor = Depends(get_actor)) -> Any:
+    from vpm.web.login_page import render_password
+
+    return render_password(request, actor)
+
+
+@router.post("/account/password", include_in_schema=False)
+async def password_form(request: Request, actor: Actor = Depends(get_actor), db: Database = Depends(get_db)) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    from vpm.web.login_page import render_password
+
+    form = await request.form()
+    current, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
+    if new != str(form.get("confirm_password", new)):
+        return render_password(request, actor, error="The two new passwords differ.", status=422)
+    try:
+        await run_in_threadpool(_change_password, request, actor, db, current, new)
+    except (ValidationFailed, Locked, Unauthorized, Forbidden) as exc:
+        reason = exc.message
+        if isinstance(exc, ValidationFailed):
+            reason = (
+                "; ".join(f"{e['field'].replace('_', ' ')} {e['reason']}" for e in exc.extra.get("errors", []))
+                or reason
+            )
+        return render_password(request, actor, error=reason, status=exc.status)
+    return RedirectResponse(safe_local_path(str(form.get("next") or "/")), status_code=303)
+
+
 @router.get("/api/auth/me", summary="Who am I, and my role per show")
 def me(actor: Actor = Depends(get_actor), request: Request = None) -> Any:  # type: ignore[assignment]
     return {
@@ -125,6 +180,7 @@ def me(actor: Actor = Depends(get_actor), request: Request = None) -> Any:  # ty
         "library_rights": actor.library_rights,
         "roles": actor.roles,
         "share_production": actor.share_production,
+        "must_change_password": actor.must_change_password,
         "auth_mode": request.app.state.settings.auth_mode if request else None,
     }
 
