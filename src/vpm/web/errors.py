@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -9,6 +10,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vpm.calc.errors import CalcError
@@ -36,6 +38,30 @@ def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     items = [{"field": _field(tuple(e.get("loc", ()))), "reason": _reason(e)} for e in errors]
     summary = "; ".join(f"{i['field']}: {i['reason']}" for i in items[:5])
     return {"detail": f"invalid input: {summary}", "code": "validation_failed", "errors": items}
+
+
+DISK_FULL = {"detail": "disk full: the change was not saved; free space on the server", "code": "disk_full"}
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """SQLite "database or disk is full", an OS error ENOSPC, or PostgreSQL's DiskFull (SQLSTATE 53100),
+    however deeply wrapped (SQLAlchemy's ``orig``, ``__cause__``, ``__context__``)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if getattr(exc, "sqlstate", None) == "53100" or getattr(exc, "pgcode", None) == "53100":
+            return True
+        if getattr(exc, "sqlite_errorcode", None) == 13 or "database or disk is full" in str(exc):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
+def _disk_full(request: Request) -> JSONResponse:
+    log.error("disk full on %s %s: the change was not saved", request.method, request.url.path)
+    return JSONResponse(DISK_FULL, status_code=507)
 
 
 def install(app: FastAPI) -> None:
@@ -77,7 +103,16 @@ def install(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
+    @app.exception_handler(OSError)
+    @app.exception_handler(DBAPIError)
+    async def _storage(request: Request, exc: Exception) -> JSONResponse:
+        if is_disk_full(exc):
+            return _disk_full(request)
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_disk_full(exc):
+            return _disk_full(request)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error; the change was not saved", "code": "internal"}, status_code=500)
