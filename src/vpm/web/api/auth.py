@@ -122,6 +122,8 @@ def logout(request: Request, db: Database = Depends(get_db)) -> Any:
 def _change_password(request: Request, actor: Actor, db: Database, current: str, new: str) -> accounts.UserView:
     if not actor.user_id:
         raise Forbidden("only a user account has a password to change")
+    refuse_nul("current_password", current)
+    refuse_nul("new_password", new)
     keep = request.cookies.get(SESSION_COOKIE) if actor.via == "session" else None
     return accounts.change_password(db, actor.user_id, current, new, keep_session=keep)
 
