@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +14,7 @@ from vpm.domain.library import EquipmentCard, EquipmentSpec
 from vpm.domain.production import Production
 from vpm.domain.entities import LIBRARY_CATEGORIES
 from vpm.domain.registry import REGISTRY
+from vpm.services.entities import MAX_OFFSET
 from vpm.services.serialize import serialize
 from vpm.web.pages import ui
 from vpm.web.pages.render import db_of, page
@@ -66,7 +67,12 @@ def _browse(request: Request, category: str, manufacturer: str, q: str, archived
 
 @router.get("/library/equipment-specs", response_class=HTMLResponse)
 def equipment(
-    request: Request, category: str = "", manufacturer: str = "", q: str = "", archived: bool = False, offset: int = 0
+    request: Request,
+    category: str = "",
+    manufacturer: str = "",
+    q: str = "",
+    archived: bool = False,
+    offset: int = Query(0, le=MAX_OFFSET),
 ) -> HTMLResponse:
     if category and category not in LIBRARY_CATEGORIES:
         category = ""
