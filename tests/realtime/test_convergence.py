@@ -16,23 +16,12 @@ import httpx
 from tests.factories import editable_fields, payload
 from tests.realtime.conftest import make_show, newest_id
 from tests.realtime.helpers import SSE
+from vpm.domain.naming import natural_key
 from vpm.domain.registry import REGISTRY
+from vpm.services.ports import PORT_FIELDS as SERVICE_PORT_FIELDS
 
-PORT_FIELDS = (
-    "id",
-    "device_id",
-    "direction",
-    "index",
-    "card_slot",
-    "connector",
-    "label",
-    "format_id",
-    "expected_format_id",
-    "notes",
-    "spec_port_id",
-    "spec_card_port_id",
-    "version",
-)
+#: The fields of a device's ``ports`` entries: the port's columns and its printed code.
+PORT_FIELDS = (*SERVICE_PORT_FIELDS, "code")
 
 
 # ------------------------------------------------------------------ the client model (REALTIME.md rules)
@@ -67,7 +56,7 @@ class Client:
             if dev is not None:
                 ports = [p for p in dev["ports"] if p["id"] != data["id"]]
                 ports.append({k: data[k] for k in PORT_FIELDS})
-                dev["ports"] = sorted(ports, key=lambda p: (p["direction"], p["index"]))
+                dev["ports"] = sorted(ports, key=_reading_order)
         if spec.slug == "productions" and "load_in" in event["changes"]:
             self._redate(data)
 
@@ -80,6 +69,11 @@ class Client:
             due = load_in.date() - dt.timedelta(days=days) if load_in and days is not None else None
             item["due_date"] = due.isoformat() if due else None
             item["overdue"] = bool(due and not item["completed"] and due < today)
+
+
+def _reading_order(p: dict[str, Any]) -> tuple[Any, ...]:
+    """Inputs first, then by card and port on the card, then index (docs/REALTIME.md)."""
+    return (p["direction"] != "in", p["card_slot"] or 0, p["card_port"] or 0, p["index"], natural_key(p["label"]))
 
 
 def snapshot(http: httpx.Client, pid: str) -> dict[str, dict[str, Any]]:
