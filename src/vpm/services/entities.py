@@ -4,6 +4,8 @@ delete, restore, history. Entity-specific behaviour lives in each spec's hooks."
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +32,7 @@ from vpm.services.serialize import serialize
 MAX_LIMIT = 1000
 #: Offsets and event ids are 64-bit in both databases; past this a number is bad input, not a page.
 MAX_OFFSET = 2**63 - 1
-WRITE_RETRIES = 3
+WRITE_RETRIES = 10
 
 
 @dataclass
@@ -461,7 +463,10 @@ def update(db: Database, spec: EntitySpec, entity_id: Any, values: dict[str, Any
                 result = _written(ctx, spec, obj)
             return result
         except StaleDataError:
-            continue  # someone committed between our read and our write: merge again against theirs
+            # someone committed between our read and our write: merge again against theirs, after a
+            # short random pause so writers racing on one row do not keep colliding in step
+            time.sleep(random.uniform(0, 0.002 * (_attempt + 1)))
+            continue
     raise Conflict(f"{spec.label} {entity_id} kept changing while saving; fetch it and try again")
 
 
