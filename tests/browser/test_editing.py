@@ -338,3 +338,36 @@ def test_checklist_add_edit_and_reorder(page, server, api):  # type: ignore[no-u
         "First",
     ]
     page.recorder.check()
+
+
+def test_a_checklist_redraw_never_takes_what_someone_is_typing(page, server, api):  # type: ignore[no-untyped-def]
+    """Someone else's change redraws an item; the answer arrives while this person is typing in it. What they typed stays,
+    and is saved when they leave the field, on top of the other change."""
+    pid = make_show(api, "Typing Show", load_in="2027-03-10T08:00:00")["id"]
+    item = api.post(
+        f"/api/productions/{pid}/checklist-items", json={"title": "Book crew", "category": "SWITCH", "sort_order": 1}
+    ).json()
+    goto(page, f"{server.base}/productions/{pid}/checklist")
+    page.click("details[data-category=SWITCH] > summary")
+    # every redraw of an item now takes 0.8 s to arrive
+    page.evaluate(
+        """() => { const f = window.fetch; window.fetch = (u, o) => String(u).includes('/checklist/items/')
+             ? new Promise((r) => setTimeout(r, 800)).then(() => f(u, o)) : f(u, o); }"""
+    )
+    api.patch(f"/api/checklist-items/{item['id']}", json={"version": item["version"], "title": "Book crew early"})
+    page.wait_for_timeout(200)  # the live event has arrived and its redraw is on its way
+    field = page.locator(f"#item-{item['id']} input[name=assignee]")
+    field.click()
+    field.press_sequentially("Video Engineer", delay=100)  # 1.4 s of typing: the answer lands midway
+    page.wait_for_timeout(1200)  # the redraw answer has arrived meanwhile
+    assert field.input_value() == "Video Engineer"
+    field.press("Tab")
+    eventually(page, lambda: api.get(f"/api/checklist-items/{item['id']}").json()["assignee"] == "Video Engineer")
+    saved = api.get(f"/api/checklist-items/{item['id']}").json()
+    assert saved["title"] == "Book crew early"
+    # and once they have left it, the item shows both changes
+    page.wait_for_function(
+        f"() => document.querySelector('#item-{item['id']} .check-title').value === 'Book crew early'", timeout=10000
+    )
+    assert page.locator(f"#item-{item['id']} input[name=assignee]").input_value() == "Video Engineer"
+    page.recorder.check()

@@ -82,15 +82,19 @@ export function initChecklist(root) {
 
   // ------------------------------------------------ fragments
   const pendingSwap = new Set();
+  // An item someone is typing in (focused, or holding text not yet saved) is never swapped: the swap waits
+  // until they leave it, so no keystroke is lost to a redraw.
+  const TYPED = "input:not([type=checkbox]), textarea";
+  const FOCUSABLE = "input, button, summary, select, textarea";
+  const busy = (li) => !!li && ((li.contains(document.activeElement) && document.activeElement.matches(TYPED))
+    || $$("input[data-save], input[data-due]", li).some((i) => i.value !== i.defaultValue));
   async function refreshItem(id) {
     let li = document.getElementById(`item-${id}`);
-    if (li && li.contains(document.activeElement) && !document.activeElement.matches("input[type=checkbox]")) {
-      pendingSwap.add(id);
-      return;
-    }
+    if (busy(li)) { pendingSwap.add(id); return; }
     const r = await fetch(`/productions/${pid}/checklist/items/${id}`, { headers: { Accept: "text/html" }, cache: "no-store" });
     const html = r.ok ? await r.text() : "";
     li = document.getElementById(`item-${id}`); // it may have been swapped meanwhile
+    if (busy(li)) { pendingSwap.add(id); return; } // they started typing while the answer was on its way
     if (r.status === 404) { li?.remove(); recount(); return; }
     if (!r.ok) return;
     const tpl = document.createElement("template");
@@ -99,7 +103,8 @@ export function initChecklist(root) {
     if (!fresh) return;
     if (li && Number(li.dataset.version) > Number(fresh.dataset.version)) return; // an older answer
     const openNotes = li?.querySelector("details.check-notes")?.open;
-    const tickFocused = !!li && li.querySelector(".check-toggle") === document.activeElement;
+    // the keyboard stays where it was (Space on the tick again, Tab on from the Notes toggle or a button)
+    const focusedAt = li && li.contains(document.activeElement) ? $$(FOCUSABLE, li).indexOf(document.activeElement) : -1;
     if (openNotes) fresh.querySelector("details.check-notes").open = true;
     const target = root.querySelector(`details.check-category[data-category="${CSS.escape(fresh.dataset.category)}"] [data-items]`);
     if (li && li.parentElement === target) li.replaceWith(fresh);
@@ -109,7 +114,7 @@ export function initChecklist(root) {
       if (after) after.before(fresh); else target.append(fresh);
     }
     refreshTimes(fresh);
-    if (tickFocused) fresh.querySelector(".check-toggle")?.focus(); // Space again, Tab on: the keyboard stays
+    if (focusedAt >= 0) $$(FOCUSABLE, fresh)[focusedAt]?.focus();
     recount();
     applyFilters();
   }
@@ -117,7 +122,7 @@ export function initChecklist(root) {
     const li = e.target.closest(".check-item");
     if (!li) return;
     setTimeout(() => {
-      if (pendingSwap.has(li.dataset.id) && !li.contains(document.activeElement)) {
+      if (pendingSwap.has(li.dataset.id) && !busy(li)) {
         pendingSwap.delete(li.dataset.id);
         refreshItem(li.dataset.id);
       }
@@ -141,12 +146,18 @@ export function initChecklist(root) {
     try {
       saved = await patch(url, body);
       li.dataset.version = saved.version;
+      markSaved(li, fields);
       emitLocal({ entity_type: "checklist_item", entity_id: id, op: "update", data: saved });
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && err.body.conflicts) {
         try { saved = await resolveConflict(url, body, err, (f) => WORDS[f] || f); } catch (again) { toast(again.message, "error"); }
+        if (saved) markSaved(li, fields);
       } else {
         toast(err instanceof OfflineError ? err.message : `${li.querySelector(".check-title")?.value || "Item"}: ${err.message}`, "error");
+        for (const input of $$("input[data-save], input[data-due]", li)) {
+          const name = input.matches("[data-due]") ? "days_before_show" : input.name;
+          if (name in fields) input.setAttribute("aria-invalid", "true");
+        }
       }
     } finally {
       started.delete(id);
@@ -154,6 +165,14 @@ export function initChecklist(root) {
       await refreshItem(id);
     }
     return saved;
+  }
+
+  // What the server took is no longer "typed but unsaved"; a refused value stays in its field (marked) until fixed.
+  function markSaved(li, fields) {
+    for (const input of $$("input[data-save], input[data-due]", li)) {
+      const name = input.matches("[data-due]") ? "days_before_show" : input.name;
+      if (name in fields) { input.defaultValue = input.value; input.removeAttribute("aria-invalid"); }
+    }
   }
 
   root.addEventListener("focusin", (e) => {
