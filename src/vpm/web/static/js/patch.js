@@ -235,7 +235,7 @@ function initMatrix(root, pid, changed) {
     if (!id) { state.table = null; paint(); return; }
     try {
       state.table = await get(`/api/productions/${pid}/feeds/${id}`);
-      status.textContent = "";
+      if (!keep) status.textContent = ""; // a live refresh keeps "Applied: …" in view
     } catch (err) {
       state.table = null;
       status.textContent = err.message;
