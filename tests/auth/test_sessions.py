@@ -169,3 +169,31 @@ def test_viewers_get_read_only_pages(people):  # type: ignore[no-untyped-def]
         for path in (f"/productions/{pid}/cameras", f"/productions/{pid}/cameras/{cam['id']}"):
             html = clients[role].get(path).text
             assert ('data-readonly="1"' in html) is readonly, (role, path)
+
+
+def test_login_rate_limit_is_shared_by_every_worker(settings):  # type: ignore[no-untyped-def]
+    """Two servers on one database (as two worker processes are) count the same attempts: the limit is not
+    multiplied by the number of workers. The window then frees up again."""
+    import dataclasses
+    import datetime as dt
+
+    from vpm.domain.accounts import LoginAttempt
+    from vpm.web.app import create_app
+
+    shared = dataclasses.replace(settings, auth_mode="accounts", login_rate_per_minute=6)
+    one, two = create_app(shared), create_app(shared)
+    a = TestClient(one, raise_server_exceptions=False)
+    b = TestClient(two, raise_server_exceptions=False)
+    wrong = {"username": "nobody", "password": "wrong"}
+    codes = [(a if i % 2 else b).post("/api/auth/login", json=wrong).status_code for i in range(6)]
+    assert codes == [401] * 6
+    refused = b.post("/api/auth/login", json=wrong)
+    assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 60
+    assert a.post("/api/auth/login", json=wrong).status_code == 429
+    # a minute later the attempts have expired (moved back in time rather than waited for)
+    with one.state.db.write() as s:
+        for attempt in s.query(LoginAttempt):
+            attempt.at -= dt.timedelta(seconds=61)
+    assert a.post("/api/auth/login", json=wrong).status_code == 401
+    with one.state.db.read() as s:
+        assert s.query(LoginAttempt).count() == 1  # the expired ones were dropped on the way

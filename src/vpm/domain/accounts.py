@@ -59,6 +59,16 @@ class WebSession(Base, UUIDPrimaryKey):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class LoginAttempt(Base, UUIDPrimaryKey):
+    """One sign-in attempt from one client address, kept for the rate limit's window. Held in the database so
+    every worker process (and every server on one database) counts the same attempts."""
+
+    __tablename__ = "login_attempts"
+
+    client: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
 class Membership(Base, UUIDPrimaryKey):
     """A user's role on one show: owner, editor or viewer."""
 

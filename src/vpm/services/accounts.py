@@ -11,11 +11,11 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 
 from vpm.db.base import utcnow
 from vpm.db.engine import Database
-from vpm.domain.accounts import ApiToken, Membership, ShareLink, User, WebSession
+from vpm.domain.accounts import ApiToken, LoginAttempt, Membership, ShareLink, User, WebSession
 from vpm.domain.production import Production
 from vpm.services.errors import AlreadyExists, Locked, NotFound, ServiceError, Unauthorized, ValidationFailed
 
@@ -185,6 +185,24 @@ def change_password(db: Database, user_id: str, current: str, new: str, keep_ses
     if failure is not None:
         raise failure
     return view
+
+
+def allow_login_attempt(db: Database, client: str, limit: int, window_s: float = 60.0) -> tuple[bool, int]:
+    """Count one sign-in attempt from ``client``: at most ``limit`` per ``window_s``. Returns (allowed, seconds
+    to wait). The attempts live in the database, so every worker process and every server sharing the
+    database counts the same ones; on PostgreSQL a lock per client makes the count exact under concurrency
+    (SQLite serialises writers anyway). Expired attempts, anyone's, are dropped on the way."""
+    now = utcnow()
+    client = client[:100]
+    with db.write() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"vpm-login:{client}"})
+        s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(seconds=window_s)))
+        times = s.scalars(select(LoginAttempt.at).where(LoginAttempt.client == client).order_by(LoginAttempt.at)).all()
+        if len(times) >= limit:
+            return False, int(window_s - (now - times[0]).total_seconds()) + 1
+        s.add(LoginAttempt(client=client, at=now))
+    return True, 0
 
 
 def authenticate(db: Database, username: str, password: str) -> UserView:

@@ -12,10 +12,7 @@ import functools
 import ipaddress
 import re
 import secrets
-import threading
-import time
 import uuid
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -475,29 +472,6 @@ async def guard(request: Request) -> None:
 
 def new_csrf_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-# ------------------------------------------------------------------ login rate limit
-
-
-class RateLimiter:
-    """At most ``limit`` events per key per ``window_s`` (in process memory)."""
-
-    def __init__(self, limit: int, window_s: float = 60.0) -> None:
-        self.limit, self.window_s = limit, window_s
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> tuple[bool, int]:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and now - hits[0] > self.window_s:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return False, int(self.window_s - (now - hits[0])) + 1
-            hits.append(now)
-            return True, 0
 
 
 # ------------------------------------------------------------------ middleware

@@ -20,7 +20,6 @@ from vpm.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     SHARE_COOKIE,
-    RateLimiter,
     new_csrf_token,
     safe_local_path,
     session_cookie_kwargs,
@@ -29,20 +28,13 @@ from vpm.web.security import (
 router = APIRouter(tags=["Accounts"])
 
 
-def _limiter(request: Request) -> RateLimiter:
-    app = request.app
-    if not hasattr(app.state, "login_limiter"):
-        app.state.login_limiter = RateLimiter(app.state.settings.login_rate_per_minute)
-    return app.state.login_limiter
-
-
 def _login(request: Request, db: Database, username: str, password: str) -> tuple[accounts.UserView, str]:
     if request.app.state.settings.auth_mode != "accounts":
         raise ValidationFailed("username", "this server runs in single-user mode; there is nothing to sign in to")
     refuse_nul("username", username)  # the JSON route and the sign-in form alike
     refuse_nul("password", password)
     client = request.client.host if request.client else "?"
-    ok, wait = _limiter(request).allow(client)
+    ok, wait = accounts.allow_login_attempt(db, client, request.app.state.settings.login_rate_per_minute)
     if not ok:
         raise Locked(f"too many login attempts from {client}; try again in {wait} s", retry_after=wait)
     user = accounts.authenticate(db, username, password)
