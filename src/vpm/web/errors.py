@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vpm.calc.errors import CalcError
 from vpm.services.errors import ServiceError
@@ -64,7 +65,47 @@ def _disk_full(request: Request) -> JSONResponse:
     return JSONResponse(DISK_FULL, status_code=507)
 
 
+class AlwaysAnswer:
+    """The outermost layer: whatever goes wrong inside, the client gets an answer and its keep-alive
+    connection stays open. Starlette's error layer answers an unexpected error (through ``_unexpected``
+    below) and then raises it again for the server to see; the server would then drop the connection.
+    Here an error after a complete answer has been logged already and ends quietly; an error before any
+    answer gets the same JSON 500; only an answer broken off mid-body (nothing honest left to send) lets
+    the server close the connection."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = {"started": False, "complete": False}
+
+        async def tracked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                state["complete"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            if state["complete"]:
+                return  # answered (and logged) already
+            if state["started"]:
+                raise
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            await JSONResponse(
+                {"detail": "internal error; the change was not saved", "code": "internal"}, status_code=500
+            )(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: AlwaysAnswer(build())  # type: ignore[method-assign]
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(validation_body(list(exc.errors())), status_code=422)
