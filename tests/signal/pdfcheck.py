@@ -62,3 +62,27 @@ def assert_drawn(data: bytes, n: int = 0) -> None:
     assert header > 20, header
     assert body > 50, body
     assert edge == 0, edge
+
+
+def text_ink(data: bytes, text: str, n: int = 0) -> int:
+    """The darkest grey (0 black .. 255 white) inside the box of the first ``text`` on page n:
+    text printed in the ink it should be, not in a table band's light grey."""
+    doc = pdfium.PdfDocument(data)
+    try:
+        page = doc[n]
+        textpage = page.get_textpage()
+        found = textpage.search(text).get_next()
+        assert found is not None, f"{text!r} not on page {n}"
+        start, count = found
+        boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
+        scale = 3.0
+        img = page.render(scale=scale).to_pil().convert("L")
+        height = page.get_height()
+        left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        bottom, top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        crop = img.crop(
+            (int(left * scale), int((height - top) * scale), int(right * scale) + 1, int((height - bottom) * scale) + 1)
+        )
+        return int(crop.getextrema()[0])
+    finally:
+        doc.close()

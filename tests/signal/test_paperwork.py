@@ -111,16 +111,23 @@ def test_patch_sheet_html_and_csv_match_the_connections(client, production):  # 
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     tables = _tables(page.text)
     header, *rows = tables["inputs"]
-    assert header[:5] == ["ID", "Port", "Connector", "Feed", "Via"] and header[-1] == "Layers"
+    # the device is the sheet's heading; each line gives the port's code once, then its name
+    assert header[:5] == ["ID", "Name", "Connector", "Feed", "Via"] and header[-1] == "Layers"
     feeds = {r[0]: (r[3], r[4]) for r in rows}
     assert len(rows) == 6  # every input of the E2 spec, patched or not
-    assert feeds["E2 IN 3"] == ("GFX A [SRC 3]", "")
-    assert feeds["E2 IN 4"] == ("GFX B [SRC 4]", "")
-    assert feeds["E2 IN 5"] == ("Wide shot [CAM 1]", "RTR 01 OUT 1")
-    assert feeds["E2 IN 1"] == ("", "") and feeds["E2 IN 6"] == ("", "")
+    assert [r[:3] for r in rows[:3]] == [
+        ["IN 1", "DP 1", "DisplayPort"],
+        ["IN 2", "DP 2", "DisplayPort"],
+        ["IN 3", "HDMI 1", "HDMI"],
+    ]
+    assert page.text.count('<td class="conn">DisplayPort</td>') == 4  # 2 inputs, 2 outputs
+    assert feeds["IN 3"] == ("GFX A [SRC 3]", "")
+    assert feeds["IN 4"] == ("GFX B [SRC 4]", "")
+    assert feeds["IN 5"] == ("Wide shot [CAM 1]", "RTR 01 OUT 1")
+    assert feeds["IN 1"] == ("", "") and feeds["IN 6"] == ("", "")
     out_header, *outs = tables["outputs"]
     sends = {r[0]: r[out_header.index("Send")] for r in outs}
-    assert sends["E2 OUT 3"] == "SCREEN 1A [DST 1]" and sends["E2 OUT 1"] == ""
+    assert sends["OUT 3"] == "SCREEN 1A [DST 1]" and sends["OUT 1"] == ""
 
     sheet = client.get(f"{base}.csv")
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
@@ -134,7 +141,7 @@ def test_patch_sheet_html_and_csv_match_the_connections(client, production):  # 
     for index, port in v["e2_in"].items():
         row = by_id[f"E2 IN {index}"]
         assert bool(row["feed_or_send"]) == (port["id"] in into_e2)
-        assert row["feed_or_send"] == feeds[f"E2 IN {index}"][0]
+        assert row["feed_or_send"] == feeds[f"IN {index}"][0]
     assert by_id["E2 IN 3"]["format"] == "1920 x 1080 @ 59.94"
     assert by_id["E2 IN 3"]["cable"].startswith("'=SUM(A1)")  # never a live formula in a spreadsheet
     assert by_id["E2 OUT 3"]["feed_or_send"] == "SCREEN 1A [DST 1]"
@@ -163,9 +170,18 @@ def test_cable_schedule_and_labels(client, production):  # type: ignore[no-untyp
     page = client.get(f"/productions/{s.pid}/paperwork/cables")
     tables = _tables(page.text)
     assert len(tables["cables"]) == 1 + 6
+    # From / To: the device and the port's code once, then what they are called when it adds anything
+    head, *body = tables["cables"]
+    assert head == ["Label", "From", "To", "Type", "Length", "Format"]
+    ends = {(r[1], r[2]) for r in body}
+    assert ("SRC 3 OUT 1 (GFX A)", "E2 IN 3 (Barco E2 · HDMI 1)") in ends  # "Output 1" restates OUT 1
+    assert ("VIDEO SNAKE line 1", "RTR 01 IN 1") in ends
+    assert all(r[1].count(" OUT ") + r[1].count(" line ") == 1 for r in body), body
     assert 'href="/static/paperwork/paperwork.css"' in page.text and 'class="chrome no-print"' in page.text
     css = client.get("/static/paperwork/paperwork.css")
     assert css.status_code == 200 and "@media print" in css.text
+    # connector and cable type names never wrap ("DisplayP" / "ort")
+    assert "td.conn { white-space: nowrap; }" in css.text and '<td class="conn">HDMI</td>' in page.text
     assert "onclick" not in page.text and "style=" not in page.text  # nothing inline: strict CSP
     labels = client.get(f"/productions/{s.pid}/paperwork/cable-labels").text
     assert labels.count('class="cable-label"') == 12  # one for each end

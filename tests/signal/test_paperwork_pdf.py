@@ -90,7 +90,10 @@ def test_pdf_routes(client: Any, production: dict[str, Any]) -> None:
     data, texts = get_pdf(client, f"{base}/patch/{v['e2']['id']}.pdf", paper="a4", landscape="true")
     assert_furniture(texts, "Test Show", "E2 patch sheet")
     assert page_size_mm(data)[0] > page_size_mm(data)[1]
-    assert "E2 IN 5" in texts[0] and "RTR 01 OUT 1" in texts[0]
+    # the device is the sheet's heading; its port's line gives the code once, then the name
+    line = next(ln for ln in texts[0].splitlines() if ln.startswith("IN 5 "))
+    assert line.startswith("IN 5 SDI 1 12G-SDI Wide shot [CAM 1] RTR 01 OUT 1"), line
+    assert "E2 IN" not in texts[0]
     data, texts = get_pdf(client, f"{base}/cables.pdf")
     assert_furniture(texts, "Test Show", "Cable schedule")
     assert "SCR-1A" in texts[0] and "VIDEO SNAKE line 1" in texts[0]

@@ -17,7 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 import vpm.domain.entities  # noqa: F401  (the registry is filled before the kind lists are read)
-from vpm.domain.naming import natural_key
+from vpm.domain.naming import natural_key, normalise_label, parse_port_code, port_code
 from vpm.domain.registry import REGISTRY
 from vpm.services.signal.formats import arriving_format, output_format
 from vpm.services.signal.graph import Cable, DeviceNode, PortNode, ShowGraph
@@ -47,6 +47,44 @@ def device_order(dev: DeviceNode) -> tuple[Any, ...]:
 def cable_order(c: Cable) -> tuple[Any, ...]:
     """Cables by label (naturally), unlabelled last, then by where they start."""
     return (not c.label, natural_key(c.label), natural_key(c.src.device.label), c.src.index, natural_key(c.dst.code))
+
+
+def port_name(port: PortNode) -> str:
+    """The port's own name when it says more than the code printed on it: "MVR 2" on OUT 18, "DP 1"
+    on IN 1; empty when the label only restates the code ("IN 1.1" on IN 1.1, "OUT" or "Output 1" on
+    OUT 1, "E2 IN 3" on E2's IN 3), so a printed line says the code once."""
+    label = " ".join(port.label.split())
+    return "" if not label or _restates_code(port, label) else label
+
+
+_BARE_WORDS = {"in": ("in", "input"), "out": ("out", "output")}
+
+
+def _restates_code(port: PortNode, label: str) -> bool:
+    text = normalise_label(label)
+    device = normalise_label(port.device.label)
+    if text.startswith(device + " "):
+        text = text[len(device) + 1 :]
+    if text in _BARE_WORDS.get(port.direction, ()) or (text == "line" and port.device.kind == "cable_snake"):
+        return True
+    parsed = parse_port_code(text)
+    if parsed is None:
+        return False
+    direction = parsed.direction or port.direction
+    if parsed.card_port is not None:
+        said = port_code(direction, None, parsed.number, parsed.card_port)
+    else:
+        said = port_code(direction, parsed.number, snake=parsed.line or port.device.kind == "cable_snake")
+    return said == port.short_code
+
+
+def port_end(port: PortNode) -> str:
+    """One end of a cable as a schedule prints it: the device and the port's code once, then what
+    the device and the port are called when that adds anything ("SRC 3 OUT 1 (GFX A)",
+    "Q8 ID.0 OUT 18 (MVR 2)")."""
+    dev = port.device
+    names = [x for x in (dev.name if dev.name and dev.name != dev.label else "", port_name(port)) if x]
+    return port.code + (f" ({' · '.join(names)})" if names else "")
 
 
 def _cable_text(cable: Cable | None) -> str:
@@ -97,7 +135,9 @@ def _sends_of(graph: ShowGraph, port: PortNode) -> tuple[str, str]:
             text = f"{last.code} ({end})"
         if text not in names:
             names.append(text)
-    direct = all(c.dst.device.display in names for c in cables) and len(names) == len(cables)
+    # the cable goes straight to where the signal ends (a screen, a mixer's input): nothing to add
+    ends = {nodes[leaf][0].id for leaf, _end in leaves}
+    direct = all(c.dst.id in ends for c in cables) and len(names) == len(cables)
     return ", ".join(names), "" if direct else ", ".join(c.dst.code for c in cables)
 
 
@@ -110,6 +150,8 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         inputs.append(
             {
                 "id": p.code,
+                "port": p.short_code,
+                "name": port_name(p),
                 "label": p.label,
                 "connector": p.connector or "-",
                 "feed": feed,
@@ -129,11 +171,15 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         route = ""
         if inp is not None:
             source, _ = _feed_of(graph, inp)
-            route = inp.short_code + (f" — {source}" if source else "")
+            # a snake's line N carries its own line N: the route is only worth its source
+            code = "" if inp.short_code == p.short_code else inp.short_code
+            route = " — ".join(x for x in (code, source) if x)
         cables = graph.sends.get(p.id, [])
         outputs.append(
             {
                 "id": p.code,
+                "port": p.short_code,
+                "name": port_name(p),
                 "label": p.label,
                 "connector": p.connector or "-",
                 "route": route,
@@ -151,6 +197,7 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         "outputs": outputs,
         "has_layers": dev.kind == "vision_switcher",
         "has_route": bool(dev.pass_mode),
+        "has_names": any(r["name"] for r in (*inputs, *outputs)),
     }
 
 
@@ -216,6 +263,8 @@ def cable_schedule(graph: ShowGraph) -> dict[str, Any]:
                 "to": c.dst.code,
                 "to_device": c.dst.device.display,
                 "to_port": c.dst.label,
+                "from_end": port_end(c.src),
+                "to_end": port_end(c.dst),
                 "type": c.cable_type or "",
                 "length_ft": c.length_ft,
                 "length": _length(c.length_ft),

@@ -110,9 +110,21 @@ class PageSetup:
 
 @dataclass
 class Column:
+    """A table column. ``width`` is relative; a ``fit`` column (a port code, a connector, a length)
+    is as wide as its widest value so that "DisplayPort" or "IN 12.4" never wraps, and the other
+    columns share what is left by their widths."""
+
     title: str
     width: float  # relative width
     align: str = "L"
+    fit: bool = False
+
+
+#: A fit column takes at most this share of the table's width (a freak value wraps rather than
+#: squeezing every other column).
+FIT_MAX_SHARE = 0.3
+#: Room around a cell's text, left and right together (mm).
+CELL_PAD = 1.6
 
 
 @dataclass
@@ -224,9 +236,8 @@ class Document(FPDF):
     ) -> None:
         """Rows under column headings; on a new page the headings (and ``group (continued)``) repeat.
         ``marks``: rows printed with a change bar in the margin (changed since the previous revision)."""
-        total = sum(c.width for c in columns)
-        widths = [self.width * c.width / total for c in columns]
         self.set_font(FONT, "", self.font_size)
+        widths = self.column_widths(columns, rows)
         head_h = self.line_h + 1.6
         if self.page == 0 or self.cursor + head_h + self.line_h + 1.2 > self.bottom:
             self.new_page()
@@ -234,7 +245,7 @@ class Document(FPDF):
                 self._group_line(group)
         self._head(columns, widths)
         for i, raw in enumerate(rows):
-            cells = [_wrap(self, tidy(v), w - 1.6)[:max_lines] for v, w in zip(raw, widths)]
+            cells = [_wrap(self, tidy(v), w - CELL_PAD)[:max_lines] for v, w in zip(raw, widths)]
             lines = max((len(c) for c in cells), default=1) or 1
             h = lines * self.line_h + 1.2
             if self.cursor + h > self.bottom:
@@ -245,6 +256,26 @@ class Document(FPDF):
             self._row(cells, widths, columns, h, bool(marks and marks[i]))
         self._continued = group
         self.cursor += 2
+
+    def column_widths(self, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[float]:
+        """Widths in mm: each ``fit`` column as wide as its widest value or heading (within
+        ``FIT_MAX_SHARE`` of the table), the rest of the width shared by the other columns' weights."""
+        fitted: dict[int, float] = {}
+        for i, col in enumerate(columns):
+            if not col.fit:
+                continue
+            self.set_font(FONT, "B", self.font_size)
+            need = string_width(self, tidy(col.title))
+            self.set_font(FONT, "", self.font_size)
+            for raw in rows:
+                need = max(need, string_width(self, tidy(raw[i])))
+            fitted[i] = min(need + CELL_PAD + 0.4, self.width * FIT_MAX_SHARE)
+        flexible = sum(c.width for i, c in enumerate(columns) if i not in fitted)
+        rest = self.width - sum(fitted.values())
+        if not flexible or rest <= 0:  # every column fits its values: share by weight
+            total = sum(c.width for c in columns)
+            return [self.width * c.width / total for c in columns]
+        return [fitted[i] if i in fitted else rest * c.width / flexible for i, c in enumerate(columns)]
 
     def _group_line(self, group: str) -> None:
         self.set_font(FONT, "B", 9)
@@ -259,7 +290,7 @@ class Document(FPDF):
         self.set_font(FONT, "B", self.font_size)
         x = MARGIN
         for col, w in zip(columns, widths):
-            self.text(x + 0.8, self.cursor + self.line_h, _fit(self, tidy(col.title), w - 1.6))
+            self.text(x + 0.8, self.cursor + self.line_h, _fit(self, tidy(col.title), w - CELL_PAD))
             x += w
         self.cursor += h
         self.set_font(FONT, "", self.font_size)
@@ -303,7 +334,11 @@ def put_texts(pdf: FPDF, items: list[tuple[float, float, str]]) -> None:
         pdf.text(x0, y0, s0)  # puts the font on the page
     k, h = pdf.k, pdf.h
     if items:
-        pdf._out("\n".join(f"BT {x * k:.2f} {(h - y) * k:.2f} Td ({_escape(t)}) Tj ET" for x, y, t in items))
+        body = "\n".join(f"BT {x * k:.2f} {(h - y) * k:.2f} Td ({_escape(t)}) Tj ET" for x, y, t in items)
+        if pdf.fill_color != pdf.text_color and pdf.text_color is not None:
+            # text is painted in the fill colour: in the text colour, not the grey of a heading's band
+            body = f"q {pdf.text_color.serialize().lower()}\n{body}\nQ"
+        pdf._out(body)
 
 
 def _escape(text: str) -> str:

@@ -16,26 +16,20 @@ from vpm.services.signal.graph import DeviceNode, ShowGraph
 from vpm.services.signal.pdf import MARGIN as MARGIN_X
 from vpm.services.signal.pdf import Column, Document, PageSetup, string_width, tidy
 
-PATCH_IN = [
-    Column("ID", 10),
-    Column("Port", 10),
-    Column("Conn.", 7),
-    Column("Feed", 22),
-    Column("Via", 11),
-    Column("Format", 13),
-    Column("Cable", 15),
-    Column("Notes", 12),
-]
-PATCH_OUT = [
-    Column("ID", 10),
-    Column("Port", 10),
-    Column("Conn.", 7),
-    Column("Send", 22),
-    Column("Via", 11),
-    Column("Format", 13),
-    Column("Cable", 15),
-    Column("Notes", 12),
-]
+
+def patch_columns(direction: str, names: bool = False) -> list[Column]:
+    """A patch sheet's columns: the port's code (the device is the section's heading), its name when
+    any port of the sheet has one, the connector; both as wide as their values."""
+    return [
+        Column("ID", 8, fit=True),
+        *([Column("Name", 10)] if names else []),
+        Column("Connector", 8, fit=True),
+        Column("Feed" if direction == "in" else "Send", 22),
+        Column("Via", 11),
+        Column("Format", 13),
+        Column("Cable", 15),
+        Column("Notes", 12),
+    ]
 
 
 CHANGED_LEGEND = "| a bar in the margin: changed since the previous revision"
@@ -57,6 +51,25 @@ def _changed(keys: Collection[str] | None, *ids: str) -> bool:
     if not keys:
         return False
     return any(i in keys for i in ids if i)
+
+
+def patch_rows(sheet: dict[str, Any], direction: str) -> list[list[Any]]:
+    """The printed cells of a patch sheet's inputs or outputs, under ``patch_columns``: the port's
+    code once (not the device again), the name only when it says more than the code. A routed
+    output's Via says which input it is routed from."""
+    names = sheet["has_names"]
+    out = []
+    for r in sheet["inputs" if direction == "in" else "outputs"]:
+        if direction == "in":
+            what, via = r["feed"], r["via"]
+        else:
+            what, via = (
+                r["send"],
+                " / ".join(x for x in (r["route"], r["via"]) if x) if sheet["has_route"] else r["via"],
+            )
+        name = [r["name"]] if names else []
+        out.append([r["port"], *name, r["connector"], what, via, r["format"], r["cable"], r["notes"]])
+    return out
 
 
 def patch_book(
@@ -82,23 +95,13 @@ def patch_book(
         kind = paperwork.KIND_LABELS.get(dev.kind, dev.kind)
         sub = " \xb7 ".join(x for x in (kind, dev.name if dev.name != dev.label else "", dev.station or "") if x)
         doc.heading(dev.label, sub, keep=25)
+        names = sheet["has_names"]
         if sheet["inputs"]:
-            rows = [
-                [r["id"], r["label"], r["connector"], r["feed"], r["via"], r["format"], r["cable"], r["notes"]]
-                for r in sheet["inputs"]
-            ]
             marks = [_changed(changed, r["port_id"], r["connection_id"], dev.uid) for r in sheet["inputs"]]
-            doc.grid(PATCH_IN, rows, group=f"{dev.label} inputs", marks=marks)
+            doc.grid(patch_columns("in", names), patch_rows(sheet, "in"), group=f"{dev.label} inputs", marks=marks)
         if sheet["outputs"]:
-            rows = [
-                [r["id"], r["label"], r["connector"], r["send"], r["via"], r["format"], r["cable"], r["notes"]]
-                for r in sheet["outputs"]
-            ]
-            if sheet["has_route"]:
-                for r, src in zip(rows, sheet["outputs"]):
-                    r[4] = " / ".join(x for x in (src["route"], src["via"]) if x)
             marks = [_changed(changed, r["port_id"], dev.uid) for r in sheet["outputs"]]
-            doc.grid(PATCH_OUT, rows, group=f"{dev.label} outputs", marks=marks)
+            doc.grid(patch_columns("out", names), patch_rows(sheet, "out"), group=f"{dev.label} outputs", marks=marks)
         doc.gap(2)
     unlisted = list(unlisted)
     if unlisted:
@@ -128,11 +131,10 @@ def patch_book(
 
 CABLE_COLS = [
     Column("Label", 10),
-    Column("From", 18),
-    Column("To", 18),
-    Column("Type", 10),
-    Column("Length", 6, "R"),
-    Column("Snake line", 13),
+    Column("From", 22),
+    Column("To", 22),
+    Column("Type", 8, fit=True),
+    Column("Length", 5, "R", fit=True),
     Column("Format", 13),
 ]
 
@@ -151,11 +153,10 @@ def cable_schedule(
     rows = [
         [
             r["label"],
-            f"{r['from']}  {r['from_port'] or ''}".strip(),
-            f"{r['to']}  {r['to_port'] or ''}".strip(),
+            r["from_end"],
+            r["to_end"],
             r["type"],
             r["length"],
-            r["snake_line"],
             r["format"],
         ]
         for r in schedule["rows"]

@@ -474,7 +474,7 @@ def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database 
     "/productions/{production_id}/paperwork/cables",
     tags=[PAGES],
     response_class=HTMLResponse,
-    summary="Cable schedule: label, from, to, type, length, snake line; counts by type and length",
+    summary="Cable schedule: label, from, to (device and port once), type, length; counts by type and length",
 )
 def cables_page(production_id: str, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
