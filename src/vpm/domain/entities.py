@@ -15,6 +15,7 @@ from vpm.domain.enums import (
     ProductionStatus,
     SurfaceType,
 )
+from vpm.domain.layout import SpecLayout
 from vpm.domain.library import EquipmentSpec
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.production import Production
@@ -330,6 +331,10 @@ REGISTRY.add(
         list_columns=("manufacturer", "model", "category", "io_architecture"),
         search_fields=("manufacturer", "model", "slug"),
         choices={"category": LIBRARY_CATEGORIES, "io_architecture": IoArchitecture},
+        # the port template and slot layout (vpm.domain.layout): written with the spec, merged and
+        # undone like a field
+        create_options={"layout": (SpecLayout | None, None)},
+        patch_options={"layout": (SpecLayout | None, None)},
         default_sort=("category", "manufacturer", "model"),
     )
 )

@@ -88,6 +88,14 @@ class EquipmentSpec(Base, Record, SpecNumberColumns):
         passive_deletes=True,
     )
 
+    @property
+    def layout(self) -> dict[str, Any]:
+        """The port template and slot layout as plain data (``vpm.domain.layout``); it is edited as
+        the ``layout`` option of a create or patch and recorded in the change log under that name."""
+        from vpm.domain.layout import layout_of
+
+        return layout_of(self)
+
 
 class LibraryPortColumns:
     """What a library port says: its key in the seed file, direction, connector, label, format, position."""

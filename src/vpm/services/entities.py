@@ -390,6 +390,16 @@ def _written(ctx: WriteContext, spec: EntitySpec, obj: Any) -> dict[str, Any]:
     return serialize(spec, obj, ctx.session)
 
 
+def _conflict(ctx: WriteContext, spec: EntitySpec, obj: Any, base_version: int, conflicts: list[Any]) -> Conflict:
+    return Conflict(
+        f"{spec.label} was changed by someone else since version {base_version}: "
+        + ", ".join(c["field"] for c in conflicts),
+        conflicts=conflicts,
+        version=obj.version,
+        current=serialize(spec, obj, ctx.session),
+    )
+
+
 def update_in(
     ctx: WriteContext, spec: EntitySpec, obj: Any, values: dict[str, Any], base_version: int, options: dict[str, Any]
 ) -> Any:
@@ -418,16 +428,24 @@ def update_in(
         else:
             changes[name] = new
     if conflicts:
-        raise Conflict(
-            f"{spec.label} was changed by someone else since version {base_version}: "
-            + ", ".join(c["field"] for c in conflicts),
-            conflicts=conflicts,
-            version=obj.version,
-            current=serialize(spec, obj, ctx.session),
-        )
+        raise _conflict(ctx, spec, obj, base_version, conflicts)
     spec.hooks.on_update(ctx, spec, obj, changes, options)
     if not changes:
         return obj
+    # a hook may turn an option into a change of a value held in other rows (a spec's ``layout``,
+    # read as an attribute of the row): it is merged by version like a column
+    for name in changes:
+        if name not in spec.field_map and int(field_versions.get(name, 1)) > base_version:
+            conflicts.append(
+                {
+                    "field": name,
+                    "yours": jsonable(changes[name]),
+                    "theirs": jsonable(getattr(obj, name)),
+                    "their_version": int(field_versions[name]),
+                }
+            )
+    if conflicts:
+        raise _conflict(ctx, spec, obj, base_version, conflicts)
     state = _state(spec, obj) | changes
     with ctx.session.no_autoflush:
         spec.hooks.validate(ctx, spec, state, obj, False)
@@ -435,7 +453,8 @@ def update_in(
     diffs: dict[str, tuple[Any, Any]] = {}
     for name, new in changes.items():
         diffs[name] = (getattr(obj, name), new)
-        setattr(obj, name, new)
+        if name in spec.field_map:
+            setattr(obj, name, new)  # a value held elsewhere is written by the hook's ``after_update``
         field_versions[name] = new_version
     obj.version = new_version
     obj.field_versions = field_versions

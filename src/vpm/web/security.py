@@ -193,6 +193,7 @@ def _static_rules() -> dict[str, Rule]:
         "/api/productions/{production_id}/devices/{device_id}/cards/{bank}/{slot}": show,
         "/api/library/search": LIBRARY,
         "/api/library/check": LIBRARY,
+        "/api/equipment-specs/{entity_id}/clone": LIBRARY,
         # import and export: the show in the path (an upload writes, a download reads)
         "/api/productions/{production_id}/import": show,
         "/api/productions/{production_id}/import/{token}": show,

@@ -12,6 +12,7 @@ from vpm.domain.library import EquipmentCard, EquipmentSpec
 from vpm.domain.ports import Port
 from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.domain.schemas import jsonable
+from vpm.services import spec_layout
 from vpm.services.errors import AlreadyExists, Forbidden, ValidationFailed
 
 
@@ -31,9 +32,16 @@ def _port(p: Any) -> dict[str, Any]:
     }
 
 
+_NEW_LAYOUT = "spec_layout:new"
+
+
 class EquipmentSpecHooks(Hooks):
+    """A spec and its port template and slot layout (the ``layout`` option, ``services.spec_layout``)."""
+
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         obj.origin = "user"
+        if options.get(spec_layout.FIELD) is not None:
+            ctx.cache[_NEW_LAYOUT] = spec_layout.normalise(options[spec_layout.FIELD], obj.card_slots)
         if not obj.slug:
             # a long make and model still fits the slug column, with room for a "-N" suffix
             room = int(getattr(EquipmentSpec.__table__.c.slug.type, "length", 120)) - 10
@@ -43,6 +51,29 @@ class EquipmentSpecHooks(Hooks):
                 n += 1
                 slug = f"{base}-{n}"
             obj.slug = slug
+
+    def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
+        new = ctx.cache.pop(_NEW_LAYOUT, None)
+        if new is not None:
+            spec_layout.apply(ctx.session, obj, new)
+
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
+        raw = options.get(spec_layout.FIELD)
+        slots = changes.get("card_slots", obj.card_slots)
+        if raw is None:
+            if "card_slots" in changes:  # fewer slots: the default cards must still fit
+                spec_layout.normalise(obj.layout, slots)
+            return
+        new = spec_layout.normalise(raw, slots)
+        if new != obj.layout:
+            spec_layout.check_orphans(ctx.session, obj, new)
+            changes[spec_layout.FIELD] = new
+
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        if spec_layout.FIELD in changes:
+            spec_layout.apply(ctx.session, obj, changes[spec_layout.FIELD][1])
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         for name in ("manufacturer", "model"):
@@ -54,8 +85,8 @@ class EquipmentSpecHooks(Hooks):
         if ctx.session.scalar(select(EquipmentSpec.id).where(*where)) is not None:
             raise ValidationFailed("slug", f"{data.get('slug')!r} is already used by another spec")
         for name, value in data.items():
-            f = spec.field_map[name]
-            if f.type in ("integer", "number") and value is not None and value < 0:
+            f = spec.field_map.get(name)
+            if f is not None and f.type in ("integer", "number") and value is not None and value < 0:
                 raise ValidationFailed(name, "must not be negative")
         lo, hi = data.get("throw_ratio_min"), data.get("throw_ratio_max")
         if lo is not None and hi is not None and hi < lo:
@@ -64,8 +95,17 @@ class EquipmentSpecHooks(Hooks):
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         ports = [_port(p) for p in obj.io_ports]
         cards = [
-            {"id": jsonable(c.id), "key": c.key, "slot_number": c.slot_number, "ports": [_port(p) for p in c.io]}
-            for c in obj.cards
+            {
+                "id": jsonable(c.id),
+                "key": c.key,
+                "name": c.name or "",
+                "slot_number": c.slot_number,
+                "width": c.width or 1,
+                "fits_slots": list(c.fits_slots or []),
+                "ports": [_port(p) for p in c.io],
+            }
+            # default cards by slot, then the ones the frame accepts: the same order on every database
+            for c in sorted(obj.cards, key=lambda c: (c.slot_number is None, c.slot_number or 0, c.key))
         ]
         counts = {
             "inputs": sum(p["direction"] == "in" for p in ports)

@@ -30,6 +30,30 @@ class MoveCardBody(StrictInput):
     to_slot: int = Field(ge=1, le=256)
 
 
+class CloneBody(StrictInput):
+    manufacturer: SafeStr | None = Field(None, min_length=1, max_length=100)
+    model: SafeStr | None = Field(None, min_length=1, max_length=160)
+    category: SafeStr | None = Field(None, max_length=20)
+    slug: SafeStr | None = Field(None, min_length=1, max_length=120)
+
+
+@router.post(
+    "/api/equipment-specs/{entity_id}/clone",
+    tags=[TAG],
+    status_code=201,
+    summary="A new spec with another's numbers, ports and cards (model '<model> (copy)' unless given)",
+)
+def clone_spec(
+    entity_id: str,
+    body: CloneBody | None = None,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
+    from vpm.services.spec_layout import clone
+
+    return clone(db, entity_id, body.model_dump() if body else {}, actor)
+
+
 @router.get(
     "/api/library/search",
     tags=[TAG],
