@@ -149,6 +149,10 @@ def test_layout_edit_has_history_and_undo_and_merges_by_version(client) -> None:
     last = events[-1]
     assert last["op"] == "update" and set(last["changes"]) == {"layout"}
     assert len(last["changes"]["layout"]["from"]["ports"]) == 3 and len(last["changes"]["layout"]["to"]["ports"]) == 4
+    page = client.get(f"/library/equipment-specs/{made['slug']}")  # the history reads as a summary
+    assert page.status_code == 200 and "Ports and cards" in page.text
+    assert "2 in / 1 out; 2 card(s), fitted: slot 1 Dual HDMI input" in page.text
+    assert "2 in / 2 out; 2 card(s), fitted: slot 1 Dual HDMI input" in page.text
     undo = client.post(f"/api/equipment-specs/{made['id']}/undo", json={"event_id": last["id"], "version": v2})
     assert undo.status_code == 200, undo.text
     assert _layout(client, made["id"]) == before

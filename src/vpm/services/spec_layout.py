@@ -284,8 +284,16 @@ def clone(db: Database, spec_id: Any, overrides: dict[str, Any], actor: Actor) -
     return result
 
 
-def counts(layout: dict[str, Any]) -> Counter[str]:
-    """Ports per direction in a layout (direct ports and every card's), for reports."""
-    out: Counter[str] = Counter(p["direction"] for p in layout["ports"])
-    out.update(p["direction"] for c in layout["cards"] for p in c["ports"])
-    return out
+def summary(layout: Any) -> str:
+    """A layout as a history line reads it: "2 in / 1 out; 2 card(s), fitted: slot 1 Dual HDMI input"."""
+    if not isinstance(layout, dict):
+        return "—"
+    ports: Counter[str] = Counter(p.get("direction") for p in layout.get("ports") or [])
+    cards = layout.get("cards") or []
+    fitted = [f"slot {c.get('slot')} {c.get('name') or c.get('key')}" for c in cards if c.get("slot") is not None]
+    text = f"{ports['in']} in / {ports['out']} out"
+    if cards:
+        text += f"; {len(cards)} card(s)"
+    if fitted:
+        text += ", fitted: " + ", ".join(fitted[:6]) + ("…" if len(fitted) > 6 else "")
+    return text

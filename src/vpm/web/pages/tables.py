@@ -146,6 +146,10 @@ def history_items(
             return labels[ref].get(str(value), f"a removed {ref}")
         if name == "derived":
             return display.figures(value) if isinstance(value, dict) else value
+        if name == "layout":  # a spec's ports and cards
+            from vpm.services.spec_layout import summary
+
+            return summary(value)
         if isinstance(value, (bool, list, dict)):
             return display.format_value(value)
         return value
@@ -155,7 +159,9 @@ def history_items(
         item = describe_event(e)
         item["changes"] = [
             {
-                "field": cols[name]["label"] if name in cols else ("Figures" if name == "derived" else ui.words(name)),
+                "field": cols[name]["label"]
+                if name in cols
+                else {"derived": "Figures", "layout": "Ports and cards"}.get(name, ui.words(name)),
                 "from": shown(name, ch.get("from")),
                 "to": shown(name, ch.get("to")),
                 "secret": "changed" in ch,
@@ -202,6 +208,7 @@ def ports_panel(request: Request, production_id: Any, record: dict[str, Any]) ->
         )
     return {
         "ports": record.get("ports", []),
+        "spec_id": record.get("equipment_spec_id"),
         "feeds": feeds,
         "routes": routes,
         "options": options,

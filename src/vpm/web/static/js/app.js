@@ -12,7 +12,7 @@ import { initPorts } from "./ports.js";
 import { initChecklist } from "./checklist.js";
 import { initIpPlan } from "./ipplan.js";
 import { initNewShow, initShowList } from "./shows.js";
-import { initNewSpec, initAddToShow } from "./library.js";
+import { initNewSpec, initAddToShow, initSpecLayout } from "./library.js";
 import { initRecentChanges, initSignalCheck } from "./dashboard.js";
 import { initPalette } from "./palette.js";
 import { initImportForm } from "./import.js";
@@ -29,6 +29,7 @@ const MODULES = {
   "new-show": initNewShow,
   "new-spec": initNewSpec,
   "add-to-show": initAddToShow,
+  "spec-layout": initSpecLayout,
   "recent-changes": initRecentChanges,
   "signal-check": initSignalCheck,
   "import-form": initImportForm,

@@ -1,7 +1,7 @@
 // A device's ports: label, connector and format edited in place (PATCH /api/ports/{id}), what feeds
 // each input (pick an output, a cable is POSTed), where each output goes, add / delete ports.
 import { $, el, readJSON, SaveQueue } from "./util.js";
-import { patch, post, del, ApiError, OfflineError } from "./api.js";
+import { get, patch, post, del, ApiError, OfflineError } from "./api.js";
 import { resolveConflict, confirmDialog, newFormat } from "./dialogs.js";
 import { Combo } from "./combo.js";
 import { toast } from "./toast.js";
@@ -56,7 +56,7 @@ export function initPorts(section) {
     const fmt = el("input", { type: "text", "aria-label": `${PORT_WORDS[fmtField]} of ${p.label}` });
     fmt.disabled = readonly;
     const fmtCell = el("td", {}, el("span", { class: "combo-cell" }, fmt));
-    tr.append(el("td", { class: "num", text: p.card_slot ? `${p.card_slot}.${p.index}` : String(p.index) }),
+    tr.append(el("td", { class: "num", text: p.card_slot ? `${p.card_slot}.${p.card_port ?? p.index}` : String(p.index) }),
       el("td", {}, text("label", { maxlength: 80 })), el("td", {}, text("connector", { list: "connector-list", maxlength: 40 })),
       fmtCell);
     const wire = el("td", { class: "wire" });
@@ -247,7 +247,75 @@ export function initPorts(section) {
     }
   });
 
+  // The device's own ports as the server has them now (after its spec changed, a card came or went):
+  // redrawn only when a port came, went or changed, so a save elsewhere on the page costs nothing.
+  function syncPorts(next) {
+    if (!Array.isArray(next)) return;
+    const sig = (list) => list.map((p) => `${p.id}:${p.version}`).sort().join(",");
+    if (sig(next) === sig(ports)) return;
+    ports = next;
+    render();
+  }
+
+  async function refreshPorts() {
+    try { syncPorts((await get(`/api/${section.dataset.slug}/${deviceId}`)).ports); } catch (err) { toast(err.message, "error"); }
+  }
+
+  // ---- cards of a modular frame: what is fitted, and the frame's catalogue to add from
+  const cardsBox = $("[data-cards-body]", section);
+  const cardsUrl = `/api/productions/${pid}/devices/${deviceId}/cards`;
+  let specId = data.spec_id ?? null;
+
+  async function loadCards() {
+    try { showCards(await get(cardsUrl)); } catch { cardsBox.hidden = true; }
+  }
+
+  function showCards(table) {
+    if (!cardsBox) return;
+    const bankWord = { in: "IN", out: "OUT", io: "I/O" };
+    if (!table.catalogue.length && !table.cards.length) { cardsBox.hidden = true; cardsBox.replaceChildren(); return; }
+    cardsBox.hidden = false;
+    const list = el("ul", { class: "cards-list" });
+    for (const c of table.cards) {
+      list.append(el("li", { dataset: { bank: c.bank, slot: c.slot } },
+        el("strong", { text: `${bankWord[c.bank]} slot ${c.slot}` }), ` · ${c.name || "card"} (${c.ports.length} ports) `,
+        readonly ? null : el("button", { type: "button", class: "btn small ghost danger", text: "Remove",
+          "aria-label": `Remove the card in ${bankWord[c.bank]} slot ${c.slot}`, dataset: { removeCard: `${c.bank}/${c.slot}` } })));
+    }
+    const pick = el("select", { "aria-label": "Card to add" },
+      ...table.catalogue.map((c) => el("option", { value: c.id, text: `${c.name} (${bankWord[c.bank]}${c.width > 1 ? `, ${c.width} slots wide` : ""})` })));
+    const slot = el("input", { type: "number", min: 1, max: 256, class: "narrow", "aria-label": "Slot for the card", placeholder: "slot" });
+    const form = readonly || !table.catalogue.length ? null : el("form", { class: "inline-form", dataset: { addCard: "" } },
+      pick, slot, el("button", { type: "submit", class: "btn small", text: "Add card" }));
+    form?.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        showCards(await post(cardsUrl, { card_id: pick.value, slot: Number(slot.value) }));
+        await refreshPorts();
+      } catch (err) { toast(err instanceof OfflineError ? err.message : `Card not added: ${err.message}`, "error"); }
+    });
+    cardsBox.replaceChildren(el("h3", { text: `Cards (${table.cards.length})` }),
+      table.cards.length ? list : el("p", { class: "muted", text: "No cards fitted." }), form);
+  }
+
+  cardsBox?.addEventListener("click", async (e) => {
+    const rm = e.target.closest("[data-remove-card]");
+    if (!rm) return;
+    try {
+      showCards(await del(`${cardsUrl}/${rm.dataset.removeCard}`));
+      await refreshPorts();
+    } catch (err) { toast(err.message, "error", 0); }
+  });
+
+  function deviceChanged(next) {
+    if (!next || !next.ports) return;
+    syncPorts(next.ports);
+    if ((next.equipment_spec_id ?? null) !== specId) { specId = next.equipment_spec_id ?? null; loadCards(); }
+  }
+  document.addEventListener("vpm:saved", (e) => { if (e.detail.id === deviceId) deviceChanged(e.detail.data); });
+
   onChange((ev) => {
+    if (ev.entity_id === deviceId && ev.op === "update" && ev.data) { deviceChanged(ev.data); return; }
     if (ev.entity_type === "port") {
       const d = ev.data || {};
       if (d.device_id === deviceId) {
@@ -266,4 +334,5 @@ export function initPorts(section) {
   });
 
   render();
+  loadCards();
 }

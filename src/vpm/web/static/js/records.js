@@ -73,8 +73,9 @@ export function initRecordForm(form) {
     box?.classList.add("is-saving");
     showError(name, "");
     try {
-      rec.update(await patch(url, body));
-      document.dispatchEvent(new CustomEvent("vpm:saved", { detail: { slug, id: String(id) } }));
+      const saved = await patch(url, body);
+      rec.update(saved);
+      document.dispatchEvent(new CustomEvent("vpm:saved", { detail: { slug, id: String(id), data: saved } }));
       box?.classList.add("is-saved");
       setTimeout(() => box?.classList.remove("is-saved"), 1200);
     } catch (err) {
