@@ -225,3 +225,18 @@ def test_pages_escape_and_refuse_bad_ids(client, production):  # type: ignore[no
     svg = client.get(f"/productions/{s.pid}/diagram.svg")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.startswith("<?xml") and "<style>" in svg.text
+
+
+def test_schedule_and_labels_pages_are_one_view_of_the_cables(client, production):  # type: ignore[no-untyped-def]
+    s, v = _seeded(client, production)
+    csv_link = f'href="/productions/{s.pid}/paperwork/cables.csv" download>CSV</a>'
+    ids = {c["id"] for c in s.connections()}
+    for path, title, per_cable in (("cables", "Cable schedule", 1), ("cable-labels", "Cable labels", 2)):
+        page = client.get(f"/productions/{s.pid}/paperwork/{path}")
+        assert page.status_code == 200, path
+        assert f"<title>{title} · Test Show</title>" in page.text and csv_link in page.text, path
+        for cid in ids:  # every cable, once on the schedule and once per end on the labels
+            assert page.text.count(f'data-connection-id="{cid}"') == per_cable, (path, cid)
+    pdf = client.get(f"/productions/{s.pid}/paperwork/paths.pdf", params={"device_id": v["rtr"]["id"]})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert client.get(f"/productions/{s.pid}/paperwork/paths.pdf", params={"direction": "up"}).status_code == 422

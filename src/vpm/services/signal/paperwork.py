@@ -100,6 +100,13 @@ def _length(ft: float | None) -> str:
     return f"{ft:g}'"
 
 
+def _end_text(last: PortNode, end: str, complete: str) -> str:
+    """Where a walk along the cables ended: the device ("GFX A [SRC 3]") when it reached a
+    ``complete`` end (a source going up, a destination going down), else the port and why
+    ("E2 IN 5 (mixed)", "RTR 1 OUT 4 (open)")."""
+    return last.device.display if end == complete else f"{last.code} ({end})"
+
+
 def _feed_of(graph: ShowGraph, port: PortNode) -> tuple[str, str]:
     """(FEED, VIA) of an input: the original source and, if different, the device the cable comes from."""
     cable = graph.feed(port)
@@ -107,12 +114,7 @@ def _feed_of(graph: ShowGraph, port: PortNode) -> tuple[str, str]:
         return "", ""
     steps, end = walk_up(graph, port)
     last = steps[-1][0]
-    if end == "source":
-        feed = last.device.display
-    elif end == "mixed":
-        feed = f"{last.code} (mixed)"
-    else:
-        feed = f"{last.code} ({end})"
+    feed = _end_text(last, end, "source")
     via = cable.src.code if cable.src.device is not last.device else ""
     return feed, via
 
@@ -126,13 +128,7 @@ def _sends_of(graph: ShowGraph, port: PortNode) -> tuple[str, str]:
     nodes, leaves, _truncated = walk_down(graph, port)
     names: list[str] = []
     for leaf, end in leaves:
-        last = nodes[leaf][0]
-        if end == "destination":
-            text = last.device.display
-        elif end == "mixed":
-            text = f"{last.code} (mixed)"
-        else:
-            text = f"{last.code} ({end})"
+        text = _end_text(nodes[leaf][0], end, "destination")
         if text not in names:
             names.append(text)
     # the cable goes straight to where the signal ends (a screen, a mixer's input): nothing to add

@@ -272,6 +272,15 @@ def _device(graph: ShowGraph, device_id: str, field: str = "device_id") -> Devic
     return dev
 
 
+def _maybe_device(graph: ShowGraph, device_id: str | None) -> DeviceNode | None:
+    """The device a view is narrowed to, or None for the whole show."""
+    return _device(graph, device_id) if device_id else None
+
+
+def _paperwork_url(graph: ShowGraph, path: str) -> str:
+    return f"/productions/{graph.production_id}/paperwork/{path}"
+
+
 def _render(name: str, graph: ShowGraph, production_id: str, **context: Any) -> HTMLResponse:
     base = f"/productions/{graph.production_id}"
     html = templates.get_template(name).render(
@@ -448,7 +457,7 @@ def patch_sheet(production_id: str, device_id: str, db: Database = Depends(get_d
         production_id,
         title=f"{dev.label} patch sheet",
         sheets=[paperwork.patch_sheet(graph, dev)],
-        csv_url=f"/productions/{graph.production_id}/paperwork/patch/{dev.uid}.csv",
+        csv_url=_paperwork_url(graph, f"patch/{dev.uid}.csv"),
     )
 
 
@@ -477,15 +486,7 @@ def cables_pdf(production_id: str, opts: PrintOptions = Depends(), db: Database 
     summary="Cable schedule: label, from, to (device and port once), type, length; counts by type and length",
 )
 def cables_page(production_id: str, db: Database = Depends(get_db)) -> Any:
-    graph = show_graph(db, production_id)
-    return _render(
-        "cables.html",
-        graph,
-        production_id,
-        title="Cable schedule",
-        schedule=paperwork.cable_schedule(graph),
-        csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv",
-    )
+    return _schedule_page(db, production_id, "cables.html", "Cable schedule")
 
 
 @router.get(
@@ -495,14 +496,19 @@ def cables_page(production_id: str, db: Database = Depends(get_db)) -> Any:
     summary="Printable cable labels, one for each end of every cable",
 )
 def cable_labels(production_id: str, db: Database = Depends(get_db)) -> Any:
+    return _schedule_page(db, production_id, "labels.html", "Cable labels")
+
+
+def _schedule_page(db: Database, production_id: str, template: str, title: str) -> HTMLResponse:
+    """A page made of the cable schedule's rows (the schedule itself, the labels cut from it)."""
     graph = show_graph(db, production_id)
     return _render(
-        "labels.html",
+        template,
         graph,
         production_id,
-        title="Cable labels",
+        title=title,
         schedule=paperwork.cable_schedule(graph),
-        csv_url=f"/productions/{graph.production_id}/paperwork/cables.csv",
+        csv_url=_paperwork_url(graph, "cables.csv"),
     )
 
 
@@ -543,16 +549,21 @@ def cable_labels_pdf_route(
     return _pdf(data, f"cable-labels-{template}.pdf")
 
 
-def _paths(
-    db: Database, production_id: str, direction: str, device_id: str | None
-) -> tuple[ShowGraph, list[path_lists.PathRow]]:
-    graph = show_graph(db, production_id)
-    dev = _device(graph, device_id) if device_id else None
-    return graph, path_lists.path_list(graph, direction, dev)
-
-
 PathDirection = Literal["both", "sources", "destinations"]
 PATH_HELP = "sources: every destination each source reaches; destinations: the path back from each"
+
+
+class PathQuery:
+    """Which path lists a view prints: from each source, back from each destination, or both;
+    narrowed to one device's paths or not."""
+
+    def __init__(
+        self, direction: PathDirection = Query("both", description=PATH_HELP), device_id: str | None = None
+    ) -> None:
+        self.direction, self.device_id = direction, device_id
+
+    def rows(self, graph: ShowGraph) -> list[path_lists.PathRow]:
+        return path_lists.path_list(graph, self.direction, _maybe_device(graph, self.device_id))
 
 
 @router.get(
@@ -561,38 +572,22 @@ PATH_HELP = "sources: every destination each source reaches; destinations: the p
     summary="Path lists as plain printable text: source -> every destination, destination -> path back, "
     "with cable labels and lengths",
 )
-def paths_page(
-    production_id: str,
-    direction: PathDirection = Query("both", description=PATH_HELP),
-    device_id: str | None = None,
-    db: Database = Depends(get_db),
-) -> Any:
-    graph, rows = _paths(db, production_id, direction, device_id)
-    return Response(path_lists.paths_text(rows, graph.show_name), media_type="text/plain; charset=utf-8")
+def paths_page(production_id: str, q: PathQuery = Depends(), db: Database = Depends(get_db)) -> Any:
+    graph = show_graph(db, production_id)
+    return Response(path_lists.paths_text(q.rows(graph), graph.show_name), media_type="text/plain; charset=utf-8")
 
 
 @router.get("/productions/{production_id}/paperwork/paths.csv", tags=[PAGES], summary="Path lists as CSV")
-def paths_csv(
-    production_id: str,
-    direction: PathDirection = Query("both", description=PATH_HELP),
-    device_id: str | None = None,
-    db: Database = Depends(get_db),
-) -> Any:
-    _graph, rows = _paths(db, production_id, direction, device_id)
-    return _csv(path_lists.paths_csv(rows), "paths.csv")
+def paths_csv(production_id: str, q: PathQuery = Depends(), db: Database = Depends(get_db)) -> Any:
+    return _csv(path_lists.paths_csv(q.rows(show_graph(db, production_id))), "paths.csv")
 
 
 @router.get("/productions/{production_id}/paperwork/paths.pdf", tags=[PAGES], summary="Path lists as PDF")
 def paths_pdf(
-    production_id: str,
-    direction: PathDirection = Query("both", description=PATH_HELP),
-    device_id: str | None = None,
-    opts: PrintOptions = Depends(),
-    db: Database = Depends(get_db),
+    production_id: str, q: PathQuery = Depends(), opts: PrintOptions = Depends(), db: Database = Depends(get_db)
 ) -> Any:
     graph = _print_graph(db, production_id, opts)
-    rows = path_lists.path_list(graph, direction, _device(graph, device_id) if device_id else None)
-    return _pdf(printed.path_list(_setup(db, graph, opts), rows), "paths.pdf")
+    return _pdf(printed.path_list(_setup(db, graph, opts), q.rows(graph)), "paths.pdf")
 
 
 class PackOptions:
@@ -777,7 +772,7 @@ def changes_pdf(
 )
 def showbuild_csv(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
-    dev = _device(graph, device_id) if device_id else None
+    dev = _maybe_device(graph, device_id)
     return _csv(paperwork.showbuild_csv(paperwork.showbuild(graph, dev)), "showbuild.csv")
 
 
@@ -790,7 +785,7 @@ def showbuild_pdf(
     production_id: str, device_id: str | None = None, opts: PrintOptions = Depends(), db: Database = Depends(get_db)
 ) -> Any:
     graph = _print_graph(db, production_id, opts)
-    dev = _device(graph, device_id) if device_id else None
+    dev = _maybe_device(graph, device_id)
     return _pdf(printed.showbuild(graph, _setup(db, graph, opts), paperwork.showbuild(graph, dev)), "showbuild.pdf")
 
 
@@ -802,7 +797,7 @@ def showbuild_pdf(
 )
 def showbuild_page(production_id: str, device_id: str | None = None, db: Database = Depends(get_db)) -> Any:
     graph = show_graph(db, production_id)
-    dev = _device(graph, device_id) if device_id else None
+    dev = _maybe_device(graph, device_id)
     suffix = f"?device_id={dev.uid}" if dev else ""
     return _render(
         "showbuild.html",
@@ -810,7 +805,7 @@ def showbuild_page(production_id: str, device_id: str | None = None, db: Databas
         production_id,
         title="Show build",
         sections=paperwork.showbuild(graph, dev),
-        csv_url=f"/productions/{graph.production_id}/paperwork/showbuild.csv{suffix}",
+        csv_url=_paperwork_url(graph, f"showbuild.csv{suffix}"),
     )
 
 
@@ -833,7 +828,7 @@ def diagram_pdf(
 
 
 def _diagram(graph: ShowGraph, device_id: str | None, depth: int, ports: str) -> tuple[Any, DeviceNode | None]:
-    centre = _device(graph, device_id) if device_id else None
+    centre = _maybe_device(graph, device_id)
     ids = diagram_layout.neighbourhood(graph, centre, depth) if centre is not None else None
     return diagram_layout.layout(graph, ids, all_ports=ports == "all"), centre
 
