@@ -1,4 +1,4 @@
-// Dialogs built on <dialog>: confirmation, the 409 conflict chooser, completion notes, new format.
+// Dialogs built on <dialog>: confirmation, the 409 conflict chooser, new format.
 import { $, el } from "./util.js";
 import { patch, post, ApiError } from "./api.js";
 
@@ -75,18 +75,6 @@ export async function resolveConflict(url, sent, error, label = (f) => f, value 
     }
   }
   throw new Error("The record keeps changing; reload the page and try again.");
-}
-
-/** Ask for an optional completion note. Resolves to the note text, "" (skip) or null (cancelled). */
-export async function completionNote(title) {
-  const dialog = $("#completion-dialog");
-  $("#completion-item", dialog).textContent = title;
-  const note = $("#completion-note", dialog);
-  note.value = "";
-  const answer = await openDialog(dialog, note);
-  if (answer === "save") return note.value.trim();
-  if (answer === "skip") return "";
-  return null;
 }
 
 /** The "new format…" dialog: creates a custom format and resolves to its id (or null). */
