@@ -9,7 +9,7 @@ from vpm.cli.common import database, friendly_errors
 
 @click.group()
 def library() -> None:
-    """Equipment library: check its numbers, search it."""
+    """Equipment library: check its numbers, search it, export and import specs as CSV."""
 
 
 @library.command("check")
@@ -44,3 +44,42 @@ def search(query: str, limit: int) -> None:
     with database().read() as session:
         for hit in search_specs(session, query, limit=limit):
             click.echo(f"{hit.score:5.1f}  {hit.slug:40}  {hit.manufacturer} {hit.model}  ({hit.category})")
+
+
+@library.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True), required=False)
+@click.option("--category", help="Only this category (VISION_SWITCHER, LED_TILE, ...).")
+@click.option("--slug", "slugs", multiple=True, help="Only this spec (repeatable).")
+@friendly_errors
+def export(path: str | None, category: str | None, slugs: tuple[str, ...]) -> None:
+    """Write specs as CSV, one row per port (to PATH, or to the terminal)."""
+    from vpm.services.spec_csv import export_csv
+
+    text = export_csv(database(), category=category, slugs=list(slugs) or None)
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+    click.echo(f"wrote {text.count(chr(10)) - 1} row(s) to {path}")
+
+
+@library.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@friendly_errors
+def import_(path: str) -> None:
+    """Create or update specs from a CSV; every bad row is listed and then nothing is written."""
+    from vpm.services.context import Actor
+    from vpm.services.spec_csv import ImportRefused, import_csv
+
+    with open(path, encoding="utf-8-sig") as f:
+        text = f.read()
+    try:
+        done = import_csv(database(), text, Actor("import", via="system", library_rights=True))
+    except ImportRefused as exc:
+        for e in exc.extra.get("errors", []):
+            click.echo(f"row {e['row']}, {e['field']}: {e['reason']}", err=True)
+        raise click.ClickException("nothing was imported") from None
+    click.echo(
+        f"specs: {len(done['created'])} created, {len(done['updated'])} updated, {len(done['unchanged'])} unchanged"
+    )

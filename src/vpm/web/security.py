@@ -194,6 +194,7 @@ def _static_rules() -> dict[str, Rule]:
         "/api/library/search": LIBRARY,
         "/api/library/check": LIBRARY,
         "/api/equipment-specs/{entity_id}/clone": LIBRARY,
+        "/api/library/specs.csv": LIBRARY,
         # import and export: the show in the path (an upload writes, a download reads)
         "/api/productions/{production_id}/import": show,
         "/api/productions/{production_id}/import/{token}": show,

@@ -5,7 +5,8 @@ device built from a modular frame (list, add, move, remove)."""
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import Field
 
 from vpm.db.engine import Database
@@ -144,3 +145,42 @@ def remove_card(
     return card_service.remove_card(
         db, device_id, bank, slot, actor, disconnect=disconnect, production_id=production_id
     )
+
+
+@router.get(
+    "/api/library/specs.csv",
+    tags=[TAG],
+    summary="Specs as CSV, one row per port (all live specs, a category's, or the named slugs)",
+)
+def export_specs(
+    category: str | None = Query(None, max_length=40),
+    slug: list[str] = Query([], max_length=500),
+    db: Database = Depends(get_db),
+) -> Response:
+    from vpm.services.spec_csv import export_csv
+
+    text = export_csv(db, category=category, slugs=[s[:120] for s in slug] or None)
+    name = f"specs-{category.lower()}" if category else "specs"
+    return Response(
+        text.encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@router.post(
+    "/api/library/specs.csv",
+    tags=[TAG],
+    summary="Create or update specs from CSV (the export's columns); bad rows listed by number, nothing half-written",
+)
+async def import_specs(request: Request, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    from vpm.services.spec_csv import import_csv
+
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("file", "is not UTF-8 text; save the sheet as CSV UTF-8") from None
+    return await run_in_threadpool(import_csv, db, text, actor)
