@@ -179,3 +179,34 @@ def test_cli_exports_and_imports(client, db_url, tmp_path, monkeypatch) -> None:
     bad = CliRunner().invoke(cli, ["library", "import", str(path)])
     assert bad.exit_code == 1 and "row 3, direction: must be in or out" in bad.output, bad.output
     assert "nothing was imported" in bad.output
+
+
+def test_the_whole_shipped_library_round_trips_unchanged(db) -> None:  # type: ignore[no-untyped-def]
+    from vpm.services.context import Actor
+    from vpm.services.spec_csv import export_csv, import_csv
+
+    text = export_csv(db)
+    specs = {r["slug"] for r in _rows(text)}
+    assert len(specs) > 400
+    done = import_csv(db, text, Actor("test", library_rights=True))
+    assert done["created"] == done["updated"] == [] and len(done["unchanged"]) == len(specs)
+    assert export_csv(db) == text
+
+
+def test_the_cli_runs_on_its_own(db_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``vpm library export`` in a fresh process (nothing imported beforehand by the tests)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DATABASE_URL=db_url, VPM_HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-m", "vpm.cli", "library", "export", "--slug", "barco-e2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    # the E2's 12 default cards carry 40 + 20 ports, its 7 optional cards 32: a row each
+    assert len(_rows(out.stdout)) == 60 + 32 and out.stdout.count("Tri-Combo input card") == 4 + 1

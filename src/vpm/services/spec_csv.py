@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+import vpm.domain.entities  # noqa: F401  (the registry names the spec's columns)
 from vpm.db.engine import Database
 from vpm.domain.library import EquipmentCard, EquipmentSpec
 from vpm.domain.registry import REGISTRY, FieldInfo
