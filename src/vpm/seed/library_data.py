@@ -35,6 +35,9 @@ __all__ = [
     "parse_throw_ratio",
 ]
 
+#: One spec of equipment-library.json as parsed (camelCase keys, nested ports and cards).
+RawSpec = dict[str, Any]
+
 EQUIPMENT_CATEGORIES: tuple[str, ...] = (
     "CAMERA",
     "CCU",
@@ -277,11 +280,11 @@ def _pixel_pitch(numbers: dict[str, Any], name: str) -> float | None:
     if wmm and hmm and wpx and hpx:
         for a, b in ((wmm / wpx, hmm / hpx), (wmm / hpx, hmm / wpx)):
             if abs(a - b) <= 0.02 * max(a, b):
-                return round(a, 2)
+                return round(float(a), 2)
     elif wmm and wpx:
-        return round(wmm / wpx, 2)
+        return round(float(wmm / wpx), 2)
     elif hmm and hpx:
-        return round(hmm / hpx, 2)
+        return round(float(hmm / hpx), 2)
     match = _PITCH_IN_NAME.search(re.sub(r"\([^)]*\)", " ", name))
     if match and 0.5 <= float(match.group(1)) <= 40:
         return float(match.group(1))
@@ -305,8 +308,8 @@ def _read_csv_library(path: Path, csv_file: str) -> list[_CsvProduct]:
     for row in rows[header_at + 1 :]:
         cells = dict(zip(header, row))
         full_name, brand = _clean(cells.get("fullname")), _clean(cells.get("brand"))
-        if re.fullmatch(r"-\s*(.*?)\s*-", full_name):  # group header " - BARCO -"
-            section = re.fullmatch(r"-\s*(.*?)\s*-", full_name).group(1).upper()
+        if group := re.fullmatch(r"-\s*(.*?)\s*-", full_name):  # group header " - BARCO -"
+            section = group.group(1).upper()
             continue
         if not full_name or not brand or section in _SKIPPED_SECTIONS:
             continue  # blank brand rows, junk " ." rows
@@ -368,7 +371,7 @@ CURATED_MATCHES: dict[str, tuple[str, str]] = {
 }
 
 
-def _match(raw_specs: list[dict], products: list[_CsvProduct]) -> dict[str, tuple[_CsvProduct, str]]:
+def _match(raw_specs: list[RawSpec], products: list[_CsvProduct]) -> dict[str, tuple[_CsvProduct, str]]:
     """JSON slug -> (CSV product, rule), only where one spec and one row pair up unambiguously."""
     by_key: dict[tuple[str, str, str], list[_CsvProduct]] = {}
     by_name: dict[tuple[str, str], _CsvProduct] = {}
@@ -379,6 +382,8 @@ def _match(raw_specs: list[dict], products: list[_CsvProduct]) -> dict[str, tupl
     for raw in raw_specs:
         slug = raw["id"]
         category = CATEGORY_MAP.get(raw.get("category", ""))
+        if category is None:
+            continue  # a kind of gear the CSV libraries do not describe
         if slug in CURATED_MATCHES:
             product = by_name.get(CURATED_MATCHES[slug])
             if product is not None and product.category == category:
@@ -415,7 +420,7 @@ def parse_native_res(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def _json_numbers(raw: dict) -> dict[str, Any]:
+def _json_numbers(raw: RawSpec) -> dict[str, Any]:
     numbers: dict[str, Any] = {}
     for key, value in (raw.get("specs") or {}).items():
         if key == "compatibleWith":
@@ -443,7 +448,7 @@ def _json_numbers(raw: dict) -> dict[str, Any]:
     return numbers
 
 
-def _ports(raw_ports: list | None, direction: str, owner: str) -> tuple[PortRecord, ...]:
+def _ports(raw_ports: list[dict[str, Any]] | None, direction: str, owner: str) -> tuple[PortRecord, ...]:
     noun = "Input" if direction == "in" else "Output"
     used: set[str] = set()
     out: list[PortRecord] = []
@@ -461,7 +466,7 @@ def _ports(raw_ports: list | None, direction: str, owner: str) -> tuple[PortReco
     return tuple(out)
 
 
-def _cards(raw: dict) -> tuple[CardRecord, ...]:
+def _cards(raw: RawSpec) -> tuple[CardRecord, ...]:
     slug, slots = raw["id"], raw.get("cardSlots")
     cards: list[CardRecord] = []
     for i, c in enumerate(raw.get("cards") or [], 1):
@@ -501,9 +506,9 @@ def _validate(raw_specs: Any, source: Path) -> None:
             raise ValueError(f"spec {raw['id']!r}: compatibleWith names unknown specs {', '.join(missing)}")
 
 
-def _read_json(path: Path) -> list[dict]:
+def _read_json(path: Path) -> list[RawSpec]:
     with open(path, encoding="utf-8") as fh:
-        raw_specs = json.load(fh)
+        raw_specs: list[RawSpec] = json.load(fh)
     _validate(raw_specs, path)
     for raw in raw_specs:
         raw["id"] = raw["id"].strip()
@@ -541,7 +546,7 @@ def _library_paths(path: str | Path | None, data_dir: str | Path | None) -> tupl
     return path, Path(data_dir) if data_dir is not None else path.parent
 
 
-def _build(raw: dict, hit: tuple[_CsvProduct, str] | None) -> SpecRecord:
+def _build(raw: RawSpec, hit: tuple[_CsvProduct, str] | None) -> SpecRecord:
     slug = raw["id"]
     category = CATEGORY_MAP[raw["category"]]
     numbers = _json_numbers(raw)

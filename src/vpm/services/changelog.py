@@ -7,10 +7,9 @@ from typing import Any
 from sqlalchemy import text
 
 from vpm.domain.events import Event
-from vpm.domain.registry import EntitySpec
+from vpm.domain.registry import EntitySpec, WriteContext
 from vpm.domain.schemas import jsonable
 from vpm.services import bus
-from vpm.services.context import WriteContext
 from vpm.services.serialize import serialize
 
 

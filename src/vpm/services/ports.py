@@ -4,20 +4,27 @@ restamped when its spec changes, disconnected when the device goes."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from vpm.db.base import utcnow
 from vpm.domain.enums import EventOp
 from vpm.domain.library import EquipmentCard, EquipmentSpec
 from vpm.domain.naming import code_of, natural_key, port_code
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
-from vpm.domain.registry import REGISTRY
+from vpm.domain.registry import REGISTRY, WriteContext
 from vpm.domain.schemas import jsonable
 from vpm.domain.support import Format
 from vpm.services.changelog import record_event
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from vpm.domain.devices import Device
+    from vpm.domain.library import EquipmentCardIo
 
 PORT_FIELDS = (
     "id",
@@ -45,17 +52,19 @@ def port_dict(p: Port, snake: bool = False) -> dict[str, Any]:
     return out
 
 
-def _reading_order(direction: str, card_slot: int | None, card_port: int | None, index: int, label: Any) -> tuple:
+def _reading_order(
+    direction: str, card_slot: int | None, card_port: int | None, index: int, label: Any
+) -> tuple[Any, ...]:
     return (direction != "in", card_slot is not None and card_slot or 0, card_port or 0, index, natural_key(label))
 
 
-def sorted_ports(ports: Any) -> list[Port]:
+def sorted_ports(ports: Iterable[Port]) -> list[Port]:
     """Ports in the order a crew reads them: inputs first, then by card and port, then index."""
     return sorted(ports, key=lambda p: _reading_order(p.direction, p.card_slot, p.card_port, p.index, p.label))
 
 
 def ports_of(
-    session: Any, device_ids: list[uuid.UUID], snakes: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset()
+    session: Session, device_ids: list[uuid.UUID], snakes: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset()
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
     """The live ports of many devices, each list as ``[port_dict(p) for p in sorted_ports(...)]``
     gives it, in one query (``snakes``: the devices that are cable snakes, whose ports are lines)."""
@@ -80,7 +89,7 @@ def ports_of(
     return grouped
 
 
-def resolve_format(ctx: Any, raw: str | None) -> str | None:
+def resolve_format(ctx: WriteContext, raw: str | None) -> str | None:
     """The format-table id for a library format string ("1080i59.94", "4K 60"), if we have it."""
     if not raw:
         return None
@@ -96,7 +105,7 @@ def resolve_format(ctx: Any, raw: str | None) -> str | None:
     return key if key in known else None
 
 
-def _load_spec(ctx: Any, spec_id: uuid.UUID) -> EquipmentSpec | None:
+def _load_spec(ctx: WriteContext, spec_id: uuid.UUID) -> EquipmentSpec | None:
     return ctx.session.scalars(
         select(EquipmentSpec)
         .where(EquipmentSpec.id == spec_id)
@@ -104,7 +113,7 @@ def _load_spec(ctx: Any, spec_id: uuid.UUID) -> EquipmentSpec | None:
     ).first()
 
 
-def card_port_label(slot: int, n: int, p: Any) -> str:
+def card_port_label(slot: int, n: int, p: EquipmentCardIo) -> str:
     """The label a card port gets when stamped: the library label when it says more than "Input 3",
     otherwise the printed code ("IN 5.3"), so labels stay unique on a frame."""
     generic = not p.label or p.label.lower().startswith(("input ", "output ")) or p.label.isdigit()
@@ -112,7 +121,7 @@ def card_port_label(slot: int, n: int, p: Any) -> str:
     return code if generic else f"{code} {p.label}"
 
 
-def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
+def stamp_ports(ctx: WriteContext, device: Device, spec_id: uuid.UUID) -> list[Port]:
     """Copy every direct and card port of the spec onto the device, numbered per direction."""
     spec = _load_spec(ctx, spec_id)
     if spec is None:
@@ -165,14 +174,14 @@ def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
             continue  # a card the frame accepts but does not ship with
         for direction in ("in", "out"):
             on_card = sorted((p for p in card.io if p.direction == direction), key=lambda p: p.port_index)
-            for n, p in enumerate(on_card, start=1):
+            for n, io in enumerate(on_card, start=1):
                 add(
-                    p.direction,
-                    p.connector,
-                    card_port_label(card.slot_number, n, p),
-                    p.format,
+                    io.direction,
+                    io.connector,
+                    card_port_label(card.slot_number, n, io),
+                    io.format,
                     card.slot_number,
-                    spec_card_port_id=p.id,
+                    spec_card_port_id=io.id,
                     card_port=n,
                 )
     ctx.session.add_all(made)
@@ -181,7 +190,9 @@ def stamp_ports(ctx: Any, device: Any, spec_id: uuid.UUID) -> list[Port]:
     return made
 
 
-def restamp_ports(ctx: Any, device: Any, old_spec_id: Any, new_spec_id: Any) -> None:
+def restamp_ports(
+    ctx: WriteContext, device: Device, old_spec_id: uuid.UUID | None, new_spec_id: uuid.UUID | None
+) -> None:
     """A device got another spec: the old spec's ports that carry no cable go, the new spec's come.
     Ports with a cable on them stay (and keep their cable) so no patch is silently lost."""
     if old_spec_id is not None:
@@ -205,7 +216,7 @@ def restamp_ports(ctx: Any, device: Any, old_spec_id: Any, new_spec_id: Any) -> 
     ctx.session.expire(device, ["ports"])
 
 
-def _cabled_port_ids(ctx: Any, port_ids: list[Any]) -> set[Any]:
+def _cabled_port_ids(ctx: WriteContext, port_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     if not port_ids:
         return set()
     rows = ctx.session.execute(
@@ -218,29 +229,43 @@ def _cabled_port_ids(ctx: Any, port_ids: list[Any]) -> set[Any]:
     return {pid for row in rows for pid in row if pid in ids}
 
 
-def disconnect_ports(ctx: Any, port_ids: list[Any]) -> None:
+def disconnect_ports(ctx: WriteContext, port_ids: list[uuid.UUID]) -> None:
     """Soft-delete every live cable and router crosspoint on these ports, each with its own event."""
     if not port_ids:
         return
-    for spec, model, ends in (
-        (REGISTRY["connections"], Connection, (Connection.from_port_id, Connection.to_port_id)),
-        (
-            REGISTRY["router-crosspoints"],
-            RouterCrosspoint,
-            (RouterCrosspoint.output_port_id, RouterCrosspoint.input_port_id),
-        ),
-    ):
-        rows = ctx.session.scalars(
-            select(model).where(model.deleted_at.is_(None), or_(*(end.in_(port_ids) for end in ends)))
-        ).all()
-        now = utcnow()
-        for c in rows:
-            c.deleted_at = now
-            c.version += 1
-            c.updated_by = ctx.actor.name
-            record_event(ctx, spec, c, EventOp.DELETE, {}, deleted=True)
+    _retire(ctx, "connections", Connection, port_ids, Connection.from_port_id, Connection.to_port_id)
+    _retire(
+        ctx,
+        "router-crosspoints",
+        RouterCrosspoint,
+        port_ids,
+        RouterCrosspoint.output_port_id,
+        RouterCrosspoint.input_port_id,
+    )
 
 
-def disconnect_device(ctx: Any, device: Any) -> None:
+_Link = TypeVar("_Link", Connection, RouterCrosspoint)
+
+
+def _retire(
+    ctx: WriteContext,
+    slug: str,
+    model: type[_Link],
+    port_ids: list[uuid.UUID],
+    *ends: InstrumentedAttribute[uuid.UUID],
+) -> None:
+    """Soft-delete the live ``model`` rows with an end on one of ``port_ids``."""
+    rows = ctx.session.scalars(
+        select(model).where(model.deleted_at.is_(None), or_(*(end.in_(port_ids) for end in ends)))
+    ).all()
+    now = utcnow()
+    for c in rows:
+        c.deleted_at = now
+        c.version += 1
+        c.updated_by = ctx.actor.name
+        record_event(ctx, REGISTRY[slug], c, EventOp.DELETE, {}, deleted=True)
+
+
+def disconnect_device(ctx: WriteContext, device: Device) -> None:
     port_ids = list(ctx.session.scalars(select(Port.id).where(Port.device_id == device.id)))
     disconnect_ports(ctx, port_ids)

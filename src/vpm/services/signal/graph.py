@@ -399,22 +399,23 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
     graph = ShowGraph(
         production_id=production_id, show_name=show_name, hex_keys=session.get_bind().dialect.name != "postgresql"
     )
-    for row in session.execute(
+    for fid, h_res, v_res, rate, interlaced, blanking in session.execute(
         select(Format.id, Format.h_res, Format.v_res, Format.frame_rate, Format.interlaced, Format.blanking)
     ):
-        graph.formats[row[0]] = FormatInfo(row[0], row[1], row[2], row[3], bool(row[4]), row[5] or "NONE")
+        graph.formats[fid] = FormatInfo(fid, h_res, v_res, rate, bool(interlaced), blanking or "NONE")
 
     dt = d.Device.__table__
     live = (dt.c.production_id == production_id) & dt.c.deleted_at.is_(None)
-    for row in session.execute(
+    for dev_id, kind, label, name, sort_order, dev_notes, station in session.execute(
         select(_text(dt.c.id), dt.c.kind, dt.c.label, dt.c.name, dt.c.sort_order, dt.c.notes, dt.c.station).where(live)
     ).all():
-        graph.add_device(DeviceNode(row[0], row[1], row[2], row[3] or "", row[4] or 0, row[5], row[6]))
+        graph.add_device(DeviceNode(dev_id, kind, label, name or "", sort_order or 0, dev_notes, station))
     _load_kind_columns(session, graph, live)
 
     pt = Port.__table__
     devices = graph.devices
-    for row in session.execute(
+    # the columns after the connector, in PortNode's order: format_id .. adapter
+    for port_id, device_id, direction, index, port_label, connector, *rest in session.execute(
         select(
             _text(pt.c.id),
             _text(pt.c.device_id),
@@ -430,28 +431,11 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
             pt.c.adapter,
         ).where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))
     ).all():
-        dev = devices.get(row[1])
+        dev = devices.get(device_id)
         if dev is None:
             continue
-        canonical, family, signal = classify_connector(row[5])
-        graph.add_port(
-            PortNode(
-                row[0],
-                dev,
-                row[2],
-                row[3],
-                row[4] or "",
-                canonical,
-                family,
-                signal,
-                row[6],
-                row[7],
-                row[8],
-                row[9],
-                row[10],
-                row[11],
-            )
-        )
+        canonical, family, signal = classify_connector(connector)
+        graph.add_port(PortNode(port_id, dev, direction, index, port_label or "", canonical, family, signal, *rest))
 
     ports = graph.ports
     xt = RouterCrosspoint.__table__
@@ -464,7 +448,7 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
             graph.crosspoints[out_id] = inp
 
     ct = Connection.__table__
-    for row in session.execute(
+    for cable_id, from_id, to_id, cable_label, cable_type, length_ft, cable_notes in session.execute(
         select(
             _text(ct.c.id),
             _text(ct.c.from_port_id),
@@ -475,9 +459,9 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
             ct.c.notes,
         ).where(ct.c.production_id == production_id, ct.c.deleted_at.is_(None))
     ).all():
-        src, dst = ports.get(row[1]), ports.get(row[2])
+        src, dst = ports.get(from_id), ports.get(to_id)
         if src is not None and dst is not None:
-            graph.add_cable(Cable(row[0], src, dst, row[3], row[4], row[5], row[6]))
+            graph.add_cable(Cable(cable_id, src, dst, cable_label, cable_type, length_ft, cable_notes))
     return graph.finish()
 
 
@@ -498,16 +482,17 @@ def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
 
     for dev_id, is_scaler, is_da in rows(d.Converter, "is_scaler", "is_distribution_amp"):
         devices[dev_id].is_scaler, devices[dev_id].is_da = bool(is_scaler), bool(is_da)
-    for model in (d.Source, d.Send):
+    wanted: type[d.Device]
+    for wanted in (d.Source, d.Send):
         for dev_id, h, v, rate, blanking, secondary in rows(
-            model, "h_res", "v_res", "rate", "blanking", "secondary_device"
+            wanted, "h_res", "v_res", "rate", "blanking", "secondary_device"
         ):
             devices[dev_id].own_format = _format_from_values(graph, h, v, rate, blanking)
             devices[dev_id].secondary_device = secondary
     for dev_id, h, v, rate in rows(d.ProjectionScreen, "h_res", "v_res", "rate"):
         devices[dev_id].own_format = _format_from_values(graph, h, v, rate)
-    for model in (d.Camera, d.Ccu):
-        for dev_id, mode in rows(model, "format_mode"):
+    for wanted in (d.Camera, d.Ccu):
+        for dev_id, mode in rows(wanted, "format_mode"):
             devices[dev_id].own_format = _format_from_text(graph, mode)
     for dev_id, h, v, rate in rows(d.Camera, "h_res", "v_res", "rate"):  # a camera's own format wins
         if h and v and rate:
