@@ -283,3 +283,125 @@ def test_ports_by_printed_code_and_gear_by_forgiving_name(db, tmp_path) -> None:
 def _ids(db, pid):
     with db.read() as s:
         return list(s.scalars(select(Device.id).where(Device.production_id == pid, Device.deleted_at.is_(None))))
+
+
+class _Edited:
+    """The real workbook with a few cells typed over, as a crew fills in the template's slots."""
+
+    def __init__(self, edits: dict[str, dict[tuple[int, int], object]]) -> None:
+        self._book = open_workbook(LEGACY)
+        self.name = self._book.name
+        self.sheet_names = self._book.sheet_names
+        self._csv_text = None
+        self.edits = edits
+
+    def rows(self, sheet: str):
+        for i, row in enumerate(self._book.rows(sheet), start=1):
+            row = list(row)
+            for (r, c), value in self.edits.get(sheet, {}).items():
+                if r == i:
+                    row += [""] * (c - len(row) + 1)
+                    row[c] = value
+            yield row
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def test_led_wall_from_the_real_workbook_and_template_slots_reported(legacy_parsed) -> None:
+    parsed, items = legacy_parsed
+    walls = [i for i in items if i.slug == "led-screens"]
+    assert [(i.key, i.values["name"], i.values["tile_cols"], i.values["tile_rows"]) for i in walls] == [
+        (("LED 1",), "MAIN LED", 40, 3)  # "Full Modules" 40 x 3 as the sheet gives them
+    ]
+    assert walls[0].refs == {
+        "equipment_spec_id": "Infiled AR3.91mm, 500 x 1000mm",
+        "processor_spec_id": "Novastar MX40",
+    }
+    skips = [s for s in parsed.skips if s.sheet == "LED SCREEN INFO"]
+    spare = [s for s in skips if "spare wall slots" in s.reason]
+    assert len(spare) == 11 and spare[0].column == "E" and "'ADDED LED 2'" in spare[0].reason
+    weights = [(s.row, s.column) for s in skips if "Err:504" in s.reason]
+    assert weights == [(23, "B"), (24, "B")]  # Physical Weight (lbs) / (kg) of MAIN LED
+    # PROJECTION SCREENS and PROJECTOR INFO are the template's empty slots in this workbook
+    screens = [s for s in parsed.skips if s.sheet == "PROJECTION SCREENS"]
+    assert len(screens) == 12 and all("no size" in s.reason for s in screens)
+    projectors = [s for s in parsed.skips if s.sheet == "PROJECTOR INFO"]
+    assert len(projectors) == 12 and all("no make / model" in s.reason for s in projectors)
+    assert not [i for i in items if i.slug in ("projection-surfaces", "projection-screens")]
+
+
+def test_checklist_sheets_bring_in_their_items_and_skip_the_filler(legacy_parsed) -> None:
+    parsed, items = legacy_parsed
+    showbuild = [i for i in items if i.slug == "checklist-items" and i.sheet == "SHOWBUILD CHECKLIST"]
+    # rows 3-6: four GFX items, row 4 repeats row 3; the rest is the generated per-device list and filler
+    assert [i.row for i in showbuild] == [3, 5, 6]
+    assert showbuild[0].values["title"] == "GFX: Run & Test Video Input lines (min 4 [GA,GB,NA,NB])"
+    skips = [s for s in parsed.skips if s.sheet == "SHOWBUILD CHECKLIST"]
+    assert len(skips) == 1325
+    assert [s.row for s in skips if "not imported twice" in s.reason] == [4]
+    assert [s.row for s in skips if "formula error" in s.reason] == [8]  # SECTION and ITEM #VALUE!
+    show = [s for s in parsed.skips if s.sheet == "SHOW CHECKLIST"]
+    assert len(show) == 50 and all("filler" in s.reason for s in show)  # numbered rows, no item
+    assert not [i for i in items if i.sheet == "SHOW CHECKLIST"]
+
+
+def test_led_screens_projectors_import_reimport_and_round_trip(db, tmp_path) -> None:
+    from vpm.domain.devices import LedScreen, ProjectionScreen, ProjectionSurface
+    from vpm.domain.library import EquipmentSpec
+    from vpm.services.transfer import run_import
+
+    edits = {
+        # SCREEN 1 given a size: 30' x 16' 10.5" typed, the metre column as LibreOffice works it out
+        "PROJECTION SCREENS": {(5, 1): 30.0, (5, 3): 30.0, (5, 4): 9.144, (8, 1): 16.0, (8, 4): 5.1435},
+        # SCREEN 1's projector, and SCREEN 3's (two stacks of two) with a model the library lacks
+        "PROJECTOR INFO": {(4, 1): "Panasonic PT-RZ21K", (4, 9): "Acme Beam 9000"},
+    }
+
+    def run(pid, dry_run=False):
+        book = _Edited(edits)
+        try:
+            return run_import(db, pid, parse_workbook(book), ACTOR, dry_run=dry_run)
+        finally:
+            book.close()
+
+    pid = _show(db, "Displays", template=False)
+    report = run(pid)
+    assert report.written and not report.errors, report.as_dict()
+    assert report.counts["LED SCREEN INFO"]["create"] == 1
+    assert report.counts["PROJECTION SCREENS"]["create"] == 1
+    assert report.counts["PROJECTOR INFO"]["create"] == 3  # PJ 1.1, PJ 3.1, PJ 3.2
+    gap = [s for s in report.skips if s.sheet == "PROJECTOR INFO" and s.level == "warning"]
+    assert (
+        len(gap) == 1 and "'Acme Beam 9000' matches no equipment" in gap[0].reason and gap[0].column == "J Make / Model"
+    )
+    with db.read() as s:
+        wall = s.scalars(select(LedScreen).where(LedScreen.production_id == pid)).one()
+        tile, proc = s.get(EquipmentSpec, wall.equipment_spec_id), s.get(EquipmentSpec, wall.processor_spec_id)
+        surface = s.scalars(select(ProjectionSurface).where(ProjectionSurface.production_id == pid)).one()
+        pjs = {p.label: p for p in s.scalars(select(ProjectionScreen).where(ProjectionScreen.production_id == pid))}
+        pj_spec = s.get(EquipmentSpec, pjs["PJ 1.1"].equipment_spec_id)
+    assert (wall.label, wall.name, wall.tile_cols, wall.tile_rows) == ("LED 1", "MAIN LED", 40, 3)
+    assert (tile.model, proc.model) == ("AR3.91mm, 500 x 1000mm", "MX40 Pro")
+    assert (surface.label, surface.width_m, surface.height_m) == ("SCREEN 1", 9.144, 5.144)
+    assert sorted(pjs) == ["PJ 1.1", "PJ 3.1", "PJ 3.2"]
+    assert (pj_spec.manufacturer, pj_spec.model) == ("Panasonic", "PT-RZ21K")
+    assert pjs["PJ 1.1"].surface_id == surface.id and pjs["PJ 3.1"].surface_id is None
+    assert (pjs["PJ 1.1"].h_res, pjs["PJ 1.1"].v_res, pjs["PJ 1.1"].stack_count) == (1920, 1080, 1)
+    assert pjs["PJ 3.2"].stack_count == 2 and pjs["PJ 3.2"].equipment_spec_id is None
+    assert "Blended" in pjs["PJ 3.2"].notes
+
+    again = run(pid, dry_run=True)
+    assert again.changed == 0 and not again.errors  # natural keys: a re-import updates, never duplicates
+
+    before = _snapshot(db, pid)
+    out = tmp_path / "displays.xlsx"
+    export_show(db, pid, out, "xlsx")
+    copy = _show(db, "Displays copy", template=False)
+    back = import_file(db, copy, out, ACTOR, dry_run=True)
+    assert not back.errors, [(r.sheet, r.row, r.message) for r in back.errors]
+    back = import_file(db, copy, out, ACTOR, dry_run=False)
+    assert not back.errors and not back.skips, back.as_dict()
+    after = _snapshot(db, copy)
+    for sheet in ("LED screens", "Projectors", "Projection surfaces"):
+        assert before[sheet] and before[sheet] == after[sheet], sheet

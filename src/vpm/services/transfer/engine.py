@@ -76,6 +76,8 @@ class Item:
     #: a cable row from a patch cell: never re-point an input that already has another feed
     keep_feed: bool = False
     patch_cell: tuple[str, int, str, str] | None = None  # sheet, row, column, text
+    #: library references that may match nothing: then left empty and reported, not a row error
+    optional_refs: tuple[str, ...] = ()
 
     @property
     def phase(self) -> str:
@@ -337,6 +339,8 @@ class Importer:
         }
         self.seen_keys: dict[tuple[str, tuple[Any, ...]], tuple[str, int]] = {}
         self.spec_cache: dict[str, uuid.UUID | None] = {}
+        #: optional library references that matched nothing (reported as warnings)
+        self.gaps: list[Skip] = []
 
     def _unwind(self) -> None:
         """A row failed and its savepoint was rolled back: forget what it added to the indexes."""
@@ -575,7 +579,16 @@ class Importer:
             if name in ("ccu_id", "surface_id"):
                 values[name] = self._device(ref, item.columns.get(name, name)) if ref else None
             elif name.endswith("spec_id"):
-                values[name] = self._library(ref, item.columns.get(name, name)) if ref else None
+                column = item.columns.get(name, name)
+                try:
+                    values[name] = self._library(ref, column) if ref else None
+                except ValidationFailed as exc:
+                    if name not in item.optional_refs:
+                        raise
+                    values[name] = None
+                    gap = Skip(item.sheet, item.row, column, f"{exc.errors[0]['reason']}; left empty", "warning")
+                    if gap not in self.gaps:
+                        self.gaps.append(gap)
 
     def _find_device(self, ref: Any) -> uuid.UUID | None:
         label, kind = (ref, None) if isinstance(ref, str) else ref
@@ -914,7 +927,7 @@ def run_import(
                 imp.run(parsed.items)
             except _NeedsReport:
                 raise _Rollback from None
-            report.skips = list(parsed.skips)
+            report.skips = list(parsed.skips) + imp.gaps
             if dry_run:
                 raise _Rollback
             if report.conflicts:

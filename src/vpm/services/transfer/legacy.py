@@ -32,6 +32,7 @@ CHECKLIST_SHEETS = (
     "SHOWBUILD CHECKLIST",
     "SHOW CHECKLIST",
 )
+DISPLAY_SHEETS = ("LED SCREEN INFO", "PROJECTION SCREENS", "PROJECTOR INFO")
 READ = (
     "SOURCES",
     "SENDS",
@@ -42,7 +43,10 @@ READ = (
     "SERVER ALLOCATION",
     "IP MANAGEMENT",
     *CHECKLIST_SHEETS,
+    *DISPLAY_SHEETS,
 )
+#: The template's names for its spare LED wall slots ("ADDED LED 2" ... "ADDED LED 12").
+LED_SLOT_NAME = re.compile(r"^ADDED LED \d+$", re.I)
 #: Sheets that hold only calculators, drawings or reference libraries: noted, not imported.
 NOT_SHOW_DATA = (
     "Scaling Calculator",
@@ -62,9 +66,6 @@ NOT_SHOW_DATA = (
     "LED Data",
     "LED PROCESSING Data",
     "Video Data",
-    "LED SCREEN INFO",
-    "PROJECTION SCREENS",
-    "PROJECTOR INFO",
 )
 CONNECTORS = ("SDI", "HDMI", "DP", "DVI", "ETH", "LC", "ST", "SC", "FIBER", "VGA", "BNC", "USB", "SMPTE", "NDI")
 HEADER_FIELDS = {
@@ -114,6 +115,8 @@ class _Sheets:
         self.checklist: list[Item] = []
         self.port_counts: dict[tuple[str, str], int] = {}
         self.checklist_seen: dict[tuple[str, str], tuple[str, int]] = {}
+        #: screen name (as PROJECTOR INFO heads its blocks) -> the surface's label
+        self.surface_names: dict[str, str] = {}
 
     def rows(self, sheet: str) -> list[list[Any]]:
         return list(self.book.rows(sheet))
@@ -560,6 +563,267 @@ class _Sheets:
                 )
             )
 
+    # ---------------------------------------------------------------- LED walls, screens, projectors
+    @staticmethod
+    def _block_rows(rows: list[list[Any]], col: int, first: int = 0, last: int | None = None) -> dict[str, int]:
+        """Row index of each label in column ``col`` (lower case, spaces squashed), first one wins."""
+        out: dict[str, int] = {}
+        for i in range(first, len(rows) if last is None else min(last, len(rows))):
+            cell = text(rows[i][col]) if col < len(rows[i]) else ""
+            key = re.sub(r"\s+", " ", cell).strip().lower()
+            if key and key not in out:
+                out[key] = i
+        return out
+
+    @staticmethod
+    def _at(rows: list[list[Any]], i: int | None, j: int) -> Any:
+        if i is None or i >= len(rows) or j >= len(rows[i]):
+            return ""
+        return rows[i][j]
+
+    def _formula_errors(self, sheet: str, rows: list[list[Any]], cells: list[tuple[str, int | None, int]]) -> None:
+        """Formula-error cells of an imported block: reported and left out (vpm works these out itself)."""
+        for what, i, j in cells:
+            value = self._at(rows, i, j)
+            if i is not None and is_formula_error(value):
+                self.skip(sheet, i + 1, j, f"{what}: {text(value)} is a formula error; not imported (vpm works it out)")
+
+    def _derived_errors(
+        self, sheet: str, rows: list[list[Any]], at: dict[str, int], name: str, col: int, keys: tuple[str, ...]
+    ) -> None:
+        """Formula errors in a block's rows named ``keys`` (column ``col``)."""
+        self._formula_errors(sheet, rows, [(f"{name} {key}", at.get(key), col) for key in keys])
+
+    def _slots(self, sheet: str) -> tuple[list[list[Any]], list[int]]:
+        """A sheet of side-by-side blocks: its rows, and the columns where row 1 heads a block."""
+        if sheet not in self.book.sheet_names:
+            return [], []
+        rows = [r + [""] * 4 for r in self.rows(sheet)]
+        return rows, [j for j, c in enumerate(rows[0]) if text(c)] if rows else []
+
+    def led_screens(self) -> None:
+        """LED SCREEN INFO: twelve wall slots side by side, four columns each. A slot becomes LED n
+        (its slot number) with its tile and processor from the library and its full-module counts."""
+        sheet = "LED SCREEN INFO"
+        rows, starts = self._slots(sheet)
+        first_inputs: tuple[Any, ...] | None = None
+        for slot, c in enumerate(starts, start=1):
+            name = re.sub(r"\s+", " ", text(rows[0][c]))
+            at = self._block_rows(rows, c, 1)
+            tile, processor = (
+                text(self._at(rows, at.get("tile model"), c + 1)),
+                text(self._at(rows, at.get("processor model"), c + 1)),
+            )
+            full = at.get("full modules")
+            half = at.get("half modules")
+            cols, tile_rows = _int(self._at(rows, full, c + 1)), _int(self._at(rows, full, c + 2))
+            power, run = (
+                text(self._at(rows, at.get("power mode (v)"), c + 1)),
+                self._at(rows, at.get("expected run rate"), c + 1),
+            )
+            inputs = (tile, processor, cols, tile_rows, power, run)
+            if first_inputs is None:
+                first_inputs = inputs
+            elif LED_SLOT_NAME.match(name) and inputs == first_inputs:
+                self.skip(
+                    sheet,
+                    1,
+                    c,
+                    f"{name!r} is one of the template's spare wall slots (its name, and values copied from "
+                    f"the first wall); not imported. Rename it in the workbook to bring it in",
+                )
+                continue
+            if not (tile or cols or tile_rows):
+                self.skip(sheet, 1, c, f"{name or f'slot {slot}'}: no tile and no modules (an empty slot)")
+                continue
+            for what, value in (("Tile Model", tile), ("Processor Model", processor)):
+                if is_formula_error(value):
+                    self.skip(sheet, 1, c, f"{name}: {what} is {value} (a formula error); left empty", "warning")
+            tile = "" if is_formula_error(tile) else tile
+            processor = "" if is_formula_error(processor) else processor
+            if any(_num(self._at(rows, half, j)) for j in (c + 1, c + 2)):
+                self.skip(
+                    sheet,
+                    (half or 0) + 1,
+                    c + 1,
+                    f"{name}: half modules are not counted; paint them on the wall's grid in vpm",
+                    "warning",
+                )
+            notes = [f"power mode {power}" if power and not is_formula_error(power) else ""]
+            if isinstance(run, (int, float)) and not isinstance(run, bool) and run:
+                notes.append(f"expected run rate {run:.0%}")
+            self._derived_errors(
+                sheet,
+                rows,
+                at,
+                name,
+                c + 1,
+                ("physical weight (lbs)", "physical weight (kg)", "pixels", "total pixels"),
+            )
+            label = f"LED {slot}"
+            values = {
+                "label": label,
+                "name": name[:200] or label,
+                "tile_cols": cols,
+                "tile_rows": tile_rows,
+                "sort_order": slot - 1,
+                "notes": "; ".join(n for n in notes if n) or None,
+            }
+            values = {k: v for k, v in values.items() if v is not None}
+            refs = {"equipment_spec_id": tile or None, "processor_spec_id": processor or None}
+            self.devices.append(
+                Item(
+                    "led-screens",
+                    (label,),
+                    values,
+                    sheet,
+                    1,
+                    {
+                        "label": "slot",
+                        "name": "name",
+                        "equipment_spec_id": f"{_col(c)} Tile Model",
+                        "processor_spec_id": f"{_col(c)} Processor Model",
+                        "tile_cols": f"{_col(c + 1)} Full Modules width",
+                        "tile_rows": f"{_col(c + 2)} Full Modules height",
+                    },
+                    refs=refs,
+                    optional_refs=("equipment_spec_id", "processor_spec_id"),
+                )
+            )
+
+    def projection_surfaces(self) -> None:
+        """PROJECTION SCREENS: blocks of screen specs two abreast ("SCREEN n" over "Screen Specs").
+        A screen with a size becomes SCREEN n; one with no size is the template's empty slot."""
+        sheet = "PROJECTION SCREENS"
+        if sheet not in self.book.sheet_names:
+            return
+        rows = [r + [""] * 16 for r in self.rows(sheet)]
+        anchors = [
+            (i, j)
+            for i, row in enumerate(rows)
+            for j, cell in enumerate(row)
+            if text(self._at(rows, i + 1, j)).lower() == "screen specs" and text(cell)
+        ]
+        for slot, (i, c) in enumerate(anchors, start=1):
+            name = re.sub(r"\s+", " ", text(rows[i][c]))
+            end = next((a for a, _ in anchors if a > i), len(rows))
+            at = self._block_rows(rows, c, i + 2, end)
+            horiz = next((v for k, v in at.items() if k.startswith("horizontal")), None)
+            vert = next((v for k, v in at.items() if k.startswith("vertical")), None)
+            # the metre column (a CONVERT of the feet and inches typed in) is the size
+            width = _num(self._at(rows, None if horiz is None else horiz + 2, c + 3))
+            height = _num(self._at(rows, None if vert is None else vert + 2, c + 3))
+            label = f"SCREEN {slot}"
+            if not width and not height:
+                self.skip(sheet, i + 1, c, f"{name or label}: no size (the template's empty screen slot); not imported")
+                continue
+            self.surface_names[norm_name(name)] = label
+            values: dict[str, Any] = {"label": label, "name": name[:200] or label}
+            if width:
+                values["width_m"] = round(width, 3)
+            if height:
+                values["height_m"] = round(height, 3)
+            blend = self._block_rows(rows, c + 7, i + 2, end)
+            gain_row = blend.get("blend ct")
+            gain = self._at(rows, None if gain_row is None else gain_row + 1, c + 8)
+            lux = self._at(rows, None if gain_row is None else gain_row + 1, c + 11)
+            self._formula_errors(
+                sheet,
+                rows,
+                [
+                    (f"{name} gain factor", None if gain_row is None else gain_row + 1, c + 8),
+                    (f"{name} ambient light", None if gain_row is None else gain_row + 1, c + 11),
+                ],
+            )
+            if _num(gain):
+                values["gain_factor"] = _num(gain)
+            if _num(lux):
+                values["ambient_lux"] = _num(lux)
+            self.devices.append(
+                Item(
+                    "projection-surfaces",
+                    (label,),
+                    values,
+                    sheet,
+                    i + 1,
+                    {"label": "screen", "width_m": "horizontal", "height_m": "vertical", "gain_factor": "gain factor"},
+                )
+            )
+
+    def projectors(self) -> None:
+        """PROJECTOR INFO: per screen, its projectors: Total Stacks positions of Projectors per Stack
+        units each, make/model from the library, working resolution. Position k of screen n is PJ n.k."""
+        sheet = "PROJECTOR INFO"
+        rows, starts = self._slots(sheet)
+        for slot, c in enumerate(starts, start=1):
+            screen = re.sub(r"\s+", " ", text(rows[0][c]))
+            at = self._block_rows(rows, c, 1)
+            model_row = at.get("make / model")
+            model = text(self._at(rows, model_row, c + 1))
+            if is_formula_error(model) or model in ("", "0"):
+                reason = f"Make / Model is {model} (a formula error)" if model not in ("", "0") else "no make / model"
+                self.skip(
+                    sheet,
+                    (model_row or 0) + 1,
+                    c + 1,
+                    f"{screen or f'slot {slot}'}: {reason} (the template's empty projector slot); not imported",
+                )
+                continue
+            stacks = _int(self._at(rows, at.get("total stacks"), c + 1)) or 1
+            per_stack = _int(self._at(rows, at.get("projectors per stack"), c + 1)) or 1
+            work = at.get("working resolution")
+            h_res, v_res = _int(self._at(rows, work, c + 1)), _int(self._at(rows, work, c + 2))
+            lens_row = at.get("lens", at.get("lenses"))
+            lens = text(self._at(rows, lens_row, c + 1))
+            self._derived_errors(
+                sheet,
+                rows,
+                at,
+                screen,
+                c + 1,
+                ("native resolution", "height", "width", "depth", "stack weight", "total weight", "lens", "lenses"),
+            )
+            if is_formula_error(lens) or lens == "0":
+                lens = ""
+            layout = [
+                text(self._at(rows, at.get(key), c + 1))
+                for key in ("mode", "stack layout", "stack position", "display option")
+            ]
+            notes = "; ".join(t for t in layout if t and not is_formula_error(t))
+            surface = self.surface_names.get(norm_name(screen))
+            for k in range(1, stacks + 1):
+                label = f"PJ {slot}.{k}"
+                values = {
+                    "label": label,
+                    "name": f"{screen} stack {k}" if stacks > 1 else screen,
+                    "stack_count": per_stack,
+                    "h_res": h_res,
+                    "v_res": v_res,
+                    "notes": notes or None,
+                    "sort_order": slot * 100 + k,
+                }
+                self.devices.append(
+                    Item(
+                        "projection-screens",
+                        (label,),
+                        {key: v for key, v in values.items() if v is not None},
+                        sheet,
+                        (model_row or 0) + 1,
+                        {
+                            "equipment_spec_id": f"{_col(c + 1)} Make / Model",
+                            "lens_spec_id": f"{_col(c + 1)} Lens",
+                            "stack_count": "Projectors per Stack",
+                            "surface_id": "screen",
+                        },
+                        refs={
+                            "equipment_spec_id": model,
+                            "lens_spec_id": lens or None,
+                            "surface_id": (surface, "projection_surface") if surface else None,
+                        },
+                        optional_refs=("equipment_spec_id", "lens_spec_id"),
+                    )
+                )
+
     # ---------------------------------------------------------------- checklists
     def checklist_item(
         self, sheet: str, n: int, category: str, title: str, done: Any, when: Any, date_col: int
@@ -674,6 +938,10 @@ class _Sheets:
             self.checklist_item(sheet, n, category, title, row[0], row[2], 2)
 
 
+def norm_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().upper()
+
+
 def _category(section: str, title: str) -> tuple[str, str]:
     """A section that is a vpm checklist category keeps it; any other files under NOTES with the
     section in front of the title, so "GFX: Equipment List" and "MEDIA: Equipment List" stay two."""
@@ -728,6 +996,9 @@ def parse(book: Workbook) -> Parsed:
     for sheet in SNAKE_SHEETS:
         s.snakes(sheet)
     s.servers()
+    s.led_screens()
+    s.projection_surfaces()
+    s.projectors()
     s.ip_plan()
     s.preproduction()
     s.sectioned("PREPRODUCTION CHECKLIST_ALT", 3, 4, 1, 2, 2)

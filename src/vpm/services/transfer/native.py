@@ -56,6 +56,8 @@ WORDS = {
     "max_zoom": "Max zoom",
 }
 SHOW_SHEET = "Show"
+#: device kinds that other kinds' rows name (``ccu_id``, ``surface_id``)
+REFERENCED_KINDS = ("ccus", "projection-surfaces")
 VERSION = "Version"
 BATCH = 500
 
@@ -78,7 +80,10 @@ def sheet_specs() -> list[tuple[str, EntitySpec]]:
     """(sheet title, spec) in the order rows must be written: devices, ports, cables, IPs, checklist."""
     import vpm.domain.entities  # noqa: F401  (fills the registry)
 
-    out = [(s.plural, s) for s in REGISTRY.devices]
+    # a kind another kind points at comes first (a camera's CCU, a projector's surface), so an
+    # export re-imported into an empty show finds them
+    devices = sorted(REGISTRY.devices, key=lambda s: s.slug not in REFERENCED_KINDS)
+    out = [(s.plural, s) for s in devices]
     out += [
         ("Ports", REGISTRY["ports"]),
         ("Connections", REGISTRY["connections"]),

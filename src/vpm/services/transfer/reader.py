@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 import xml.etree.ElementTree as ET  # noqa: N817
 from collections.abc import Iterator
@@ -44,7 +45,11 @@ class ImportRefused(Exception):
 
 
 def is_formula_error(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().upper() in FORMULA_ERRORS
+    """``#REF!`` and its kin, and LibreOffice's numbered errors (``Err:504``, ``Err:522``)."""
+    if not isinstance(value, str):
+        return False
+    cell = value.strip().upper()
+    return cell in FORMULA_ERRORS or re.fullmatch(r"ERR:\d{3}", cell) is not None
 
 
 @dataclass
