@@ -403,3 +403,55 @@ def test_undo_and_redo_own_changes_through_the_conflict_check(page, server, api)
     page.wait_for_timeout(300)
     assert first()["name"] == "Their Name"
     page.recorder.check()
+
+
+def test_a_long_grid_holds_every_row_and_draws_only_those_in_view(page, server, api):  # type: ignore[no-untyped-def]
+    """1,500 sources: the grid holds all of them (past the API's 1,000-row page), draws only the rows in
+    view, follows the cursor anywhere, keeps an open editor while scrolled away, and sorts across all."""
+    pid = make_show(api, "Long Show")["id"]
+    for start in (1, 751):
+        items = [{"label": f"SRC {k}", "name": f"Deck {k}", "h_res": 1920} for k in range(start, start + 750)]
+        assert api.post("/api/sources/bulk", json={"production_id": pid, "items": items}).status_code in (200, 201)
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    assert "1500 rows" in page.inner_text("[data-grid-count]")
+    drawn = saved_rows(page)
+    assert 20 <= drawn <= 120, drawn  # the rows in view and a margin, not 1,500
+    name = col_index(page, "Name")
+    # Ctrl+End: the cursor goes to the last row, which is drawn and scrolled to
+    page.click(f"table.grid tbody tr:nth-child(1) td.cell[data-c='{name}']")
+    page.keyboard.press("Control+End")  # the add row at the end, then up to the last source
+    page.keyboard.press("ArrowUp")
+    page.wait_for_function("() => document.activeElement?.closest('tr')?.getAttribute('aria-rowindex') === '1501'")
+    assert "Deck 1500" in page.evaluate("() => document.activeElement.closest('tr').innerText")
+    page.keyboard.press("Control+Home")  # the first cell of the first row
+    page.wait_for_function("() => document.activeElement?.textContent === 'SRC 1'")
+    # scroll to the middle with the wheel: the rows there are drawn, still only a window of them
+    page.evaluate("() => { const s = document.querySelector('.grid-scroll'); s.scrollTop = s.scrollHeight / 2; }")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('table.grid td.cell')].some((td) => td.textContent === 'Deck 750')"
+    )
+    assert saved_rows(page) <= 130
+    # edit a cell there, scroll away while typing: the editor stays, and Enter saves what was typed
+    target = page.locator("table.grid td.cell", has_text="Deck 750").first
+    target.click()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Deck 750 spare", delay=KEY_DELAY)  # over the selected old value
+    page.evaluate("() => { document.querySelector('.grid-scroll').scrollTop = 0; }")
+    page.wait_for_timeout(300)
+    page.keyboard.type(" B", delay=KEY_DELAY)
+    page.keyboard.press("Enter")
+    found = api.get(f"/api/productions/{pid}/sources", params={"q": "Deck 750", "limit": 10}).json()["items"]
+    deck = next((s for s in found if s["label"] == "SRC 750"), None)
+    assert deck, [(s["label"], s["name"]) for s in found]
+    eventually(page, lambda: api.get(f"/api/sources/{deck['id']}").json()["name"] == "Deck 750 spare B")
+    # sorting reads every row again (two API pages) and the top of the list is drawn
+    page.click("button[data-sort=name]")
+    page.click("button[data-sort=name]")  # descending
+    first = api.get(f"/api/productions/{pid}/sources", params={"sort": "-name", "limit": 1}).json()["items"][0]["name"]
+    page.wait_for_function(
+        "(want) => document.querySelector('table.grid tbody tr[data-id] td.cell[data-c=\"%d\"]')?.textContent === want"
+        % name,
+        arg=first,
+    )
+    assert "1500 rows" in page.inner_text("[data-grid-count]")
+    page.recorder.check()

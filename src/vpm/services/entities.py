@@ -226,9 +226,13 @@ def list_statement(spec: EntitySpec, params: ListParams, production_id: uuid.UUI
     return stmt
 
 
-def list_(db: Database, spec: EntitySpec, params: ListParams, production_id: Any = None) -> dict[str, Any]:
-    if not 0 < params.limit <= MAX_LIMIT:
-        raise ValidationFailed("limit", f"must be between 1 and {MAX_LIMIT}")
+def list_(
+    db: Database, spec: EntitySpec, params: ListParams, production_id: Any = None, *, max_limit: int = MAX_LIMIT
+) -> dict[str, Any]:
+    """One page of a list. ``max_limit`` is the API's page bound; a page of the app (the grid, which draws
+    only the rows in view) may ask for more in one go."""
+    if not 0 < params.limit <= max_limit:
+        raise ValidationFailed("limit", f"must be between 1 and {max_limit}")
     if not 0 <= params.offset <= MAX_OFFSET:
         raise ValidationFailed("offset", f"must be between 0 and {MAX_OFFSET}")
     with db.read() as session:

@@ -23,7 +23,8 @@ from vpm.web.pages.showdata import load_show, parse_uuid
 router = APIRouter(include_in_schema=False)
 
 RESERVED = {"q", "sort", "offset"}
-PAGE_SIZE = svc.MAX_LIMIT
+#: The grid holds this many rows at once (it draws only those in view; the API pages at 1,000).
+PAGE_SIZE = 5000
 
 
 def _list_params(request: Request, spec: EntitySpec) -> tuple[svc.ListParams, dict[str, str]]:
@@ -45,12 +46,12 @@ def table_data(request: Request, spec: EntitySpec, production_id: Any = None) ->
     db = db_of(request)
     error = None
     try:
-        result = svc.list_(db, spec, params, production_id)
+        result = svc.list_(db, spec, params, production_id, max_limit=PAGE_SIZE)
     except ServiceError as exc:
         error = exc.message
         params = svc.ListParams(limit=PAGE_SIZE)
         filters = {}
-        result = svc.list_(db, spec, params, production_id)
+        result = svc.list_(db, spec, params, production_id, max_limit=PAGE_SIZE)
     with db.read() as session:
         options = ui.options_for(session, ui.refs_used(spec), production_id)
     if spec.per_production:

@@ -13,6 +13,11 @@ import { installHabits } from "./grid-habits.js";
 import { installView } from "./grid-view.js";
 
 const NEW = "__new__";
+// Only the rows in view (and this many more each side) are drawn; the rest are gaps of the same height.
+// Each drawn row costs layout, paint and hit-testing on every keystroke, so typing stays quick however
+// long the list. A grid shorter than WINDOW_FROM rows draws every row.
+const OVERSCAN = 20;
+const WINDOW_FROM = 150;
 const KINDS = readJSON("kinds-data") || {};
 // keys of a row that are not for people: the raw numbers behind "Figures" (one formatter on the
 // server turns them into text), bookkeeping and ids
@@ -32,6 +37,7 @@ export class Grid {
     this.total = data.total;
     this.query = { q: data.q || "", sort: data.sort || "", filters: { ...(data.filters || {}) } };
     this.table = $("table.grid", wrap);
+    this.scroller = this.table.closest(".grid-scroll");
     this.cursor = { id: this.rows.length ? String(this.rows[0].id) : NEW, c: 0 };
     this.editing = null;
     this.selected = new Set();
@@ -43,6 +49,16 @@ export class Grid {
     this.columns = this.allColumns();
     this.visible = this.loadVisible();
     this.render();
+    if (this.scroller) {
+      let queued = false;
+      const redraw = () => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => { queued = false; this.sync(); this.habits?.paint(); });
+      };
+      this.scroller.addEventListener("scroll", redraw, { passive: true });
+      window.addEventListener("resize", redraw);
+    }
     installTools(this);
     this.bind();
     installHabits(this);
@@ -123,14 +139,72 @@ export class Grid {
     });
     head.append(el("th", { scope: "col", class: "open" }, el("span", { class: "sr-only", text: "Open" })));
     this.table.tHead.replaceChildren(head);
-    const body = document.createDocumentFragment();
-    for (const row of this.rows) body.append(this.renderRow(row));
-    body.append(this.renderNewRow());
-    this.table.tBodies[0].replaceChildren(body);
-    this.table.setAttribute("aria-rowcount", String(this.rows.length + 2));
+    this.table.tBodies[0].replaceChildren(this.renderNewRow());
+    this.sync();
     this.view?.decorate();
     this.updateChrome();
     this.placeCursor(hadFocus);
+  }
+
+  /** Draw the rows in view (plus OVERSCAN each side), the cursor's and the edited one's; every run of rows
+   * not drawn is one gap row of their height, so the scroll bar and every position stay true. A drawn row
+   * is kept as it is while wanted, never re-made: an open editor and the keyboard focus survive scrolling. */
+  sync() {
+    const body = this.table.tBodies[0];
+    const n = this.rows.length;
+    const want = new Set();
+    if (n < WINDOW_FROM || !this.scroller) {
+      for (let i = 0; i < n; i++) want.add(i);
+    } else {
+      const h = this.rowHeight();
+      const top = this.scroller.scrollTop - (this.table.tHead?.offsetHeight || 0);
+      const first = Math.max(0, Math.floor(top / h) - OVERSCAN);
+      const last = Math.min(n, Math.ceil((top + this.scroller.clientHeight) / h) + OVERSCAN);
+      for (let i = first; i < last; i++) want.add(i);
+      for (const id of [this.cursor.id, this.editing?.id]) {
+        const i = id && id !== NEW ? this.rowIndex(id) : -1;
+        if (i >= 0) want.add(i);
+      }
+    }
+    const ids = new Set([...want].map((i) => String(this.rows[i].id)));
+    const kept = new Map();
+    for (const tr of [...body.rows]) {
+      if (tr.classList.contains("new-row")) continue;
+      const id = tr.dataset.id;
+      if (id && ids.has(id) && !kept.has(id)) kept.set(id, tr);
+      else tr.remove();
+    }
+    let ref = body.firstElementChild; // the next kept row, or the add row at the end
+    let prev = -1;
+    const place = (node) => body.insertBefore(node, ref);
+    for (const i of [...want].sort((a, b) => a - b)) {
+      if (i > prev + 1) place(this.gap(i - prev - 1));
+      const id = String(this.rows[i].id);
+      let tr = kept.get(id);
+      if (tr && tr === ref) ref = ref.nextElementSibling;
+      else if (tr) place(tr); // (rows keep their order, so this does not happen)
+      else { tr = this.renderRow(this.rows[i]); place(tr); }
+      tr.setAttribute("aria-rowindex", String(i + 2));
+      prev = i;
+    }
+    if (n > prev + 1) place(this.gap(n - prev - 1));
+    body.lastElementChild?.setAttribute("aria-rowindex", String(n + 2));
+    this.table.setAttribute("aria-rowcount", String(n + 2));
+  }
+
+  rowHeight() {
+    if (!this.rowH) {
+      const tr = this.table.tBodies[0].querySelector("tr[data-id]");
+      const h = tr ? tr.getBoundingClientRect().height : 0;
+      if (h > 0) this.rowH = h;
+    }
+    return this.rowH || 33;
+  }
+
+  gap(count) {
+    const td = el("td", { colspan: String(this.visible.length + 2) });
+    td.style.height = `${count * this.rowHeight()}px`; // CSSOM, allowed by the strict style policy
+    return el("tr", { class: "grid-gap", "aria-hidden": "true" }, td);
   }
 
   renderRow(row) {
@@ -236,6 +310,7 @@ export class Grid {
     if (this.cursor.id !== NEW && Object.keys(this.draft).length) this.submitDraft("leave");
     for (const td of this.table.querySelectorAll('td.cell[tabindex="0"]')) td.tabIndex = -1;
     if (this.rowIndex(this.cursor.id) < 0) this.cursor.id = this.rows.length ? String(this.rows[0].id) : NEW;
+    if (!this.rowTr(this.cursor.id)) this.sync(); // a row out of view is drawn to take the cursor
     const td = this.cellTd(this.cursor.id, this.cursor.c);
     if (!td) return;
     td.tabIndex = 0;
@@ -509,10 +584,10 @@ export class Grid {
         this.learnColumns(rec);
         this.rows.push(rec);
         this.total += 1;
-        this.rowTr(NEW).before(this.renderRow(rec));
-        this.flash(String(rec.id));
         emitLocal({ entity_type: this.meta.event_type, entity_id: String(rec.id), op: "create", data: rec });
       }
+      this.sync();
+      for (const rec of made) this.flash(String(rec.id));
       this.updateChrome();
       if (moveCursor) this.placeCursor(focusWasInGrid);
       toast(made.length === 1 ? `Added ${made[0].label || made[0].name || made[0].title || made[0].ip || "a row"}.` : `Added ${made.length} rows.`, "info", 2500);
@@ -546,15 +621,25 @@ export class Grid {
     for (const k of [...shown.searchParams.keys()]) if (k !== "net") shown.searchParams.delete(k);
     for (const [k, v] of params) shown.searchParams.set(k, v);
     history.replaceState(history.state, "", shown.pathname + shown.search + shown.hash);
-    params.set("limit", String(this.data.limit || 1000));
     // the filter box matches any visible column, as the download does
     if (this.query.q) params.set("columns", this.visible.join(","));
     const ticket = (this.ticket = (this.ticket || 0) + 1);
+    const most = this.data.limit || 1000;
     try {
-      const result = await get(`${this.data.collection}?${params}`);
-      if (ticket !== this.ticket) return; // a newer sort or filter was asked for meanwhile
-      this.rows = result.items;
-      this.total = result.total;
+      // the API answers at most 1,000 rows a call: read on until the grid holds what the page would
+      let rows = [];
+      let total = 0;
+      do {
+        params.set("limit", String(Math.min(1000, most - rows.length)));
+        params.set("offset", String(rows.length));
+        const result = await get(`${this.data.collection}?${params}`);
+        if (ticket !== this.ticket) return; // a newer sort or filter was asked for meanwhile
+        rows = rows.concat(result.items);
+        total = result.total;
+        if (!result.items.length) break;
+      } while (rows.length < Math.min(total, most));
+      this.rows = rows;
+      this.total = total;
       this.render();
     } catch (err) {
       toast(`Could not load: ${err.message}`, "error");
@@ -582,7 +667,7 @@ export class Grid {
       this.rows.splice(i, 1);
       this.selected.delete(id);
       this.total = Math.max(0, this.total - 1);
-      this.rowTr(id)?.remove();
+      this.sync();
       this.updateChrome();
       if (this.cursor.id === id) this.placeCursor(false);
       return;
@@ -598,7 +683,7 @@ export class Grid {
       this.learnColumns(data);
       this.rows.push(data);
       this.total += 1;
-      this.rowTr(NEW).before(this.renderRow(data));
+      this.sync();
       this.flash(id);
       this.updateChrome();
     }
