@@ -73,6 +73,9 @@ def test_port_name_only_when_it_says_more_than_the_code() -> None:
         ("IN 1.2", "IN 1.2"),  # a label that disagrees with the code is printed
         (" MVR  2", "MVR 2"),
         ("Output 1.1", "Output 1.1"),  # an input labelled as an output: worth printing
+        ("IN 1.1 SDI A", "SDI A"),  # a library card port's label, stamped after its code
+        ("E2 ID.0 IN 1.1 Cam feed", "Cam feed"),
+        ("IN 1.10 SDI", "IN 1.10 SDI"),
     ):
         port.label = label
         assert paperwork.port_name(port) == name, label
@@ -159,3 +162,15 @@ def test_table_text_is_printed_black() -> None:
     assert text_ink(data, "GFX A [SRC 1]") < 80
     assert text_ink(data, "SDI BNC") < 80
     assert text_ink(printed.cable_schedule(g, SETUP), "SCREEN 1A") < 80
+
+
+def test_a_table_heading_never_ends_a_page() -> None:
+    doc = Document("Orphans", SETUP)
+    doc.new_page()
+    # room below for the column headings and a one-line row, not for the first row's three lines
+    doc.cursor = doc.bottom - (doc.line_h + 1.6) - (doc.line_h + 1.2) - 0.5
+    doc.grid([Column("ID", 8, fit=True), Column("Feed", 10)], [["IN 1", "a long feed " * 40]])
+    texts = pages(doc.bytes())
+    assert len(texts) == 2
+    assert "Feed" not in texts[0] and "IN 1" not in texts[0]
+    assert "ID Feed" in texts[1] and "IN 1" in texts[1]

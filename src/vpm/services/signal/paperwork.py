@@ -51,10 +51,17 @@ def cable_order(c: Cable) -> tuple[Any, ...]:
 
 def port_name(port: PortNode) -> str:
     """The port's own name when it says more than the code printed on it: "MVR 2" on OUT 18, "DP 1"
-    on IN 1; empty when the label only restates the code ("IN 1.1" on IN 1.1, "OUT" or "Output 1" on
-    OUT 1, "E2 IN 3" on E2's IN 3), so a printed line says the code once."""
+    on IN 1, "SDI A" of "IN 5.3 SDI A" on IN 5.3; empty when the label only restates the code ("IN 1.1"
+    on IN 1.1, "OUT" or "Output 1" on OUT 1, "E2 IN 3" on E2's IN 3), so a line says the code once."""
     label = " ".join(port.label.split())
-    return "" if not label or _restates_code(port, label) else label
+    if not label or _restates_code(port, label):
+        return ""
+    words = label.split(" ")
+    for code in (port.code, port.short_code):  # "IN 5.3 SDI A", as a library card port is stamped
+        said = code.split(" ")
+        if len(words) > len(said) and normalise_label(" ".join(words[: len(said)])) == normalise_label(code):
+            return " ".join(words[len(said) :])
+    return label
 
 
 _BARE_WORDS = {"in": ("in", "input"), "out": ("out", "output")}

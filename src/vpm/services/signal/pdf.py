@@ -239,15 +239,19 @@ class Document(FPDF):
         self.set_font(FONT, "", self.font_size)
         widths = self.column_widths(columns, rows)
         head_h = self.line_h + 1.6
-        if self.page == 0 or self.cursor + head_h + self.line_h + 1.2 > self.bottom:
+
+        def laid_out(raw: Sequence[Any]) -> tuple[list[list[str]], float]:
+            cells = [_wrap(self, tidy(v), w - CELL_PAD)[:max_lines] for v, w in zip(raw, widths)]
+            return cells, (max((len(c) for c in cells), default=1) or 1) * self.line_h + 1.2
+
+        first = laid_out(rows[0])[1] if rows else self.line_h + 1.2
+        if self.page == 0 or self.cursor + head_h + first > self.bottom:  # headings never end a page
             self.new_page()
             if group and self.page > 1 and self._continued == group:
                 self._group_line(group)
         self._head(columns, widths)
         for i, raw in enumerate(rows):
-            cells = [_wrap(self, tidy(v), w - CELL_PAD)[:max_lines] for v, w in zip(raw, widths)]
-            lines = max((len(c) for c in cells), default=1) or 1
-            h = lines * self.line_h + 1.2
+            cells, h = laid_out(raw)
             if self.cursor + h > self.bottom:
                 self.new_page()
                 if group:

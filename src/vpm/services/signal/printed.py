@@ -26,7 +26,7 @@ def patch_columns(direction: str, names: bool = False) -> list[Column]:
         Column("Connector", 8, fit=True),
         Column("Feed" if direction == "in" else "Send", 22),
         Column("Via", 11),
-        Column("Format", 13),
+        Column("Format", 13, fit=True),
         Column("Cable", 15),
         Column("Notes", 12),
     ]
@@ -135,7 +135,7 @@ CABLE_COLS = [
     Column("To", 22),
     Column("Type", 8, fit=True),
     Column("Length", 5, "R", fit=True),
-    Column("Format", 13),
+    Column("Format", 13, fit=True),
 ]
 
 
