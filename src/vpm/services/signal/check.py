@@ -182,43 +182,33 @@ class _Check:
         what = f"{src.code} ({src.connector}) → {dst.code} ({dst.connector})"
         adapter = _bridged_by_adapter(src, dst)
         if adapter is not None:
-            self.add(
+            finding = (
                 "info",
-                "connector-family",
                 f"{what} is converted by the adapter {adapter}.",
                 "Make sure the converter is on the pull sheet and powered if it needs power.",
-                ports=(src, dst),
-                connections=(cable,),
             )
         elif _bridged_by_cable(cable):
-            self.add(
+            finding = (
                 "info",
-                "connector-family",
                 f"{what} is bridged by the cable's '{cable.cable_type}'.",
                 "Make sure the adapter or converter is on the pull sheet and powered if it needs power.",
-                ports=(src, dst),
-                connections=(cable,),
             )
         elif (src.family, dst.family) in ADAPTABLE:
-            self.add(
+            finding = (
                 "warning",
-                "connector-family",
                 f"{what} needs an adapter.",
                 f"Add a {src.connector} to {dst.connector} adapter and record it in the cable type "
                 f"(e.g. '{src.connector} > {dst.connector} adapter').",
-                ports=(src, dst),
-                connections=(cable,),
             )
         else:
-            self.add(
+            finding = (
                 "error",
-                "connector-family",
                 f"{what}: {_a(src.family)} output cannot drive {_a(dst.family)} input through a cable.",
                 f"Put a {src.family} to {dst.family} converter between them (add it as a converter "
                 f"device and patch through it), or use a {dst.family} output.",
-                ports=(src, dst),
-                connections=(cable,),
             )
+        severity, message, advice = finding
+        self.add(severity, "connector-family", message, advice, ports=(src, dst), connections=(cable,))
 
     def capacity(self, cable: Cable, info: FormatInfo) -> None:
         failures = []
