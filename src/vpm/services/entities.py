@@ -256,7 +256,7 @@ def list_(
         if spec.field_map[first].type in ("string", "text") and total <= NATURAL_SORT_MAX:
             # text sorts naturally (SRC 2 before SRC 11): order the matching keys here, load one page
             col = getattr(spec.model, first)
-            keyed = session.execute(stmt.with_only_columns(spec.model.id, col).order_by(*order)).all()
+            keyed = list(session.execute(stmt.with_only_columns(spec.model.id, col).order_by(*order)).all())
             keyed.sort(key=lambda row: natural_key(row[1]), reverse=sort_keys[0].startswith("-"))
             page = [row[0] for row in keyed[params.offset : params.offset + params.limit]]
             rs = reads.shape(spec)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vpm.domain.registry import EntitySpec, FieldInfo
@@ -77,7 +77,7 @@ def read_rows(
     session: Session,
     spec: EntitySpec,
     rs: RowShape,
-    rows: Sequence[Row[Any]],
+    rows: Sequence[Sequence[Any]],
     detail: bool,
     cache: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:

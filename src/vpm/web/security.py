@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import re
 import secrets
 import uuid
@@ -92,9 +93,9 @@ def resolve_actor(request: Request) -> Actor:
         return _user_actor(db, user, "token", token_name)
     raw = request.cookies.get(SESSION_COOKIE)
     if raw:
-        user = accounts.user_for_session(db, raw)
-        if user is not None:
-            return _user_actor(db, user, "session")
+        signed_in = accounts.user_for_session(db, raw)
+        if signed_in is not None:
+            return _user_actor(db, signed_in, "session")
     share = (
         request.query_params.get("share") or request.headers.get("x-share-token") or request.cookies.get(SHARE_COOKIE)
     )
@@ -703,10 +704,10 @@ class ShareLanding:
         await self.app(scope, receive, send)
 
 
-_SECRET_QUERY = __import__("re").compile(r"((?:share|token|access_token|password)=)[^&\s\"]+", 2)
+_SECRET_QUERY = re.compile(r"((?:share|token|access_token|password)=)[^&\s\"]+", re.IGNORECASE)
 
 
-class RedactSecrets(__import__("logging").Filter):
+class RedactSecrets(logging.Filter):
     """Access-log lines never carry a share token, token or password from a query string."""
 
     def filter(self, record: Any) -> bool:
