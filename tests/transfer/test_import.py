@@ -69,7 +69,9 @@ def test_legacy_workbook_parses_sheet_by_sheet(legacy_parsed) -> None:
     # E2 ID.0-5, Q8 ID.0-1 (two frames), X80 ID.0-2; CARBONITE and ATEM; ROUTER 01-06; ten snakes
     assert by_slug["vision-switchers"] == 11 and by_slug["cam-switchers"] == 2
     assert by_slug["routers"] == 6 and by_slug["cable-snakes"] == 10 and by_slug["media-servers"] == 1
-    assert by_slug["connections"] == 100  # the 100 free-text patch cells of the sample rows
+    # the 100 free-text patch cells of the sample rows, less VIDEO SNAKE C5 "FEED   Q8.ID" (the
+    # template's lookup with no ID filled in: reported, not a patch)
+    assert by_slug["connections"] == 99
     assert by_slug["ip-addresses"] == 193
     skips = parsed.skips
     routers = [s for s in skips if s.sheet.startswith("ROUTER") and "#NAME?" in s.reason]
@@ -78,7 +80,7 @@ def test_legacy_workbook_parses_sheet_by_sheet(legacy_parsed) -> None:
     assert sum(1 for s in skips if s.sheet == "Q8" and "#NAME?" in s.reason) == 32
     header = [s for s in skips if s.sheet == "PREPRODUCTION CHECKLIST" and "#REF!" in s.reason]
     assert {s.row for s in header} == {3, 4, 5, 6, 7}  # SHOW NAME, VENUE, ROOM, LOAD IN, LOAD OUT
-    filler = [s for s in skips if s.sheet == "SOURCES"]
+    filler = [s for s in skips if s.sheet == "SOURCES" and s.level == "skipped"]
     assert len(filler) == 6 and all("filler" in s.reason for s in filler)
     snake = [s for s in skips if s.sheet == "DSM SNAKE A" and "100'+" in s.reason]
     assert snake and snake[0].row == 2 and snake[0].column == "D"
@@ -105,7 +107,7 @@ def test_legacy_import_reimport_and_export_round_trip(db, tmp_path) -> None:
     # every patch cell is a cable, or listed as unresolved or refused with its reason
     unresolved = [c for u in report.unresolved.values() for c in u.cells]
     assert all(c["reason"] for c in unresolved + report.refused_cells)
-    assert cables + len(unresolved) + len(report.refused_cells) == 100
+    assert cables + len(unresolved) + len(report.refused_cells) == 99
     assert placeholder.kind == "send" and mvr_inputs == 3  # fed from E2 ID.0, Q8 ID.0 and X80 ID.0
     assert "DSM A" in {u.name for u in report.unresolved.values()}
     assert any("already has a feed" in c["reason"] and c["sheet"] == "Q8" for c in report.refused_cells)
@@ -405,3 +407,28 @@ def test_led_screens_projectors_import_reimport_and_round_trip(db, tmp_path) -> 
     after = _snapshot(db, copy)
     for sheet in ("LED screens", "Projectors", "Projection surfaces"):
         assert before[sheet] and before[sheet] == after[sheet], sheet
+
+
+def test_patch_cells_name_devices_not_template_filler(db) -> None:
+    """What --placeholders would create from the real workbook carries names a crew would write:
+    no template lookups, tags, trailing "- ..." or formats in the label."""
+    from vpm.services.transfer.engine import patch_candidates
+
+    assert patch_candidates("(BM OUT) ATEM OUT 37 - ...") == ["ATEM OUT 37"]
+    assert patch_candidates("(BM OUT) ATEM OUT 38 - MVR 1") == ["ATEM OUT 38"]
+    assert patch_candidates("REFERENCE : 1080 P / 59.94") == ["REFERENCE"]
+    assert patch_candidates("(DST) ROUTER  - MVR QUAD") == ["MVR QUAD"]
+    pid = _show(db, "Names", template=False)
+    report = import_file(db, pid, LEGACY, ACTOR, dry_run=True)
+    names = {u.name for u in report.unresolved.values()}
+    assert len(names) == 54 and sum(len(u.cells) for u in report.unresolved.values()) == 80
+    assert "REFERENCE" in names and "DSM A" in names
+    for name in names:
+        assert not any(mark in name for mark in ("(", "...", " : ", "  ", ".ID")), name
+    filler = [s for s in report.skips if s.sheet == "VIDEO SNAKE" and "no ID filled in" in s.reason]
+    assert [(s.row, s.column) for s in filler] == [(5, "C")]
+    # the ATEM's outputs 37 and 38 named behind a "(BM OUT)" tag are cabled to the snakes' lines
+    cabled = {(r.sheet, r.row) for r in report.rows if r.entity == "Connection" and r.op == "create"}
+    assert {("VIDEO SNAKE", 6), ("DSM SNAKE B", 5)} <= cabled
+    twice = [s for s in report.skips if s.sheet == "SOURCES" and "also SRC 47's name" in s.reason]
+    assert [(s.row, s.level) for s in twice] and "SRC 48" in twice[0].reason

@@ -238,12 +238,18 @@ def placeholder_kind(name: str, direction: str) -> str:
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 _TRAILING_ID = re.compile(r"^(.*?)\s+((?:SRC|DST)\s*\d+)$", re.I)
 _PREFIX = re.compile(r"^\((SRC|DST)\)\s*[\w ]*?-\s*(.+)$", re.I)
+#: a leading tag in parentheses ("(BM OUT) ATEM OUT 37 - ..."): the device and port follow it, and a
+#: " - ..." after them is what the port carries (or the template's empty lookup)
+_TAG = re.compile(r"^\([^)]*\)\s*(.+?)(?:\s+-\s*.*)?$")
+#: a format written after the name ("REFERENCE : 1080 P / 59.94")
+_FORMAT_TAIL = re.compile(r"\s*:\s*\d{3,4}\s*[PI]?\s*/\s*\d+(?:\.\d+)?\s*$", re.I)
 
 
 def patch_candidates(text: str) -> list[str]:
     """Ways a free-text patch cell can name a device (most specific first):
     ``GFX A [SRC 3]`` -> SRC 3, GFX A; ``SCREEN 1A   DST 1`` -> DST 1, SCREEN 1A;
-    ``DSM A [SL - 1920 x 1080]`` -> DSM A; ``(DST) ROUTER - MVR QUAD`` -> MVR QUAD."""
+    ``DSM A [SL - 1920 x 1080]`` -> DSM A; ``(DST) ROUTER - MVR QUAD`` -> MVR QUAD;
+    ``(BM OUT) ATEM OUT 37 - ...`` -> ATEM OUT 37; ``REFERENCE : 1080 P / 59.94`` -> REFERENCE."""
     t = re.sub(r"\s+", " ", text).strip().lstrip(".").strip()
     out: list[str] = []
     m = _BRACKET.search(t)
@@ -259,6 +265,11 @@ def patch_candidates(text: str) -> list[str]:
     m = _PREFIX.match(t)
     if m:
         t = m.group(2).strip()
+    else:
+        m = _TAG.match(t)
+        if m:
+            t = m.group(1).strip()
+    t = _FORMAT_TAIL.sub("", t).strip()
     if t:
         out.append(t)
     return out

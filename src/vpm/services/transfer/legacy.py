@@ -45,6 +45,8 @@ READ = (
     *CHECKLIST_SHEETS,
     *DISPLAY_SHEETS,
 )
+#: A patch cell the template builds from an ID nobody filled in ("FEED   Q8.ID").
+UNFILLED_LOOKUP = re.compile(r"(FEED\s+)?[\w ]*\.ID", re.I)
 #: The template's names for its spare LED wall slots ("ADDED LED 2" ... "ADDED LED 12").
 LED_SLOT_NAME = re.compile(r"^ADDED LED \d+$", re.I)
 #: Sheets that hold only calculators, drawings or reference libraries: noted, not imported.
@@ -196,6 +198,9 @@ class _Sheets:
         if is_formula_error(cell):
             self.skip(sheet, n, col, f"{cell} is a formula error, not a patch")
             return None
+        if UNFILLED_LOOKUP.fullmatch(cell):
+            self.skip(sheet, n, col, f"{cell!r} is the template's lookup with no ID filled in, not a patch")
+            return None
         return cell
 
     # ---------------------------------------------------------------- header
@@ -238,6 +243,7 @@ class _Sheets:
     def sources_sends(self, sheet: str, slug: str, kind: str, type_field: str, direction: str) -> None:
         if sheet not in self.book.sheet_names:
             return
+        names: dict[str, str] = {}
         for n, row in enumerate(self.rows(sheet), start=1):
             row = row + [""] * (11 - len(row))
             label = text(row[0])
@@ -251,6 +257,16 @@ class _Sheets:
             for i in (3, 4, 5):
                 if is_formula_error(row[i]):
                     self.skip(sheet, n, i, f"{text(row[i])} is a formula error; left empty", "warning")
+            same = names.setdefault(re.sub(r"\s+", " ", name).upper(), label)
+            if same != label:
+                self.skip(
+                    sheet,
+                    n,
+                    2,
+                    f"{label}: {name!r} is also {same}'s name; both are imported, and a patch cell naming "
+                    f"{name!r} cannot tell them apart (rename one)",
+                    "warning",
+                )
             rate = _num(row[5])
             if rate is None and text(row[5]):
                 self.skip(
