@@ -160,3 +160,41 @@ def test_conditional_get_and_gzip(client, production):  # type: ignore[no-untype
     assert next(i for i in after.json()["items"] if i["id"] == one["id"])["name"] == "new"
     changed = client.get(f"/api/sources/{one['id']}", headers={"if-none-match": item.headers["etag"]})
     assert changed.status_code == 200 and changed.json()["name"] == "new"
+
+
+def test_checklist_due_dates_and_ip_warnings_read_from_rows(client, db):  # type: ignore[no-untyped-def]
+    """The checklist's due date and overdue flag, and the IP plan's warnings, come from rows too, and say
+    what the objects say: an overdue item, one done, one due later, one with no lead days; an address
+    whose gateway is outside its subnet."""
+    show = client.post(
+        "/api/productions",
+        json={"show_name": "Due show", "load_in": "2020-03-10T08:00:00", "checklist_template": False},
+    ).json()
+    pid = show["id"]
+    for title, days, done in (
+        ("Book crew", 30, False),
+        ("Order tape", 10, True),
+        ("After", -20, False),
+        ("Any", None, False),
+    ):
+        body = {"title": title, "category": "SWITCH", "days_before_show": days, "completed": done}
+        assert client.post(f"/api/productions/{pid}/checklist-items", json=body).status_code == 201
+    ip = {"ip": "10.0.0.5", "subnet": "255.255.255.0", "gateway": "10.9.9.1", "device_name": "E2"}
+    assert client.post(f"/api/productions/{pid}/ip-addresses", json=ip).status_code == 201
+    for slug in ("checklist-items", "ip-addresses"):
+        spec = REGISTRY[slug]
+        assert reads.shape(spec) is not None, slug
+        listed = sorted(svc.list_(db, spec, svc.ListParams(limit=1000), pid)["items"], key=lambda i: i["id"])
+        orm = sorted(_orm_list(db, spec, pid), key=lambda i: i["id"])
+        assert listed == orm
+        _same_bytes(listed, orm)
+        if slug == "checklist-items":
+            by = {i["title"]: (i["due_date"], i["overdue"]) for i in listed}
+            assert by == {
+                "Book crew": ("2020-02-09", True),
+                "Order tape": ("2020-02-29", False),
+                "After": ("2020-03-30", True),
+                "Any": (None, False),
+            }
+        else:
+            assert listed[0]["warnings"], listed[0]

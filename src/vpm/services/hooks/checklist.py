@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from vpm.db.base import utcnow
@@ -63,10 +64,21 @@ class ChecklistHooks(Hooks):
             changes["notes"] = list(changes.get("notes", obj.notes) or []) + [_note(ctx, note, kind)]
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
-        prod = production_of(session, obj.production_id, cache)
-        due = due_date(prod.load_in if prod else None, obj.days_before_show)
-        today = cache.setdefault("today", dt.date.today())
-        return {
-            "due_date": due.isoformat() if due else None,
-            "overdue": bool(due and not obj.completed and due < today),
-        }
+        return _due(session, obj.production_id, obj.days_before_show, obj.completed, cache)
+
+    def extra_rows(
+        self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool, cache: dict[str, Any]
+    ) -> list[dict[str, Any]] | None:
+        return [
+            _due(session, uuid.UUID(i["production_id"]), i["days_before_show"], i["completed"], cache) for i in items
+        ]
+
+
+def _due(
+    session: Any, production_id: uuid.UUID, days: int | None, completed: bool, cache: dict[str, Any]
+) -> dict[str, Any]:
+    """An item's due date (lead days before its show's load-in) and whether it is overdue today."""
+    prod = production_of(session, production_id, cache)
+    due = due_date(prod.load_in if prod else None, days)
+    today = cache.setdefault("today", dt.date.today())
+    return {"due_date": due.isoformat() if due else None, "overdue": bool(due and not completed and due < today)}

@@ -87,3 +87,8 @@ class IpAddressHooks(Hooks):
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         return {"warnings": warnings_for(obj.ip, obj.subnet, obj.gateway)}
+
+    def extra_rows(
+        self, session: Any, spec: EntitySpec, items: list[dict[str, Any]], detail: bool, cache: dict[str, Any]
+    ) -> list[dict[str, Any]] | None:
+        return [{"warnings": warnings_for(i["ip"], i["subnet"], i["gateway"])} for i in items]
