@@ -18,7 +18,9 @@ run: $(BIN)/.installed
 	$(BIN)/vpm setup
 	$(BIN)/vpm serve --port 3010
 
-## test: the whole test suite (SQLite always; PostgreSQL too when 127.0.0.1:5432 answers)
+## test: the whole test suite (SQLite always; PostgreSQL too when 127.0.0.1:5432 answers), one process
+## per core (pytest-xdist); `make test PYTEST_ARGS="-n 0"` runs it in one process
+PYTEST_ARGS ?= -n auto
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
