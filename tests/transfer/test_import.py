@@ -432,3 +432,33 @@ def test_patch_cells_name_devices_not_template_filler(db) -> None:
     assert {("VIDEO SNAKE", 6), ("DSM SNAKE B", 5)} <= cabled
     twice = [s for s in report.skips if s.sheet == "SOURCES" and "also SRC 47's name" in s.reason]
     assert [(s.row, s.level) for s in twice] and "SRC 48" in twice[0].reason
+
+
+def test_import_does_not_read_back_what_it_just_wrote(db, tmp_path) -> None:
+    """Ports and cables name devices and ports written a moment before in the same transaction: the
+    import keeps them in the session, so their checks do not load each one back by id."""
+    import importlib.util
+
+    from sqlalchemy import event
+
+    spec = importlib.util.spec_from_file_location("bench_import", Path(__file__).parents[2] / "bench" / "import.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "generated.xlsx"
+    rows = bench.generate(path, 300)  # 30 sources, 30 sends, 180 ports, 90 cables
+    pid = _show(db, "Generated", template=False)
+    loads: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        flat = " ".join(statement.split()).lower()
+        whole_row = "," in flat.split(" from ", 1)[0]  # a load by id, not a one-column lookup
+        if whole_row and ("where devices.id =" in flat or "where ports.id =" in flat):
+            loads.append(flat)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        report = import_file(db, pid, path, ACTOR, dry_run=False)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert report.written and report.ops()["create"] == rows
+    assert loads == []  # it was 300 device and 240 port loads for these 300 rows

@@ -352,6 +352,9 @@ class Importer:
         self.spec_cache: dict[str, uuid.UUID | None] = {}
         #: optional library references that matched nothing (reported as warnings)
         self.gaps: list[Skip] = []
+        #: devices and ports written by this run, held so the session's identity map (weak) keeps
+        #: them: the next rows' checks find them there instead of reading each one back
+        self.held: list[Any] = []
 
     def _unwind(self) -> None:
         """A row failed and its savepoint was rolled back: forget what it added to the indexes."""
@@ -503,6 +506,7 @@ class Importer:
             did = self.devices.get((spec.kind, norm(item.key[0])))
             if did is None:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
+                self.held.append(obj)
                 after.append(lambda: self._remember_device(obj.id, obj.kind, obj.label, obj.name))
                 if obj.equipment_spec_id is not None:
                     ports = list(
@@ -528,6 +532,7 @@ class Importer:
             pid = self.ports.get((dev, direction, norm(values.get("label"))))
             if pid is None:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
+                self.held.append(obj)
                 after.append(
                     lambda: self._remember_port(
                         obj.id, obj.device_id, obj.direction, obj.label, (obj.index, obj.card_slot, obj.card_port)
@@ -734,6 +739,7 @@ class Importer:
             {},
             self.pid,
         )
+        self.held.append(obj)
         self._remember_port(obj.id, did, direction, label)
         after.append(lambda: None)
         return obj.id
@@ -796,6 +802,7 @@ class Importer:
                     {},
                     self.pid,
                 )
+                self.held.append(obj)
                 self._remember_device(obj.id, obj.kind, obj.label, obj.name)
                 self.placeholder_ids().add(obj.id)
                 self._undo.append(lambda: self.placeholder_ids().discard(obj.id))
