@@ -162,6 +162,15 @@ def test_over_long_keys_and_huge_numbers(client, production):  # type: ignore[no
     assert client.get(f"/api/productions/{pid}/sources", params={"label": "L" * 300}).json()["total"] == 0
     _refused(client.post("/api/formats", json={"h_res": 1920, "v_res": 1080, "frame_rate": 1e300}), "frame_rate")
     _refused(client.post(f"/api/productions/{pid}/sources", json={"label": "X", "rate": 1e300}), "rate")
+    # a JSON field holding a whole number no JSON answer can carry is refused, not saved and then a 500
+    _refused(
+        client.post(
+            "/api/equipment-specs",
+            json={"category": "CAMERA", "manufacturer": "Acme", "model": "Edge J", "device_formats": [2**70]},
+        ),
+        "device_formats",
+    )
+    assert client.get("/api/equipment-specs", params={"q": "Edge J"}).json()["total"] == 0
     ok = client.post("/api/equipment-specs", json={"category": "CAMERA", "manufacturer": "Acme", "model": "Edge 2"})
     assert ok.status_code == 201, ok.text
     _still_creates(client, pid)

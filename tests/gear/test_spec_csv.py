@@ -140,6 +140,12 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(client) ->
         (1, "manufacturer"),
         (1, "colour"),
     }
+    odd = client.get("/api/library/specs.csv", params={"category": "\x1f"})  # it names the file: refused
+    assert odd.status_code == 422 and odd.json()["errors"][0]["field"] == "category"
+    assert (
+        client.get("/api/library/specs.csv", params={"category": "CONVERTER"}).headers["content-disposition"]
+        == 'attachment; filename="specs-converter.csv"'
+    )
     latin = client.post("/api/library/specs.csv", content="slug,model\ncaf\xe9,x\n".encode("latin-1"))
     assert latin.status_code == 422 and latin.json()["errors"][0]["field"] == "file"
 

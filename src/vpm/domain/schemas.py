@@ -27,7 +27,8 @@ MAX_NUMBER = 1e9
 
 
 def _no_nul(value: Any) -> Any:
-    """Text with a NUL byte cannot be stored by PostgreSQL; refuse it as bad input, anywhere in JSON too."""
+    """Text with a NUL byte cannot be stored by PostgreSQL; refuse it as bad input, anywhere in JSON too
+    (and numbers no JSON answer can carry: not finite, or whole numbers past 64 bits)."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError("must not contain NUL characters")
@@ -40,6 +41,9 @@ def _no_nul(value: Any) -> Any:
             _no_nul(v)
     elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         raise ValueError("must be a finite number")
+    elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        # JSON encoders (and PostgreSQL's jsonb numbers as read back) stop at 64 bits
+        raise ValueError("holds a whole number past 64 bits")
     return value
 
 

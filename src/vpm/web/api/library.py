@@ -157,8 +157,11 @@ def export_specs(
     slug: list[str] = Query([], max_length=500),
     db: Database = Depends(get_db),
 ) -> Response:
+    from vpm.domain.entities import LIBRARY_CATEGORIES
     from vpm.services.spec_csv import export_csv
 
+    if category is not None and category not in LIBRARY_CATEGORIES:
+        raise ValidationFailed("category", f"must be one of {', '.join(LIBRARY_CATEGORIES)}")
     text = export_csv(db, category=category, slugs=[s[:120] for s in slug] or None)
     name = f"specs-{category.lower()}" if category else "specs"
     return Response(
