@@ -77,6 +77,9 @@ def _device(
 #: Default ports for a device made without a spec (vpm.services.defaults); API callers get them unless
 #: they say ``default_ports: false``; code that builds its own ports (import) does not ask for them.
 _DEFAULTS = {"default_ports": (bool, True)}
+#: A switcher's or router's control IP is filed in the show's IP plan (vpm.services.hooks.control_ip);
+#: API callers get that unless they say ``ip_plan: false``.
+_IP_PLAN = {"ip_plan": (bool, True)}
 #: ... and a source's or send's one connector (the workbook's OUT column).
 _ONE_PORT = {"connector": (str | None, None)} | _DEFAULTS
 _device(
@@ -174,6 +177,8 @@ _device(
     "Signal flow",
     "VSW",
     ("mes", "control_ip"),
+    create_options=_IP_PLAN,
+    patch_options=_IP_PLAN,
     spec_category="VISION_SWITCHER",
 )
 _device(
@@ -184,6 +189,8 @@ _device(
     "Signal flow",
     "CSW",
     ("mes", "control_ip"),
+    create_options=_IP_PLAN,
+    patch_options=_IP_PLAN,
     spec_category="CAM_SWITCHER",
 )
 _device(
@@ -194,7 +201,8 @@ _device(
     "Signal flow",
     "RTR",
     ("signal_type", "location"),
-    create_options=_DEFAULTS,
+    create_options=_DEFAULTS | _IP_PLAN,
+    patch_options=_IP_PLAN,
     spec_category="ROUTER",
 )
 _device(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import vpm.domain.entities  # noqa: F401  (the registry is filled before hooks are attached)
 from vpm.domain.registry import REGISTRY, Hooks
 from vpm.services.hooks.checklist import ChecklistHooks
+from vpm.services.hooks.control_ip import ControlIpHooks
 from vpm.services.hooks.devices import DeviceHooks, VideoDeviceHooks
 from vpm.services.hooks.displays import (
     CameraHooks,
@@ -34,6 +35,9 @@ HOOKS: dict[str, Hooks] = {
     "led-screens": LedScreenHooks(),
     "projection-screens": ProjectorHooks(),
     "projection-surfaces": ProjectionSurfaceHooks(),
+    "vision-switchers": ControlIpHooks(),
+    "cam-switchers": ControlIpHooks(),
+    "routers": ControlIpHooks(),
     "ports": PortHooks(),
     "connections": ConnectionHooks(),
     "router-crosspoints": CrosspointHooks(),

@@ -85,6 +85,11 @@ class IpAddressHooks(Hooks):
             )
         check_device_ref(ctx, "device_id", data.get("device_id"), obj.production_id)
 
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        from vpm.services.hooks.control_ip import follow_plan
+
+        follow_plan(ctx, obj, changes)
+
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         return {"warnings": warnings_for(obj.ip, obj.subnet, obj.gateway)}
 

@@ -159,7 +159,10 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
         db: Database = Depends(get_db),
         actor: Actor = Depends(get_actor),
     ) -> Any:
-        return _ok(svc.update(db, spec, entity_id, body.model_dump(exclude_unset=True), actor))  # type: ignore[attr-defined]
+        values = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        # an option with a default (a switcher's ``ip_plan``) applies when the edit does not say
+        values |= {k: d for k, (_t, d) in spec.patch_options.items() if d is not None and k not in values}
+        return _ok(svc.update(db, spec, entity_id, values, actor))
 
     @router.delete(item_path, tags=[tag], status_code=204, summary=f"Delete a {spec.label.lower()}")
     def delete_item(
