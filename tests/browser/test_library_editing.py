@@ -101,3 +101,14 @@ def test_edit_a_specs_ports_on_the_library_page(page, server, api):  # type: ign
     assert "Ports and cards" in page.locator("#history").inner_text()
     assert page.locator("[data-field='layout.ports[1].label']").input_value() == "HDMI in"
     page.recorder.check()
+
+
+def test_the_barco_e2_reads_card_by_card_in_the_editor(page, server):  # type: ignore[no-untyped-def]
+    goto(page, f"{server.base}/library/equipment-specs/barco-e2")
+    legends = page.locator("[data-module=spec-layout] fieldset.layout-card legend").all_inner_texts()
+    assert len(legends) == 19  # 12 fitted as the workbook's E2 sheet, 7 the frame accepts
+    assert [t.split(" · ")[0] for t in legends[:12]] == [f"IN slot {n}" for n in range(1, 9)] + [
+        f"OUT slot {n}" for n in range(1, 5)
+    ]
+    assert legends[4] == "IN slot 5 · Tri-Combo input card" and legends[12].startswith("Option (IN)")
+    page.recorder.check()

@@ -97,6 +97,14 @@ export function initSpecLayout(section) {
       fits_slots: c.fits_slots || [], ports: c.ports.map(portOf),
     })),
   };
+  // cards read as on the frame: input cards by slot, then output cards, then I/O cards, options last
+  const BANKS = ["IN", "OUT", "I/O"];
+  const bankOf = (c) => {
+    const dirs = new Set(c.ports.map((p) => p.direction));
+    return dirs.size === 1 ? (dirs.has("in") ? "IN" : "OUT") : dirs.size ? "I/O" : "IN";
+  };
+  layout.cards.sort((a, b) => (a.slot == null) - (b.slot == null) || BANKS.indexOf(bankOf(a)) - BANKS.indexOf(bankOf(b))
+    || (a.slot || 0) - (b.slot || 0) || String(a.key).localeCompare(String(b.key)));
 
   function input(obj, name, path, label, attrs = {}) {
     const value = obj[name] ?? "";
@@ -143,7 +151,7 @@ export function initSpecLayout(section) {
       const at = `layout.cards[${i}]`;
       const name = c.name || c.key || `card ${i + 1}`;
       return el("fieldset", { class: "layout-card", dataset: { card: c.key || "" } },
-        el("legend", { text: c.slot ? `Slot ${c.slot} · ${name}` : `Option · ${name}` }),
+        el("legend", { text: c.slot ? `${bankOf(c)} slot ${c.slot} · ${name}` : `Option (${bankOf(c)}) · ${name}` }),
         el("div", { class: "form-grid" },
           el("label", {}, "Name ", input(c, "name", at, `Name of card ${i + 1}`, { extra: { maxlength: 120 } })),
           el("label", {}, "Key ", input(c, "key", at, `Key of card ${i + 1}`, { extra: { maxlength: 60 } })),
