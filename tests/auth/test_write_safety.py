@@ -10,7 +10,7 @@ import pytest
     "body", [{"width_m": 1e200, "height_m": 1}, {"width_m": 2, "height_m": -1e300}, {"width_m": 1e10, "height_m": 1e10}]
 )
 def test_huge_sizes_are_refused_before_anything_is_saved(client, production, body):  # type: ignore[no-untyped-def]
-    url = f"/api/productions/{production['id']}/projection-surfaces"
+    url = f"/api/productions/{production['id']}/screens"
     before = client.get(url).json()["total"]
     r = client.post(url, json={"label": "SCREEN 9", **body})
     assert r.status_code == 422, r.text
@@ -18,10 +18,10 @@ def test_huge_sizes_are_refused_before_anything_is_saved(client, production, bod
     listed = client.get(url)
     assert listed.status_code == 200 and listed.json()["total"] == before
     made = client.post(url, json={"label": "SCREEN 1", "width_m": 4, "height_m": 2.25}).json()
-    r = client.patch(f"/api/projection-surfaces/{made['id']}", json={"version": made["version"], **body})
+    r = client.patch(f"/api/screens/{made['id']}", json={"version": made["version"], **body})
     assert r.status_code == 422, r.text
     assert client.get(url).status_code == 200
-    assert client.get(f"/api/projection-surfaces/{made['id']}").json()["width_m"] == 4
+    assert client.get(f"/api/screens/{made['id']}").json()["width_m"] == 4
 
 
 def test_a_non_finite_figure_rolls_the_whole_write_back(db, production):  # type: ignore[no-untyped-def]

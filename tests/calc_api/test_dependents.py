@@ -11,7 +11,7 @@ import pytest
 from tests.calc_api.helpers import AR391, MX40, make, make_spec, patch
 from tests.calc_api.test_projection import PJ
 
-KINDS = ("projection-surfaces", "projection-screens", "led-screens")
+KINDS = ("screens", "projectors", "led-screens")
 
 
 def _snapshot(client, pid) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -26,8 +26,8 @@ def _events(client, pid, after):  # type: ignore[no-untyped-def]
 
 
 SLUG = {
-    "projection_surface": "projection-surfaces",
-    "projection_screen": "projection-screens",
+    "screen": "screens",
+    "projector": "projectors",
     "led_screen": "led-screens",
 }
 
@@ -48,8 +48,8 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     spec = make_spec(client, **PJ)
     tile = make_spec(client, **AR391)
     proc = make_spec(client, **MX40)
-    left = make(client, pid, "projection-surfaces", label="LEFT", width_m=14, height_m=4.5)
-    right = make(client, pid, "projection-surfaces", label="RIGHT", width_m=7, height_m=3.94)
+    left = make(client, pid, "screens", label="LEFT", width_m=14, height_m=4.5)
+    right = make(client, pid, "screens", label="RIGHT", width_m=7, height_m=3.94)
     make(
         client,
         pid,
@@ -64,12 +64,12 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     start = events[-1]["id"] if events else 0
     model = _snapshot(client, pid)
 
-    one = make(client, pid, "projection-screens", label="PJ 1", equipment_spec_id=spec["id"], surface_id=left["id"])
-    two = make(client, pid, "projection-screens", label="PJ 2", equipment_spec_id=spec["id"], surface_id=left["id"])
-    one = patch(client, "projection-screens", one, stack_count=2)
-    two = patch(client, "projection-screens", two, surface_id=right["id"])
-    assert client.delete(f"/api/projection-screens/{one['id']}").status_code == 204
-    assert client.post(f"/api/projection-screens/{one['id']}/restore").status_code == 200
+    one = make(client, pid, "projectors", label="PJ 1", equipment_spec_id=spec["id"], screen_id=left["id"])
+    two = make(client, pid, "projectors", label="PJ 2", equipment_spec_id=spec["id"], screen_id=left["id"])
+    one = patch(client, "projectors", one, stack_count=2)
+    two = patch(client, "projectors", two, screen_id=right["id"])
+    assert client.delete(f"/api/projectors/{one['id']}").status_code == 204
+    assert client.post(f"/api/projectors/{one['id']}/restore").status_code == 200
     patch(client, "equipment-specs", spec, lumens=25000)  # every surface lit by this model
     tile = patch(client, "equipment-specs", tile, power_w=400)  # the wall built from this tile
     patch(client, "equipment-specs", tile, frame_rates="50, 60")  # a spec field no number reads: no event
@@ -78,8 +78,8 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     _apply(model, events)
     fresh = _snapshot(client, pid)
     assert model == fresh
-    assert fresh["projection-surfaces"][left["id"]]["derived"]["total_lumens"] == 50000
-    assert fresh["projection-surfaces"][right["id"]]["derived"]["total_lumens"] == 25000
+    assert fresh["screens"][left["id"]]["derived"]["total_lumens"] == 50000
+    assert fresh["screens"][right["id"]]["derived"]["total_lumens"] == 25000
     assert fresh["led-screens"][next(iter(fresh["led-screens"]))]["derived"]["power_max_w"] == pytest.approx(8 * 400)
 
     derived_only = [e for e in events if set(e["changes"]) == {"derived"}]
@@ -92,7 +92,7 @@ def test_the_change_log_carries_dependent_numbers(client, production):  # type: 
     assert len(wall_events) == 1  # the power change; the frame-rate edit moved nothing
     # a derived-only change is not something to undo
     r = client.post(
-        f"/api/projection-surfaces/{left['id']}/undo",
+        f"/api/screens/{left['id']}/undo",
         json={"event_id": surface_events[0]["id"], "version": left["version"]},
     )
     assert r.status_code in (404, 405, 422), r.text

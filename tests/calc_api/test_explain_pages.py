@@ -31,14 +31,14 @@ def test_led_projection_and_camera_explain(client, production):  # type: ignore[
     page = client.get(f"/productions/{pid}/led-screens/{wall['id']}/planner")
     assert page.status_code == 200 and 'id="pl-explain"' in page.text and "How was this computed?" in page.text
 
-    surface = make(client, pid, "projection-surfaces", label="SCREEN", width_m=14, height_m=4.5)
+    surface = make(client, pid, "screens", label="SCREEN", width_m=14, height_m=4.5)
     spec = make_spec(client, **PJ)
     for n in (1, 2):
-        make(client, pid, "projection-screens", label=f"PJ {n}", equipment_spec_id=spec["id"], surface_id=surface["id"])
-    d = client.get(f"/api/projection-surfaces/{surface['id']}").json()["derived"]
+        make(client, pid, "projectors", label=f"PJ {n}", equipment_spec_id=spec["id"], screen_id=surface["id"])
+    d = client.get(f"/api/screens/{surface['id']}").json()["derived"]
     assert d["explain"]["nits"]["source"] == "PROJECTION SCREENS!M11"
     assert {"image_raster", "blend", "lumen_usage", "nits"} <= set(_explained(d))
-    page = client.get(f"/productions/{pid}/projection-surfaces/{surface['id']}/projection")
+    page = client.get(f"/productions/{pid}/screens/{surface['id']}/projection")
     assert page.status_code == 200 and 'id="projection-explain"' in page.text
     assert "PROJECTION SCREENS!M11" in page.text
 

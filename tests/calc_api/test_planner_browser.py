@@ -111,13 +111,13 @@ def show(server: str) -> dict[str, Any]:
             },
         ).json()
         surface = http.post(
-            f"/api/productions/{pid}/projection-surfaces",
+            f"/api/productions/{pid}/screens",
             json={"label": "SCREEN 1", "width_m": 14, "height_m": 4.5, "ambient_lux": 20},
         ).json()
         for label in ("PJ 1", "PJ 2"):
             r = http.post(
-                f"/api/productions/{pid}/projection-screens",
-                json={"label": label, "equipment_spec_id": pj_spec["id"], "surface_id": surface["id"]},
+                f"/api/productions/{pid}/projectors",
+                json={"label": label, "equipment_spec_id": pj_spec["id"], "screen_id": surface["id"]},
             )
             assert r.status_code == 201, r.text
         return {"pid": pid, "wall": wall.json(), "surface": surface}
@@ -216,7 +216,7 @@ def test_a_conflict_is_shown_and_resolved(server: str, browser: Any, show: dict[
 def test_projection_page(server: str, browser: Any, show: dict[str, Any]) -> None:
     page = new_page(browser)
     console = Console(page)
-    page.goto(f"{server}/productions/{show['pid']}/projection-surfaces/{show['surface']['id']}/projection")
+    page.goto(f"{server}/productions/{show['pid']}/screens/{show['surface']['id']}/projection")
     assert page.locator("#blend-diagram .bl-raster").count() == 2
     assert page.locator("#blend-diagram .bl-zone").count() == 1
     assert "3,360 × 1,080" in page.locator('dd[data-key="raster"]').inner_text()

@@ -129,7 +129,7 @@ def test_record_list_pdfs(client: Any, production: dict[str, Any]) -> None:
     )
     assert (
         client.post(
-            f"/api/productions/{pid}/projection-surfaces", json={"label": "SURF 1", "width_m": 6, "height_m": 3.375}
+            f"/api/productions/{pid}/screens", json={"label": "SURF 1", "width_m": 6, "height_m": 3.375}
         ).status_code
         == 201
     )

@@ -330,7 +330,7 @@ def test_led_wall_from_the_real_workbook_and_template_slots_reported(legacy_pars
     assert len(screens) == 12 and all("no size" in s.reason for s in screens)
     projectors = [s for s in parsed.skips if s.sheet == "PROJECTOR INFO"]
     assert len(projectors) == 12 and all("no make / model" in s.reason for s in projectors)
-    assert not [i for i in items if i.slug in ("projection-surfaces", "projection-screens")]
+    assert not [i for i in items if i.slug in ("screens", "projectors")]
 
 
 def test_checklist_sheets_bring_in_their_items_and_skip_the_filler(legacy_parsed) -> None:
@@ -349,7 +349,7 @@ def test_checklist_sheets_bring_in_their_items_and_skip_the_filler(legacy_parsed
 
 
 def test_led_screens_projectors_import_reimport_and_round_trip(db, tmp_path) -> None:
-    from vpm.domain.devices import LedScreen, ProjectionScreen, ProjectionSurface
+    from vpm.domain.devices import LedScreen, Projector, Screen
     from vpm.domain.library import EquipmentSpec
     from vpm.services.transfer import run_import
 
@@ -380,15 +380,15 @@ def test_led_screens_projectors_import_reimport_and_round_trip(db, tmp_path) -> 
     with db.read() as s:
         wall = s.scalars(select(LedScreen).where(LedScreen.production_id == pid)).one()
         tile, proc = s.get(EquipmentSpec, wall.equipment_spec_id), s.get(EquipmentSpec, wall.processor_spec_id)
-        surface = s.scalars(select(ProjectionSurface).where(ProjectionSurface.production_id == pid)).one()
-        pjs = {p.label: p for p in s.scalars(select(ProjectionScreen).where(ProjectionScreen.production_id == pid))}
+        surface = s.scalars(select(Screen).where(Screen.production_id == pid)).one()
+        pjs = {p.label: p for p in s.scalars(select(Projector).where(Projector.production_id == pid))}
         pj_spec = s.get(EquipmentSpec, pjs["PJ 1.1"].equipment_spec_id)
     assert (wall.label, wall.name, wall.tile_cols, wall.tile_rows) == ("LED 1", "MAIN LED", 40, 3)
     assert (tile.model, proc.model) == ("AR3.91mm, 500 x 1000mm", "MX40 Pro")
     assert (surface.label, surface.width_m, surface.height_m) == ("SCREEN 1", 9.144, 5.144)
     assert sorted(pjs) == ["PJ 1.1", "PJ 3.1", "PJ 3.2"]
     assert (pj_spec.manufacturer, pj_spec.model) == ("Panasonic", "PT-RZ21K")
-    assert pjs["PJ 1.1"].surface_id == surface.id and pjs["PJ 3.1"].surface_id is None
+    assert pjs["PJ 1.1"].screen_id == surface.id and pjs["PJ 3.1"].screen_id is None
     assert (pjs["PJ 1.1"].h_res, pjs["PJ 1.1"].v_res, pjs["PJ 1.1"].stack_count) == (1920, 1080, 1)
     assert pjs["PJ 3.2"].stack_count == 2 and pjs["PJ 3.2"].equipment_spec_id is None
     assert "Blended" in pjs["PJ 3.2"].notes
@@ -405,8 +405,27 @@ def test_led_screens_projectors_import_reimport_and_round_trip(db, tmp_path) -> 
     back = import_file(db, copy, out, ACTOR, dry_run=False)
     assert not back.errors and not back.skips, back.as_dict()
     after = _snapshot(db, copy)
-    for sheet in ("LED screens", "Projectors", "Projection surfaces"):
+    for sheet in ("LED screens", "Projectors", "Screens"):
         assert before[sheet] and before[sheet] == after[sheet], sheet
+
+    # a workbook vpm wrote before projectors and screens were renamed (migration 0008): the screens'
+    # sheet was "Projection surfaces" and a projector's column "Surface"; it still imports, whole
+    import openpyxl
+
+    book = openpyxl.load_workbook(out)
+    assert book["Projectors"]["A1"].value is not None
+    book["Screens"].title = "Projection surfaces"
+    headers = {c.value: c for c in book["Projectors"][1]}
+    assert "Screen" in headers and "Surface" not in headers
+    headers["Screen"].value = "Surface"
+    old = tmp_path / "displays-before-0008.xlsx"
+    book.save(old)
+    older = _show(db, "Displays from an older workbook", template=False)
+    back = import_file(db, older, old, ACTOR, dry_run=False)
+    assert not back.errors and not back.skips, back.as_dict()
+    again = _snapshot(db, older)
+    for sheet in ("LED screens", "Projectors", "Screens"):
+        assert before[sheet] == again[sheet], sheet
 
 
 def test_patch_cells_name_devices_not_template_filler(db) -> None:
@@ -462,3 +481,11 @@ def test_import_does_not_read_back_what_it_just_wrote(db, tmp_path) -> None:
         event.remove(db.engine, "before_cursor_execute", count)
     assert report.written and report.ops()["create"] == rows
     assert loads == []  # it was 300 device and 240 port loads for these 300 rows
+
+
+def test_an_old_kind_name_in_a_native_sheet_still_reads() -> None:
+    from vpm.services.transfer.native import _kind_from, _known_titles
+
+    assert _kind_from("Projection surface") == _kind_from("Screen") == "screen"
+    assert _kind_from("projection-screens") == _kind_from("Projector") == "projector"
+    assert {"projection surfaces", "screens", "projectors"} <= _known_titles()

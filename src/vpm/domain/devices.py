@@ -225,26 +225,29 @@ class LedScreen(Device):
     rotation_deg: Mapped[float | None] = mapped_column(Float)
 
 
-class ProjectionScreen(Device):
-    """One projector unit (the seed document's ``projection_screens``)."""
+class Projector(Device):
+    """One projector position (one unit, or ``stack_count`` stacked), aimed at a :class:`Screen`.
 
-    __tablename__ = "projection_screens"
-    KIND = "projection_screen"
+    Called ``ProjectionScreen`` (table ``projection_screens``) before migration 0008."""
+
+    __tablename__ = "projectors"
+    KIND = "projector"
     id: Mapped[uuid.UUID] = _child_pk()
     placement: Mapped[str | None] = mapped_column(String(20))
     h_res: Mapped[int | None] = mapped_column(Integer)
     v_res: Mapped[int | None] = mapped_column(Integer)
     rate: Mapped[float | None] = mapped_column(Float)
     lens_spec_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("equipment_specs.id", ondelete="SET NULL"))
-    surface_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
+    screen_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("devices.id", ondelete="SET NULL"))
     stack_count: Mapped[int] = mapped_column(Integer, default=1)
 
 
-class ProjectionSurface(Device):
-    """A projection screen (surface) in the room; sizes in metres, positions from downstage centre."""
+class Screen(Device):
+    """A projection screen in the room (what projectors throw onto); sizes in metres, positions from
+    downstage centre. Called ``ProjectionSurface`` (table ``projection_surfaces``) before migration 0008."""
 
-    __tablename__ = "projection_surfaces"
-    KIND = "projection_surface"
+    __tablename__ = "screens"
+    KIND = "screen"
     id: Mapped[uuid.UUID] = _child_pk()
     width_m: Mapped[float | None] = mapped_column(Float)
     height_m: Mapped[float | None] = mapped_column(Float)

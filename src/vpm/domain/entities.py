@@ -138,24 +138,28 @@ _device(
     spec_category="LED_TILE",
 )
 _device(
-    "projection-screens",
-    d.ProjectionScreen,
+    "projectors",
+    d.Projector,
     "Projector",
     "Projectors",
     "Sends",
     "PJ",
     ("placement",) + _VIDEO + ("stack_count",),
     spec_category="PROJECTOR",
+    former_slugs=("projection-screens",),
+    former_names=("projection_screen",),
 )
 _device(
-    "projection-surfaces",
-    d.ProjectionSurface,
-    "Projection surface",
-    "Projection surfaces",
+    "screens",
+    d.Screen,
+    "Screen",
+    "Screens",
     "Sends",
     "SCREEN",
     ("width_m", "height_m", "surface_type", "gain_factor"),
     choices={"surface_type": SurfaceType},
+    former_slugs=("projection-surfaces",),
+    former_names=("projection_surface", "Projection surface", "Projection surfaces"),
 )
 _device("records", d.RecordDevice, "Record", "Records", "Sends", "REC", ("codec",), spec_category="RECORDER")
 _device(

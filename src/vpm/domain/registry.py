@@ -181,6 +181,10 @@ class EntitySpec:
     #: A device kind's usual library category (offered first in its spec picker; "add to show" target).
     spec_category: str | None = None
     id_type: type = uuid.UUID
+    #: Slugs this entity had before a rename: their pages and API paths redirect to ``slug``.
+    former_slugs: tuple[str, ...] = ()
+    #: Other names it had (kind, label, plural): an old workbook's sheet or kind column still reads.
+    former_names: tuple[str, ...] = ()
 
     @property
     def hooks(self) -> Hooks:
@@ -300,6 +304,10 @@ class Registry:
 
     def get(self, slug: str) -> EntitySpec | None:
         return self._by_slug.get(slug)
+
+    def renamed(self, old_slug: str) -> EntitySpec | None:
+        """The entity that used to be called ``old_slug`` (``former_slugs``), if any."""
+        return next((s for s in self if old_slug in s.former_slugs), None)
 
     def by_event_type(self, event_type: str) -> EntitySpec | None:
         return next((s for s in self if s.event_type == event_type), None)

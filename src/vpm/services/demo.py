@@ -197,7 +197,7 @@ def seed_demo(db: Database) -> SeedReport:
         )
         surface = _make(
             ctx,
-            "projection-surfaces",
+            "screens",
             pid,
             label="SCREEN 1",
             name="IMAG Left",
@@ -209,12 +209,12 @@ def seed_demo(db: Database) -> SeedReport:
         )
         _make(
             ctx,
-            "projection-screens",
+            "projectors",
             pid,
             label="IMAG 1",
             name="IMAG Left PJ",
             equipment_spec_id=_spec(ctx, "barco-udx-4k35"),
-            surface_id=surface.id,
+            screen_id=surface.id,
             placement="IMAG",
             h_res=3840,
             v_res=2160,

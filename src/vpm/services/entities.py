@@ -179,7 +179,7 @@ def _search_condition(spec: EntitySpec, name: str, needle: str) -> Any:
     from vpm.domain.ports import Port
 
     col = getattr(spec.model, name)
-    if name in ("device_id", "ccu_id", "surface_id", "router_id"):
+    if name in ("device_id", "ccu_id", "screen_id", "router_id"):
         # a device reads "label · name"
         return col.in_(
             select(Device.id).where(

@@ -15,7 +15,7 @@ from vpm.services.hooks.displays import (
     CameraHooks,
     LedScreenHooks,
     LibrarySpecHooks,
-    ProjectionSurfaceHooks,
+    ScreenHooks,
     ProjectorHooks,
 )
 from vpm.services.hooks.library import FormatHooks
@@ -33,8 +33,8 @@ HOOKS: dict[str, Hooks] = {
     "sends": VideoDeviceHooks(),
     "cameras": CameraHooks(),
     "led-screens": LedScreenHooks(),
-    "projection-screens": ProjectorHooks(),
-    "projection-surfaces": ProjectionSurfaceHooks(),
+    "projectors": ProjectorHooks(),
+    "screens": ScreenHooks(),
     "vision-switchers": ControlIpHooks(),
     "cam-switchers": ControlIpHooks(),
     "routers": ControlIpHooks(),

@@ -373,7 +373,7 @@ def graph_as_of(db: Database, production_id: Any, name: str) -> Any:
             dev.own_format = g._format_from_values(
                 graph, r.get("h_res"), r.get("v_res"), r.get("rate"), r.get("blanking")
             )
-        elif kind == "projection_screen":
+        elif kind == "projector":
             dev.own_format = g._format_from_values(graph, r.get("h_res"), r.get("v_res"), r.get("rate"))
         elif kind in ("camera", "ccu"):
             dev.own_format = g._format_from_text(graph, r.get("format_mode"))

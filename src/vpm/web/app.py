@@ -13,7 +13,7 @@ import vpm.domain.entities  # noqa: F401  (fills the registry)
 from vpm import __version__
 from vpm.config import Settings, get_settings
 from vpm.db.engine import Database
-from vpm.web import admin, errors, pages, security
+from vpm.web import admin, errors, pages, renamed, security
 from vpm.web.api import auth, calc, library, misc, search, signal, stream, transfer
 from vpm.web.api import entities as entity_routes
 from vpm.web.deps import no_nul_in_url
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Last-Event-ID"],
         )
     app.add_middleware(security.AdminGate)
+    app.add_middleware(renamed.RenamedSlugs)  # old slugs (projection-screens, ...) redirect, 308
     app.add_middleware(security.ShareLanding)
     app.add_middleware(security.SecurityHeaders)
     app.add_middleware(security.HostGuard, allowed=settings.allowed_hosts)

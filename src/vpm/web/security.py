@@ -207,7 +207,7 @@ def _static_rules() -> dict[str, Rule]:
         # a row, named in the path: the show it belongs to
         "/api/{slug}/{entity_id}/secret/{field}": Rule("show", entity="entity_id", action="reveal"),
         "/api/led-screens/{entity_id}/plan": Rule("show", entity="entity_id", slug="led-screens", action="read"),
-        "/api/projection-surfaces/{entity_id}/analysis": Rule("show", entity="entity_id", slug="projection-surfaces"),
+        "/api/screens/{entity_id}/analysis": Rule("show", entity="entity_id", slug="screens"),
         "/api/cameras/{entity_id}/framing": Rule("show", entity="entity_id", slug="cameras"),
         "/api/cable-snakes/{snake_id}/lines": Rule("show", entity="snake_id", slug="cable-snakes"),
         "/api/routers/{router_id}/crosspoints": Rule("show", entity="router_id", slug="routers"),
@@ -228,8 +228,8 @@ def _static_rules() -> dict[str, Rule]:
         "/productions/{pid}/led-screens/{entity_id}/planner": Rule(
             "show", show="pid", entity="entity_id", slug="led-screens"
         ),
-        "/productions/{pid}/projection-surfaces/{entity_id}/projection": Rule(
-            "show", show="pid", entity="entity_id", slug="projection-surfaces"
+        "/productions/{pid}/screens/{entity_id}/projection": Rule(
+            "show", show="pid", entity="entity_id", slug="screens"
         ),
         "/library": LIBRARY,
         "/library/equipment-specs": LIBRARY,

@@ -62,8 +62,8 @@ from vpm.services.derived.projection import (
     lens_range,
     native_raster,
     projector_numbers,
-    surface_analysis,
-    surface_numbers,
+    screen_analysis,
+    screen_numbers,
 )
 
 __all__ = [
@@ -110,8 +110,8 @@ __all__ = [
     "show_supply",
     "solid_grid",
     "spec_name",
-    "surface_analysis",
-    "surface_numbers",
+    "screen_analysis",
+    "screen_numbers",
     "wall_grid",
     "wall_signal",
     "width_limit",

@@ -1,4 +1,4 @@
-"""Projectors and projection surfaces: light, raster, blend, brightness and throw
+"""Projectors and screens: light, raster, blend, brightness and throw
 (:mod:`vpm.calc.projection`)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from vpm.calc import projection
 from vpm.calc.errors import CalcError
-from vpm.domain.devices import ProjectionScreen, ProjectionSurface
+from vpm.domain.devices import Projector, Screen
 from vpm.domain.library import EquipmentSpec
 from vpm.calc.units import M_PER_FOOT
 from vpm.services.derived.common import (
@@ -47,7 +47,7 @@ def lens_range(lens: EquipmentSpec | None) -> projection.ThrowRange | None:
         return None
 
 
-def native_raster(pj: ProjectionScreen, spec: EquipmentSpec | None) -> tuple[int, int] | None:
+def native_raster(pj: Projector, spec: EquipmentSpec | None) -> tuple[int, int] | None:
     """A projector's native pixels: its spec's, else the raster typed on the projector row."""
     for w, h in (
         (spec.native_width_px, spec.native_height_px) if spec is not None else (None, None),
@@ -59,7 +59,7 @@ def native_raster(pj: ProjectionScreen, spec: EquipmentSpec | None) -> tuple[int
     return None
 
 
-def projector_numbers(pj: ProjectionScreen, spec: EquipmentSpec | None, lens: EquipmentSpec | None) -> Derived:
+def projector_numbers(pj: Projector, spec: EquipmentSpec | None, lens: EquipmentSpec | None) -> Derived:
     """Light (lumens x stacked units), weight and power of one projector position, its native
     raster and its lens's throw-ratio range."""
     missing = []
@@ -138,7 +138,7 @@ NAMED_ASPECTS = (
 class Aimed:
     """One projector position aimed at a surface, with its specs."""
 
-    projector: ProjectionScreen
+    projector: Projector
     spec: EquipmentSpec | None
     lens: EquipmentSpec | None
 
@@ -150,7 +150,7 @@ def aspect_name(ratio: float) -> str | None:
     return None
 
 
-def surface_numbers(surface: ProjectionSurface, aimed: Sequence[Aimed]) -> Derived:
+def screen_numbers(surface: Screen, aimed: Sequence[Aimed]) -> Derived:
     """Area, aspect and, from the projectors aimed at it, raster, blend, lumen usage, nits, fL and
     contrast (PROJECTION SCREENS sheet; one position per projector row, ``stack_count`` units each)."""
     width, height = entered(surface.width_m), entered(surface.height_m)
@@ -165,7 +165,7 @@ def surface_numbers(surface: ProjectionSurface, aimed: Sequence[Aimed]) -> Deriv
 
 
 def _surface_values(
-    surface: ProjectionSurface, width: float, height: float, aimed: Sequence[Aimed], missing: list[str]
+    surface: Screen, width: float, height: float, aimed: Sequence[Aimed], missing: list[str]
 ) -> dict[str, Any]:
     area = width * height
     ratio = width / height
@@ -360,8 +360,8 @@ def blend_positions(total_h_px: int, pj_h_px: int, positions: int, width_m: floa
     return out
 
 
-def surface_analysis(
-    surface: ProjectionSurface,
+def screen_analysis(
+    surface: Screen,
     aimed: Sequence[Aimed],
     library_lenses: Iterable[EquipmentSpec],
     throw_distance_m: float | None = None,
@@ -372,7 +372,7 @@ def surface_analysis(
     ``throw_distance_m`` (lens to screen) defaults to the first ``throw_dist_m`` / ``throwDistM``
     found in the surface's ``projector_assignments``.
     """
-    numbers = surface_numbers(surface, aimed)
+    numbers = screen_numbers(surface, aimed)
     out: dict[str, Any] = {
         "id": str(surface.id),
         "label": surface.label,
@@ -427,7 +427,7 @@ def surface_analysis(
     return out
 
 
-def _assignment_throw(surface: ProjectionSurface) -> float | None:
+def _assignment_throw(surface: Screen) -> float | None:
     for item in surface.projector_assignments or []:
         if isinstance(item, dict):
             for key in ("throw_dist_m", "throwDistM", "throw_distance_m"):

@@ -17,7 +17,7 @@ from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.common import check_device_ref, check_spec_ref, next_number
 
 #: Fields that point at other devices or specs, and what they must point at.
-DEVICE_REFS = {"ccu_id": "ccu", "surface_id": "projection_surface"}
+DEVICE_REFS = {"ccu_id": "ccu", "screen_id": "screen"}
 SPEC_REFS = {"equipment_spec_id": None, "processor_spec_id": "LED_PROCESSOR", "lens_spec_id": "LENS"}
 #: Numbers that may be negative (positions and angles); every other count or size may not.
 SIGNED = ("pos_", "rot", "sort_order")

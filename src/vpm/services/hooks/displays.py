@@ -1,4 +1,4 @@
-"""LED walls, projection surfaces, projectors and cameras: their derived numbers in every read shape.
+"""LED walls, screens, projectors and cameras: their derived numbers in every read shape.
 
 Each hook keeps the device behaviour of :class:`DeviceHooks` (labels, references, ports) and adds
 ``derived`` / ``derived_missing`` / ``derived_error`` from :mod:`vpm.services.derived`. Because
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from vpm.calc import _checks
 from vpm.calc.errors import CalcError
-from vpm.domain.devices import LedScreen, ProjectionScreen, ProjectionSurface
+from vpm.domain.devices import LedScreen, Projector, Screen
 from vpm.domain.enums import EventOp
 from vpm.domain.library import SPEC_NUMBER_COLUMNS, EquipmentSpec
 from vpm.domain.registry import REGISTRY, EntitySpec, WriteContext
@@ -59,7 +59,7 @@ def _prefetch(
     key: str,
     columns: tuple[Any, ...],
     production_id: Any,
-    model: type[LedScreen] | type[ProjectionScreen],
+    model: type[LedScreen] | type[Projector],
 ) -> None:
     """Load, once per request, every spec that a kind of device of this show points at."""
     marker = f"derived:{key}:{production_id}"
@@ -182,7 +182,7 @@ class LedScreenHooks(DeviceHooks):
 
 
 #: Projector fields a surface's numbers read.
-SURFACE_INPUTS = ("surface_id", "stack_count", "equipment_spec_id", "h_res", "v_res")
+SCREEN_INPUTS = ("screen_id", "stack_count", "equipment_spec_id", "h_res", "v_res")
 
 
 class ProjectorHooks(DeviceHooks):
@@ -191,7 +191,7 @@ class ProjectorHooks(DeviceHooks):
 
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().before_create(ctx, spec, obj, options)
-        remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id]))
+        remember(ctx, "screens", _screens(ctx.session, [obj.screen_id]))
 
     def after_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         super().after_create(ctx, spec, obj, options)
@@ -201,8 +201,8 @@ class ProjectorHooks(DeviceHooks):
         self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
     ) -> None:
         super().on_update(ctx, spec, obj, changes, options)
-        if any(name in changes for name in SURFACE_INPUTS):
-            remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id, changes.get("surface_id")]))
+        if any(name in changes for name in SCREEN_INPUTS):
+            remember(ctx, "screens", _screens(ctx.session, [obj.screen_id, changes.get("screen_id")]))
 
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         super().after_update(ctx, spec, obj, changes)
@@ -210,9 +210,9 @@ class ProjectorHooks(DeviceHooks):
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
         super().validate(ctx, spec, data, obj, is_new)
-        if not is_new and obj.deleted_at is not None and obj.surface_id is not None:  # being restored
-            surfaces = _surfaces(ctx.session, [obj.surface_id])
-            remember(ctx, "projection-surfaces", surfaces)
+        if not is_new and obj.deleted_at is not None and obj.screen_id is not None:  # being restored
+            surfaces = _screens(ctx.session, [obj.screen_id])
+            remember(ctx, "screens", surfaces)
             ctx.session.info.setdefault(_BACK, {})[obj.id] = obj
             try:
                 announce(ctx)
@@ -221,9 +221,9 @@ class ProjectorHooks(DeviceHooks):
 
     def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         super().before_delete(ctx, spec, obj)
-        if obj.surface_id is None:
+        if obj.screen_id is None:
             return
-        remember(ctx, "projection-surfaces", _surfaces(ctx.session, [obj.surface_id]))
+        remember(ctx, "screens", _screens(ctx.session, [obj.screen_id]))
         ctx.session.info.setdefault(_GONE, set()).add(obj.id)
         try:
             announce(ctx)
@@ -236,9 +236,9 @@ class ProjectorHooks(DeviceHooks):
             session,
             cache,
             "projectors",
-            (ProjectionScreen.equipment_spec_id, ProjectionScreen.lens_spec_id),
+            (Projector.equipment_spec_id, Projector.lens_spec_id),
             obj.production_id,
-            ProjectionScreen,
+            Projector,
         )
         known = specs_by_id(session, cache, (obj.equipment_spec_id, obj.lens_spec_id))
         numbers = derived.projector_numbers(obj, known.get(obj.equipment_spec_id), known.get(obj.lens_spec_id))
@@ -247,28 +247,28 @@ class ProjectorHooks(DeviceHooks):
 
 
 def aimed_at(session: Session, surface: Any, cache: dict[str, Any]) -> list[derived.Aimed]:
-    """The live projectors whose ``surface_id`` is this surface, with their specs. All projectors
+    """The live projectors whose ``screen_id`` is this surface, with their specs. All projectors
     of the show that are aimed anywhere are read once per request."""
     key = f"derived:aimed:{surface.production_id}"
     if key not in cache:
         rows = list(
             session.scalars(
-                select(ProjectionScreen)
+                select(Projector)
                 .where(
-                    ProjectionScreen.production_id == surface.production_id,
-                    ProjectionScreen.deleted_at.is_(None),
-                    ProjectionScreen.surface_id.is_not(None),
+                    Projector.production_id == surface.production_id,
+                    Projector.deleted_at.is_(None),
+                    Projector.screen_id.is_not(None),
                 )
-                .order_by(ProjectionScreen.sort_order, ProjectionScreen.label)
+                .order_by(Projector.sort_order, Projector.label)
             )
         )
         specs_by_id(session, cache, (i for pj in rows for i in (pj.equipment_spec_id, pj.lens_spec_id)))
         grouped: dict[uuid.UUID | None, list[Any]] = {}
         for pj in rows:
-            grouped.setdefault(pj.surface_id, []).append(pj)
+            grouped.setdefault(pj.screen_id, []).append(pj)
         cache[key] = grouped
     gone = session.info.get(_GONE, set())
-    back = [pj for pj in session.info.get(_BACK, {}).values() if pj.surface_id == surface.id]
+    back = [pj for pj in session.info.get(_BACK, {}).values() if pj.screen_id == surface.id]
     rows = [pj for pj in cache[key].get(surface.id, []) if pj.id not in gone]
     rows += [pj for pj in back if pj not in rows]
     known = specs_by_id(session, cache, (i for pj in back for i in (pj.equipment_spec_id, pj.lens_spec_id)))
@@ -317,23 +317,19 @@ def announce(ctx: Any) -> None:
             )
 
 
-def _surfaces(session: Session, ids: Iterable[uuid.UUID | None]) -> list[Any]:
+def _screens(session: Session, ids: Iterable[uuid.UUID | None]) -> list[Any]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return []
-    return list(
-        session.scalars(
-            select(ProjectionSurface).where(ProjectionSurface.id.in_(wanted), ProjectionSurface.deleted_at.is_(None))
-        )
-    )
+    return list(session.scalars(select(Screen).where(Screen.id.in_(wanted), Screen.deleted_at.is_(None))))
 
 
-class ProjectionSurfaceHooks(DeviceHooks):
-    """A projection surface: area and aspect, and brightness from the projectors aimed at it."""
+class ScreenHooks(DeviceHooks):
+    """A screen: area and aspect, and brightness from the projectors aimed at it."""
 
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         out = super().extra_read(session, obj, detail, cache)
-        out.update(derived.surface_numbers(obj, aimed_at(session, obj, cache)).as_fields())
+        out.update(derived.screen_numbers(obj, aimed_at(session, obj, cache)).as_fields())
         return out
 
 
@@ -368,14 +364,14 @@ class LibrarySpecHooks(EquipmentSpecHooks):
             )
         ).all()
         projectors = session.scalars(
-            select(ProjectionScreen).where(
-                (ProjectionScreen.equipment_spec_id == obj.id) | (ProjectionScreen.lens_spec_id == obj.id),
-                ProjectionScreen.deleted_at.is_(None),
+            select(Projector).where(
+                (Projector.equipment_spec_id == obj.id) | (Projector.lens_spec_id == obj.id),
+                Projector.deleted_at.is_(None),
             )
         ).all()
         remember(ctx, "led-screens", walls)
-        remember(ctx, "projection-screens", projectors)
-        remember(ctx, "projection-surfaces", _surfaces(session, [pj.surface_id for pj in projectors]))
+        remember(ctx, "projectors", projectors)
+        remember(ctx, "screens", _screens(session, [pj.screen_id for pj in projectors]))
 
     def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
         super().after_update(ctx, spec, obj, changes)

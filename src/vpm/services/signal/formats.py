@@ -119,7 +119,7 @@ def expected_format(port: PortNode) -> str | None:
     """What an input wants: its EDID (``expected_format_id``), else a send's or projector's own format."""
     if port.expected_format_id:
         return port.expected_format_id
-    if port.device.kind in ("send", "projection_screen"):
+    if port.device.kind in ("send", "projector"):
         return port.device.own_format
     return None
 

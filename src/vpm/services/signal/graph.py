@@ -489,7 +489,7 @@ def _load_kind_columns(session: Session, graph: ShowGraph, live: Any) -> None:
         ):
             devices[dev_id].own_format = _format_from_values(graph, h, v, rate, blanking)
             devices[dev_id].secondary_device = secondary
-    for dev_id, h, v, rate in rows(d.ProjectionScreen, "h_res", "v_res", "rate"):
+    for dev_id, h, v, rate in rows(d.Projector, "h_res", "v_res", "rate"):
         devices[dev_id].own_format = _format_from_values(graph, h, v, rate)
     for wanted in (d.Camera, d.Ccu):
         for dev_id, mode in rows(wanted, "format_mode"):

@@ -146,7 +146,7 @@ def build(
     groups: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     for dev in devices:
         kind = dev["kind"]
-        if kind == "projection_surface":
+        if kind == "screen":
             continue  # a surface is a plan, not a thing to pull
         if kind == "cable_snake":
             snake_type, length = dev.get("snake") or (None, None)

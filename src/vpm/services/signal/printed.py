@@ -403,12 +403,12 @@ RECORD_VIEWS: dict[str, dict[str, Any]] = {
         ],
     },
     "projection-plans": {
-        "slug": "projection-surfaces",
+        "slug": "screens",
         "title": "Projection plans",
         "group": None,
         "sort": lambda i: natural_key(i.get("label")),
         "columns": [
-            (Column("Surface", 10), lambda i: i.get("label") or ""),
+            (Column("Screen", 10), lambda i: i.get("label") or ""),
             (Column("Name", 14), lambda i: i.get("name") or ""),
             (Column("Size (m)", 10), lambda i: f"{i.get('width_m') or '?'} x {i.get('height_m') or '?'}"),
             (Column("Type", 10), lambda i: i.get("surface_type") or ""),

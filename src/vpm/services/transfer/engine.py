@@ -592,7 +592,7 @@ class Importer:
     # -------------------------------------------------------------- references
     def _resolve_device_refs(self, item: Item, values: dict[str, Any]) -> None:
         for name, ref in item.refs.items():
-            if name in ("ccu_id", "surface_id"):
+            if name in ("ccu_id", "screen_id"):
                 values[name] = self._device(ref, item.columns.get(name, name)) if ref else None
             elif name.endswith("spec_id"):
                 column = item.columns.get(name, name)

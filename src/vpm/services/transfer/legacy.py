@@ -707,7 +707,7 @@ class _Sheets:
                 )
             )
 
-    def projection_surfaces(self) -> None:
+    def screens(self) -> None:
         """PROJECTION SCREENS: blocks of screen specs two abreast ("SCREEN n" over "Screen Specs").
         A screen with a size becomes SCREEN n; one with no size is the template's empty slot."""
         sheet = "PROJECTION SCREENS"
@@ -757,7 +757,7 @@ class _Sheets:
                 values["ambient_lux"] = _num(lux)
             self.devices.append(
                 Item(
-                    "projection-surfaces",
+                    "screens",
                     (label,),
                     values,
                     sheet,
@@ -820,7 +820,7 @@ class _Sheets:
                 }
                 self.devices.append(
                     Item(
-                        "projection-screens",
+                        "projectors",
                         (label,),
                         {key: v for key, v in values.items() if v is not None},
                         sheet,
@@ -829,12 +829,12 @@ class _Sheets:
                             "equipment_spec_id": f"{_col(c + 1)} Make / Model",
                             "lens_spec_id": f"{_col(c + 1)} Lens",
                             "stack_count": "Projectors per Stack",
-                            "surface_id": "screen",
+                            "screen_id": "screen",
                         },
                         refs={
                             "equipment_spec_id": model,
                             "lens_spec_id": lens or None,
-                            "surface_id": (surface, "projection_surface") if surface else None,
+                            "screen_id": (surface, "screen") if surface else None,
                         },
                         optional_refs=("equipment_spec_id", "lens_spec_id"),
                     )
@@ -1013,7 +1013,7 @@ def parse(book: Workbook) -> Parsed:
         s.snakes(sheet)
     s.servers()
     s.led_screens()
-    s.projection_surfaces()
+    s.screens()
     s.projectors()
     s.ip_plan()
     s.preproduction()

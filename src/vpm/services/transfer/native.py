@@ -38,7 +38,7 @@ WORDS = {
     "equipment_spec_id": "Equipment",
     "processor_spec_id": "Processor",
     "lens_spec_id": "Lens",
-    "surface_id": "Surface",
+    "screen_id": "Screen",
     "device_id": "Device",
     "format_id": "Format",
     "expected_format_id": "Expected format (EDID)",
@@ -56,8 +56,10 @@ WORDS = {
     "max_zoom": "Max zoom",
 }
 SHOW_SHEET = "Show"
-#: device kinds that other kinds' rows name (``ccu_id``, ``surface_id``)
-REFERENCED_KINDS = ("ccus", "projection-surfaces")
+#: Headers of workbooks written before a field was renamed (projectors' ``surface_id``, 0008).
+FORMER_HEADERS = {"surface": "screen_id", "surface_id": "screen_id"}
+#: device kinds that other kinds' rows name (``ccu_id``, ``screen_id``)
+REFERENCED_KINDS = ("ccus", "screens")
 VERSION = "Version"
 BATCH = 500
 
@@ -91,6 +93,12 @@ def sheet_specs() -> list[tuple[str, EntitySpec]]:
         ("Checklist", REGISTRY["checklist-items"]),
     ]
     return out
+
+
+def former_titles(spec: EntitySpec) -> set[str]:
+    """Lower-case sheet names a workbook written before ``spec`` was renamed used for it
+    ("projection surfaces" for screens)."""
+    return {n.lower() for n in spec.former_names + spec.former_slugs}
 
 
 def columns(spec: EntitySpec) -> list[Column]:
@@ -193,7 +201,7 @@ def _rows(
                 row.append(_kind_slug(kinds.get(obj.device_id)))
             elif c.field == "completed_on":
                 row.append(obj.completed_at.date() if obj.completed_at else None)
-            elif c.field in ("ccu_id", "surface_id", "device_id"):
+            elif c.field in ("ccu_id", "screen_id", "device_id"):
                 row.append(labels.get(getattr(obj, c.field)))
             elif c.field.endswith("spec_id"):
                 row.append(specs.get(getattr(obj, c.field)))
@@ -213,7 +221,7 @@ def _kind_slug(kind: str | None) -> str | None:
 def _kind_from(text_: str) -> str | None:
     t = text_.strip().lower()
     for s in REGISTRY.devices:
-        if t in (s.label.lower(), s.slug, s.kind, s.plural.lower()):
+        if t in (s.label.lower(), s.slug, s.kind, s.plural.lower()) or t in former_titles(s):
             return s.kind
     return None
 
@@ -312,7 +320,7 @@ def parse_when(value: Any, t: str = "datetime") -> Any:
 
 def is_native(book: Workbook) -> bool:
     names = {n.strip().lower() for n in book.sheet_names}
-    ours = {t.lower() for t, _ in sheet_specs()} | {SHOW_SHEET.lower()}
+    ours = _known_titles()
     return SHOW_SHEET.lower() in names or bool(names & ours) and not names & {"sources", "sends", "e2"}
 
 
@@ -320,7 +328,7 @@ def parse(book: Workbook, csv_sheet: str | None = None) -> Parsed:
     """Rows of vpm's workbook in write order; sheets are read one at a time (flat memory)."""
     skips: list[Skip] = []
     by_title = {n.strip().lower(): n for n in book.sheet_names}
-    known = {t.lower() for t, _ in sheet_specs()} | {SHOW_SHEET.lower()}
+    known = _known_titles()
     for low, name in by_title.items():
         if low not in known and not csv_sheet:
             skips.append(
@@ -331,7 +339,9 @@ def parse(book: Workbook, csv_sheet: str | None = None) -> Parsed:
         if csv_sheet is None and SHOW_SHEET.lower() in by_title:
             yield from _show(book, by_title[SHOW_SHEET.lower()], skips)
         for title, spec in sheet_specs():
-            name = csv_sheet if csv_sheet and _csv_matches(csv_sheet, title, spec) else by_title.get(title.lower())
+            name = (
+                csv_sheet if csv_sheet and _csv_matches(csv_sheet, title, spec) else _sheet_name(by_title, title, spec)
+            )
             if csv_sheet and name != csv_sheet:
                 continue
             if name is None:
@@ -341,9 +351,24 @@ def parse(book: Workbook, csv_sheet: str | None = None) -> Parsed:
     return Parsed(layout="vpm", items=items(), skips=skips, sheets=list(book.sheet_names))
 
 
+def _known_titles() -> set[str]:
+    out = {SHOW_SHEET.lower()}
+    for title, spec in sheet_specs():
+        out |= {title.lower()} | former_titles(spec)
+    return out
+
+
+def _sheet_name(by_title: dict[str, str], title: str, spec: EntitySpec) -> str | None:
+    """The book's sheet for ``spec``: its title, else a name it had before a rename."""
+    if title.lower() in by_title:
+        return by_title[title.lower()]
+    return next((by_title[t] for t in sorted(former_titles(spec)) if t in by_title), None)
+
+
 def _csv_matches(stem: str, title: str, spec: EntitySpec) -> bool:
     s = stem.strip().lower().replace("_", "-").replace(" ", "-")
-    return s in (title.lower().replace(" ", "-"), spec.slug)
+    former = {t.replace("_", "-").replace(" ", "-") for t in former_titles(spec)}
+    return s in (title.lower().replace(" ", "-"), spec.slug) or s in former
 
 
 def _show(book: Workbook, name: str, skips: list[Skip]) -> Iterator[Item]:
@@ -375,6 +400,7 @@ def _show(book: Workbook, name: str, skips: list[Skip]) -> Iterator[Item]:
 def _sheet(book: Workbook, name: str, spec: EntitySpec, skips: list[Skip]) -> Iterator[Item]:
     cols = columns(spec)
     by_header = {c.header.lower(): c for c in cols} | {c.field: c for c in cols}
+    by_header |= {old: by_header[new] for old, new in FORMER_HEADERS.items() if new in by_header}
     rows = book.rows(name)
     try:
         head = next(rows)
@@ -432,7 +458,7 @@ def _row(
             if isinstance(cell, (int, float)) and cell:
                 version = int(cell)
             continue
-        if col.info is None or col.field in ("ccu_id", "surface_id", "device_id") or col.field.endswith("spec_id"):
+        if col.info is None or col.field in ("ccu_id", "screen_id", "device_id") or col.field.endswith("spec_id"):
             if is_formula_error(cell):
                 skips.append(Skip(sheet, n, col.header, f"{cell} is a formula error, not a value", "error"))
                 bad = True

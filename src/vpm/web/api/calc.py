@@ -6,7 +6,7 @@
   typed and checked from the calculator's own description: a wrong type, an unknown parameter,
   NaN or a number out of range is a 422 naming the parameter; the calculators' own checks
   (zero or negative sizes, rate 0 ...) come back the same way (``CalcError``).
-* ``/api/led-screens/{id}/plan``, ``/api/projection-surfaces/{id}/analysis``,
+* ``/api/led-screens/{id}/plan``, ``/api/screens/{id}/analysis``,
   ``/api/cameras/{id}/framing`` and ``/api/productions/{pid}/cable-totals`` run them on the show's
   own records (see :mod:`vpm.services.derived`).
 """
@@ -608,16 +608,16 @@ async def led_plan_draft(entity_id: str, request: Request, db: Database = Depend
 
 
 @router.get(
-    "/api/projection-surfaces/{entity_id}/analysis",
+    "/api/screens/{entity_id}/analysis",
     tags=[TAG],
-    summary="A surface's raster, blend, lumen usage, nits, fL, contrast, throw and the lenses that fit",
+    summary="A screen's raster, blend, lumen usage, nits, fL, contrast, throw and the lenses that fit",
 )
-def surface_analysis(entity_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
-    """Query ``throw_distance_m`` (lens to screen; default: the surface's projector assignments)
+def screen_analysis(entity_id: str, request: Request, db: Database = Depends(get_db)) -> Any:
+    """Query ``throw_distance_m`` (lens to screen; default: the screen's projector assignments)
     and ``tolerance`` (throw ratio slack, default 0)."""
     distance = _query_number(request, "throw_distance_m")
     tolerance = _query_number(request, "tolerance", positive=False) or 0.0
-    spec = REGISTRY["projection-surfaces"]
+    spec = REGISTRY["screens"]
     with db.read() as session:
         surface = svc.load(session, spec, entity_id)
         cache: dict[str, Any] = {}
@@ -627,7 +627,7 @@ def surface_analysis(entity_id: str, request: Request, db: Database = Depends(ge
             .where(EquipmentSpec.category == "LENS", EquipmentSpec.deleted_at.is_(None))
             .order_by(EquipmentSpec.manufacturer, EquipmentSpec.model)
         ).all()
-        answer = derived.surface_analysis(surface, aimed, lenses, distance, tolerance)
+        answer = derived.screen_analysis(surface, aimed, lenses, distance, tolerance)
         return JSONResponse(derived.jsonable(answer))
 
 

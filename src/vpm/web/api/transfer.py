@@ -374,7 +374,7 @@ def _ref_labels(session: Any, spec: Any, names: list[str], pid: Any) -> dict[str
     if pid is not None:
         devices = dict(session.execute(select(Device.id, Device.label).where(Device.production_id == pid)).all())
     for n in wanted:
-        if n in ("device_id", "ccu_id", "surface_id", "router_id"):
+        if n in ("device_id", "ccu_id", "screen_id", "router_id"):
             out[n] = devices
         elif n.endswith("spec_id"):
             out[n] = {

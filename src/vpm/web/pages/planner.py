@@ -1,9 +1,9 @@
-"""The LED planner of one wall and the projection page of one surface.
+"""The LED planner of one wall and the projection page of one screen.
 
 * ``/productions/{pid}/led-screens/{id}/planner``: the tile grid drawn by a small plain-JS module
   (``static/planner/planner.js``): paint tiles, half tiles, corners and voids, choose the chain
   pattern, see the numbers recomputed by the plan endpoint, save with a versioned PATCH.
-* ``/productions/{pid}/projection-surfaces/{id}/projection``: the blend diagram (server-drawn
+* ``/productions/{pid}/screens/{id}/projection``: the blend diagram (server-drawn
   SVG), raster, brightness, throw and the lenses that fit; a GET form changes the throw distance.
 
 Both extend the UI's ``base.html``; data for the script travels in ``<script type="application/json">``.
@@ -89,7 +89,7 @@ def led_planner(request: Request, pid: str, entity_id: str) -> Response:
     return page(request, "planner/led.html", ctx)
 
 
-@router.get("/productions/{pid}/projection-surfaces/{entity_id}/projection", response_class=HTMLResponse)
+@router.get("/productions/{pid}/screens/{entity_id}/projection", response_class=HTMLResponse)
 def projection_page(request: Request, pid: str, entity_id: str) -> Response:
     show = load_show(request, pid)
     if show is None:
@@ -103,11 +103,11 @@ def projection_page(request: Request, pid: str, entity_id: str) -> Response:
         tolerance = _positive("tolerance", raw_tolerance, allow_zero=True)
     except CalcError as err:
         error = {"field": err.field, "reason": err.reason}
-    spec = REGISTRY["projection-surfaces"]
+    spec = REGISTRY["screens"]
     with db_of(request).read() as session:
         surface = _in_show(session, spec, entity_id, pid)
         if surface is None:
-            return not_found(request, "This projection surface does not exist in this show.")
+            return not_found(request, "This screen does not exist in this show.")
         cache: dict[str, Any] = {}
         aimed = aimed_at(session, surface, cache)
         lenses = session.scalars(
@@ -115,8 +115,8 @@ def projection_page(request: Request, pid: str, entity_id: str) -> Response:
             .where(EquipmentSpec.category == "LENS", EquipmentSpec.deleted_at.is_(None))
             .order_by(EquipmentSpec.manufacturer, EquipmentSpec.model)
         ).all()
-        analysis = derived.jsonable(derived.surface_analysis(surface, aimed, lenses, distance, tolerance or 0.0))
-    title = surface.label or surface.name or "Projection surface"
+        analysis = derived.jsonable(derived.screen_analysis(surface, aimed, lenses, distance, tolerance or 0.0))
+    title = surface.label or surface.name or "Screen"
     ctx = {
         **show,
         "page_title": f"{title} · Projection",
@@ -126,8 +126,8 @@ def projection_page(request: Request, pid: str, entity_id: str) -> Response:
         "error": error,
         "crumbs": [
             (f"/productions/{pid}", show["production"]["show_name"]),
-            (f"/productions/{pid}/projection-surfaces", "Projection surfaces"),
-            (f"/productions/{pid}/projection-surfaces/{analysis['id']}", title),
+            (f"/productions/{pid}/screens", "Screens"),
+            (f"/productions/{pid}/screens/{analysis['id']}", title),
         ],
     }
     return page(request, "planner/projection.html", ctx)

@@ -33,7 +33,7 @@ WORDS = {
     "equipment_spec_id": "Equipment",
     "processor_spec_id": "Processor",
     "lens_spec_id": "Lens",
-    "surface_id": "Surface",
+    "screen_id": "Screen",
     "device_id": "Device",
     "from_port_id": "From (output)",
     "to_port_id": "To (input)",
