@@ -455,3 +455,25 @@ def test_a_long_grid_holds_every_row_and_draws_only_those_in_view(page, server, 
     )
     assert "1500 rows" in page.inner_text("[data-grid-count]")
     page.recorder.check()
+
+
+def test_enter_on_the_next_row_while_the_last_is_still_being_added(page, server, api):  # type: ignore[no-untyped-def]
+    """A slow answer: the first row shows up (the live event came first) while its POST is still answering, and the
+    next row is typed and Entered at once. It is added as soon as the first is, not left waiting in the add row."""
+    pid = make_show(api, "Slow Answer Show")["id"]
+    goto(page, f"{server.base}/productions/{pid}/sources")
+    page.evaluate(
+        """() => { const f = window.fetch; window.fetch = (u, o) => (o && o.method === 'POST')
+             ? f(u, o).then((res) => new Promise((r) => setTimeout(() => r(res), 1500))) : f(u, o); }"""
+    )
+    name = col_index(page, "Name")
+    page.click(f"tr.new-row td.cell[data-c='{name}']")
+    type_keys(page, "GFX A", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 1")
+    type_keys(page, "GFX B", "Enter")  # the first POST has not answered yet
+    eventually(page, lambda: api.get(f"/api/productions/{pid}/sources").json()["total"] == 2, what="both rows")
+    names = [s["name"] for s in api.get(f"/api/productions/{pid}/sources").json()["items"]]
+    assert names == ["GFX A", "GFX B"]
+    page.wait_for_function("() => document.querySelectorAll('table.grid tbody tr[data-id]:not(.new-row)').length === 2")
+    assert "GFX" not in page.inner_text("tr.new-row")  # nothing left waiting in the add row
+    page.recorder.check()

@@ -536,7 +536,9 @@ export class Grid {
    * missing) or "leave" (the cursor or the focus left the row: keep an incomplete row as it is).
    */
   async submitDraft(how) {
-    if (!Object.keys(this.draft).length || this.submitting) return;
+    if (!Object.keys(this.draft).length) return;
+    // the row before is still being added: this one follows as soon as it is (Enter is never dropped)
+    if (this.submitting) { this.submitNext = this.submitNext === "enter" ? "enter" : how; return; }
     const missing = this.missingRequired();
     if (missing.length) {
       if (how === "enter") {
@@ -565,6 +567,9 @@ export class Grid {
       this.rowTr(NEW)?.replaceWith(this.renderNewRow());
       if (this.cursor.id === NEW) this.placeCursor(focused);
     }
+    const next = this.submitNext;
+    this.submitNext = null;
+    if (next && made) await this.submitDraft(next);
   }
 
   /** Create rows (one POST for one, the bulk endpoint for several: all or nothing). */
