@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from vpm.domain.checklist import ChecklistItem
+from vpm.domain.checklist import ChecklistItem, IpAddress
 from vpm.domain.devices import Device
+from vpm.domain.events import Event
 from vpm.domain.ports import Connection, Port
 from vpm.domain.registry import REGISTRY
 from vpm.services import entities as svc
@@ -489,3 +490,85 @@ def test_an_old_kind_name_in_a_native_sheet_still_reads() -> None:
     assert _kind_from("Projection surface") == _kind_from("Screen") == "screen"
     assert _kind_from("projection-screens") == _kind_from("Projector") == "projector"
     assert {"projection surfaces", "screens", "projectors"} <= _known_titles()
+
+
+def _bench_workbook(tmp_path: Path, rows: int) -> tuple[Path, int]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_import", Path(__file__).parents[2] / "bench" / "import.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "generated.xlsx"
+    return path, bench.generate(path, rows)
+
+
+def _events_after(db, pid: uuid.UUID, after: int) -> list[Event]:
+    with db.read() as session:
+        return list(
+            session.scalars(select(Event).where(Event.production_id == pid, Event.id > after).order_by(Event.id))
+        )
+
+
+def test_import_inserts_its_events_in_batches_same_events_same_order(db, tmp_path, monkeypatch) -> None:
+    """A real import holds each row's change-log event and inserts them a sheet (at most EVENT_BATCH)
+    at a time: the change log ends up with exactly the events a row-by-row write records (one per
+    changed row, same order, same data), and live updates hear every one of them."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from vpm.services import bus
+    from vpm.services.transfer import engine
+
+    monkeypatch.setattr(engine, "EVENT_BATCH", 50)
+    path, rows = _bench_workbook(tmp_path, 300)  # 30 sources, 30 sends, 180 ports, 60 cables
+    heard: list[dict] = []
+    stop = bus.subscribe(heard.extend)
+    batched, one_by_one = _show(db, "Batched", template=False), _show(db, "Row by row", template=False)
+    with db.read() as session:
+        start = session.scalar(select(func.max(Event.id))) or 0
+    flushes: list[int] = []  # events inserted by each flush that inserts any
+
+    def count(session, context) -> None:  # type: ignore[no-untyped-def]
+        n = sum(isinstance(o, Event) for o in session.new)
+        if n:
+            flushes.append(n)
+
+    event.listen(Session, "after_flush", count)
+    try:
+        report = import_file(db, batched, path, ACTOR, dry_run=False)
+    finally:
+        event.remove(Session, "after_flush", count)
+        stop()
+    # the slow path (a savepoint and an event insert per row) as the reference
+    reference = import_file(db, one_by_one, path, ACTOR, dry_run=False, allow_errors=True)
+    assert report.written and reference.written and report.ops()["create"] == rows == reference.ops()["create"]
+
+    def shape(e: Event) -> tuple:
+        data = e.data or {}
+        return (e.entity_type, e.op, e.version, e.actor, sorted(e.changes), data.get("label"), data.get("direction"))
+
+    mine, theirs = _events_after(db, batched, start), _events_after(db, one_by_one, start)
+    assert len(mine) == report.changed == rows + 1  # the rows and the show's name (an update)
+    assert [shape(e) for e in mine] == [shape(e) for e in theirs]  # same events, in the order written
+    assert [e.id for e in mine] == sorted(e.id for e in mine)
+    # 5 sheets, batches of at most 50: a few inserts instead of one per row (301)
+    assert sum(flushes) == rows + 1 and max(flushes) <= 50 and len(flushes) <= 5 + rows // 50
+    assert sorted(e["id"] for e in heard if e["production_id"] == str(batched) and e["id"] > start) == [
+        e.id for e in mine
+    ]
+
+
+def test_a_rolled_back_patch_cell_row_leaves_no_event(db) -> None:
+    """Patch-cell rows run in their own savepoint even in a real (batched) import: a cell that cannot
+    become a cable rolls back its row, and any event it had recorded goes with it."""
+    pid = _show(db, "Patch", template=False)
+    with db.read() as session:
+        start = session.scalar(select(func.max(Event.id))) or 0
+    report = import_file(db, pid, LEGACY, ACTOR, dry_run=False)
+    assert report.written and report.refused_cells and report.unresolved
+    created = {e.entity_id for e in _events_after(db, pid, start) if e.op == "create"}
+    kept: set[str] = set()
+    with db.read() as session:
+        for model in (Device, Port, Connection, IpAddress, ChecklistItem):
+            kept |= {str(i) for i in session.scalars(select(model.id).where(model.production_id == pid))}
+    assert created == kept  # an event for every row kept, none for a row rolled back

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import text
@@ -70,7 +72,6 @@ def append_event(
     version: int = 1,
 ) -> Event:
     """Append one event for a change that is not a registry entity (settings); same ordering and NOTIFY."""
-    session = ctx.session
     _order_lock(ctx, production_id)
     event = Event(
         production_id=production_id,
@@ -82,10 +83,7 @@ def append_event(
         data=data,
         version=version,
     )
-    session.add(event)
-    session.flush()
-    bus.announce(session, event.id)  # NOTIFY on PostgreSQL, delivered at commit
-    ctx.events.append(event_dict(event))
+    _insert(ctx, [event])
     return event
 
 
@@ -112,11 +110,66 @@ def record_events(
                 version=getattr(obj, "version", 1) or 1,
             )
         )
+    _insert(ctx, events)
+    return events
+
+
+#: ``ctx.cache`` key of the events a batched write holds back until its next :func:`flush_events`.
+_HELD = "held_events"
+
+
+def _insert(ctx: WriteContext, events: list[Event]) -> None:
+    """Insert events now, or hold them in order for the batch's next :func:`flush_events`."""
+    held = ctx.cache.get(_HELD)
+    if held is not None:
+        held.extend(events)
+        return
+    _write_events(ctx, events)
+
+
+def _write_events(ctx: WriteContext, events: list[Event]) -> None:
+    session = ctx.session
     session.add_all(events)
     session.flush()
-    bus.announce_many(session, [e.id for e in events])
+    if len(events) == 1:
+        bus.announce(session, events[0].id)  # NOTIFY on PostgreSQL, delivered at commit
+    else:
+        bus.announce_many(session, [e.id for e in events])
     ctx.events.extend(event_dict(e) for e in events)
-    return events
+
+
+@contextlib.contextmanager
+def batched_events(ctx: WriteContext) -> Iterator[None]:
+    """Within this block the change log's events are built as each row is written (same data, same
+    order) but inserted together at each :func:`flush_events` and at the end: one insert of many
+    events instead of one per row. Events held when the block fails are dropped with the write."""
+    ctx.cache[_HELD] = []
+    try:
+        yield
+        flush_events(ctx)
+    finally:
+        ctx.cache.pop(_HELD, None)
+
+
+def flush_events(ctx: WriteContext) -> None:
+    """Insert the events a batched write holds, in the order they were recorded."""
+    held = ctx.cache.get(_HELD)
+    if not held:
+        return
+    ctx.cache[_HELD] = []
+    _write_events(ctx, held)
+
+
+def held_events(ctx: WriteContext) -> int:
+    """How many events a batched write holds (a mark for :func:`drop_events`)."""
+    return len(ctx.cache.get(_HELD) or ())
+
+
+def drop_events(ctx: WriteContext, mark: int) -> None:
+    """Forget the events held since ``mark``: the rows they describe were rolled back (a savepoint)."""
+    held = ctx.cache.get(_HELD)
+    if held is not None:
+        del held[mark:]
 
 
 def event_dict(e: Event) -> dict[str, Any]:

@@ -32,28 +32,36 @@ def _same_port(ctx: WriteContext, obj: Any, direction: str, where: Any) -> Port 
 
 
 def _check_identity(ctx: WriteContext, obj: Any, direction: str, index: Any, label: str | None) -> None:
-    """A port keeps its identity: one number and one label per direction on a device."""
+    """A port keeps its identity: one number and one label per direction on a device.
+
+    One query answers both checks: the numbers and labels of the device's other live ports on that side."""
     word = "input" if direction == "in" else "output"
+    if index is not None and index < 1:
+        raise ValidationFailed("index", "must be 1 or more")
+    if index is None and not label:
+        return
+    q = select(Port.index, Port.label).where(
+        Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None)
+    )
+    if obj.id is not None:
+        q = q.where(Port.id != obj.id)
+    others = ctx.session.execute(q.order_by(Port.index, Port.id)).all()
     if index is not None:
-        if index < 1:
-            raise ValidationFailed("index", "must be 1 or more")
-        other = _same_port(ctx, obj, direction, Port.index == index)
-        if other is not None:
+        same = next((o for o in others if o.index == index), None)
+        if same is not None:
             raise ValidationFailed(
                 "index",
-                f"{word} {index} already exists on this device ({other.label!r}); "
+                f"{word} {index} already exists on this device ({same.label!r}); "
                 "choose a free number or leave it empty for the next one",
             )
     if label:
         wanted = normalise_label(label)
-        for other in ctx.session.scalars(
-            select(Port).where(Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None))
-        ):
-            if other.id != obj.id and normalise_label(other.label) == wanted:
-                raise ValidationFailed(
-                    "label",
-                    f"{label!r} is already the label of {word} {other.index} on this device; labels name one port",
-                )
+        same = next((o for o in others if normalise_label(o.label) == wanted), None)
+        if same is not None:
+            raise ValidationFailed(
+                "label",
+                f"{label!r} is already the label of {word} {same.index} on this device; labels name one port",
+            )
 
 
 class PortHooks(Hooks):

@@ -29,9 +29,12 @@ from vpm.domain.ports import Connection, Port
 from vpm.domain.production import Production
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.schemas import jsonable
+from vpm.services.changelog import batched_events, drop_events, flush_events, held_events
 from vpm.services.errors import Conflict, ServiceError, ValidationFailed
 
 MAX_DETAIL_ROWS = 5000
+#: A real import inserts the change-log events of at most this many rows at once (and at each new sheet).
+EVENT_BATCH = 500
 PLACEHOLDER_NOTE = "placeholder: named by a patch cell in"
 ORDER = ("productions", "devices", "ports", "connections", "ip-addresses", "checklist-items")
 
@@ -355,12 +358,16 @@ class Importer:
         #: devices and ports written by this run, held so the session's identity map (weak) keeps
         #: them: the next rows' checks find them there instead of reading each one back
         self.held: list[Any] = []
+        #: events held (a batched write) before the current row, when it runs in a savepoint
+        self._events_mark: int | None = None
 
     def _unwind(self) -> None:
         """A row failed and its savepoint was rolled back: forget what it added to the indexes."""
         for fn in reversed(self._undo):
             fn()
         self._undo = []
+        if self._events_mark is not None:  # the row's savepoint was rolled back: so are its events
+            drop_events(self.ctx, self._events_mark)
 
     def _remember_device(self, did: uuid.UUID, kind: str, label: str, name: str | None) -> None:
         self._undo.append(lambda: self._forget_device(did, kind, label, name))
@@ -405,7 +412,21 @@ class Importer:
 
     # -------------------------------------------------------------- running rows
     def run(self, items: Iterable[Item]) -> None:
+        """Every row in turn. A real write (``fast``) holds the change-log events its rows record and
+        inserts them together once per sheet (at most ``EVENT_BATCH`` at a time): the same events in
+        the same order, one insert per batch instead of one per row."""
+        if not self.fast:
+            self._rows(items)
+            return
+        with batched_events(self.ctx):
+            self._rows(items)
+
+    def _rows(self, items: Iterable[Item]) -> None:
+        sheet = None
         for item in items:
+            if self.fast and (item.sheet != sheet or held_events(self.ctx) >= EVENT_BATCH):
+                flush_events(self.ctx)
+                sheet = item.sheet
             self.one(item)
             if self.progress:
                 self.progress(1)
@@ -431,8 +452,10 @@ class Importer:
             self.seen_keys[dup_key] = (item.sheet, item.row)
         after: list[Callable[[], None]] = []
         self._undo = []
+        savepoint = not (self.fast and item.patch_cell is None)
+        self._events_mark = held_events(self.ctx) if savepoint else None
         try:
-            if self.fast and item.patch_cell is None:
+            if not savepoint:
                 try:
                     op, diff, base = self._write(item, spec, after)
                 except (_Unusable, _Skipped):
