@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.util import identity_key
 
 from vpm.domain.devices import Device
 from vpm.domain.naming import code_of, normalise_label
@@ -109,7 +110,12 @@ class PortHooks(Hooks):
     def extra_read(self, session: Any, obj: Any, detail: bool, cache: dict[str, Any]) -> dict[str, Any]:
         key = f"device-kind:{obj.device_id}"
         if key not in cache:
-            cache[key] = session.scalar(select(Device.kind).where(Device.id == obj.device_id))
+            # a device this session holds, its kind loaded, answers without a query (a kind never changes)
+            held = session.identity_map.get(identity_key(Device, obj.device_id))
+            kind = held.__dict__.get("kind") if held is not None else None
+            if kind is None:
+                kind = session.scalar(select(Device.kind).where(Device.id == obj.device_id))
+            cache[key] = kind
         return {"code": code_of(obj, cache[key] == "cable_snake")}
 
 
