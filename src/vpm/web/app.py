@@ -60,15 +60,18 @@ def _routes() -> APIRouter:
     so each app made here shares them instead of analysing ~200 routes again. Every route runs the
     URL check and the security guard first."""
     root = APIRouter(dependencies=[Depends(no_nul_in_url), Depends(security.guard)])
-    # Fixed paths first (e.g. /api/productions/stream), then the routes derived from the registry.
+    # A request is matched against the routes in this order, one by one, so the busiest come first: /health
+    # (misc), the live stream (its fixed /api/productions/stream must precede /api/productions/{id}), then
+    # the routes derived from the registry (lists and rows: most of the traffic), then the rest. No route
+    # here shadows another in either order (checked for every route's path when this order was chosen).
     root.include_router(misc.router)
-    root.include_router(auth.router)
     root.include_router(stream.router)
+    root.include_router(entity_routes.build_router())
+    root.include_router(auth.router)
     root.include_router(signal.router)
     root.include_router(search.router)
     root.include_router(library.router)
     root.include_router(calc.router)
     root.include_router(transfer.router)
-    root.include_router(entity_routes.build_router())
     root.include_router(pages.router)
     return root
