@@ -101,3 +101,18 @@ def test_pack_list_routes(client: Any, production: dict[str, Any]) -> None:
     )
     assert {r["description"] for r in short if r["category"] == "Cables"} >= {"12G-SDI cable 6'", "HDMI cable 15'"}
     del conv, v
+
+
+def test_a_label_with_a_control_character_never_breaks_the_xlsx(client: Any, production: dict[str, Any]) -> None:
+    """A device label holding a control character (a workbook cannot hold one) is stored, and the pack list still
+    downloads as a workbook, the character dropped (the fuzz run found a 500 here)."""
+    pid = production["id"]
+    r = client.post(f"/api/productions/{pid}/sources", json={"label": "SRC\x0b 9", "source_type": "Computer"})
+    assert r.status_code == 201, r.text
+    got = client.get(f"/productions/{pid}/paperwork/packlist.xlsx")
+    assert got.status_code == 200, got.text
+    ws = load_workbook(io.BytesIO(got.content)).active
+    assert ws is not None
+    notes = [str(row[7]) for row in ws.iter_rows(min_row=2, values_only=True) if row[7]]
+    assert any("SRC 9" in n for n in notes), notes
+    assert packlist._cell("=SUM(A1)") == "'=SUM(A1)" and packlist._cell("a\x00b\x1fc") == "abc"

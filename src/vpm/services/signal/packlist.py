@@ -233,6 +233,17 @@ def packlist_csv(pl: PackList) -> str:
     return to_csv(COLUMNS, [line.row() for line in pl.lines])
 
 
+def _cell(value: Any) -> Any:
+    """A value as a worksheet cell: control characters a workbook cannot hold (a label typed with one) are
+    dropped, and text a spreadsheet would read as a formula is stored as text."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(("=", "+", "@", "-")) else value
+
+
 def packlist_xlsx(pl: PackList, title: str = "Pack list") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -245,9 +256,7 @@ def packlist_xlsx(pl: PackList, title: str = "Pack list") -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line in pl.lines:
-        row = list(line.row())
-        # text cells that a spreadsheet would read as a formula are stored as text
-        ws.append([("'" + v) if isinstance(v, str) and v.startswith(("=", "+", "@", "-")) else v for v in row])
+        ws.append([_cell(v) for v in line.row()])
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGH", (22, 20, 28, 34, 9, 8, 8, 60)):
         ws.column_dimensions[col].width = width
