@@ -24,37 +24,10 @@ from vpm.domain.library import EquipmentSpec
 from vpm.domain.ports import Connection, Port
 from vpm.domain.production import Production
 from vpm.domain.registry import REGISTRY, EntitySpec, FieldInfo
+from vpm.domain.words import field_words
 from vpm.services.transfer.engine import Item, Parsed, PortRef, Skip, title_key
 from vpm.services.transfer.reader import Workbook, is_formula_error, text
 
-WORDS = {
-    "h_res": "H res",
-    "v_res": "V res",
-    "ip": "IP",
-    "vlan": "VLAN",
-    "url": "URL",
-    "control_ip": "Control IP",
-    "ccu_id": "CCU",
-    "equipment_spec_id": "Equipment",
-    "processor_spec_id": "Processor",
-    "lens_spec_id": "Lens",
-    "screen_id": "Screen",
-    "device_id": "Device",
-    "format_id": "Format",
-    "expected_format_id": "Expected format (EDID)",
-    "mes": "M/Es",
-    "smpte_cable_length_ft": "SMPTE cable (ft)",
-    "length_ft": "Length (ft)",
-    "days_before_show": "Lead days",
-    "show_name": "Show",
-    "load_in": "Load-in",
-    "load_out": "Load-out",
-    "show_info_url": "Show info URL",
-    "stack_count": "Stacked",
-    "width_m": "Width (m)",
-    "height_m": "Height (m)",
-    "max_zoom": "Max zoom",
-}
 SHOW_SHEET = "Show"
 #: Headers of workbooks written before a field was renamed (projectors' ``surface_id``, 0008).
 FORMER_HEADERS = {"surface": "screen_id", "surface_id": "screen_id"}
@@ -65,10 +38,8 @@ BATCH = 500
 
 
 def header(name: str) -> str:
-    if name in WORDS:
-        return WORDS[name]
-    base = name[:-3] if name.endswith("_id") else name
-    return base.replace("_", " ").strip().capitalize()
+    """A field's column heading in vpm's own workbook (kept stable: files written earlier still import)."""
+    return field_words(name)
 
 
 @dataclass(frozen=True)

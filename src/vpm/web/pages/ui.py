@@ -14,6 +14,7 @@ from sqlalchemy import select
 from vpm.domain.devices import Device
 from vpm.domain.library import EquipmentSpec
 from vpm.domain.ports import Port
+from vpm.domain.words import FIELD_WORDS, field_words
 from vpm.domain.registry import REGISTRY, EntitySpec, FieldInfo
 from vpm.domain.support import Format
 from vpm.services.hooks.devices import DEVICE_REFS, SPEC_REFS
@@ -23,41 +24,16 @@ HIDDEN = frozenset({"field_versions", "deleted_at", "production_id", "kind", "se
 
 #: Words for column names the crew would not write as the column is named.
 WORDS = {
-    "h_res": "H res",
-    "v_res": "V res",
-    "ip": "IP",
-    "vlan": "VLAN",
-    "url": "URL",
-    "control_ip": "Control IP",
-    "ccu_id": "CCU",
-    "equipment_spec_id": "Equipment",
-    "processor_spec_id": "Processor",
-    "lens_spec_id": "Lens",
-    "screen_id": "Screen",
-    "device_id": "Device",
+    **FIELD_WORDS,
     "from_port_id": "From (output)",
     "to_port_id": "To (input)",
-    "format_id": "Format",
-    "expected_format_id": "Expected format (EDID)",
-    "mes": "M/Es",
-    "smpte_cable_length_ft": "SMPTE cable (ft)",
-    "length_ft": "Length (ft)",
-    "days_before_show": "Lead days",
-    "show_name": "Show",
-    "load_in": "Load-in",
-    "load_out": "Load-out",
     "is_system": "System",
     "is_active": "Active",
     "is_backup": "Backup",
     "io_architecture": "I/O",
-    "show_info_url": "Show info URL",
     "due_date": "Due",
     "port_counts": "Ports",
     "ports": "Ports",
-    "stack_count": "Stacked",
-    "width_m": "Width (m)",
-    "height_m": "Height (m)",
-    "max_zoom": "Max zoom",
     "pixel_pitch_mm": "Pitch (mm)",
     "id": "ID",
     "updated_by": "Changed by",
@@ -92,8 +68,7 @@ def words(name: str) -> str:
         return WORDS[name]
     if name.lower() in WORDS:
         return WORDS[name.lower()]
-    text = name[:-3] if name.endswith("_id") else name
-    return text.replace("_", " ").strip().capitalize()
+    return field_words(name)
 
 
 def _ref(spec: EntitySpec, name: str) -> str | None:
