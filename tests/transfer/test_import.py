@@ -572,3 +572,16 @@ def test_a_rolled_back_patch_cell_row_leaves_no_event(db) -> None:
         for model in (Device, Port, Connection, IpAddress, ChecklistItem):
             kept |= {str(i) for i in session.scalars(select(model.id).where(model.production_id == pid))}
     assert created == kept  # an event for every row kept, none for a row rolled back
+
+
+def test_a_numbered_port_keeps_its_number_where_the_sheet_skips_some(legacy_parsed) -> None:
+    """The ATEM sheet's outputs run OUT 1-24 then OUT 37-40: each keeps its number, so its printed code is the
+    one on the gear (it printed 'OUT 25' for the port the sheet calls OUT 37). Card ports are numbered on."""
+    _, items = legacy_parsed
+    atem_out = {
+        i.values["label"]: i.values["index"] for i in items if i.slug == "ports" and i.key[:2] == ("ATEM", "out")
+    }
+    assert atem_out["OUT 24"] == 24 and atem_out["OUT 37"] == 37 and atem_out["OUT 38"] == 38
+    assert all(atem_out[label] == int(label.split()[1]) for label in atem_out if label.split()[-1].isdigit())
+    e2_in = [i.values["index"] for i in items if i.slug == "ports" and i.key[:2] == ("E2 ID.0", "in")]
+    assert len(e2_in) == len(set(e2_in))  # card ports ("IN 5.3") get distinct numbers in reading order

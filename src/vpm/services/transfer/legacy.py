@@ -115,7 +115,7 @@ class _Sheets:
         self.cables: list[Item] = []
         self.ips: list[Item] = []
         self.checklist: list[Item] = []
-        self.port_counts: dict[tuple[str, str], int] = {}
+        self.port_numbers: dict[tuple[str, str], set[int]] = {}
         self.checklist_seen: dict[tuple[str, str], tuple[str, int]] = {}
         #: screen name (as PROJECTOR INFO heads its blocks) -> the surface's label
         self.surface_names: dict[str, str] = {}
@@ -146,12 +146,17 @@ class _Sheets:
         notes: str | None = None,
     ) -> None:
         key = (device, direction)
-        self.port_counts[key] = self.port_counts.get(key, 0) + 1
+        # a port the sheet numbers ("OUT 37") keeps its number, so its printed code matches the gear even where
+        # the sheet skips numbers (the ATEM's outputs jump from 24 to 37); others follow the highest so far
+        used = self.port_numbers.setdefault(key, set())
+        plain = re.fullmatch(r"(?:IN|OUT)\s*(\d+)", label.strip(), re.IGNORECASE)
+        index = int(plain.group(1)) if plain and int(plain.group(1)) not in used else max(used, default=0) + 1
+        used.add(index)
         m = re.search(r"(\d+)\.(\d+)$", label)
         values: dict[str, Any] = {
             "direction": direction,
             "label": label,
-            "index": self.port_counts[key],
+            "index": index,
             "connector": connector,
         }
         if m:
