@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from vpm.calc.errors import CalcError
 from vpm.calc.labels import STOCKS, LabelStock, check_stock, positions
 from vpm.services.errors import ValidationFailed
 from vpm.services.signal.graph import Cable, ShowGraph
 from vpm.services.signal.paperwork import _length, cable_order
-from vpm.services.signal.pdf import FONT, PageSetup, _wrap, put_texts, string_width, tidy
+from vpm.services.signal.page import FONT, PageSetup, _wrap, put_texts, string_width, tidy
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 TEMPLATES = STOCKS
 PT = 25.4 / 72  # mm per point
@@ -67,6 +69,8 @@ def labels_pdf(
         places = positions(template, len(labels), start)
     except CalcError as e:
         raise ValidationFailed(e.field, e.reason) from e
+    from fpdf import FPDF  # the PDF engine loads with the first printed sheet, not when the server starts
+
     pdf = FPDF(unit="mm", format=(template.page_w, template.page_h))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)

@@ -8,13 +8,23 @@ disagree. A device with no patched port is not printed as an empty sheet: it is 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vpm.domain.naming import natural_key
 from vpm.services.signal import paperwork
 from vpm.services.signal.graph import DeviceNode, ShowGraph
-from vpm.services.signal.pdf import MARGIN as MARGIN_X
-from vpm.services.signal.pdf import Column, Document, PageSetup, string_width, tidy
+from vpm.services.signal.page import MARGIN as MARGIN_X
+from vpm.services.signal.page import Column, PageSetup, string_width, tidy
+
+if TYPE_CHECKING:
+    from vpm.services.signal.pdf import Document
+
+
+def _document(title: str, setup: PageSetup) -> Document:
+    """A new printed document; the PDF engine is loaded with the first one, not when the server starts."""
+    from vpm.services.signal.pdf import Document
+
+    return Document(title, setup)
 
 
 def patch_columns(direction: str, names: bool = False) -> list[Column]:
@@ -83,7 +93,7 @@ def patch_book(
 ) -> bytes:
     """Every device's sheet: inputs with feeds, outputs with sends. ``changed``: ids (dashed) of
     ports, cables and devices changed since the previous revision, marked with a bar."""
-    doc = Document(title, setup)
+    doc = _document(title, setup)
     if changed:
         doc.legend = CHANGED_LEGEND
     first = True
@@ -147,7 +157,7 @@ def cable_schedule(
     title: str = "Cable schedule",
 ) -> bytes:
     schedule = schedule or paperwork.cable_schedule(graph)
-    doc = Document(title, setup)
+    doc = _document(title, setup)
     if changed:
         doc.legend = CHANGED_LEGEND
     rows = [
@@ -189,7 +199,7 @@ SHOWBUILD_COLS = [
 
 
 def showbuild(graph: ShowGraph, setup: PageSetup, sections: list[dict[str, Any]], title: str = "Show build") -> bytes:
-    doc = Document(title, setup)
+    doc = _document(title, setup)
     for s in sections:
         if not s["items"]:
             continue
@@ -214,7 +224,7 @@ def simple_table(
     notes: Iterable[str] = (),
 ) -> bytes:
     """One table (an IP plan, a checklist, a plan's figures) on as many pages as it needs."""
-    doc = Document(title, setup)
+    doc = _document(title, setup)
     if heading:
         doc.heading(heading, f"{len(rows)} rows", keep=10)
     doc.grid(columns, rows, group=heading or title)
@@ -228,7 +238,7 @@ PATH_COLS = [Column("From", 12), Column("To", 12), Column("Path", 62), Column("C
 
 def path_list(setup: PageSetup, rows: list[Any], title: str = "Path list") -> bytes:
     """Path rows (``paths.PathRow``) in two tables: from each source, back from each destination."""
-    doc = Document(title, setup)
+    doc = _document(title, setup)
     for direction, heading in (
         ("source", "From each source to every destination"),
         ("destination", "Back from each destination to its start"),
@@ -270,7 +280,7 @@ def pack_list(setup: PageSetup, pl: Any, title: str = "Pack list") -> bytes:
     """The pull sheet (``packlist.PackList``): one table per category with its spares."""
     from vpm.services.signal.packlist import CATEGORIES, CATEGORY_TITLES
 
-    doc = Document(title, setup)
+    doc = _document(title, setup)
     for cat in CATEGORIES:
         lines = [ln for ln in pl.lines if ln.category == cat]
         if not lines:
@@ -309,7 +319,7 @@ def changes(setup: PageSetup, report: dict[str, Any]) -> bytes:
     """The "changes since Rev N" report: one table per kind of item."""
     from vpm.services.revisions import ENTITIES, ENTITY_TITLES
 
-    doc = Document(f"Changes from {report['from']} to {report['to']}", setup)
+    doc = _document(f"Changes from {report['from']} to {report['to']}", setup)
     if not report["rows"]:
         doc.new_page()
         doc.paragraph(f"Nothing changed from {report['from']} to {report['to']}.", size=10)
@@ -421,7 +431,7 @@ RECORD_VIEWS: dict[str, dict[str, Any]] = {
 def records(setup: PageSetup, view: str, items: list[dict[str, Any]]) -> bytes:
     """A record list (IP plan, checklist, LED and projection plans) as tables, grouped and sorted."""
     conf = RECORD_VIEWS[view]
-    doc = Document(conf["title"], setup)
+    doc = _document(conf["title"], setup)
     cols = [c for c, _get in conf["columns"]]
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in sorted(items, key=conf["sort"]):
@@ -492,7 +502,7 @@ def diagram(graph: ShowGraph, setup: PageSetup, by: str = "switcher") -> bytes:
 
     areas = [(name, devs) for name, devs in diagram_areas(graph, by) if devs]
     page_of = {d.id: n + 1 for n, (_name, devs) in enumerate(areas) for d in devs}
-    doc = Document("Signal flow", setup)
+    doc = _document("Signal flow", setup)
     for name, devs in areas:
         doc.new_page()
         doc.heading(name, f"{len(devs)} devices", keep=0)
@@ -572,6 +582,6 @@ def diagram(graph: ShowGraph, setup: PageSetup, by: str = "switcher") -> bytes:
 
 
 def _short(doc: Document, text: str, width: float) -> str:
-    from vpm.services.signal.pdf import _fit
+    from vpm.services.signal.page import _fit
 
     return _fit(doc, tidy(text), max(width, 1.0))

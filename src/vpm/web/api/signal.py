@@ -28,7 +28,7 @@ from vpm.services.signal import labels as cable_labels_pdf
 from vpm.services.signal import paperwork, patching, printed
 from vpm.services.signal import packlist as pack
 from vpm.services.signal import paths as path_lists
-from vpm.services.signal.pdf import PageSetup, now_text
+from vpm.services.signal.page import PageSetup, now_text
 from vpm.services.signal.check import SEVERITIES, check
 from vpm.services.signal.graph import DeviceNode, ShowGraph, port_graph, show_graph
 from vpm.services.signal.trace import trace
