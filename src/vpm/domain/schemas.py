@@ -115,6 +115,12 @@ def patch_schema(spec: EntitySpec) -> type[BaseModel]:
     return create_model(_name(spec, "Patch"), __base__=StrictInput, **fields)
 
 
+#: The read and list shapes only document the answers (OpenAPI); nothing validates or serialises with
+#: them. ``defer_build``: their validators and serialisers (and those of the routes' documented
+#: responses) are not built when the app starts, only their JSON schemas when /openapi.json is asked for.
+_DOCUMENTATION_ONLY = ConfigDict(defer_build=True)
+
+
 @cache
 def read_schema(spec: EntitySpec) -> type[BaseModel]:
     """For documentation (OpenAPI); responses are built by ``services.serialize``."""
@@ -122,12 +128,17 @@ def read_schema(spec: EntitySpec) -> type[BaseModel]:
     for f in spec.fields:
         t = _value_type(f)
         fields[f.name] = (Optional[t], None)  # noqa: UP045
-    return create_model(_name(spec, "Read"), __config__=ConfigDict(extra="allow"), **fields)
+    return create_model(_name(spec, "Read"), __config__=_DOCUMENTATION_ONLY | ConfigDict(extra="allow"), **fields)
 
 
 @cache
 def list_schema(spec: EntitySpec) -> type[BaseModel]:
-    return create_model(_name(spec, "List"), items=(list[read_schema(spec)], ...), total=(int, ...))  # type: ignore[misc, arg-type]
+    return create_model(
+        _name(spec, "List"),
+        __config__=_DOCUMENTATION_ONLY,
+        items=(list[read_schema(spec)], ...),  # type: ignore[misc, arg-type]
+        total=(int, ...),
+    )
 
 
 def jsonable(value: Any) -> Any:
