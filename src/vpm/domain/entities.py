@@ -12,6 +12,7 @@ from vpm.domain.enums import (
     Direction,
     IoArchitecture,
     IpCategory,
+    LineRuns,
     ProductionStatus,
     SurfaceType,
 )
@@ -246,7 +247,7 @@ REGISTRY.add(
         read_only=("spec_port_id", "spec_card_port_id"),
         list_columns=("device_id", "direction", "index", "label", "connector", "format_id"),
         search_fields=("label", "connector", "notes"),
-        choices={"direction": Direction},
+        choices={"direction": Direction, "runs": LineRuns},
         default_sort=("device_id", "direction", "index"),
     )
 )

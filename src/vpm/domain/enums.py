@@ -42,6 +42,14 @@ class Direction(StrEnum):
     OUT = "out"
 
 
+class LineRuns(StrEnum):
+    """Which way a cable snake's line carries signal: from its A end to its B end (as every line did
+    before lines had a direction) or back from B to A (a programme return on the same snake)."""
+
+    A_TO_B = "A>B"
+    B_TO_A = "B>A"
+
+
 class Blanking(StrEnum):
     NONE = "NONE"
     RBv1 = "RBv1"

@@ -30,6 +30,9 @@ class Port(Base, Record, PerProduction):
     card_port: Mapped[int | None] = mapped_column(Integer)
     #: A converter declared on the port instead of drawn as a device ("SDI > HDMI", "HDMI Tx/Rx").
     adapter: Mapped[str | None] = mapped_column(String(80))
+    #: A cable snake's line only: which way the line runs, "A>B" (empty means the same) or "B>A". The
+    #: line's input sits at the end the signal enters: at A for a line running A>B, at B for one run back.
+    runs: Mapped[str | None] = mapped_column(String(3))
     #: What an output sends (for outputs) ...
     format_id: Mapped[str | None] = mapped_column(ForeignKey("formats.id", ondelete="SET NULL"))
     #: ... and what an input expects (its EDID), for inputs.

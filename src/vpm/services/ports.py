@@ -36,6 +36,7 @@ PORT_FIELDS = (
     "connector",
     "label",
     "adapter",
+    "runs",
     "format_id",
     "expected_format_id",
     "notes",
@@ -87,6 +88,24 @@ def ports_of(
         for d in ports:
             d["code"] = port_code(d["direction"], d["index"], d["card_slot"], d["card_port"], snake)
     return grouped
+
+
+def port_names(session: Session, port_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each port's printed id, "E2 IN 5.3" / "SNAKE 1 line 7", in one query."""
+    from vpm.domain.devices import Device
+
+    ids = list(port_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Port.id, Port.direction, Port.index, Port.card_slot, Port.card_port, Device.label, Device.kind)
+        .join(Device, Device.id == Port.device_id)
+        .where(Port.id.in_(ids))
+    ).all()
+    return {
+        pid: f"{label} {port_code(direction, index, slot, card_port, kind == 'cable_snake')}"
+        for pid, direction, index, slot, card_port, label, kind in rows
+    }
 
 
 def resolve_format(ctx: WriteContext, raw: str | None) -> str | None:

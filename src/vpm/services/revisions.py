@@ -401,6 +401,7 @@ def graph_as_of(db: Database, production_id: Any, name: str) -> Any:
                 r.get("notes"),
                 r.get("card_port"),
                 r.get("adapter"),
+                r.get("runs"),
             )
         )
     for r in snap.get("crosspoints", {}).values():

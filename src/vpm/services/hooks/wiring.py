@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.util import identity_key
 
 from vpm.domain.devices import Device
+from vpm.domain.enums import LineRuns
 from vpm.domain.naming import code_of, normalise_label
 from vpm.domain.ports import Connection, Port
 from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.domain.schemas import INT32
 from vpm.domain.support import Format
 from vpm.services import ports as port_service
-from vpm.services.errors import ValidationFailed
+from vpm.services.errors import Conflict, ValidationFailed
 from vpm.services.hooks.common import check_device_ref
 
 
@@ -32,10 +33,13 @@ def _same_port(ctx: WriteContext, obj: Any, direction: str, where: Any) -> Port 
     return ctx.session.scalars(q.limit(1)).first()
 
 
-def _check_identity(ctx: WriteContext, obj: Any, direction: str, index: Any, label: str | None) -> None:
+def _check_identity(
+    ctx: WriteContext, obj: Any, direction: str, index: Any, label: str | None, beside: Any = None
+) -> None:
     """A port keeps its identity: one number and one label per direction on a device.
 
-    One query answers both checks: the numbers and labels of the device's other live ports on that side."""
+    One query answers both checks: the numbers and labels of the device's other live ports on that side
+    (but ``beside``: the other end of a snake line whose ends swap direction in the same write)."""
     word = "input" if direction == "in" else "output"
     if index is not None and index < 1:
         raise ValidationFailed("index", "must be 1 or more")
@@ -46,6 +50,8 @@ def _check_identity(ctx: WriteContext, obj: Any, direction: str, index: Any, lab
     )
     if obj.id is not None:
         q = q.where(Port.id != obj.id)
+    if beside is not None:
+        q = q.where(Port.id != beside)
     others = ctx.session.execute(q.order_by(Port.index, Port.id)).all()
     if index is not None:
         same = next((o for o in others if o.index == index), None)
@@ -65,7 +71,105 @@ def _check_identity(ctx: WriteContext, obj: Any, direction: str, index: Any, lab
             )
 
 
+# ------------------------------------------------------------------ a snake line's direction
+
+#: ``ctx.cache`` key set while the second end of a line follows the first (see ``PortHooks.after_update``)
+_FOLLOWING = "snake-line-following"
+
+
+def runs_of(value: str | None) -> str:
+    """A line's direction: "A>B" when none was given (every line before lines had one), else as stored."""
+    return value or LineRuns.A_TO_B.value
+
+
+def _device_kind(ctx: WriteContext, device_id: Any) -> str | None:
+    return ctx.session.scalar(select(Device.kind).where(Device.id == device_id))
+
+
+def _other_end(ctx: WriteContext, port: Any, direction: str | None = None) -> Port | None:
+    """The other end of a snake line: the device's live port of the other direction with the same number."""
+    if port.index is None or port.device_id is None:
+        return None
+    other = "out" if (direction or port.direction) == "in" else "in"
+    q = select(Port).where(
+        Port.device_id == port.device_id, Port.direction == other, Port.index == port.index, Port.deleted_at.is_(None)
+    )
+    if port.id is not None:
+        q = q.where(Port.id != port.id)
+    return ctx.session.scalars(q.limit(1)).first()
+
+
+def _refuse_cabled_line(ctx: WriteContext, obj: Any, runs: str) -> None:
+    """409 naming every cable on either end of the line: flipped, each would be fed the wrong way."""
+    ends = [obj, *([p] if (p := _other_end(ctx, obj)) is not None else [])]
+    rows = ctx.session.execute(
+        select(Connection.id, Connection.label, Connection.from_port_id, Connection.to_port_id).where(
+            Connection.deleted_at.is_(None),
+            or_(Connection.from_port_id.in_([p.id for p in ends]), Connection.to_port_id.in_([p.id for p in ends])),
+        )
+    ).all()
+    if not rows:
+        return
+    names = port_service.port_names(ctx.session, {pid for r in rows for pid in (r.from_port_id, r.to_port_id)})
+    cables = [
+        {
+            "id": str(r.id),
+            "label": r.label,
+            "from": names.get(r.from_port_id, "?"),
+            "to": names.get(r.to_port_id, "?"),
+        }
+        for r in rows
+    ]
+    listed = "; ".join(f"{c['label'] + ' ' if c['label'] else ''}{c['from']} → {c['to']}" for c in cables)
+    line = names.get(obj.id) or f"line {obj.index}"
+    raise Conflict(
+        f"{line} cannot run {runs}: its cables would then be fed the wrong way ({listed}); "
+        "disconnect them first and patch again once the line runs the other way",
+        field="runs",
+        cabled=cables,
+    )
+
+
 class PortHooks(Hooks):
+    def on_update(
+        self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, Any], options: dict[str, Any]
+    ) -> None:
+        """A snake line run the other way: its ends swap direction (the A end's input becomes an output)
+        and the line's other end follows in ``after_update``; refused while a cable is on either end."""
+        if "runs" not in changes:
+            return
+        runs = changes["runs"]
+        if runs_of(runs) == runs_of(obj.runs):
+            del changes["runs"]  # "A>B" over an empty value: the same direction
+            return
+        kind = _device_kind(ctx, obj.device_id)
+        if kind != "cable_snake":
+            raise ValidationFailed("runs", f"only a cable snake's line has a direction; this port is on a {kind}")
+        flipped = "out" if obj.direction == "in" else "in"
+        if changes.get("direction", flipped) != flipped:
+            raise ValidationFailed(
+                "direction", f"a line run {runs_of(runs)} turns this {obj.direction}put round; send runs alone"
+            )
+        if not ctx.cache.get(_FOLLOWING):
+            _refuse_cabled_line(ctx, obj, runs_of(runs))
+        changes["direction"] = flipped
+
+    def after_update(self, ctx: WriteContext, spec: EntitySpec, obj: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+        if "runs" not in changes or ctx.cache.get(_FOLLOWING):
+            return
+        from vpm.services.entities import update_in
+
+        before = changes["direction"][0] if "direction" in changes else obj.direction
+        other = _other_end(ctx, obj, before)  # still the direction this end had: it has not turned yet
+        if other is None:
+            return
+        write: Any = ctx  # the services' context (the domain's protocol is what hooks are typed against)
+        ctx.cache[_FOLLOWING] = True
+        try:
+            update_in(write, spec, other, {"runs": obj.runs}, other.version, {})
+        finally:
+            ctx.cache.pop(_FOLLOWING, None)
+
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if obj.index is None:
             taken = ctx.session.scalar(
@@ -85,6 +189,9 @@ class PortHooks(Hooks):
                     )
                 )
                 obj.index = next(i for i in range(1, len(used) + 2) if i not in used)
+        if obj.runs is None and (other := _other_end(ctx, obj)) is not None and other.runs is not None:
+            if _device_kind(ctx, obj.device_id) == "cable_snake":
+                obj.runs = other.runs  # the second end of a line takes the line's direction
         if not obj.label:
             obj.label = f"{'Input' if obj.direction == 'in' else 'Output'} {obj.index}"
             if _same_port(ctx, obj, obj.direction, func.lower(Port.label) == obj.label.lower()) is not None:
@@ -98,11 +205,30 @@ class PortHooks(Hooks):
             cabled = port_service._cabled_port_ids(ctx, [obj.id])
             if cabled:
                 raise ValidationFailed("direction", "cannot change while a cable is connected")
+        turning = not is_new and runs_of(data.get("runs")) != runs_of(obj.runs)
+        if data.get("runs") is not None and not turning and data.get("device_id") is not None:
+            self._check_line(ctx, data)
         if data.get("device_id") is not None and data.get("direction") in ("in", "out"):
             moved = is_new or data.get("direction") != obj.direction
             index = data.get("index") if moved or data.get("index") != obj.index else None
             label = data.get("label") if moved or data.get("label") != obj.label else None
-            _check_identity(ctx, obj, data["direction"], index, label)
+            beside = other.id if turning and (other := _other_end(ctx, obj)) is not None else None
+            _check_identity(ctx, obj, data["direction"], index, label, beside)
+
+    @staticmethod
+    def _check_line(ctx: WriteContext, data: dict[str, Any]) -> None:
+        """A direction is given on a port: it must be a snake's line, and agree with the line's other end."""
+        kind = _device_kind(ctx, data["device_id"])
+        if kind != "cable_snake":
+            raise ValidationFailed("runs", f"only a cable snake's line has a direction; this port is on a {kind}")
+        probe = Port(device_id=data["device_id"], direction=data.get("direction"), index=data.get("index"))
+        other = _other_end(ctx, probe)
+        if other is not None and runs_of(other.runs) != runs_of(data["runs"]):
+            raise ValidationFailed(
+                "runs",
+                f"line {other.index} runs {runs_of(other.runs)} (its {other.direction}put says so); "
+                "a line has one direction: change it on either end and the other follows",
+            )
 
     def before_delete(self, ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
         port_service.disconnect_ports(ctx, [obj.id])

@@ -12,7 +12,9 @@ Pass-through rules (what feeds an output of each kind of device):
 ==================  ==========================================================================
 kind                output fed by
 ==================  ==========================================================================
-cable snake         line n: input n at one end is output n at the other end
+cable snake         line n: input n at one end is output n at the other end. A line runs from
+                    its A end to its B end (input at A), or back from B to A (``Port.runs``
+                    "B>A": input at B, output at A); the input always feeds the output
 router              the crosspoint of that output for this show (``router_crosspoints``)
 converter, DA       a distribution amplifier (``is_distribution_amp``): its first signal input
                     feeds every output. A converter with one signal input feeds every output;
@@ -163,6 +165,8 @@ class PortNode:
     notes: str | None = None
     card_port: int | None = None
     adapter: str | None = None
+    #: a snake line's direction, "A>B" (or None: the same) or "B>A"
+    runs: str | None = None
 
     @property
     def uid(self) -> str:
@@ -171,6 +175,32 @@ class PortNode:
     @property
     def is_input(self) -> bool:
         return self.direction == "in"
+
+    @property
+    def run_back(self) -> bool:
+        """A snake line run back, from its B end to its A end."""
+        return self.runs == "B>A" and self.device.kind == "cable_snake"
+
+    @property
+    def end(self) -> str | None:
+        """The snake end this port sits at: "A" or "B" (the input is where the line's signal enters)."""
+        if self.device.kind != "cable_snake":
+            return None
+        return "A" if self.is_input != self.run_back else "B"
+
+    @property
+    def line_run(self) -> str:
+        """Which way a snake line runs, as the paperwork prints it: "A → B", or "B → A (FOH → STAGE)"
+        with the ends' locations when the snake has them; empty for a port that is not a snake line."""
+        dev = self.device
+        if dev.kind != "cable_snake":
+            return ""
+        ends = ("B", "A") if self.run_back else ("A", "B")
+        text = " → ".join(ends)
+        places = {"A": dev.location_a, "B": dev.location_b}
+        if places["A"] and places["B"]:
+            text += f" ({places[ends[0]]} → {places[ends[1]]})"
+        return text
 
     @property
     def short_code(self) -> str:
@@ -191,6 +221,7 @@ class PortNode:
             "label": self.label,
             "connector": self.connector,
             "code": self.code,
+            **({"end": self.end, "runs": self.runs or "A>B"} if self.device.kind == "cable_snake" else {}),
         }
 
 
@@ -414,7 +445,7 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
 
     pt = Port.__table__
     devices = graph.devices
-    # the columns after the connector, in PortNode's order: format_id .. adapter
+    # the columns after the connector, in PortNode's order: format_id .. runs
     for port_id, device_id, direction, index, port_label, connector, *rest in session.execute(
         select(
             _text(pt.c.id),
@@ -429,6 +460,7 @@ def _load(session: Session, production_id: uuid.UUID, show_name: str) -> ShowGra
             pt.c.notes,
             pt.c.card_port,
             pt.c.adapter,
+            pt.c.runs,
         ).where(pt.c.production_id == production_id, pt.c.deleted_at.is_(None))
     ).all():
         dev = devices.get(device_id)

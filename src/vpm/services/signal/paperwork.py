@@ -91,7 +91,15 @@ def port_end(port: PortNode) -> str:
     "Q8 ID.0 OUT 18 (MVR 2)")."""
     dev = port.device
     names = [x for x in (dev.name if dev.name and dev.name != dev.label else "", port_name(port)) if x]
+    if port.run_back:  # the crew plugs into the end the line is run from, not the usual one
+        names.append(f"{port.end} end, run {port.line_run}")
     return port.code + (f" ({' · '.join(names)})" if names else "")
+
+
+def printed_port(port: PortNode) -> str:
+    """The ID cell of a patch sheet: the port's code, and for a snake line run back its direction
+    ("line 7 · run B → A (FOH → STAGE)"), since its input is then at the B end."""
+    return port.short_code + (f" · run {port.line_run}" if port.run_back else "")
 
 
 def _cable_text(cable: Cable | None) -> str:
@@ -153,7 +161,8 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         inputs.append(
             {
                 "id": p.code,
-                "port": p.short_code,
+                "port": printed_port(p),
+                "runs": p.line_run if p.run_back else "",
                 "name": port_name(p),
                 "label": p.label,
                 "connector": p.connector or "-",
@@ -181,7 +190,8 @@ def patch_sheet(graph: ShowGraph, dev: DeviceNode) -> dict[str, Any]:
         outputs.append(
             {
                 "id": p.code,
-                "port": p.short_code,
+                "port": printed_port(p),
+                "runs": p.line_run if p.run_back else "",
                 "name": port_name(p),
                 "label": p.label,
                 "connector": p.connector or "-",
@@ -215,6 +225,7 @@ PATCH_CSV_COLUMNS = (
     "format",
     "cable",
     "notes",
+    "runs",
 )
 
 
@@ -222,7 +233,19 @@ def patch_sheet_csv(sheet: dict[str, Any]) -> str:
     rows = []
     for r in sheet["inputs"]:
         rows.append(
-            ("in", r["id"], r["label"], r["connector"], r["feed"], r["via"], "", r["format"], r["cable"], r["notes"])
+            (
+                "in",
+                r["id"],
+                r["label"],
+                r["connector"],
+                r["feed"],
+                r["via"],
+                "",
+                r["format"],
+                r["cable"],
+                r["notes"],
+                r["runs"],
+            )
         )
     for r in sheet["outputs"]:
         rows.append(
@@ -237,6 +260,7 @@ def patch_sheet_csv(sheet: dict[str, Any]) -> str:
                 r["format"],
                 r["cable"],
                 r["notes"],
+                r["runs"],
             )
         )
     return to_csv(PATCH_CSV_COLUMNS, rows)
@@ -249,7 +273,7 @@ def _snake_line(cable: Cable) -> str:
     parts = []
     for port in (cable.src, cable.dst):
         if port.device.kind == "cable_snake":
-            parts.append(f"{port.device.label} {port.short_code}")
+            parts.append(f"{port.device.label} {port.short_code}" + (f" run {port.line_run}" if port.run_back else ""))
     return " / ".join(dict.fromkeys(parts))
 
 

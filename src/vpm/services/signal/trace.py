@@ -36,7 +36,8 @@ MAX_PATHS = 5000
 def _through(port: PortNode, inp: PortNode) -> dict[str, Any]:
     mode = port.device.pass_mode or "conversion"
     if mode == "snake":
-        text = f"snake {port.short_code}"
+        # a line run back says so: the crew looks for its input at the B end
+        text = f"snake {port.short_code}" + (f", run back {port.line_run}" if port.run_back else "")
     elif mode == "crosspoint":
         text = f"crosspoint {inp.short_code} → {port.short_code}"
     else:

@@ -553,6 +553,8 @@ class Importer:
             values["device_id"] = dev
             direction = values.get("direction", "in")
             pid = self.ports.get((dev, direction, norm(values.get("label"))))
+            if self.device_kind.get(dev) == "cable_snake":
+                pid = self._line_end(dev, direction, values)
             if pid is None:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
                 self.held.append(obj)
@@ -568,7 +570,11 @@ class Importer:
                 )
             values.pop("device_id")
             obj = self.session.get(Port, pid)
-            return self._update(item, spec, obj, values, {})
+            turned = obj.direction
+            done = self._update(item, spec, obj, values, {})
+            if obj.direction != turned:  # a snake line now runs the other way: both ends swapped
+                self._rekey_line(dev, obj.label)
+            return done
         if item.slug == "connections":
             return self._connection(item, spec, values, after)
         if item.slug == "ip-addresses":
@@ -593,6 +599,33 @@ class Importer:
             values.pop("title", None)  # the template's spelling of the title stays
             return self._update(item, spec, obj, values, options)
         raise ValidationFailed("sheet", f"{spec.plural} cannot be imported")
+
+    def _line_end(self, dev: uuid.UUID, direction: str, values: dict[str, Any]) -> uuid.UUID | None:
+        """The port of a snake line a row names, by the end it sits at: a row keeps naming the same
+        connector when the line runs the other way (its direction then is the other one)."""
+        from vpm.services.hooks.wiring import runs_of
+
+        label = norm(values.get("label"))
+        wanted_a = (direction == "in") == (runs_of(values.get("runs")) == "A>B")
+        for side in (direction, "out" if direction == "in" else "in"):
+            pid = self.ports.get((dev, side, label))
+            port = self.session.get(Port, pid) if pid is not None else None
+            if port is not None and port.deleted_at is None:
+                at_a = (port.direction == "in") == (runs_of(port.runs) == "A>B")
+                if at_a == wanted_a:
+                    return pid
+        return None
+
+    def _rekey_line(self, dev: uuid.UUID, label: str) -> None:
+        """Both ends of a line turned round: file them again under their new directions."""
+        ends = [self.ports.get((dev, side, norm(label))) for side in ("in", "out")]
+        for side, pid in zip(("in", "out"), ends, strict=True):
+            if pid is not None:
+                self._forget_port(pid, dev, side, label)
+        for pid in ends:
+            port = self.session.get(Port, pid) if pid is not None else None
+            if port is not None:
+                self._remember_port(port.id, dev, port.direction, port.label, (port.index, None, None))
 
     def _update(
         self, item: Item, spec: EntitySpec, obj: Any, values: dict[str, Any], options: dict[str, Any]

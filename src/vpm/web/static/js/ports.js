@@ -15,6 +15,8 @@ export function initPorts(section) {
   const data = readJSON($("script[data-ports-data]", section));
   const body = $("[data-ports-body]", section);
   const readonly = !!document.querySelector("form.record-form[data-readonly='1']");
+  // a cable snake's ports are lines: each runs A → B (input at the A end) or back B → A
+  const snake = section.dataset.slug === "cable-snakes";
   let ports = data.ports;
   const feeds = data.feeds;     // input port id -> {connection_id, version, port_id, label, device_id}
   const routes = data.routes;   // output port id -> [{connection_id, port_id, label, device_id}]
@@ -37,7 +39,9 @@ export function initPorts(section) {
       const head = el("tr", {}, el("th", { scope: "col", text: "#" }), el("th", { scope: "col", text: "Label" }),
         el("th", { scope: "col", text: "Connector" }),
         el("th", { scope: "col", text: direction === "in" ? "Expected format (EDID)" : "Format" }),
-        el("th", { scope: "col", text: direction === "in" ? "Fed by" : "Goes to" }), el("th", { scope: "col" }, el("span", { class: "sr-only", text: "Actions" })));
+        el("th", { scope: "col", text: direction === "in" ? "Fed by" : "Goes to" }),
+        snake ? el("th", { scope: "col", text: "Runs" }) : null,
+        el("th", { scope: "col" }, el("span", { class: "sr-only", text: "Actions" })));
       const tbody = el("tbody", { dataset: { direction } });
       for (const p of list) tbody.append(renderRow(p));
       body.append(el("div", { class: "table-scroll" }, el("table", { class: "ports" }, el("thead", {}, head), tbody)));
@@ -92,7 +96,9 @@ export function initPorts(section) {
         filter: { direction: "in" }, strict: true, value: null, onPick: (inp) => inp && connect(p.id, inp),
       }));
     }
-    tr.append(wire, el("td", { class: "actions" }, readonly ? null : el("button", { type: "button", class: "btn small ghost danger",
+    tr.append(wire);
+    if (snake) tr.append(el("td", {}, runsPicker(p)));
+    tr.append(el("td", { class: "actions" }, readonly ? null : el("button", { type: "button", class: "btn small ghost danger",
       "aria-label": `Delete port ${p.label}`, text: "Delete", dataset: { deletePort: p.id } })));
     combos.set(`${p.id}:fmt`, new Combo(fmt, {
       options: options.format, value: p[fmtField], allowEmpty: true,
@@ -104,6 +110,26 @@ export function initPorts(section) {
       onPick: (v) => savePort(p.id, { [fmtField]: v }),
     }));
     return tr;
+  }
+
+  // Turning a line round swaps its two ends (the A end's input becomes an output): the server moves
+  // both, so the whole list is read again; a line with cables is refused with the cables named.
+  function runsPicker(p) {
+    const pick = el("select", { "aria-label": `Direction of line ${p.index}`, dataset: { runs: p.id } },
+      el("option", { value: "A>B", text: "A → B" }), el("option", { value: "B>A", text: "B → A (run back)" }));
+    pick.value = p.runs || "A>B";
+    pick.disabled = readonly;
+    pick.addEventListener("change", async () => {
+      try {
+        await patch(`/api/ports/${p.id}`, { version: p.version, runs: pick.value });
+        await refreshPorts(true); // drawn even if the live events already brought both ends' versions
+        toast(`Line ${p.index} now runs ${pick.value === "B>A" ? "B → A" : "A → B"}.`, "info", 2500);
+      } catch (err) {
+        toast(err instanceof OfflineError ? err.message : `Line ${p.index}: ${err.message}`, "error", 0);
+        pick.value = p.runs || "A>B";
+      }
+    });
+    return pick;
   }
 
   function replacePort(next) {
@@ -249,16 +275,16 @@ export function initPorts(section) {
 
   // The device's own ports as the server has them now (after its spec changed, a card came or went):
   // redrawn only when a port came, went or changed, so a save elsewhere on the page costs nothing.
-  function syncPorts(next) {
+  function syncPorts(next, force = false) {
     if (!Array.isArray(next)) return;
     const sig = (list) => list.map((p) => `${p.id}:${p.version}`).sort().join(",");
-    if (sig(next) === sig(ports)) return;
+    if (!force && sig(next) === sig(ports)) return;
     ports = next;
     render();
   }
 
-  async function refreshPorts() {
-    try { syncPorts((await get(`/api/${section.dataset.slug}/${deviceId}`)).ports); } catch (err) { toast(err.message, "error"); }
+  async function refreshPorts(force = false) {
+    try { syncPorts((await get(`/api/${section.dataset.slug}/${deviceId}`)).ports, force); } catch (err) { toast(err.message, "error"); }
   }
 
   // ---- cards of a modular frame: what is fitted, and the frame's catalogue to add from
