@@ -276,6 +276,33 @@ FRAMES: dict[str, Frame] = {
             "take 3G-SDI I/O in 12-connector rear modules",
             notes="extra modules can be added to the free input slot",
         ),
+        # Brompton Tessera SX40: the JSON library stamps a DisplayPort input the processor does not have
+        # and 2 LED outputs; its own CSV row already says the inputs are HDMI and 12G-SDI
+        Frame(
+            "brompton-tessera-sx40",
+            "LED_PROCESSOR",
+            "Brompton Technology",
+            "Tessera SX40",
+            {},
+            (),
+            {},
+            2,
+            2,
+            "Brompton Tessera user manual v3.0 rev B, section 2.3 (Tessera SX40 LED processor data sheet, "
+            "rear panel): one 12G-SDI input and one HDMI 2.0 input, each with a reclocked thru port (the 2 "
+            "signal outputs here); genlock reference in with buffered thru; 4 x 10G Tessera XD outputs, each "
+            "on etherCON copper or opticalCON fibre (auto-switching), stamped as 4 data outputs",
+            direct=(
+                ("in", SDI12, 1),
+                ("in", HDMI, 1),
+                ("out", SDI12, 1),
+                ("out", HDMI, 1),
+                ("in", "Reference (BNC)", 1),
+                ("out", "Reference (BNC)", 1),
+                ("out", "Ethernet", 4),
+            ),
+            device_formats=("4K 60", "1080p60"),
+        ),
         # Blackmagic ATEM Constellation 8K / 4 M/E Constellation 4K: the JSON library stamps 20 in / 12 out
         Frame(
             "blackmagic-atem-constellation-8k",
@@ -372,7 +399,10 @@ def curated_library(records: Iterable[SpecRecord]) -> Iterator[SpecRecord]:
     seen = set()
     for record in records:
         seen.add(record.slug)
-        yield correct_record(FRAMES[record.slug].record() if record.slug in FRAMES else record)
+        if record.slug in FRAMES:  # the frame's ports and cards; the library's figures (power, pixels) stay
+            framed = FRAMES[record.slug].record()
+            record = replace(framed, numbers={**record.numbers, **framed.numbers})
+        yield correct_record(record)
     for slug, frame in FRAMES.items():
         if slug not in seen:
             yield correct_record(frame.record())
