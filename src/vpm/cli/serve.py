@@ -62,6 +62,9 @@ def serve(
     On 127.0.0.1 (the default) it runs in single-user mode without login. On any other address
     it requires accounts (see `vpm users add`), unless --insecure-open is given.
     """
+    import gc
+
+    gc.disable()  # until the app is built: see vpm.web.serving
     import uvicorn
 
     from vpm.cli.db import ensure_current
@@ -97,8 +100,10 @@ def serve(
         f"on {masked_url(settings.database_url)}"
     )
     os.environ.setdefault("DATABASE_URL", settings.database_url)
+    if workers > 1:
+        gc.enable()  # this process only looks after the workers; each builds the app itself
     uvicorn.run(
-        "vpm.web.app:create_app",
+        "vpm.web.serving:app",
         factory=True,
         host=host,
         port=port,
