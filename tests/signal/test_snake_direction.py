@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from tests.signal.helpers import P1080_50, Show
+from tests.signal.pdfcheck import get_pdf
 
 
 def _csv(text: str) -> list[dict[str, str]]:
@@ -100,6 +101,11 @@ def test_paperwork_prints_a_line_run_back(client, production) -> None:  # type: 
     assert cables["PGM RTN"]["snake_line"] == "SNAKE 1 line 4 run B → A (FOH → STAGE)"
     page = client.get(f"{base}/cables").text
     assert "SNAKE 1 line 4 (B end, run B → A (FOH → STAGE))" in page
+    # the printed patch book: line 4's ID cell says which way it runs
+    _, texts = get_pdf(client, f"{base}/patch/{v['snake']['id']}.pdf")
+    printed = " ".join(" ".join(texts).split())
+    assert "line 4 · run B -> A (FOH -> STAGE)" in printed, printed[:600]  # the PDF font draws → as ->
+    assert "line 1 · run" not in printed
 
 
 def test_direction_through_the_api_undo_and_history(client, production) -> None:  # type: ignore[no-untyped-def]
@@ -139,6 +145,13 @@ def test_direction_through_the_api_undo_and_history(client, production) -> None:
         f"/api/productions/{s.pid}/ports", json={"device_id": v["snake"]["id"], "direction": "out", "index": 5}
     )
     assert r.status_code == 201 and r.json()["runs"] == "B>A", r.text
+    # return lines added as such: their input at the B end
+    r = client.post(f"/api/cable-snakes/{v['snake']['id']}/lines", json={"count": 2, "runs": "B>A"})
+    assert r.status_code == 201, r.text
+    made = r.json()["lines"]
+    assert [(x["line"], x["runs"]) for x in made] == [(6, "B>A"), (7, "B>A")]
+    assert {_port(client, x["input_port_id"])["runs"] for x in made} == {"B>A"}
+    assert {_port(client, x["output_port_id"])["runs"] for x in made} == {"B>A"}
 
 
 def test_bad_directions_are_refused_and_nothing_changes(client, production) -> None:  # type: ignore[no-untyped-def]
@@ -148,6 +161,8 @@ def test_bad_directions_are_refused_and_nothing_changes(client, production) -> N
     # unknown direction
     r = client.patch(f"/api/ports/{line1_a['id']}", json={"runs": "sideways", "version": line1_a["version"]})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "runs", r.text
+    r = client.post(f"/api/cable-snakes/{v['snake']['id']}/lines", json={"count": 1, "runs": "up"})
+    assert r.status_code == 422 and "runs" in r.text, r.text
     # line 1 carries the camera to the switcher: turned, both cables would be fed the wrong way
     r = client.patch(f"/api/ports/{line1_a['id']}", json={"runs": "B>A", "version": line1_a["version"]})
     assert r.status_code == 409, r.text

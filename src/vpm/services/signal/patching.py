@@ -193,8 +193,11 @@ def free_outputs(
 # ------------------------------------------------------------------------------- snake lines
 
 
-def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | None, actor: Actor) -> dict[str, Any]:
-    """Add ``count`` lines to a snake: line n is input n at one end and output n at the other."""
+def add_snake_lines(
+    db: Database, snake_id: Any, count: int, connector: str | None, actor: Actor, runs: str | None = None
+) -> dict[str, Any]:
+    """Add ``count`` lines to a snake: line n is input n at one end and output n at the other; the
+    input at the A end, or at the B end for lines run back (``runs`` "B>A": returns from FOH)."""
     if not 1 <= count <= MAX_LINES:
         raise ValidationFailed("count", f"must be between 1 and {MAX_LINES}")
     canonical = normalise_connector(connector or "")
@@ -214,10 +217,18 @@ def add_snake_lines(db: Database, snake_id: Any, count: int, connector: str | No
                     "index": n,
                     "connector": canonical,
                     "label": f"Line {n}",
+                    "runs": runs,
                 }
                 port = create_in(ctx, spec, values, {}, snake.production_id)
                 pair.append(port)
-            lines.append({"line": n, "input_port_id": str(pair[0].id), "output_port_id": str(pair[1].id)})
+            lines.append(
+                {
+                    "line": n,
+                    "input_port_id": str(pair[0].id),
+                    "output_port_id": str(pair[1].id),
+                    "runs": runs or "A>B",
+                }
+            )
         result = {"snake_id": str(snake.id), "created": count, "lines": lines}
     return result
 

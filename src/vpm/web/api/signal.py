@@ -93,6 +93,9 @@ class FeedsBody(StrictInput):
 class SnakeLinesBody(StrictInput):
     count: int = Field(ge=1, le=patching.MAX_LINES)
     connector: SafeStr | None = Field(None, max_length=40)
+    runs: Literal["A>B", "B>A"] | None = Field(
+        None, description='which way the new lines run: "A>B" (default) or "B>A" (run back, input at the B end)'
+    )
 
 
 class CrosspointItem(StrictInput):
@@ -188,7 +191,7 @@ def free_outputs(
 def snake_lines(
     snake_id: str, body: SnakeLinesBody, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
 ) -> Any:
-    return patching.add_snake_lines(db, snake_id, body.count, body.connector, actor)
+    return patching.add_snake_lines(db, snake_id, body.count, body.connector, actor, body.runs)
 
 
 @router.get("/api/routers/{router_id}/crosspoints", tags=[TAG], summary="The router's crosspoint table")
