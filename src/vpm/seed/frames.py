@@ -288,10 +288,11 @@ FRAMES: dict[str, Frame] = {
             {},
             2,
             2,
-            "Brompton Tessera user manual v3.0 rev B, section 2.3 (Tessera SX40 LED processor data sheet, "
-            "rear panel): one 12G-SDI input and one HDMI 2.0 input, each with a reclocked thru port (the 2 "
-            "signal outputs here); genlock reference in with buffered thru; 4 x 10G Tessera XD outputs, each "
-            "on etherCON copper or opticalCON fibre (auto-switching), stamped as 4 data outputs",
+            "Brompton Tessera SX40 data sheet (Brompton-SX40-Data-Sheet, linked from the library's LED "
+            "processor CSV row; read as reproduced on the Paragon Projection SX40 product page): one 12G-SDI "
+            "input and one HDMI 2.0 input, each with a reclocked thru port (the 2 signal outputs here); "
+            "genlock reference in with buffered thru; 4 x 10G Tessera XD outputs, each on etherCON copper "
+            "or opticalCON fibre (each output auto-switches between them), stamped as 4 data outputs",
             direct=(
                 ("in", SDI12, 1),
                 ("in", HDMI, 1),
