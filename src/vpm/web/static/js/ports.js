@@ -299,7 +299,21 @@ export function initPorts(section) {
   function showCards(table) {
     if (!cardsBox) return;
     const bankWord = { in: "IN", out: "OUT", io: "I/O" };
-    if (!table.catalogue.length && !table.cards.length) { cardsBox.hidden = true; cardsBox.replaceChildren(); return; }
+    if (!table.catalogue.length && !table.cards.length) {
+      // a frame that takes cards but whose library entry lists none (Ross Acuity, Ultrix ...): say why
+      // it has no ports and where its cards are added, rather than showing nothing
+      const slots = Math.max(0, ...Object.values(table.slots || {}).map(Number).filter((n) => n > 0));
+      if (table.spec_id && slots) {
+        cardsBox.hidden = false;
+        cardsBox.replaceChildren(el("h3", { text: "Cards" }),
+          el("p", { class: "muted", dataset: { noCards: "" } },
+            `This frame takes cards (${slots} slots) but its library entry lists none, so no ports came with it. Add its cards to `,
+            el("a", { href: `/library/equipment-specs/${table.spec_id}`, text: "its spec in the library" }),
+            ", or add ports here by hand."));
+        return;
+      }
+      cardsBox.hidden = true; cardsBox.replaceChildren(); return;
+    }
     cardsBox.hidden = false;
     const list = el("ul", { class: "cards-list" });
     for (const c of table.cards) {
