@@ -4,13 +4,14 @@ delete, restore, history. Entity-specific behaviour lives in each spec's hooks."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, bindparam, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -109,13 +110,12 @@ def get(db: Database, spec: EntitySpec, entity_id: Any, include_deleted: bool = 
         return _get_row(session, spec, rs, entity_id, include_deleted)
 
 
-def _get_row(
-    session: Session, spec: EntitySpec, rs: reads.RowShape, entity_id: Any, include_deleted: bool
-) -> dict[str, Any]:
-    """``load`` + ``serialize`` in one column-only query (the same answers and the same errors)."""
-    key = parse_id(spec, entity_id)
-    if key is None:
-        raise NotFound(f"{spec.label} {entity_id} not found")
+@functools.cache
+def _get_row_statement(spec: EntitySpec) -> Select[Any]:
+    """The one query of ``_get_row``, built once per entity (building a statement costs more CPU than
+    running it): the row's columns, its kind, and its show's id and deletion, for the id bound as ``key``."""
+    rs = reads.shape(spec)
+    assert rs is not None
     model = spec.model
     cols = list(rs.columns)
     joined = spec.per_production and spec.slug != "productions"
@@ -123,10 +123,22 @@ def _get_row(
         cols.append(model.kind)
     if joined:
         cols += [Production.id, Production.deleted_at]
-    stmt = select(*cols).where(model.id == key)
+    stmt = select(*cols).where(model.id == bindparam("key"))
     if joined:
         stmt = stmt.outerjoin(Production, Production.id == model.production_id)
-    row = session.execute(stmt).first()
+    return stmt
+
+
+def _get_row(
+    session: Session, spec: EntitySpec, rs: reads.RowShape, entity_id: Any, include_deleted: bool
+) -> dict[str, Any]:
+    """``load`` + ``serialize`` in one column-only query (the same answers and the same errors)."""
+    key = parse_id(spec, entity_id)
+    if key is None:
+        raise NotFound(f"{spec.label} {entity_id} not found")
+    joined = spec.per_production and spec.slug != "productions"
+    stmt = _get_row_statement(spec)
+    row = session.execute(stmt, {"key": key}).first()
     n = len(rs.columns)
     if row is None or (spec.kind and row[n] != spec.kind):
         raise NotFound(f"{spec.label} {entity_id} not found")
@@ -230,59 +242,115 @@ def list_(
     db: Database, spec: EntitySpec, params: ListParams, production_id: Any = None, *, max_limit: int = MAX_LIMIT
 ) -> dict[str, Any]:
     """One page of a list. ``max_limit`` is the API's page bound; a page of the app (the grid, which draws
-    only the rows in view) may ask for more in one go."""
+    only the rows in view) may ask for more in one go.
+
+    Text sorts naturally (SRC 2 before SRC 11), so the order is made here: a first page that holds the
+    whole list is one query (its rows, sorted here); otherwise the matching (id, sort key) pairs are
+    read and sorted and one page of rows loaded. The show of a show's list is checked in the same query
+    (an empty answer is told apart from a deleted show afterwards)."""
     if not 0 < params.limit <= max_limit:
         raise ValidationFailed("limit", f"must be between 1 and {max_limit}")
     if not 0 <= params.offset <= MAX_OFFSET:
         raise ValidationFailed("offset", f"must be between 0 and {MAX_OFFSET}")
+    order, sort_keys = _order(spec, params)
     with db.read() as session:
         pid = None
         if spec.per_production:
-            pid = live_production(session, production_id).id
+            pid = production_id if isinstance(production_id, uuid.UUID) else _uuid_or_none(production_id)
+            if pid is None:
+                raise NotFound(f"production {production_id} not found")
         stmt = list_statement(spec, params, pid)
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-        order = []
-        sort_keys = [params.sort] if params.sort else list(spec.default_sort)
-        for key in sort_keys:
-            desc = key.startswith("-")
-            name = key.lstrip("-")
-            if name not in spec.field_map or spec.field_map[name].type == "json" or spec.field_map[name].secret:
-                raise ValidationFailed("sort", f"cannot sort by {name!r}")
-            col = getattr(spec.model, name)
-            order.append(col.desc() if desc else col.asc())
-        order.append(spec.model.id.asc())
-        first = sort_keys[0].lstrip("-")
-        cache: dict[str, Any] = {}
-        if spec.field_map[first].type in ("string", "text") and total <= NATURAL_SORT_MAX:
-            # text sorts naturally (SRC 2 before SRC 11): order the matching keys here, load one page
-            col = getattr(spec.model, first)
-            keyed = list(session.execute(stmt.with_only_columns(spec.model.id, col).order_by(*order)).all())
-            keyed.sort(key=lambda row: natural_key(row[1]), reverse=sort_keys[0].startswith("-"))
-            page = [row[0] for row in keyed[params.offset : params.offset + params.limit]]
-            rs = reads.shape(spec)
-            if rs is not None:
-                at = rs.index["id"]
-                found = {row[at]: row for row in session.execute(select(*rs.columns).where(spec.model.id.in_(page)))}
-                items = reads.read_rows(
-                    session, spec, rs, [found[i] for i in page if i in found], detail=False, cache=cache
-                )
-                return {"items": items, "total": total}
-            rows = {
-                o.id: o
-                for o in session.scalars(
-                    select(spec.model).where(spec.model.id.in_(page)).options(*spec.hooks.load_options(False))
-                )
-            }
-            items = [serialize(spec, rows[i], session, detail=False, cache=cache) for i in page if i in rows]
-            return {"items": items, "total": total}
-        stmt = stmt.order_by(*order).limit(params.limit).offset(params.offset)
-        rs = reads.shape(spec)
+        if pid is not None:
+            stmt = stmt.where(
+                select(Production.id).where(Production.id == pid, Production.deleted_at.is_(None)).exists()
+            )
+        page = _list_page(session, spec, params, stmt, order, sort_keys)
+        if page is None or not page["items"]:
+            if pid is not None:
+                live_production(session, pid)  # a deleted or unknown show is a 404, not an empty list
+            if page is None:
+                page = {"items": [], "total": 0}
+        return page
+
+
+def _order(spec: EntitySpec, params: ListParams) -> tuple[list[Any], list[str]]:
+    order = []
+    sort_keys = [params.sort] if params.sort else list(spec.default_sort)
+    for key in sort_keys:
+        name = key.lstrip("-")
+        if name not in spec.field_map or spec.field_map[name].type == "json" or spec.field_map[name].secret:
+            raise ValidationFailed("sort", f"cannot sort by {name!r}")
+        col = getattr(spec.model, name)
+        order.append(col.desc() if key.startswith("-") else col.asc())
+    order.append(spec.model.id.asc())
+    return order, sort_keys
+
+
+def _list_page(
+    session: Session, spec: EntitySpec, params: ListParams, stmt: Select[Any], order: list[Any], sort_keys: list[str]
+) -> dict[str, Any] | None:
+    """The page's read shapes and the total, or None when nothing matches."""
+    rs = reads.shape(spec)
+    cache: dict[str, Any] = {}
+    first = sort_keys[0].lstrip("-")
+    reverse = sort_keys[0].startswith("-")
+    natural = spec.field_map[first].type in ("string", "text")
+
+    def shaped(found: list[Any]) -> list[dict[str, Any]]:
         if rs is not None:
-            found_rows = session.execute(stmt.with_only_columns(*rs.columns)).all()
-            return {"items": reads.read_rows(session, spec, rs, found_rows, detail=False, cache=cache), "total": total}
-        stmt = stmt.options(*spec.hooks.load_options(False))
-        items = [serialize(spec, o, session, detail=False, cache=cache) for o in session.scalars(stmt)]
-        return {"items": items, "total": total}
+            return reads.read_rows(session, spec, rs, found, detail=False, cache=cache)
+        return [serialize(spec, o, session, detail=False, cache=cache) for o in found]
+
+    def rows(where: Any = None, limit: int | None = None) -> list[Any]:
+        q = stmt if where is None else stmt.where(where)
+        q = q.order_by(*order)
+        if limit is not None:
+            q = q.limit(limit)
+        if rs is not None:
+            return list(session.execute(q.with_only_columns(*rs.columns)).all())
+        return list(session.scalars(q.options(*spec.hooks.load_options(False))))
+
+    def sort_key(row: Any) -> Any:
+        return natural_key(row[rs.index[first]] if rs is not None else getattr(row, first))
+
+    if natural and params.offset == 0 and params.limit < NATURAL_SORT_MAX:
+        # the first page: when it holds every matching row, one query answers it
+        found = rows(limit=params.limit + 1)
+        if len(found) <= params.limit:
+            if not found:
+                return None
+            found.sort(key=sort_key, reverse=reverse)
+            return {"items": shaped(found), "total": len(found)}
+    if natural:
+        col = getattr(spec.model, first)
+        keyed = list(
+            session.execute(
+                stmt.with_only_columns(spec.model.id, col).order_by(*order).limit(NATURAL_SORT_MAX + 1)
+            ).all()
+        )
+        if len(keyed) <= NATURAL_SORT_MAX:
+            if not keyed:
+                return None
+            keyed.sort(key=lambda row: natural_key(row[1]), reverse=reverse)
+            ids = [row[0] for row in keyed[params.offset : params.offset + params.limit]]
+            if not ids:
+                return {"items": [], "total": len(keyed)}
+            by_id = {(r[rs.index["id"]] if rs is not None else r.id): r for r in rows(spec.model.id.in_(ids))}
+            return {"items": shaped([by_id[i] for i in ids if i in by_id]), "total": len(keyed)}
+    # past NATURAL_SORT_MAX matching rows (or a sort that is not text): the database's order, and the
+    # total counted in the same query (a window over the matching rows)
+    total_col = func.count().over().label("vpm_total")
+    q = stmt.order_by(*order).limit(params.limit).offset(params.offset)
+    if rs is not None:
+        counted = session.execute(q.with_only_columns(*rs.columns, total_col)).all()
+        found_rows: list[Any] = [row[:-1] for row in counted]
+    else:
+        counted = session.execute(q.add_columns(total_col).options(*spec.hooks.load_options(False))).all()
+        found_rows = [row[0] for row in counted]
+    if counted:
+        return {"items": shaped(found_rows), "total": counted[0][-1]}
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return {"items": [], "total": total} if total else None
 
 
 def history(db: Database, spec: EntitySpec, entity_id: Any) -> list[dict[str, Any]]:
