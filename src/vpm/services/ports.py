@@ -3,11 +3,12 @@ restamped when its spec changes, disconnected when the device goes."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from vpm.db.base import utcnow
@@ -59,9 +60,49 @@ def _reading_order(
     return (direction != "in", card_slot is not None and card_slot or 0, card_port or 0, index, natural_key(label))
 
 
+def _sort_read_order(ports: list[dict[str, Any]]) -> None:
+    """Sort port dicts as ``_reading_order`` does. The label's natural key only breaks ties of
+    direction, card and index (which a device's live ports do not have), so it is worked out only for
+    ports that tie."""
+
+    def head(d: dict[str, Any]) -> tuple[Any, ...]:
+        return (d["direction"] != "in", d["card_slot"] or 0, d["card_port"] or 0, d["index"])
+
+    ports.sort(key=head)
+    start = 0
+    for i in range(1, len(ports) + 1):
+        if i == len(ports) or head(ports[i]) != head(ports[start]):
+            if i - start > 1:
+                ports[start:i] = sorted(ports[start:i], key=lambda d: natural_key(d["label"]))
+            start = i
+
+
 def sorted_ports(ports: Iterable[Port]) -> list[Port]:
     """Ports in the order a crew reads them: inputs first, then by card and port, then index."""
     return sorted(ports, key=lambda p: _reading_order(p.direction, p.card_slot, p.card_port, p.index, p.label))
+
+
+@functools.cache
+def _ports_of_statement(dialect: str) -> tuple[Any, Any]:
+    """The query of ``ports_of``, built once: the live ports of the devices bound as ``ids``. On
+    PostgreSQL the ids go as one array (``= ANY``), so the query text is the same for any number of
+    devices and the server keeps it prepared; SQLite takes an ``IN`` list."""
+    from sqlalchemy import Uuid, any_
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    from vpm.services.reads import RowShape
+
+    rs = RowShape(REGISTRY["ports"], PORT_FIELDS)
+    if dialect == "postgresql":
+        which = Port.device_id == any_(bindparam("ids", type_=ARRAY(Uuid())))
+    else:
+        which = Port.device_id.in_(bindparam("ids", expanding=True))
+    stmt = (
+        select(Port.device_id, *rs.columns)
+        .where(which, Port.deleted_at.is_(None))
+        .order_by(Port.device_id, Port.direction, Port.index, Port.id)
+    )
+    return stmt, rs
 
 
 def ports_of(
@@ -69,22 +110,16 @@ def ports_of(
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
     """The live ports of many devices, each list as ``[port_dict(p) for p in sorted_ports(...)]``
     gives it, in one query (``snakes``: the devices that are cable snakes, whose ports are lines)."""
-    from vpm.services.reads import rows_by
-
     if not device_ids:
         return {}
-    grouped = rows_by(
-        session,
-        REGISTRY["ports"],
-        PORT_FIELDS,
-        "device_id",
-        device_ids,
-        where=[Port.deleted_at.is_(None)],
-        order_by=[Port.direction, Port.index, Port.id],
-    )
+    stmt, rs = _ports_of_statement(session.get_bind().dialect.name)
+    rows = session.execute(stmt, {"ids": device_ids}).all()
+    grouped: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for row, d in zip(rows, rs.to_dicts([row[1:] for row in rows])):
+        grouped.setdefault(row[0], []).append(d)
     for device_id, ports in grouped.items():
         snake = device_id in snakes
-        ports.sort(key=lambda d: _reading_order(d["direction"], d["card_slot"], d["card_port"], d["index"], d["label"]))
+        _sort_read_order(ports)
         for d in ports:
             d["code"] = port_code(d["direction"], d["index"], d["card_slot"], d["card_port"], snake)
     return grouped

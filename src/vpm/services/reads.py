@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -64,6 +65,22 @@ class RowShape:
             out[name] = value if conv is None or value is None else conv(value)
         return out
 
+    def to_dicts(self, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        """``[to_dict(row) for row in rows]``, column by column: the ids of all rows become text in
+        one pass of orjson (which writes a UUID exactly as ``str`` does, several times faster)."""
+        if not rows:
+            return []
+        columns: list[Any] = list(zip(*rows))
+        for i, conv in enumerate(self.convert):
+            if conv is None:
+                continue
+            if conv is _str_or_none:
+                columns[i] = orjson.loads(orjson.dumps(columns[i]))
+            else:
+                columns[i] = [None if v is None else conv(v) for v in columns[i]]
+        names = self.names
+        return [dict(zip(names, values)) for values in zip(*columns)]
+
 
 @cache
 def shape(spec: EntitySpec) -> RowShape | None:
@@ -82,11 +99,9 @@ def read_rows(
     cache: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The read shapes of rows selected with ``rs.columns`` (in that order)."""
-    items = []
-    for row in rows:
-        item = rs.to_dict(row)
+    items = rs.to_dicts(rows)
+    for item in items:
         item["entity"] = spec.event_type
-        items.append(item)
     if items:
         extras = spec.hooks.extra_rows(session, spec, items, detail, cache if cache is not None else {})
         if extras is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import uuid
 from typing import Any
 
@@ -96,7 +98,7 @@ class DeviceHooks(Hooks):
         ids = [uuid.UUID(i["id"]) for i in items]
         snakes = {key for key, i in zip(ids, items) if i["kind"] == "cable_snake"}
         ports = port_service.ports_of(session, ids, snakes)
-        return [{"ports": ports.get(uuid.UUID(i["id"]), [])} for i in items]
+        return [{"ports": ports.get(key, [])} for key in ids]
 
 
 class VideoDeviceHooks(DeviceHooks):
@@ -116,6 +118,7 @@ class VideoDeviceHooks(DeviceHooks):
         return out
 
 
+@functools.lru_cache(maxsize=1024)  # a show has a handful of formats; a list of 200 rows asks 200 times
 def _standard(h: int | None, v: int | None, rate: float | None) -> str | None:
     """The spreadsheet's SL/DL/4K class of a row, or None while resolution or rate is missing."""
     if not h or not v or not rate or h < 0 or v < 0 or rate < 0:

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from vpm.db.engine import Database
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.schemas import create_schema, list_schema, patch_schema, read_schema
 from vpm.services import entities as svc
+from vpm.services import reads
 from vpm.services.context import Actor
 from vpm.web.deps import get_actor, get_db
 
@@ -40,6 +42,19 @@ def _read(request: Request, content: Any) -> Response:
         return Response(status_code=304, headers={"etag": etag})
     response.headers["etag"] = etag
     return response
+
+
+#: A column-only read of at most this many rows runs on the event loop instead of hopping to a worker
+#: thread and back (the hop cost more CPU than such a read). Reads never wait for a lock (PostgreSQL
+#: MVCC, SQLite WAL), so these return as fast as the rows come; longer lists, the reads that build
+#: ORM objects, and every write still run in the thread pool.
+INLINE_ROWS = 200
+
+
+async def _read_soon(spec: EntitySpec, rows: int, work: Any) -> Any:
+    if rows <= INLINE_ROWS and reads.shape(spec) is not None:
+        return work()
+    return await run_in_threadpool(work)
 
 
 def _params(
@@ -74,7 +89,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             summary=f"List {spec.plural.lower()} of a show",
             responses={200: {"model": list_schema(spec)}},
         )
-        def list_items(
+        async def list_items(
             production_id: str,
             request: Request,
             q: str | None = None,
@@ -84,9 +99,9 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             include_deleted: bool = False,
             db: Database = Depends(get_db),
         ) -> Any:
-            return _read(
-                request, svc.list_(db, spec, _params(request, q, sort, limit, offset, include_deleted), production_id)
-            )
+            params = _params(request, q, sort, limit, offset, include_deleted)
+            page = await _read_soon(spec, limit, lambda: svc.list_(db, spec, params, production_id))
+            return _read(request, page)
 
         @router.post(
             coll_path,
@@ -108,7 +123,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
         @router.get(
             coll_path, tags=[tag], summary=f"List {spec.plural.lower()}", responses={200: {"model": list_schema(spec)}}
         )
-        def list_global(
+        async def list_global(
             request: Request,
             q: str | None = None,
             sort: str | None = None,
@@ -121,7 +136,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             params = _params(request, q, sort, limit, offset, include_deleted)
             if spec.slug == "productions" and not actor.is_admin and actor.via != "system":
                 params.only_ids = set(actor.roles) | ({actor.share_production} if actor.share_production else set())
-            return _read(request, svc.list_(db, spec, params))
+            return _read(request, await _read_soon(spec, limit, lambda: svc.list_(db, spec, params)))
 
         @router.post(
             coll_path,
@@ -138,10 +153,11 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             return _ok(svc.create(db, spec, body.model_dump(), actor), 201)  # type: ignore[attr-defined]
 
     @router.get(item_path, tags=[tag], summary=f"Read a {spec.label.lower()}", responses={200: {"model": Read}})
-    def get_item(
+    async def get_item(
         entity_id: str, request: Request, include_deleted: bool = False, db: Database = Depends(get_db)
     ) -> Any:
-        return _read(request, svc.get(db, spec, entity_id, include_deleted=include_deleted))
+        item = await _read_soon(spec, 1, lambda: svc.get(db, spec, entity_id, include_deleted=include_deleted))
+        return _read(request, item)
 
     @router.patch(
         item_path,
