@@ -8,6 +8,8 @@ import csv
 import io
 from typing import Any
 
+import pytest
+
 from tests.signal.helpers import P1080_50, Show
 from tests.signal.pdfcheck import get_pdf
 
@@ -211,3 +213,29 @@ def test_workbook_round_trip_keeps_a_line_run_back(client, production) -> None: 
     mon_in = client.get(f"/api/sends/{mon['id']}").json()["ports"][0]
     hops = client.get(f"/api/ports/{mon_in['id']}/trace").json()["upstream"]["hops"]
     assert [h["port"]["code"] for h in hops] == ["PGM OUT 1", "SNAKE 1 line 4", "SNAKE 1 line 4", "DST 1 IN 1"]
+
+
+def test_a_sheet_without_directions_names_a_lines_input_and_output(client, production) -> None:  # type: ignore[no-untyped-def]
+    """A workbook written before lines had a direction (no Runs column) names a snake line's ports by
+    in and out, as the department's sheets do: its "in" row is the line's input wherever it sits."""
+    openpyxl = pytest.importorskip("openpyxl")
+    s, v = _show(client, production)
+    _run_back(client, s, v)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/productions/{s.pid}/export.xlsx").content))
+    sheet = book["Ports"]
+    heads = [c.value for c in sheet[1]]
+    sheet.delete_cols(heads.index("Runs") + 1)
+    heads.remove("Runs")
+    for row in sheet.iter_rows(min_row=2):
+        cells = dict(zip(heads, row, strict=False))
+        if cells["Device"].value == "SNAKE 1" and cells["Label"].value == "Line 4" and cells["Direction"].value == "in":
+            cells["Notes"].value = "PGM return"
+    out = io.BytesIO()
+    book.save(out)
+    r = client.post(f"/api/productions/{s.pid}/import", files={"file": ("old.xlsx", out.getvalue(), "application/x")})
+    assert r.status_code == 200, r.text
+    assert r.json()["ops"] == {"unchanged": r.json()["ops"]["unchanged"], "update": 1}, r.json()["ops"]
+    r = client.post(f"/api/productions/{s.pid}/import/{r.json()['token']}", data={"confirm": "true"})
+    assert r.status_code == 200, r.text
+    b_end = _port(client, v["lines"][3]["output_port_id"])  # the input of line 4 now: at the B end
+    assert (b_end["direction"], b_end["notes"], b_end["runs"]) == ("in", "PGM return", "B>A")

@@ -553,7 +553,9 @@ class Importer:
             values["device_id"] = dev
             direction = values.get("direction", "in")
             pid = self.ports.get((dev, direction, norm(values.get("label"))))
-            if self.device_kind.get(dev) == "cable_snake":
+            if self.device_kind.get(dev) == "cable_snake" and "runs" in values:
+                # vpm's own workbook says which way each line runs: its rows name a line's ends; a
+                # department sheet's INPUTS and OUTPUTS sides name the line's input and output
                 pid = self._line_end(dev, direction, values)
             if pid is None:
                 obj = create_in(self.ctx, spec, values, {}, self.pid)
