@@ -239,3 +239,22 @@ def test_a_sheet_without_directions_names_a_lines_input_and_output(client, produ
     assert r.status_code == 200, r.text
     b_end = _port(client, v["lines"][3]["output_port_id"])  # the input of line 4 now: at the B end
     assert (b_end["direction"], b_end["notes"], b_end["runs"]) == ("in", "PGM return", "B>A")
+
+
+def test_a_duplicated_show_keeps_its_lines_run_back_and_port_adapters(client, production) -> None:  # type: ignore[no-untyped-def]
+    s, v = _show(client, production)
+    _run_back(client, s, v)
+    mon_in = _port(client, v["mon_in"]["id"])
+    r = client.patch(f"/api/ports/{mon_in['id']}", json={"adapter": "SDI > HDMI", "version": mon_in["version"]})
+    assert r.status_code == 200, r.text
+    r = client.post(
+        f"/api/productions/{s.pid}/duplicate", json={"show_name": "Second night", "load_in": "2027-03-02T08:00:00"}
+    )
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    mon = client.get(f"/api/productions/{pid}/sends").json()["items"][0]
+    mon_in = client.get(f"/api/sends/{mon['id']}").json()["ports"][0]
+    hops = client.get(f"/api/ports/{mon_in['id']}/trace").json()["upstream"]["hops"]
+    assert [h["port"]["code"] for h in hops] == ["PGM OUT 1", "SNAKE 1 line 4", "SNAKE 1 line 4", "DST 1 IN 1"]
+    assert [h["port"].get("end") for h in hops] == [None, "B", "A", None]
+    assert mon_in["adapter"] == "SDI > HDMI"  # an adapter declared on a port is copied too

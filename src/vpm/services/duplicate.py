@@ -30,7 +30,20 @@ from vpm.services.serialize import serialize
 
 CHECKLIST_MODES = ("copy", "default", "none")
 #: Port columns copied from the original port (direction and device are set by the copy itself).
-PORT_FIELDS = ("connector", "label", "index", "card_slot", "format_id", "expected_format_id", "notes")
+#: What a port's copy takes from the original: all it says but its device, direction and library link
+#: (a card port's position, an adapter declared on it and a snake line's direction included).
+PORT_FIELDS = (
+    "connector",
+    "label",
+    "index",
+    "card_slot",
+    "card_port",
+    "adapter",
+    "runs",
+    "format_id",
+    "expected_format_id",
+    "notes",
+)
 
 
 def _device_refs(spec: EntitySpec) -> list[str]:
