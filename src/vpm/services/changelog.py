@@ -6,12 +6,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from vpm.domain.events import Event
 from vpm.domain.registry import EntitySpec, WriteContext
 from vpm.domain.schemas import jsonable
 from vpm.services import bus
+from vpm.services.batch import batch_of
 from vpm.services.serialize import serialize
 
 
@@ -36,7 +37,8 @@ def _order_lock(ctx: WriteContext, production_id: Any) -> None:
     key = f"events:{production_id}"
     if ctx.cache.get("event_lock") == key:
         return
-    ctx.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+    with ctx.session.no_autoflush:  # a lock reads no rows: what the session holds waits
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
     ctx.cache["event_lock"] = key
 
 
@@ -44,7 +46,8 @@ def record_event(
     ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes: dict[str, Any], deleted: bool = False
 ) -> Event:
     session = ctx.session
-    session.flush()
+    if batch_of(session) is None:  # a batch's rows have their defaults already; they go in together
+        session.flush()
     production_id = _production_of(spec, obj)
     _order_lock(ctx, production_id)
     data = {"id": jsonable(obj.id)} if deleted else serialize(spec, obj, session)
@@ -129,6 +132,13 @@ def _insert(ctx: WriteContext, events: list[Event]) -> None:
 
 def _write_events(ctx: WriteContext, events: list[Event]) -> None:
     session = ctx.session
+    if len(events) > 1 and session.get_bind().dialect.name == "sqlite":
+        # SQLite numbers a row max(id) + 1, and this transaction holds the write lock (BEGIN
+        # IMMEDIATE): with those numbers given now the events go in as one statement, not one
+        # statement each (the driver cannot return the ids of many rows in their order)
+        first = (session.scalar(select(func.max(Event.id))) or 0) + 1
+        for n, e in enumerate(events):
+            e.id = first + n
     session.add_all(events)
     session.flush()
     if len(events) == 1:

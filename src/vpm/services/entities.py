@@ -25,6 +25,7 @@ from vpm.domain.production import Production
 from vpm.domain.registry import EntitySpec
 from vpm.domain.schemas import INT32, MAX_NUMBER, jsonable
 from vpm.services import reads
+from vpm.services.batch import batch_of, lookup
 from vpm.services.changelog import event_dict, record_event, record_events
 from vpm.services.context import Actor, WriteContext, writing
 from vpm.services.errors import AlreadyExists, Conflict, NotFound, PreconditionRequired, ValidationFailed
@@ -85,7 +86,7 @@ def load(session: Session, spec: EntitySpec, entity_id: Any, include_deleted: bo
 
 def live_production(session: Session, production_id: Any) -> Production:
     pid = production_id if isinstance(production_id, uuid.UUID) else _uuid_or_none(production_id)
-    prod = session.get(Production, pid) if pid else None
+    prod = lookup(session, Production, pid) if pid else None
     if prod is None or prod.deleted_at is not None:
         raise NotFound(f"production {production_id} not found")
     return prod
@@ -395,8 +396,12 @@ def create_in(
     obj.field_versions = {}
     if hasattr(obj, "created_by"):
         obj.created_by = obj.updated_by = ctx.actor.name
-    ctx.session.add(obj)
-    _flush(ctx, spec)
+    batch = batch_of(ctx.session)
+    if batch is not None:  # inserted with the batch's next flush
+        batch.add(obj)
+    else:
+        ctx.session.add(obj)
+        _flush(ctx, spec)
     spec.hooks.after_create(ctx, spec, obj, options)
     changes = {k: {"from": None, "to": v} for k, v in values.items() if v not in (None, "", [], {})}
     record_event(ctx, spec, obj, EventOp.CREATE, changes)
@@ -533,6 +538,7 @@ def update_in(
     if hasattr(obj, "updated_by"):
         obj.updated_by = ctx.actor.name
     _flush(ctx, spec)
+    _changed_in_batch(ctx)
     spec.hooks.after_update(ctx, spec, obj, diffs)
     record_event(ctx, spec, obj, EventOp.UPDATE, {k: {"from": a, "to": b} for k, (a, b) in diffs.items()})
     return obj
@@ -561,7 +567,15 @@ def update(db: Database, spec: EntitySpec, entity_id: Any, values: dict[str, Any
     raise Conflict(f"{spec.label} {entity_id} kept changing while saving; fetch it and try again")
 
 
+def _changed_in_batch(ctx: WriteContext) -> None:
+    """A row was changed other than by creating it: an open batch reads the show's rows again."""
+    batch = batch_of(ctx.session)
+    if batch is not None:
+        batch.reset()
+
+
 def delete_in(ctx: WriteContext, spec: EntitySpec, obj: Any) -> None:
+    _changed_in_batch(ctx)
     spec.hooks.before_delete(ctx, spec, obj)
     if spec.delete_mode == "hard":
         record_event(ctx, spec, obj, EventOp.DELETE, {}, deleted=True)

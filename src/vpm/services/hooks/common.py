@@ -10,6 +10,7 @@ from sqlalchemy import select
 from vpm.domain.devices import Device
 from vpm.domain.library import EquipmentSpec
 from vpm.domain.production import Production
+from vpm.services.batch import lookup
 from vpm.services.errors import ValidationFailed
 
 
@@ -26,7 +27,7 @@ def check_device_ref(
     """A reference to another device must be a live device of the same show (and kind, if given)."""
     if device_id is None:
         return None
-    dev = ctx.session.get(Device, device_id)
+    dev = lookup(ctx.session, Device, device_id)
     if dev is None or dev.deleted_at is not None or dev.production_id != production_id:
         raise ValidationFailed(field, "is not a device of this production")
     if kind and dev.kind != kind:

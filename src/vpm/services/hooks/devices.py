@@ -15,6 +15,7 @@ from vpm.calc.links import link_standard
 from vpm.domain.devices import Device
 from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.services import ports as port_service
+from vpm.services.batch import batch_of
 from vpm.services.errors import ValidationFailed
 from vpm.services.hooks.common import check_device_ref, check_spec_ref, next_number
 
@@ -44,15 +45,19 @@ class DeviceHooks(Hooks):
         if not label:
             raise ValidationFailed("label", "must not be empty")
         production_id = obj.production_id
-        where = [
-            Device.production_id == production_id,
-            Device.kind == spec.kind,
-            Device.label == label,
-            Device.deleted_at.is_(None),
-        ]
-        if not is_new:
-            where.append(Device.id != obj.id)
-        clash = ctx.session.scalar(select(Device.id).where(*where).limit(1))
+        batch = batch_of(ctx.session)
+        if batch is not None:
+            clash = batch.device_with_label(production_id, spec.kind or "", label, None if is_new else obj.id)
+        else:
+            where = [
+                Device.production_id == production_id,
+                Device.kind == spec.kind,
+                Device.label == label,
+                Device.deleted_at.is_(None),
+            ]
+            if not is_new:
+                where.append(Device.id != obj.id)
+            clash = ctx.session.scalar(select(Device.id).where(*where).limit(1))
         if clash is not None:
             raise ValidationFailed("label", f"{label!r} is already used by another {spec.label.lower()} in this show")
         for name, value in data.items():

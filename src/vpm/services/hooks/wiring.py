@@ -15,6 +15,7 @@ from vpm.domain.registry import EntitySpec, Hooks, WriteContext
 from vpm.domain.schemas import INT32
 from vpm.domain.support import Format
 from vpm.services import ports as port_service
+from vpm.services.batch import batch_of, lookup
 from vpm.services.errors import Conflict, ValidationFailed
 from vpm.services.hooks.common import check_device_ref
 
@@ -45,6 +46,30 @@ def _check_identity(
         raise ValidationFailed("index", "must be 1 or more")
     if index is None and not label:
         return
+    others = _others_beside(ctx, obj, direction, beside)
+    if index is not None:
+        same = next((o for o in others if o[0] == index), None)
+        if same is not None:
+            raise ValidationFailed(
+                "index",
+                f"{word} {index} already exists on this device ({same[1]!r}); "
+                "choose a free number or leave it empty for the next one",
+            )
+    if label:
+        wanted = normalise_label(label)
+        same = next((o for o in others if normalise_label(o[1]) == wanted), None)
+        if same is not None:
+            raise ValidationFailed(
+                "label",
+                f"{label!r} is already the label of {word} {same[0]} on this device; labels name one port",
+            )
+
+
+def _others_beside(ctx: WriteContext, obj: Any, direction: str, beside: Any = None) -> list[tuple[int, str]]:
+    """(index, label) of the device's other live ports on that side (but ``beside``), by number."""
+    batch = batch_of(ctx.session)
+    if batch is not None:
+        return batch.ports_beside(obj.production_id, obj.device_id, direction, (obj.id, beside))
     q = select(Port.index, Port.label).where(
         Port.device_id == obj.device_id, Port.direction == direction, Port.deleted_at.is_(None)
     )
@@ -52,23 +77,7 @@ def _check_identity(
         q = q.where(Port.id != obj.id)
     if beside is not None:
         q = q.where(Port.id != beside)
-    others = ctx.session.execute(q.order_by(Port.index, Port.id)).all()
-    if index is not None:
-        same = next((o for o in others if o.index == index), None)
-        if same is not None:
-            raise ValidationFailed(
-                "index",
-                f"{word} {index} already exists on this device ({same.label!r}); "
-                "choose a free number or leave it empty for the next one",
-            )
-    if label:
-        wanted = normalise_label(label)
-        same = next((o for o in others if normalise_label(o.label) == wanted), None)
-        if same is not None:
-            raise ValidationFailed(
-                "label",
-                f"{label!r} is already the label of {word} {same.index} on this device; labels name one port",
-            )
+    return [(i, lbl) for i, lbl in ctx.session.execute(q.order_by(Port.index, Port.id))]
 
 
 # ------------------------------------------------------------------ a snake line's direction
@@ -91,6 +100,10 @@ def _other_end(ctx: WriteContext, port: Any, direction: str | None = None) -> Po
     if port.index is None or port.device_id is None:
         return None
     other = "out" if (direction or port.direction) == "in" else "in"
+    batch = batch_of(ctx.session)
+    if batch is not None and port.production_id is not None:
+        found = batch.port_numbered(port.production_id, port.device_id, other, port.index, port.id)
+        return lookup(ctx.session, Port, found) if found is not None else None
     q = select(Port).where(
         Port.device_id == port.device_id, Port.direction == other, Port.index == port.index, Port.deleted_at.is_(None)
     )
@@ -172,11 +185,16 @@ class PortHooks(Hooks):
 
     def before_create(self, ctx: WriteContext, spec: EntitySpec, obj: Any, options: dict[str, Any]) -> None:
         if obj.index is None:
-            taken = ctx.session.scalar(
-                select(func.max(Port.index)).where(
-                    Port.device_id == obj.device_id, Port.direction == obj.direction, Port.deleted_at.is_(None)
+            batch = batch_of(ctx.session)
+            if batch is not None:
+                beside = batch.ports_beside(obj.production_id, obj.device_id, obj.direction)
+                taken = max((i for i, _ in beside), default=None)
+            else:
+                taken = ctx.session.scalar(
+                    select(func.max(Port.index)).where(
+                        Port.device_id == obj.device_id, Port.direction == obj.direction, Port.deleted_at.is_(None)
+                    )
                 )
-            )
             obj.index = (taken or 0) + 1
             if obj.index > INT32:  # the highest number is taken (an index is 32-bit): the lowest free one
                 used = set(
@@ -194,7 +212,14 @@ class PortHooks(Hooks):
                 obj.runs = other.runs  # the second end of a line takes the line's direction
         if not obj.label:
             obj.label = f"{'Input' if obj.direction == 'in' else 'Output'} {obj.index}"
-            if _same_port(ctx, obj, obj.direction, func.lower(Port.label) == obj.label.lower()) is not None:
+            wanted = obj.label.lower()
+            batch = batch_of(ctx.session)
+            if batch is not None:
+                beside = batch.ports_beside(obj.production_id, obj.device_id, obj.direction, (obj.id,))
+                taken = any(label.lower() == wanted for _, label in beside)
+            else:
+                taken = _same_port(ctx, obj, obj.direction, func.lower(Port.label) == wanted) is not None
+            if taken:
                 obj.label = f"{'IN' if obj.direction == 'in' else 'OUT'} {obj.index}"
 
     def validate(self, ctx: WriteContext, spec: EntitySpec, data: dict[str, Any], obj: Any, is_new: bool) -> None:
@@ -238,6 +263,9 @@ class PortHooks(Hooks):
         if key not in cache:
             # a device this session holds, its kind loaded, answers without a query (a kind never changes)
             held = session.identity_map.get(identity_key(Device, obj.device_id))
+            if held is None:  # or one a batch has not inserted yet
+                batch = batch_of(session)
+                held = batch.pending.get(obj.device_id) if batch is not None else None
             kind = held.__dict__.get("kind") if held is not None else None
             if kind is None:
                 kind = session.scalar(select(Device.kind).where(Device.id == obj.device_id))
@@ -246,10 +274,10 @@ class PortHooks(Hooks):
 
 
 def _port(ctx: Any, field: str, port_id: Any, production_id: Any) -> Port:
-    port = ctx.session.get(Port, port_id) if port_id is not None else None
+    port = lookup(ctx.session, Port, port_id) if port_id is not None else None
     if port is None or port.deleted_at is not None or port.production_id != production_id:
         raise ValidationFailed(field, "is not a port of this production")
-    device = ctx.session.get(Device, port.device_id)
+    device = lookup(ctx.session, Device, port.device_id)
     if device is None or device.deleted_at is not None:
         raise ValidationFailed(field, "belongs to a deleted device")
     return port
@@ -260,7 +288,7 @@ class ConnectionHooks(Hooks):
         if not obj.cable_type and obj.from_port_id is not None and obj.to_port_id is not None:
             from vpm.services.defaults import cable_type_for
 
-            a, b = ctx.session.get(Port, obj.from_port_id), ctx.session.get(Port, obj.to_port_id)
+            a, b = lookup(ctx.session, Port, obj.from_port_id), lookup(ctx.session, Port, obj.to_port_id)
             if a is not None and b is not None:
                 obj.cable_type = cable_type_for(a.connector, b.connector)
 
@@ -273,10 +301,14 @@ class ConnectionHooks(Hooks):
             raise ValidationFailed(
                 "to_port_id", "is an output; a cable ends at an input (two outputs cannot be connected)"
             )
-        where = [Connection.to_port_id == dst.id, Connection.deleted_at.is_(None)]
-        if not is_new:
-            where.append(Connection.id != obj.id)
-        feed = ctx.session.scalar(select(Connection.from_port_id).where(*where).limit(1))
+        batch = batch_of(ctx.session)
+        if batch is not None:
+            feed = batch.feed_of(dst.production_id, dst.id, None if is_new else obj.id)
+        else:
+            where = [Connection.to_port_id == dst.id, Connection.deleted_at.is_(None)]
+            if not is_new:
+                where.append(Connection.id != obj.id)
+            feed = ctx.session.scalar(select(Connection.from_port_id).where(*where).limit(1))
         if feed is not None:
             other = ctx.session.get(Port, feed)
             device = ctx.session.get(Device, other.device_id) if other else None

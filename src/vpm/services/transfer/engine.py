@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from vpm.domain.checklist import ChecklistItem, IpAddress
 from vpm.domain.devices import Device
@@ -29,6 +30,7 @@ from vpm.domain.ports import Connection, Port
 from vpm.domain.production import Production
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.schemas import jsonable
+from vpm.services.batch import batch_of, write_batch
 from vpm.services.changelog import batched_events, drop_events, flush_events, held_events
 from vpm.services.errors import Conflict, ServiceError, ValidationFailed
 
@@ -412,24 +414,39 @@ class Importer:
 
     # -------------------------------------------------------------- running rows
     def run(self, items: Iterable[Item]) -> None:
-        """Every row in turn. A real write (``fast``) holds the change-log events its rows record and
-        inserts them together once per sheet (at most ``EVENT_BATCH`` at a time): the same events in
-        the same order, one insert per batch instead of one per row."""
+        """Every row in turn. A real write (``fast``) holds the rows it creates and the change-log
+        events they record, and inserts them together once per sheet (at most ``EVENT_BATCH`` rows at
+        a time): the same checks (the hooks', answered by ``services.batch`` from the show's rows and
+        the batch's), the same events in the same order, a few inserts per batch instead of a few
+        per row."""
         if not self.fast:
             self._rows(items)
             return
-        with batched_events(self.ctx):
+        with batched_events(self.ctx), write_batch(self.session):
             self._rows(items)
+            self._flush_batch()
 
     def _rows(self, items: Iterable[Item]) -> None:
         sheet = None
         for item in items:
             if self.fast and (item.sheet != sheet or held_events(self.ctx) >= EVENT_BATCH):
-                flush_events(self.ctx)
+                self._flush_batch()
                 sheet = item.sheet
             self.one(item)
             if self.progress:
                 self.progress(1)
+
+    def _flush_batch(self, events: bool = True) -> None:
+        """Insert the rows a real write holds, then their events (in the order they were written).
+        A unique rule broken on the way (a row the checks could not see) ends the fast write."""
+        try:
+            batch = batch_of(self.session)
+            if batch is not None:
+                batch.flush()
+            if events:
+                flush_events(self.ctx)
+        except (ServiceError, IntegrityError) as exc:
+            raise _NeedsReport from exc
 
     def one(self, item: Item) -> None:
         rep = self.report
@@ -453,6 +470,8 @@ class Importer:
         after: list[Callable[[], None]] = []
         self._undo = []
         savepoint = not (self.fast and item.patch_cell is None)
+        if savepoint and self.fast:  # the savepoint starts with the rows held so far inserted
+            self._flush_batch(events=False)
         self._events_mark = held_events(self.ctx) if savepoint else None
         try:
             if not savepoint:
@@ -460,7 +479,7 @@ class Importer:
                     op, diff, base = self._write(item, spec, after)
                 except (_Unusable, _Skipped):
                     raise
-                except ServiceError as exc:
+                except (ServiceError, IntegrityError) as exc:
                     raise _NeedsReport from exc
             else:
                 with self.session.begin_nested():
