@@ -583,6 +583,23 @@ def test_import_inserts_its_events_in_batches_same_events_same_order(db, tmp_pat
     ]
 
 
+def test_an_import_keeps_its_events_ids_not_the_events(db, tmp_path, monkeypatch) -> None:
+    """Until commit a real import keeps only the ids of the events it inserts (their read shapes would
+    grow its memory with every row); with nobody listening in this process (the command line) the
+    events are not read back at all. Live updates still hear all of them (the test above)."""
+    from vpm.services import changelog
+
+    path, rows = _bench_workbook(tmp_path, 300)
+    shaped: list[int] = []
+    real = changelog.event_dict
+    pid = _show(db, "Quiet", template=False)
+    monkeypatch.setattr(changelog, "event_dict", lambda e: shaped.append(e.id) or real(e))
+    report = import_file(db, pid, path, ACTOR, dry_run=False)
+    assert report.written and report.ops()["create"] == rows
+    assert shaped == []  # was one event dict per row, kept until commit
+    assert len(_events_after(db, pid, 0)) == rows + 2  # with the show's creation and rename
+
+
 def test_a_rolled_back_patch_cell_row_leaves_no_event(db) -> None:
     """Patch-cell rows run in their own savepoint even in a real (batched) import: a cell that cannot
     become a cable rolls back its row, and any event it had recorded goes with it."""

@@ -47,6 +47,12 @@ def subscribe(listener: Listener, source: str | None = None) -> Callable[[], Non
     return unsubscribe
 
 
+def listening(source: str | None = None) -> bool:
+    """Whether :func:`publish` would hand events for ``source`` to anyone."""
+    with _lock:
+        return any(want is None or source is None or want == source for _fn, want in _listeners)
+
+
 def publish(events: list[dict[str, Any]], source: str | None = None) -> None:
     """Hand committed events to the listeners. Never raises: the write has already happened."""
     if not events:

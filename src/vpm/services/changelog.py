@@ -145,7 +145,46 @@ def _write_events(ctx: WriteContext, events: list[Event]) -> None:
         bus.announce(session, events[0].id)  # NOTIFY on PostgreSQL, delivered at commit
     else:
         bus.announce_many(session, [e.id for e in events])
-    ctx.events.extend(event_dict(e) for e in events)
+    ids = ctx.cache.get(_IDS)
+    if ids is not None:
+        ids.extend(e.id for e in events)
+    else:
+        ctx.events.extend(event_dict(e) for e in events)
+
+
+#: ``ctx.cache`` key of the ids of the events a write inserted, when it keeps ids instead of events.
+_IDS = "event_ids"
+
+
+def keep_event_ids(ctx: WriteContext) -> list[int]:
+    """From now on the write keeps only the ids of the events it inserts (not the events, with their
+    rows' read shapes, in ``ctx.events``): after commit :func:`publish_logged` publishes them. For a
+    write of thousands of rows (an import), whose memory would otherwise grow with every row."""
+    ids: list[int] = ctx.cache.setdefault(_IDS, [])
+    return ids
+
+
+def read_events(session: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Events of the change log by id, as :func:`event_dict` shapes them."""
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        for e in session.scalars(select(Event).where(Event.id.in_(chunk))):
+            out[e.id] = event_dict(e)
+    return out
+
+
+def publish_logged(db: Any, ids: list[int], page: int = 500) -> None:
+    """Publish committed events by id (see :func:`keep_event_ids`): read back from the change log a
+    page at a time, in id order, and only when something in this process listens (the live pages of
+    a server; a command line has nobody to tell). On PostgreSQL the NOTIFYs went out at commit."""
+    if not ids or not bus.listening(db.url):
+        return
+    for start in range(0, len(ids), page):
+        chunk = ids[start : start + page]
+        with db.read() as session:
+            found = read_events(session, chunk)
+        bus.publish([found[i] for i in chunk if i in found], source=db.url)
 
 
 @contextlib.contextmanager

@@ -31,7 +31,14 @@ from vpm.domain.production import Production
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.schemas import jsonable
 from vpm.services.batch import batch_of, write_batch
-from vpm.services.changelog import batched_events, drop_events, flush_events, held_events
+from vpm.services.changelog import (
+    batched_events,
+    drop_events,
+    flush_events,
+    held_events,
+    keep_event_ids,
+    publish_logged,
+)
 from vpm.services.errors import Conflict, ServiceError, ValidationFailed
 
 MAX_DETAIL_ROWS = 5000
@@ -1003,7 +1010,6 @@ def run_import(
     With ``reparse`` (a way to read the file again), a real write runs without a savepoint per row
     (a third fewer statements); if a row fails, everything is rolled back and a dry run of the file
     builds the full report for the refusal."""
-    from vpm.services import bus
     from vpm.services.context import WriteContext
     from vpm.services.entities import live_production
 
@@ -1014,6 +1020,8 @@ def run_import(
     try:
         with db.write() as session:
             ctx = WriteContext(session=session, actor=actor)
+            # thousands of rows: keep their events' ids, not the events, until they are published
+            event_ids = keep_event_ids(ctx)
             production = live_production(session, production_id)
             imp = Importer(
                 ctx, production, report, placeholders=placeholders, bases=bases, progress=progress, fast=fast
@@ -1061,7 +1069,7 @@ def run_import(
             report=full.as_dict(),
         ) from None
     report.written = True
-    bus.publish(ctx.events, source=db.url)
+    publish_logged(db, event_ids)
     return report
 
 

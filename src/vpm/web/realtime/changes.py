@@ -17,7 +17,7 @@ from vpm.db.engine import Database
 from vpm.domain.events import Event
 from vpm.domain.production import Production
 from vpm.domain.schemas import jsonable
-from vpm.services.changelog import event_dict
+from vpm.services.changelog import event_dict, read_events
 
 SHOW = "production"
 
@@ -55,13 +55,8 @@ def events_after(
 
 
 def events_by_ids(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
     with db.read() as session:
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            for e in session.scalars(select(Event).where(Event.id.in_(chunk))):
-                out[e.id] = event_dict(e)
-    return out
+        return read_events(session, ids)
 
 
 #: PostgreSQL, psycopg: the columns ``event_from_row`` expects.
