@@ -80,6 +80,8 @@ class WriteBatch:
 
     def reset(self) -> None:
         """Forget what the batch knows of the shows' rows: the next check reads the database."""
+        #: rows read by id (and rows the batch inserted), by id
+        self.known: dict[Any, Any] = {}
         #: production -> (kind, label) -> live device ids
         self._labels: dict[uuid.UUID, dict[tuple[str, str], set[uuid.UUID]]] = {}
         #: production -> (device, direction) -> port id -> (index, label) of its live ports
@@ -114,14 +116,21 @@ class WriteBatch:
                 feeds.setdefault(obj.to_port_id, {})[obj.id] = obj.from_port_id
 
     def get(self, model: type, key: Any) -> Any:
-        """``session.get`` that also finds a row the batch has not inserted yet (without a flush)."""
+        """``session.get`` that also finds a row the batch has not inserted yet (without a flush).
+        What it finds it keeps until the batch forgets (a row read once is not read again)."""
         obj = self.pending.get(key)
+        if obj is None:
+            obj = self.known.get(key)
         if obj is not None and isinstance(obj, model):
             return obj
         if self._foreign or self.session.deleted:  # other changes wait: they go in first
-            return self.session.get(model, key)
-        with self.session.no_autoflush:  # not one of the batch's rows: what it holds cannot change the answer
-            return self.session.get(model, key)
+            obj = self.session.get(model, key)
+        else:
+            with self.session.no_autoflush:  # not one of the batch's rows: they cannot change the answer
+                obj = self.session.get(model, key)
+        if obj is not None:
+            self.known[key] = obj
+        return obj
 
     def flush(self) -> None:
         """Insert what the batch holds (and whatever else the session has pending)."""
@@ -206,14 +215,18 @@ class WriteBatch:
     def _flushed(self, session: Session, context: Any) -> None:
         self.flushes += 1
         self._foreign = False
-        if self.pending:
-            if any(isinstance(o, WATCHED) for o in (*session.dirty, *session.deleted)) or any(
+        if session.deleted:
+            self.reset()
+        elif self.pending:
+            if any(isinstance(o, WATCHED) for o in session.dirty) or any(
                 isinstance(o, WATCHED) and self.pending.get(o.id) is not o for o in session.new
             ):
                 self.reset()
-            self.pending = {}
-        elif any(isinstance(o, WATCHED) for o in (*session.dirty, *session.deleted, *session.new)):
+            else:
+                self.known.update(self.pending)
+        elif any(isinstance(o, WATCHED) for o in (*session.dirty, *session.new)):
             self.reset()
+        self.pending = {}
 
     def _rolled_back(self, session: Session, previous: Any) -> None:
         self.pending = {}

@@ -6,8 +6,9 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
+from vpm.db.base import utcnow
 from vpm.domain.events import Event
 from vpm.domain.registry import EntitySpec, WriteContext
 from vpm.domain.schemas import jsonable
@@ -44,14 +45,14 @@ def _order_lock(ctx: WriteContext, production_id: Any) -> None:
 
 def record_event(
     ctx: WriteContext, spec: EntitySpec, obj: Any, op: str, changes: dict[str, Any], deleted: bool = False
-) -> Event:
+) -> None:
     session = ctx.session
     if batch_of(session) is None:  # a batch's rows have their defaults already; they go in together
         session.flush()
     production_id = _production_of(spec, obj)
     _order_lock(ctx, production_id)
     data = {"id": jsonable(obj.id)} if deleted else serialize(spec, obj, session)
-    return append_event(
+    append_event(
         ctx,
         production_id=production_id,
         entity_type=spec.event_type,
@@ -73,83 +74,112 @@ def append_event(
     changes: dict[str, Any],
     data: dict[str, Any],
     version: int = 1,
-) -> Event:
+) -> None:
     """Append one event for a change that is not a registry entity (settings); same ordering and NOTIFY."""
     _order_lock(ctx, production_id)
-    event = Event(
-        production_id=production_id,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        op=op,
-        actor=ctx.actor.name,
-        changes=changes,
-        data=data,
-        version=version,
+    _insert(
+        ctx,
+        [
+            {
+                "production_id": production_id,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "op": op,
+                "actor": ctx.actor.name,
+                "changes": changes,
+                "data": data,
+                "version": version,
+            }
+        ],
     )
-    _insert(ctx, [event])
-    return event
 
 
-def record_events(
-    ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str, changes: list[dict[str, Any]]
-) -> list[Event]:
+def record_events(ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str, changes: list[dict[str, Any]]) -> None:
     """``record_event`` for many rows of one kind written together: one insert of all their events
     and as few NOTIFYs as fit. The rows must be flushed already."""
     session = ctx.session
     cache: dict[str, Any] = {}
-    events = []
+    rows = []
     for obj, change in zip(objs, changes):
         production_id = _production_of(spec, obj)
         _order_lock(ctx, production_id)
-        events.append(
-            Event(
-                production_id=production_id,
-                entity_type=spec.event_type,
-                entity_id=str(obj.id),
-                op=str(op),
-                actor=ctx.actor.name,
-                changes=_serialise_changes(spec, change),
-                data=serialize(spec, obj, session, cache=cache),
-                version=getattr(obj, "version", 1) or 1,
-            )
+        rows.append(
+            {
+                "production_id": production_id,
+                "entity_type": spec.event_type,
+                "entity_id": str(obj.id),
+                "op": str(op),
+                "actor": ctx.actor.name,
+                "changes": _serialise_changes(spec, change),
+                "data": serialize(spec, obj, session, cache=cache),
+                "version": getattr(obj, "version", 1) or 1,
+            }
         )
-    _insert(ctx, events)
-    return events
+    _insert(ctx, rows)
 
 
 #: ``ctx.cache`` key of the events a batched write holds back until its next :func:`flush_events`.
 _HELD = "held_events"
 
 
-def _insert(ctx: WriteContext, events: list[Event]) -> None:
-    """Insert events now, or hold them in order for the batch's next :func:`flush_events`."""
+def _insert(ctx: WriteContext, rows: list[dict[str, Any]]) -> None:
+    """Insert events (their column values) now, or hold them in order for the batch's next
+    :func:`flush_events`."""
     held = ctx.cache.get(_HELD)
     if held is not None:
-        held.extend(events)
+        held.extend(rows)
         return
-    _write_events(ctx, events)
+    _write_events(ctx, [Event(**r) for r in rows])
 
 
 def _write_events(ctx: WriteContext, events: list[Event]) -> None:
     session = ctx.session
     if len(events) > 1 and session.get_bind().dialect.name == "sqlite":
-        # SQLite numbers a row max(id) + 1, and this transaction holds the write lock (BEGIN
-        # IMMEDIATE): with those numbers given now the events go in as one statement, not one
-        # statement each (the driver cannot return the ids of many rows in their order)
-        first = (session.scalar(select(func.max(Event.id))) or 0) + 1
+        first = _next_ids(ctx)
         for n, e in enumerate(events):
             e.id = first + n
     session.add_all(events)
     session.flush()
-    if len(events) == 1:
-        bus.announce(session, events[0].id)  # NOTIFY on PostgreSQL, delivered at commit
+    _written_events(ctx, [e.id for e in events], [event_dict(e) for e in events])
+
+
+def _next_ids(ctx: WriteContext) -> int:
+    """SQLite numbers a row max(id) + 1, and a write holds the lock (BEGIN IMMEDIATE): with those
+    numbers given before the insert, many events go in as one statement, not one statement each
+    (the driver cannot return the ids of many rows in their order)."""
+    return (ctx.session.scalar(select(func.max(Event.id))) or 0) + 1
+
+
+def _write_held(ctx: WriteContext, rows: list[dict[str, Any]]) -> None:
+    """A batch's events in one statement, as rows of the table (no ORM object per event)."""
+    session = ctx.session
+    table: Any = Event.__table__
+    now = utcnow()
+    for r in rows:
+        r["created_at"] = now
+    if session.get_bind().dialect.name == "sqlite":
+        first = _next_ids(ctx)
+        for n, r in enumerate(rows):
+            r["id"] = first + n
+        session.execute(insert(table), rows)
+        ids = [r["id"] for r in rows]
     else:
-        bus.announce_many(session, [e.id for e in events])
-    ids = ctx.cache.get(_IDS)
-    if ids is not None:
-        ids.extend(e.id for e in events)
+        result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        ids = [row[0] for row in result]
+    _written_events(ctx, ids, None if ctx.cache.get(_IDS) is not None else [_shape(i, r) for i, r in zip(ids, rows)])
+
+
+def _written_events(ctx: WriteContext, ids: list[int], shaped: list[dict[str, Any]] | None) -> None:
+    """Announce inserted events (NOTIFY on PostgreSQL, delivered at commit) and keep them to publish."""
+    if len(ids) == 1:
+        bus.announce(ctx.session, ids[0])
     else:
-        ctx.events.extend(event_dict(e) for e in events)
+        bus.announce_many(ctx.session, ids)
+    kept = ctx.cache.get(_IDS)
+    if kept is not None:
+        kept.extend(ids)
+    elif shaped is not None:
+        ctx.events.extend(shaped)
 
 
 #: ``ctx.cache`` key of the ids of the events a write inserted, when it keeps ids instead of events.
@@ -206,7 +236,7 @@ def flush_events(ctx: WriteContext) -> None:
     if not held:
         return
     ctx.cache[_HELD] = []
-    _write_events(ctx, held)
+    _write_held(ctx, held)
 
 
 def held_events(ctx: WriteContext) -> int:
@@ -223,15 +253,30 @@ def drop_events(ctx: WriteContext, mark: int) -> None:
 
 def event_dict(e: Event) -> dict[str, Any]:
     """An event as the API and the realtime stream show it."""
+    return _shape(e.id, _Attributes(e))
+
+
+class _Attributes:
+    """An object's attributes read by name, as a row's values are."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self.obj, name)
+
+
+def _shape(event_id: int, v: Any) -> dict[str, Any]:
+    """An event's column values (an event's attributes, or the row inserted) as the API shows them."""
     return {
-        "id": e.id,
-        "production_id": jsonable(e.production_id),
-        "entity_type": e.entity_type,
-        "entity_id": e.entity_id,
-        "op": e.op,
-        "actor": e.actor,
-        "changes": e.changes,
-        "data": e.data,
-        "version": e.version,
-        "created_at": jsonable(e.created_at),
+        "id": event_id,
+        "production_id": jsonable(v["production_id"]),
+        "entity_type": v["entity_type"],
+        "entity_id": v["entity_id"],
+        "op": v["op"],
+        "actor": v["actor"],
+        "changes": v["changes"],
+        "data": v["data"],
+        "version": v["version"],
+        "created_at": jsonable(v["created_at"]),
     }
