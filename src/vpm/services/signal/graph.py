@@ -45,13 +45,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from vpm.calc.formats import format_id as calc_format_id
 from vpm.calc.formats import parse_format
 from vpm.domain import devices as d
-from vpm.domain.events import Event
 from vpm.domain.naming import natural_key, port_code
 from vpm.domain.ports import Connection, Port, RouterCrosspoint
 from vpm.domain.support import Format
@@ -548,19 +547,13 @@ _CACHE_SIZE = 8
 _cache_lock = threading.Lock()
 
 
-def show_stamp(session: Session, production_id: uuid.UUID) -> tuple[Any, ...]:
-    """The newest change-log event of the show and of the global tables: any write moves one of them."""
-    show = select(func.max(Event.id)).where(Event.production_id == production_id).scalar_subquery()
-    shared = select(func.max(Event.id)).where(Event.production_id.is_(None)).scalar_subquery()
-    row = session.execute(select(show, shared)).one()
-    return (row[0], row[1])
-
-
 def cached_graph(session: Session, db_url: str, production_id: uuid.UUID, show_name: str = "") -> ShowGraph:
     """The show's graph, loaded now or reused while no event has been written since it was loaded.
 
     A cached graph is shared between requests and must not be changed by callers (the format memo
     it fills lazily holds the same value whoever computes it)."""
+    from vpm.services.listcache import show_stamp
+
     stamp = show_stamp(session, production_id)
     key = (db_url, production_id)
     with _cache_lock:

@@ -14,7 +14,7 @@ from vpm.db.engine import Database
 from vpm.domain.registry import REGISTRY, EntitySpec
 from vpm.domain.schemas import create_schema, list_schema, patch_schema, read_schema
 from vpm.services import entities as svc
-from vpm.services import reads
+from vpm.services import listcache, reads
 from vpm.services.context import Actor
 from vpm.web.deps import get_actor, get_db
 
@@ -33,15 +33,58 @@ def _ok(content: Any, status: int = 200) -> Json:
     return Json(content, status_code=status)
 
 
-def _read(request: Request, content: Any) -> Response:
+def _encoded(content: Any) -> listcache.Page:
+    body = orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+    return listcache.Page((), body, 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+
+
+def _answer(request: Request, page: listcache.Page) -> Response:
     """A read answer with an ``ETag`` (a hash of the body, so any change of a row, its ports or the
     page changes it); ``304 Not Modified`` when the client already holds it."""
-    response = Json(content)
-    etag = 'W/"' + hashlib.blake2b(response.body, digest_size=12).hexdigest() + '"'
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers={"etag": etag})
-    response.headers["etag"] = etag
-    return response
+    if page.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"etag": page.etag})
+    return Response(page.body, media_type="application/json", headers={"etag": page.etag})
+
+
+def _read(request: Request, content: Any) -> Response:
+    return _answer(request, _encoded(content))
+
+
+def _row_page(db: Database, spec: EntitySpec, entity_id: str, include_deleted: bool) -> listcache.Page:
+    """One row of a show, kept like a page of its lists (``services.listcache``)."""
+    key = svc.parse_id(spec, entity_id)
+    stamp = None
+    if key is not None:
+        with db.read() as session:
+            stamp = listcache.row_stamp(session, spec, key)
+    if stamp is None:
+        return _encoded(svc.get(db, spec, entity_id, include_deleted=include_deleted))  # answers 404
+    cache_key = listcache.PAGES.key(db.url, spec.slug, key, "include_deleted" if include_deleted else "")
+    page = listcache.PAGES.get(cache_key, stamp)
+    if page is None:
+        page = _encoded(svc.get(db, spec, key, include_deleted=include_deleted))
+        page.stamp = stamp
+        listcache.PAGES.put(cache_key, page)
+    return page
+
+
+def _show_page(
+    db: Database, spec: EntitySpec, params: svc.ListParams, production_id: str, query: str
+) -> listcache.Page:
+    """A page of a show's list: the kept one while the show is unchanged (``services.listcache``),
+    else read, encoded and kept."""
+    pid = svc.parse_id(REGISTRY["productions"], production_id)
+    if pid is None:
+        return _encoded(svc.list_(db, spec, params, production_id))  # answers 404
+    with db.read() as session:
+        stamp = listcache.show_stamp(session, pid)
+    key = listcache.PAGES.key(db.url, spec.slug, pid, query)
+    page = listcache.PAGES.get(key, stamp)
+    if page is None:
+        page = _encoded(svc.list_(db, spec, params, pid))
+        page.stamp = stamp
+        listcache.PAGES.put(key, page)
+    return page
 
 
 #: A column-only read of at most this many rows runs on the event loop instead of hopping to a worker
@@ -100,8 +143,9 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
             db: Database = Depends(get_db),
         ) -> Any:
             params = _params(request, q, sort, limit, offset, include_deleted)
-            page = await _read_soon(spec, limit, lambda: svc.list_(db, spec, params, production_id))
-            return _read(request, page)
+            query = request.url.query
+            page = await _read_soon(spec, limit, lambda: _show_page(db, spec, params, production_id, query))
+            return _answer(request, page)
 
         @router.post(
             coll_path,
@@ -156,8 +200,9 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
     async def get_item(
         entity_id: str, request: Request, include_deleted: bool = False, db: Database = Depends(get_db)
     ) -> Any:
-        item = await _read_soon(spec, 1, lambda: svc.get(db, spec, entity_id, include_deleted=include_deleted))
-        return _read(request, item)
+        if not spec.per_production or reads.shape(spec) is None:
+            return _read(request, await _read_soon(spec, 1, lambda: svc.get(db, spec, entity_id, include_deleted)))
+        return _answer(request, _row_page(db, spec, entity_id, include_deleted))
 
     @router.patch(
         item_path,
