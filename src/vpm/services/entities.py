@@ -260,12 +260,27 @@ def list_(
             pid = production_id if isinstance(production_id, uuid.UUID) else _uuid_or_none(production_id)
             if pid is None:
                 raise NotFound(f"production {production_id} not found")
-        stmt = list_statement(spec, params, pid)
-        if pid is not None:
-            stmt = stmt.where(
-                select(Production.id).where(Production.id == pid, Production.deleted_at.is_(None)).exists()
-            )
-        page = _list_page(session, spec, params, stmt, order, sort_keys)
+        plain = (
+            not (params.q or params.filters or params.sort)
+            and params.only_ids is None
+            and reads.shape(spec) is not None
+        )
+        # a list as most requests ask it (no search, filter or sort given) runs statements built once
+        # per entity, the show and the page bound as parameters: building one costs more than running it
+        memo = (spec.slug, params.include_deleted) if plain else None
+        binds: dict[str, Any] = {"vpm_pid": pid} if plain and pid is not None else {}
+
+        def base() -> Select[Any]:
+            show: Any = bindparam("vpm_pid") if plain else pid
+            stmt = list_statement(spec, params, show)
+            if pid is not None:
+                stmt = stmt.where(
+                    select(Production.id).where(Production.id == show, Production.deleted_at.is_(None)).exists()
+                )
+            return stmt
+
+        stmt = _built((*memo, "base"), base) if memo else base()
+        page = _list_page(session, spec, params, stmt, order, sort_keys, memo, binds)
         if page is None or not page["items"]:
             if pid is not None:
                 live_production(session, pid)  # a deleted or unknown show is a 404, not an empty list
@@ -287,10 +302,37 @@ def _order(spec: EntitySpec, params: ListParams) -> tuple[list[Any], list[str]]:
     return order, sort_keys
 
 
+_BUILT: dict[tuple[Any, ...], Any] = {}
+
+
+def _built(key: tuple[Any, ...], build: Any) -> Any:
+    """A statement built once per ``key`` (statements are immutable: one object serves every request)."""
+    stmt = _BUILT.get(key)
+    if stmt is None:
+        stmt = _BUILT[key] = build()
+    return stmt
+
+
 def _list_page(
-    session: Session, spec: EntitySpec, params: ListParams, stmt: Select[Any], order: list[Any], sort_keys: list[str]
+    session: Session,
+    spec: EntitySpec,
+    params: ListParams,
+    stmt: Select[Any],
+    order: list[Any],
+    sort_keys: list[str],
+    memo: tuple[Any, ...] | None = None,
+    binds: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """The page's read shapes and the total, or None when nothing matches."""
+    """The page's read shapes and the total, or None when nothing matches. ``memo``: this list's
+    statements are built once under that key, the page's numbers bound (``binds`` holds the rest)."""
+    binds = dict(binds or {})
+
+    def built(name: str, build: Any, **values: Any) -> Any:
+        if memo is None:
+            return build(*values.values())
+        binds.update({f"vpm_{k}": v for k, v in values.items()})
+        return _built((*memo, name), lambda: build(*(bindparam(f"vpm_{k}") for k in values)))
+
     rs = reads.shape(spec)
     cache: dict[str, Any] = {}
     first = sort_keys[0].lstrip("-")
@@ -302,21 +344,32 @@ def _list_page(
             return reads.read_rows(session, spec, rs, found, detail=False, cache=cache)
         return [serialize(spec, o, session, detail=False, cache=cache) for o in found]
 
-    def rows(where: Any = None, limit: int | None = None) -> list[Any]:
-        q = stmt if where is None else stmt.where(where)
-        q = q.order_by(*order)
-        if limit is not None:
-            q = q.limit(limit)
+    def rows(where: Any = None) -> list[Any]:
+        q = (stmt if where is None else stmt.where(where)).order_by(*order)
         if rs is not None:
-            return list(session.execute(q.with_only_columns(*rs.columns)).all())
-        return list(session.scalars(q.options(*spec.hooks.load_options(False))))
+            return list(session.execute(q.with_only_columns(*rs.columns), binds).all())
+        return list(session.scalars(q.options(*spec.hooks.load_options(False)), binds))
 
     def sort_key(row: Any) -> Any:
         return natural_key(row[rs.index[first]] if rs is not None else getattr(row, first))
 
     if natural and params.offset == 0 and params.limit < NATURAL_SORT_MAX:
         # the first page: when it holds every matching row, one query answers it
-        found = rows(limit=params.limit + 1)
+        if rs is not None:
+            found: list[Any] = list(
+                session.execute(
+                    built(
+                        "first",
+                        lambda n: stmt.order_by(*order).limit(n).with_only_columns(*rs.columns),
+                        limit=params.limit + 1,
+                    ),
+                    binds,
+                ).all()
+            )
+        else:
+            found = list(
+                session.scalars(stmt.order_by(*order).limit(params.limit + 1).options(*spec.hooks.load_options(False)))
+            )
         if len(found) <= params.limit:
             if not found:
                 return None
@@ -324,11 +377,10 @@ def _list_page(
             return {"items": shaped(found), "total": len(found)}
     if natural:
         col = getattr(spec.model, first)
-        keyed = list(
-            session.execute(
-                stmt.with_only_columns(spec.model.id, col).order_by(*order).limit(NATURAL_SORT_MAX + 1)
-            ).all()
+        keys = built(
+            "keys", lambda: stmt.with_only_columns(spec.model.id, col).order_by(*order).limit(NATURAL_SORT_MAX + 1)
         )
+        keyed = list(session.execute(keys, binds).all())
         if len(keyed) <= NATURAL_SORT_MAX:
             if not keyed:
                 return None
@@ -341,16 +393,22 @@ def _list_page(
     # past NATURAL_SORT_MAX matching rows (or a sort that is not text): the database's order, and the
     # total counted in the same query (a window over the matching rows)
     total_col = func.count().over().label("vpm_total")
-    q = stmt.order_by(*order).limit(params.limit).offset(params.offset)
     if rs is not None:
-        counted = session.execute(q.with_only_columns(*rs.columns, total_col)).all()
+        q = built(
+            "page",
+            lambda n, skip: stmt.order_by(*order).limit(n).offset(skip).with_only_columns(*rs.columns, total_col),
+            limit=params.limit,
+            offset=params.offset,
+        )
+        counted = session.execute(q, binds).all()
         found_rows: list[Any] = [row[:-1] for row in counted]
     else:
-        counted = session.execute(q.add_columns(total_col).options(*spec.hooks.load_options(False))).all()
+        q = stmt.order_by(*order).limit(params.limit).offset(params.offset)
+        counted = session.execute(q.add_columns(total_col).options(*spec.hooks.load_options(False)), binds).all()
         found_rows = [row[0] for row in counted]
     if counted:
         return {"items": shaped(found_rows), "total": counted[0][-1]}
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), binds) or 0
     return {"items": [], "total": total} if total else None
 
 
