@@ -119,3 +119,36 @@ def test_json_columns_read_back_exactly_what_was_stored(value: dict) -> None:
         assert math.isnan(got["nan"]) and math.isinf(got["inf"])
     else:
         assert got == value and all(type(got[k]) is type(value[k]) for k in value)
+
+
+def test_a_change_logs_its_event_holding_the_show_lock_in_one_statement(db_url: str) -> None:
+    """On PostgreSQL the show's order lock, the event and its NOTIFY go in one statement; the lock is
+    held until commit (event ids of a show grow in commit order), and the event is announced."""
+    _pg(db_url)
+    import psycopg
+
+    from sqlalchemy import event as sa_event
+
+    from vpm.domain.registry import REGISTRY
+    from vpm.services import entities as svc
+    from vpm.services.context import Actor, writing
+
+    db = Database(db_url)
+    prod = svc.create(db, REGISTRY["productions"], {"show_name": "Lock", "checklist_template": False}, Actor("t"))
+    libpq = db_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(libpq, autocommit=True) as listener:
+        listener.execute("LISTEN vpm_events")
+        seen: list[str] = []
+        sa_event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2].split()[0].upper()))
+        with writing(db, Actor("t")) as ctx:
+            svc.create_in(ctx, REGISTRY["sources"], {"label": "SRC 1"}, {}, prod["id"])
+            mine = ctx.session.execute(text("SELECT pg_backend_pid()")).scalar()
+            with psycopg.connect(libpq, autocommit=True) as other:
+                locks = other.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = %s AND granted", (mine,)
+                ).fetchone()
+            assert locks is not None and locks[0] >= 1
+            event_id = ctx.events[-1]["id"]
+        assert seen.count("WITH") == 1 and "SELECT" in seen  # lock + insert + notify: one statement
+        notes = [n.payload for n in listener.notifies(timeout=2, stop_after=1)]
+        assert notes == [str(event_id)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Text, bindparam, cast, func, insert, select, text
 
 from vpm.db.base import utcnow
 from vpm.domain.events import Event
@@ -50,7 +51,6 @@ def record_event(
     if batch_of(session) is None:  # a batch's rows have their defaults already; they go in together
         session.flush()
     production_id = _production_of(spec, obj)
-    _order_lock(ctx, production_id)
     data = {"id": jsonable(obj.id)} if deleted else serialize(spec, obj, session)
     append_event(
         ctx,
@@ -76,22 +76,66 @@ def append_event(
     version: int = 1,
 ) -> None:
     """Append one event for a change that is not a registry entity (settings); same ordering and NOTIFY."""
-    _order_lock(ctx, production_id)
-    _insert(
-        ctx,
-        [
-            {
-                "production_id": production_id,
-                "entity_type": entity_type,
-                "entity_id": entity_id,
-                "op": op,
-                "actor": ctx.actor.name,
-                "changes": changes,
-                "data": data,
-                "version": version,
-            }
-        ],
-    )
+    row = {
+        "production_id": production_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "op": op,
+        "actor": ctx.actor.name,
+        "changes": changes,
+        "data": data,
+        "version": version,
+    }
+    if ctx.cache.get(_HELD) is not None:
+        _order_lock(ctx, production_id)
+        _insert(ctx, [row])
+        return
+    _insert_one(ctx, row)
+
+
+def _insert_one(ctx: WriteContext, row: dict[str, Any]) -> None:
+    """One event, as one statement: on PostgreSQL the show's order lock, the insert and the NOTIFY
+    together (``_one_event_statement``) instead of three round trips; on SQLite (one writer at a
+    time, no NOTIFY) the insert returning its id."""
+    session = ctx.session
+    row["created_at"] = utcnow()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    params = dict(row)
+    if postgres:
+        params |= {"lock_key": f"events:{row['production_id']}", "channel": bus.EVENTS_CHANNEL}
+    event_id = session.execute(_one_event_statement(postgres), params).scalar_one()
+    if postgres:
+        ctx.cache["event_lock"] = params["lock_key"]
+    kept = ctx.cache.get(_IDS)
+    if kept is not None:
+        kept.append(event_id)
+    else:
+        ctx.events.append(_shape(event_id, row))
+
+
+_EVENT_COLUMNS = (
+    "production_id",
+    "entity_type",
+    "entity_id",
+    "op",
+    "actor",
+    "changes",
+    "data",
+    "version",
+    "created_at",
+)
+
+
+@functools.cache
+def _one_event_statement(postgres: bool) -> Any:
+    table: Any = Event.__table__
+    if not postgres:
+        return insert(table).values({c: bindparam(c) for c in _EVENT_COLUMNS}).returning(table.c.id)
+    # the lock is taken as the inserted row is made, before the insert numbers it (``_order_lock``)
+    lock = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("lock_key", type_=Text)))).cte("vpm_lock")
+    values = select(*(bindparam(c, type_=table.c[c].type) for c in _EVENT_COLUMNS)).select_from(lock)
+    inserted = insert(table).from_select(list(_EVENT_COLUMNS), values).returning(table.c.id).cte("vpm_event")
+    return select(inserted.c.id, func.pg_notify(bindparam("channel", type_=Text), cast(inserted.c.id, Text)))
 
 
 def record_events(ctx: WriteContext, spec: EntitySpec, objs: list[Any], op: str, changes: list[dict[str, Any]]) -> None:
