@@ -68,8 +68,19 @@ def load(session: Session, spec: EntitySpec, entity_id: Any, include_deleted: bo
     """The live row, or NotFound. A row of a deleted production is not found either."""
     obj = None
     key = parse_id(spec, entity_id)
+    show_live: bool | None = None
     if key is not None:
-        obj = session.get(spec.model, key)
+        if spec.per_production and spec.slug != "productions":
+            # the row and whether its show is live, in one query
+            found = session.execute(
+                select(spec.model, Production.deleted_at.is_(None))
+                .outerjoin(Production, Production.id == spec.model.production_id)
+                .where(spec.model.id == key)
+            ).first()
+            if found is not None:
+                obj, show_live = found[0], bool(found[1])
+        else:
+            obj = session.get(spec.model, key)
     if obj is None and spec.lookup_field:
         col = getattr(spec.model, spec.lookup_field)
         obj = session.scalars(select(spec.model).where(col == str(entity_id))).first()
@@ -78,8 +89,10 @@ def load(session: Session, spec: EntitySpec, entity_id: Any, include_deleted: bo
     if not include_deleted and getattr(obj, "deleted_at", None) is not None:
         raise NotFound(f"{spec.label} {entity_id} was deleted")
     if spec.per_production and spec.slug != "productions":
-        prod = session.get(Production, obj.production_id)
-        if prod is None or prod.deleted_at is not None:
+        if show_live is None:
+            prod = session.get(Production, obj.production_id)
+            show_live = prod is not None and prod.deleted_at is None
+        if not show_live:
             raise NotFound(f"the production of {spec.label} {entity_id} was deleted")
     return obj
 
