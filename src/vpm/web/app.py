@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -13,10 +13,10 @@ import vpm.domain.entities  # noqa: F401  (fills the registry)
 from vpm import __version__
 from vpm.config import Settings, get_settings
 from vpm.db.engine import Database
-from vpm.web import admin, errors, pages, renamed, security
+from vpm.web import admin, errors, pages, realtime, renamed, security
 from vpm.web.api import auth, calc, library, misc, search, signal, stream, transfer
 from vpm.web.api import entities as entity_routes
-from vpm.web.deps import no_nul_in_url
+from vpm.web.routers import take_routes
 
 log = logging.getLogger("vpm.web")
 
@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Video Production Manager",
         version=__version__,
         description="Plan a live show's whole video system together: devices, ports, cables, checklist, IP plan.",
-        lifespan=_routes().lifespan_context,
+        lifespan=realtime.lifespan,  # the live updates' hub
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url)
@@ -57,21 +57,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 @cache
 def _routes() -> APIRouter:
     """Every route, built once per process: routes hold no app state (they read ``request.app``),
-    so each app made here shares them instead of analysing ~200 routes again. Every route runs the
-    URL check and the security guard first."""
-    root = APIRouter(dependencies=[Depends(no_nul_in_url), Depends(security.guard)])
+    so each app made here shares them instead of analysing ~340 routes again. Every route runs the
+    URL check and the security guard first (each module makes its routes on
+    ``routers.checked_router``), and is taken as it is: analysed once, when it is made."""
+    root = APIRouter()
     # A request is matched against the routes in this order, one by one, so the busiest come first: /health
     # (misc), the live stream (its fixed /api/productions/stream must precede /api/productions/{id}), then
     # the routes derived from the registry (lists and rows: most of the traffic), then the rest. No route
     # here shadows another in either order (checked for every route's path when this order was chosen).
-    root.include_router(misc.router)
-    root.include_router(stream.router)
-    root.include_router(entity_routes.build_router())
-    root.include_router(auth.router)
-    root.include_router(signal.router)
-    root.include_router(search.router)
-    root.include_router(library.router)
-    root.include_router(calc.router)
-    root.include_router(transfer.router)
-    root.include_router(pages.router)
+    for router in (
+        misc.router,
+        stream.router,
+        entity_routes.build_router(),
+        auth.router,
+        signal.router,
+        search.router,
+        library.router,
+        calc.router,
+        transfer.router,
+        pages.router,
+    ):
+        take_routes(root, router)
     return root

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import Body, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from vpm.db.engine import Database
@@ -15,6 +15,7 @@ from vpm.services import entities as svc
 from vpm.services.errors import Locked, Unauthorized
 from vpm.services.context import Actor
 from vpm.services.errors import Forbidden, NotFound, ValidationFailed
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db, refuse_nul
 from vpm.web.security import (
     CSRF_COOKIE,
@@ -25,7 +26,7 @@ from vpm.web.security import (
     session_cookie_kwargs,
 )
 
-router = APIRouter(tags=["Accounts"])
+router = checked_router(tags=["Accounts"])
 
 
 def _login(request: Request, db: Database, username: str, password: str) -> tuple[accounts.UserView, str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -39,10 +39,11 @@ from vpm.services import derived
 from vpm.services import entities as svc
 from vpm.services.errors import NotFound
 from vpm.services.hooks.displays import LedScreenHooks, aimed_at, show_of
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_db
 
 log = logging.getLogger("vpm.web.calc")
-router = APIRouter()
+router = checked_router()
 TAG = "Calculators"
 
 #: Bounds on what the API hands the calculators: numbers a show can have, lists and text a person

@@ -16,6 +16,7 @@ from vpm.domain.schemas import create_schema, list_schema, patch_schema, read_sc
 from vpm.services import entities as svc
 from vpm.services import listcache, reads
 from vpm.services.context import Actor
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db
 
 RESERVED_QUERY = {"q", "sort", "limit", "offset", "include_deleted", "columns"}
@@ -247,7 +248,7 @@ def _add_routes(router: APIRouter, spec: EntitySpec) -> None:
 
 
 def build_router() -> APIRouter:
-    router = APIRouter()
+    router = checked_router()
     for spec in REGISTRY:
         _add_routes(router, spec)
     return router

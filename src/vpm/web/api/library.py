@@ -5,7 +5,7 @@ device built from a modular frame (list, add, move, remove)."""
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -15,9 +15,10 @@ from vpm.services import cards as card_service
 from vpm.services import library_search
 from vpm.services.context import Actor
 from vpm.services.errors import ValidationFailed
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db
 
-router = APIRouter()
+router = checked_router()
 TAG = "Equipment library"
 Bank = Literal["in", "out", "io"]
 

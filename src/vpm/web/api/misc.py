@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
 from starlette.concurrency import run_in_threadpool
@@ -21,9 +21,10 @@ from vpm.services import settings as settings_svc
 from vpm.services.changelog import event_dict
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db, refuse_nul
 
-router = APIRouter()
+router = checked_router()
 
 
 #: How long one database probe answers /health: a load balancer or a monitor polling many times a

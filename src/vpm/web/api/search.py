@@ -4,14 +4,15 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
 
 from vpm.db.engine import Database
 from vpm.services import search as search_service
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_db
 
-router = APIRouter()
+router = checked_router()
 
 
 @router.get(

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import Field
@@ -32,9 +32,10 @@ from vpm.services.signal.page import PageSetup, now_text
 from vpm.services.signal.check import SEVERITIES, check
 from vpm.services.signal.graph import DeviceNode, ShowGraph, port_graph, show_graph
 from vpm.services.signal.trace import trace
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db
 
-router = APIRouter()
+router = checked_router()
 TAG = "Signal flow"
 PAGES = "Paperwork"
 

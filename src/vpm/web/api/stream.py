@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import Body, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,12 +22,13 @@ from vpm.services import undo as undo_service
 from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ServiceError, ValidationFailed
 from vpm.services.permissions import Target, can
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db
 from vpm.web.security import resolve_actor
-from vpm.web.realtime import Hub, lifespan
+from vpm.web.realtime import Hub
 from vpm.web.realtime import changes
 
-router = APIRouter(lifespan=lifespan)
+router = checked_router()  # its lifespan (the hub) is the app's: vpm.web.app
 
 MAX_NAME, MAX_PAGE, MAX_CLIENT, MAX_TABS = 120, 300, 64, 50
 _CLIENT = re.compile(r"^[A-Za-z0-9._:-]+$")

@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
@@ -29,9 +29,10 @@ from vpm.services.context import Actor
 from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.transfer import ImportAborted, ImportRefused, export_show, import_file
 from vpm.services.transfer.reader import MAX_BYTES, SUFFIXES
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db
 
-router = APIRouter(tags=["Import and export"])
+router = checked_router(tags=["Import and export"])
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KEEP_S = 24 * 3600

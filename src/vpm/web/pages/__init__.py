@@ -10,17 +10,10 @@ from fastapi.staticfiles import StaticFiles
 
 from vpm.web.pages import actions, checklist, dashboard, ipplan, library, patch, planner, shows, tables, transfer
 from vpm.web.pages.render import STATIC_DIR
+from vpm.web.routers import take_routes
 
 router = APIRouter()
 router.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-router.include_router(actions.router)
-router.include_router(shows.router)
-router.include_router(dashboard.router)
-# fixed paths before the generic /productions/{pid}/{slug} and /library/{slug}
-router.include_router(checklist.router)
-router.include_router(ipplan.router)
-router.include_router(patch.router)
-router.include_router(library.router)
-router.include_router(planner.router)
-router.include_router(transfer.router)
-router.include_router(tables.router)
+# fixed paths (checklist ... transfer) before the generic /productions/{pid}/{slug} and /library/{slug}
+for _module in (actions, shows, dashboard, checklist, ipplan, patch, library, planner, transfer, tables):
+    take_routes(router, _module.router)

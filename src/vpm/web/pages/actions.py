@@ -5,7 +5,7 @@ one, and create many rows at once (a paste from a spreadsheet) in one transactio
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body, Depends
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vpm.db.engine import Database
@@ -16,10 +16,11 @@ from vpm.services.context import Actor, writing
 from vpm.services.entities import create_in
 from vpm.services.errors import NotFound, ValidationFailed
 from vpm.services.serialize import serialize
+from vpm.web.routers import checked_router
 from vpm.web.deps import get_actor, get_db
 from vpm.web.errors import validation_body
 
-router = APIRouter(tags=["Pages support"])
+router = checked_router(tags=["Pages support"])
 
 MAX_BULK = 1000
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from vpm.domain.enums import ChecklistCategory
@@ -17,8 +17,9 @@ from vpm.services.errors import NotFound
 from vpm.web.pages import ui
 from vpm.web.pages.render import db_of, not_found, page
 from vpm.web.pages.showdata import load_show, parse_uuid
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 
 def decorate(item: dict[str, Any], today: dt.date) -> dict[str, Any]:

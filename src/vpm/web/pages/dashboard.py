@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
@@ -17,8 +17,9 @@ from vpm.services.hooks.checklist import due_date
 from vpm.web.pages import ui
 from vpm.web.pages.render import SPECIAL_PAGES, db_of, not_found, page
 from vpm.web.pages.showdata import load_show, parse_uuid
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 
 def entity_href(pid: str, entity_type: str, entity_id: str, data: dict[str, Any] | None = None) -> str | None:

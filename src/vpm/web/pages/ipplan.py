@@ -7,15 +7,16 @@ import ipaddress
 from collections import Counter
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from vpm.domain.registry import REGISTRY
 from vpm.web.pages.render import not_found, page
 from vpm.web.pages.showdata import load_show, parse_uuid
 from vpm.web.pages.tables import table_data
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 #: The department's 3rd-octet convention (legacy spreadsheet, IP MANAGEMENT).
 THIRD_OCTET = (

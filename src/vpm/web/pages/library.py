@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -18,8 +18,9 @@ from vpm.services.entities import MAX_OFFSET
 from vpm.services.serialize import serialize
 from vpm.web.pages import ui
 from vpm.web.pages.render import db_of, page
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 PAGE = 60
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from vpm.domain.naming import natural_key
 from vpm.services.signal.graph import show_graph
 from vpm.web.pages.render import db_of, not_found, page
 from vpm.web.pages.showdata import load_show
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 #: Devices offered first in the matrix's device list (their inputs are what a crew patches most).
 MATRIX_KINDS = ("vision_switcher", "cam_switcher", "router")

@@ -15,7 +15,7 @@ import math
 from itertools import pairwise
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
@@ -29,8 +29,9 @@ from vpm.services.hooks.displays import LedScreenHooks, aimed_at
 from vpm.services.serialize import serialize
 from vpm.web.pages.render import db_of, not_found, page
 from vpm.web.pages.showdata import load_show, parse_uuid
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 
 @router.get("/productions/{pid}/led-screens/{entity_id}/planner", response_class=HTMLResponse)

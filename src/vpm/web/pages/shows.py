@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import String, cast, func, or_, select
 
@@ -16,8 +16,9 @@ from vpm.domain.registry import REGISTRY
 from vpm.services.serialize import serialize
 from vpm.web.pages.render import db_of, page
 from vpm.web.pages.showdata import checklist_progress
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 TABS = (("current", "Current & upcoming"), ("past", "Past"), ("archived", "Archived"), ("deleted", "Deleted"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -19,8 +19,9 @@ from vpm.web.pages import ui
 from vpm.web.pages.dashboard import describe_event
 from vpm.web.pages.render import SPECIAL_PAGES, db_of, has_route, not_found, page, record_pages, spec_or_none
 from vpm.web.pages.showdata import load_show, parse_uuid
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 RESERVED = {"q", "sort", "offset"}
 #: The grid holds this many rows at once (it draws only those in view; the API pages at 1,000).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from vpm.domain.registry import REGISTRY
@@ -15,8 +15,9 @@ from vpm.services.transfer import ImportAborted, ImportRefused
 from vpm.web.api import transfer as api
 from vpm.web.pages.render import db_of, not_found, page
 from vpm.web.pages.showdata import load_show
+from vpm.web.routers import checked_router
 
-router = APIRouter(include_in_schema=False)
+router = checked_router(include_in_schema=False)
 
 DEVICE_KINDS = [(s.slug, s.label) for s in REGISTRY.devices]
 
