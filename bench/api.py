@@ -15,6 +15,13 @@ measured first: the machine may be shared, so compare ratios rather than absolut
 
     .venv/bin/python bench/api.py                      # PostgreSQL 1 and 2 workers, SQLite 1 worker
     .venv/bin/python bench/api.py --backend sqlite --workers 1 --only health,get
+    .venv/bin/python bench/api.py --startup 7          # start-up and RSS only: 7 spawns per configuration
+
+``--startup N`` measures start-up alone (no wrk): ``vpm serve`` spawned N times per configuration;
+the median spawn-to-first-/health time and the server's CPU time at that moment (user + system of
+the processes; on a shared machine it moves far less than the time), idle RSS per worker once
+settled, and RSS per worker after one GET of each kind the table reads (a show list, a list of 200
+sources, one source, a page, a 404), the memory a server holds once it has served something.
 """
 
 from __future__ import annotations
@@ -465,6 +472,77 @@ def print_table(res: dict) -> None:
     )
 
 
+def _cpu_ms_tree(pid: int) -> float:
+    return sum(cpu_seconds([p]) for p in process_tree(pid)) * 1000
+
+
+def startup_only(backend: str, workers: int, spawns: int, server: list[str]) -> dict:
+    """Start-up and memory only: ``vpm serve`` spawned ``spawns`` times on one filled database."""
+    import http.client
+    import statistics
+
+    home = tempfile.mkdtemp(prefix="vpm-bench-")
+    url, dbname = fresh_database(backend, home)
+    try:
+        env = os.environ | {"DATABASE_URL": url, "VPM_HOME": home}
+        subprocess.run([VPM, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [VPM, "seed", "--only", "formats", "--only", "picklists"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        data = populate(url)
+        shows, sources = data["shows"], data["sources"]
+        warm = [
+            "/api/productions",
+            f"/api/productions/{shows[0]}/sources?limit=200",  # type: ignore[index]
+            f"/api/sources/{sources[0]}",  # type: ignore[index]
+            "/",
+            "/api/no-such-thing",
+        ]
+        starts, cpus, idle, used = [], [], [], []
+        for _ in range(spawns):
+            port = free_port()
+            cmd = [VPM, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"] + server
+            proc, start_ms = start(cmd, env, port)
+            try:
+                starts.append(start_ms)
+                cpus.append(_cpu_ms_tree(proc.pid))
+                time.sleep(1.0 + workers)  # every worker up and settled
+                pids = worker_pids(proc.pid, workers)
+                idle.append([_status_kb(p, "VmRSS") / 1024 for p in pids])
+                for _round in range(workers * 4):  # the kernel spreads connections over the workers
+                    for path in warm:
+                        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                        c.request("GET", path)
+                        c.getresponse().read()
+                used.append([_status_kb(p, "VmRSS") / 1024 for p in pids])
+            finally:
+                stop(proc)
+    finally:
+        drop_database(dbname)
+        shutil.rmtree(home, ignore_errors=True)
+    return {
+        "backend": backend,
+        "workers": workers,
+        "spawns": spawns,
+        "start_ms": [round(t) for t in starts],
+        "start_ms_median": round(statistics.median(starts)),
+        "cpu_ms_median": round(statistics.median(cpus)),
+        "idle_mb_median": round(statistics.median(m for run in idle for m in run), 1),
+        "used_mb_median": round(statistics.median(m for run in used for m in run), 1),
+        "load": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def print_startup(res: dict) -> None:
+    print(
+        f"{res['backend']}, {res['workers']} worker{'s' if res['workers'] > 1 else ''}: start-up to first /health "
+        f"median {res['start_ms_median']} ms of {res['spawns']} ({', '.join(map(str, res['start_ms']))}; previous "
+        f"app {PREVIOUS_START_MS}), server CPU at that moment {res['cpu_ms_median']} ms; RSS per worker idle "
+        f"{res['idle_mb_median']} MB (previous {PREVIOUS_IDLE_MB}), after a few requests {res['used_mb_median']} MB; "
+        f"load average {' '.join(map(str, res['load']))}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -478,7 +556,20 @@ def main() -> None:
         help="extra argument for `vpm serve`; `--server-arg granian` serves the app with granian instead",
     )
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    ap.add_argument("--startup", type=int, metavar="N", help="measure only start-up and RSS, over N spawns")
     args = ap.parse_args()
+    if args.startup:
+        backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
+        for backend in backends:
+            for workers in (int(w) for w in args.workers.split(",")):
+                if workers > 1 and backend == "sqlite":
+                    continue
+                res = startup_only(backend, workers, args.startup, args.server_arg)
+                if args.json:
+                    print(json.dumps(res))
+                else:
+                    print_startup(res)
+        return
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
