@@ -13,8 +13,18 @@ from typing import Any
 import pytest
 
 #: Loaded by the requests that use them: PDF (fpdf2 brings fontTools, Pillow and cryptography),
-#: spreadsheets, the migration tool, the data browser.
-NOT_AT_START = ("fpdf", "fontTools", "PIL", "cryptography", "openpyxl", "python_calamine", "alembic", "sqladmin")
+#: spreadsheets, the migration tool, the data browser, the library's fuzzy matcher.
+NOT_AT_START = (
+    "fpdf",
+    "fontTools",
+    "PIL",
+    "cryptography",
+    "openpyxl",
+    "python_calamine",
+    "alembic",
+    "sqladmin",
+    "rapidfuzz",
+)
 
 
 def _fresh_python(code: str, database_url: str, home: Path) -> Any:

@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,6 +92,8 @@ def _entry(row: Any) -> _Entry:
 
 def score(query: str, entry: _Entry) -> float:
     """How well ``query`` names the spec, 0..100."""
+    from rapidfuzz import fuzz  # loaded by the first search, not when the server starts (3.6 MB)
+
     q, q_sq = fold(query), squash(query)
     if not q:
         return 0.0
@@ -157,6 +158,8 @@ def search_specs(
     session: Session, query: str, limit: int = 10, category: str | None = None, min_score: float = 60.0
 ) -> list[SpecMatch]:
     """Specs that match ``query``, best first (ties: manufacturer, model)."""
+    from rapidfuzz import fuzz, process
+
     entries = [e for e in _entries(session) if category is None or e.category == category]
     if not fold(query):
         return []
