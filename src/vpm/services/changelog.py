@@ -173,18 +173,7 @@ def _insert(ctx: WriteContext, rows: list[dict[str, Any]]) -> None:
     if held is not None:
         held.extend(rows)
         return
-    _write_events(ctx, [Event(**r) for r in rows])
-
-
-def _write_events(ctx: WriteContext, events: list[Event]) -> None:
-    session = ctx.session
-    if len(events) > 1 and session.get_bind().dialect.name == "sqlite":
-        first = _next_ids(ctx)
-        for n, e in enumerate(events):
-            e.id = first + n
-    session.add_all(events)
-    session.flush()
-    _written_events(ctx, [e.id for e in events], [event_dict(e) for e in events])
+    _write_held(ctx, rows)
 
 
 def _next_ids(ctx: WriteContext) -> int:
