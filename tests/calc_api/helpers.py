@@ -64,7 +64,8 @@ def library_spec(client: Any, category: str, q: str) -> dict[str, Any]:
 
 
 class StatementCounter:
-    """Counts SQL statements the app's engine runs while active."""
+    """Counts SQL statements the app's engine runs while active. Kept pages are dropped first
+    (``services.listcache``), so what is counted is the read itself, not a kept answer."""
 
     def __init__(self, client: Any) -> None:
         self.engine = client.app.state.db.engine
@@ -74,6 +75,9 @@ class StatementCounter:
         self.count += 1
 
     def __enter__(self) -> Self:
+        from vpm.services import listcache
+
+        listcache.PAGES.clear()
         event.listen(self.engine, "before_cursor_execute", self._hit)
         return self
 
